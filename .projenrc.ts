@@ -1,0 +1,59 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-parallelcluster-iam',
+  description:
+    'AWS CDK constructs for every IAM role and policy that AWS ParallelCluster 3.x needs: user role, head/compute/login node roles, Lambda and image builder roles, sized, partition-correct and least-privilege.',
+  author: 'cdk-parallelcluster-iam contributors',
+  authorAddress: 'cdk-parallelcluster-iam@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk-parallelcluster-iam/cdk-parallelcluster-iam.git',
+  license: 'Apache-2.0',
+  keywords: ['aws-cdk', 'cdk', 'iam', 'parallelcluster', 'hpc', 'slurm', 'aws-batch'],
+  stability: 'experimental',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  // The peer floor is set by the `iam.InstanceProfile` L2 construct, which first shipped in
+  // aws-cdk-lib 2.88.0 (2.87.0 does not have aws-iam/lib/instance-profile). Every other API used here
+  // (Stack.formatArn, Stack.urlSuffix, iam.ManagedPolicy, iam.PermissionsBoundary, Node.addValidation)
+  // is older. Tests run against this floor, so an API from a newer release fails the build.
+  cdkVersion: '2.88.0',
+  // aws-cdk-lib 2.88.0 itself requires constructs ^10.0.0; 10.0.5 is the first 10.x with Node.addValidation.
+  constructsVersion: '10.0.5',
+  // jsii 6 compiles with TypeScript 6.0 and makes projen pin typescript to ^6: TypeScript 7 breaks
+  // ts-node and ts-jest.
+  jsiiVersion: '~6.0.0',
+
+  publishToPypi: {
+    distName: 'cdk-parallelcluster-iam',
+    module: 'cdk_parallelcluster_iam',
+  },
+  publishToMaven: {
+    mavenGroupId: 'io.github.cdkparallelclusteriam',
+    mavenArtifactId: 'cdk-parallelcluster-iam',
+    javaPackage: 'io.github.cdkparallelclusteriam',
+    mavenServerId: 'central-ossrh',
+  },
+
+  // The project is built and tested by .ci/run, not by generated GitHub workflows.
+  github: false,
+  release: false,
+  sampleCode: false,
+
+  jestOptions: {
+    // Snapshots are a safety net that must fail on drift: never rewrite them during `test`.
+    // Use `npx projen test:update` to accept an intended change.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+  },
+
+  devDeps: ['@cloud-copilot/iam-simulate', 'fast-check', 'yaml'],
+  gitignore: ['cdk.out/', 'example.out/', '*.out/', '.venv/', 'examples/java/target/'],
+});
+
+// tests and the example app type-check and lint like src/.
+project.tsconfigDev.addInclude('examples/**/*.ts');
+
+project.synth();
