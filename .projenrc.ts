@@ -49,11 +49,26 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
   },
 
-  devDeps: ['@cloud-copilot/iam-simulate', 'fast-check', 'yaml'],
+  devDeps: [
+    // Test-only: evaluates the synthesized policies like IAM does. AGPL-3.0, so never a runtime dependency.
+    '@cloud-copilot/iam-simulate',
+    // cdk-nag 2.27 is the last line whose peer range (aws-cdk-lib ^2.78) covers our 2.88 floor; v3 needs 2.258.
+    'cdk-nag@~2.27.0',
+    // The CDK CLI, for the deploy test against a local emulator.
+    'aws-cdk@^2.1000.0',
+    'fast-check',
+    'yaml',
+  ],
   gitignore: ['cdk.out/', 'example.out/', '*.out/', '.venv/', 'examples/java/target/'],
 });
 
 // tests and the example app type-check and lint like src/.
 project.tsconfigDev.addInclude('examples/**/*.ts');
+
+// The main job: synthesize the bundled example app offline and print where its outputs went.
+project.addTask('example', {
+  description: 'Synthesize the example app (examples/app.ts) offline and summarise its roles and policies',
+  exec: 'ts-node --project tsconfig.dev.json examples/app.ts',
+});
 
 project.synth();

@@ -1,5 +1,3 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './iam-access-mode';
+export * from './scheduler';
+export * from './user-role';

@@ -1,0 +1,92 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { ec2PassedToServiceNames } from '../private/partition';
+import { DEFAULT_IAM_PATH } from '../private/validation';
+
+/**
+ * What the statement factories need to know about where their policies are deployed: partition, region
+ * and account come from the stack; the IAM path is the one the cluster roles live on.
+ *
+ * Every ARN is built with `Stack.formatArn`, so the partition is the stack's (`aws`, `aws-cn`,
+ * `aws-us-gov`, ...) and never a literal.
+ */
+export class PolicyContext {
+  public readonly stack: Stack;
+
+  /** The path of the cluster roles and instance profiles, e.g. `/parallelcluster/`. */
+  public readonly iamPath: string;
+
+  /** `iam:PassedToService` values for EC2 in the stack's possible partitions. */
+  public readonly ec2ServiceNames: string[];
+
+  constructor(scope: IConstruct, iamPath: string = DEFAULT_IAM_PATH) {
+    this.stack = Stack.of(scope);
+    this.iamPath = iamPath;
+    this.ec2ServiceNames = ec2PassedToServiceNames(scope);
+  }
+
+  /** The doc's `<REGION>`: the region the stack is deployed to. */
+  public get region(): string {
+    return this.stack.region;
+  }
+
+  /** The doc's `<AWS ACCOUNT ID>`. */
+  public get account(): string {
+    return this.stack.account;
+  }
+
+  /** `arn:P:iam::ACCOUNT:<resource>/<name>`. */
+  public iam(resource: string, resourceName: string): string {
+    return this.stack.formatArn({ service: 'iam', region: '', resource, resourceName });
+  }
+
+  /** Every role on the cluster path: `arn:P:iam::ACCOUNT:role/parallelcluster/*`. */
+  public get rolesOnPath(): string {
+    return this.iam('role', `${this.pathWithoutLeadingSlash}*`);
+  }
+
+  /** Every instance profile on the cluster path. */
+  public get instanceProfilesOnPath(): string {
+    return this.iam('instance-profile', `${this.pathWithoutLeadingSlash}*`);
+  }
+
+  /** Customer managed policies on the cluster path. */
+  public get policiesOnPath(): string {
+    return this.iam('policy', `${this.pathWithoutLeadingSlash}*`);
+  }
+
+  /** `arn:P:iam::aws:policy/<name>`. */
+  public awsManagedPolicy(name: string): string {
+    return this.stack.formatArn({ service: 'iam', region: '', account: 'aws', resource: 'policy', resourceName: name });
+  }
+
+  /** `arn:P:s3:::<bucketAndKey>`. */
+  public s3(bucketAndKey: string): string {
+    return this.stack.formatArn({ service: 's3', region: '', account: '', resource: bucketAndKey });
+  }
+
+  /**
+   * An ARN of a regional service in the stack's account: `arn:P:<service>:<region>:ACCOUNT:<resource>`.
+   * `resource` is written as it appears in the ARN (`table/parallelcluster-*`, `function:pcluster-*`).
+   *
+   * @param region `'*'` for the doc's "any region", otherwise a region (usually `this.region`)
+   */
+  public arn(service: string, region: string, resource: string, account: string = this.account): string {
+    return this.stack.formatArn({ service, region, account, resource, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+  }
+
+  private get pathWithoutLeadingSlash(): string {
+    return this.iamPath.substring(1);
+  }
+}
+
+/** An Allow statement with a Sid. Every statement the library writes has one, unique in its role. */
+export function allow(
+  sid: string,
+  actions: string[],
+  resources: string[],
+  conditions?: Record<string, Record<string, unknown>>,
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, effect: iam.Effect.ALLOW, actions, resources, conditions });
+}

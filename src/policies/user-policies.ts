@@ -1,0 +1,321 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { PolicyContext, allow } from './context';
+
+/*
+ * Statements of the ParallelCluster user policies: the seed doc's section "AWS ParallelCluster example
+ * user policies" (blocks `user.*` of shared/reference/seed-policies.json). One factory per block; the
+ * construct wiring lives in ../user-role.ts. Deliberate differences from the doc are marked `DIFF:` and
+ * listed in the README.
+ */
+
+/** AWS managed policies ParallelCluster attaches to the roles it creates (privileged and boundary modes). */
+export const ATTACHABLE_AWS_MANAGED_POLICIES = [
+  'CloudWatchAgentServerPolicy',
+  'AmazonSSMManagedInstanceCore',
+  'AWSBatchFullAccess',
+  'AmazonS3ReadOnlyAccess',
+  'service-role/AWSBatchServiceRole',
+  'service-role/AmazonEC2ContainerServiceforEC2Role',
+  'service-role/AmazonECSTaskExecutionRolePolicy',
+  'service-role/AmazonEC2SpotFleetTaggingRole',
+  'EC2InstanceProfileForImageBuilder',
+  'service-role/AWSLambdaBasicExecutionRole',
+];
+
+/** Block `user.base`: what every ParallelCluster user needs to create and manage clusters. */
+export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): iam.PolicyStatement[] {
+  const statements = [
+    allow('EC2Read', ['ec2:Describe*'], ['*']),
+    allow('EC2Write', [
+      'ec2:AllocateAddress',
+      'ec2:AssociateAddress',
+      'ec2:AttachNetworkInterface',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:CreateFleet',
+      'ec2:CreateLaunchTemplate',
+      'ec2:CreateLaunchTemplateVersion',
+      'ec2:CreateNetworkInterface',
+      'ec2:CreatePlacementGroup',
+      'ec2:CreateSecurityGroup',
+      'ec2:CreateSnapshot',
+      'ec2:CreateTags',
+      'ec2:CreateVolume',
+      'ec2:DeleteLaunchTemplate',
+      'ec2:DeleteNetworkInterface',
+      'ec2:DeletePlacementGroup',
+      'ec2:DeleteSecurityGroup',
+      'ec2:DeleteVolume',
+      'ec2:DisassociateAddress',
+      'ec2:ModifyLaunchTemplate',
+      'ec2:ModifyNetworkInterfaceAttribute',
+      'ec2:ModifyVolume',
+      'ec2:ModifyVolumeAttribute',
+      'ec2:ReleaseAddress',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:RevokeSecurityGroupIngress',
+      'ec2:RunInstances',
+      'ec2:TerminateInstances',
+    ], ['*']),
+    allow('DynamoDB', [
+      'dynamodb:DescribeTable',
+      'dynamodb:ListTagsOfResource',
+      'dynamodb:CreateTable',
+      'dynamodb:DeleteTable',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:TagResource',
+    ], [ctx.arn('dynamodb', '*', 'table/parallelcluster-*')]),
+    allow('Route53HostedZones', [
+      'route53:ChangeResourceRecordSets',
+      'route53:ChangeTagsForResource',
+      'route53:CreateHostedZone',
+      'route53:DeleteHostedZone',
+      'route53:GetChange',
+      'route53:GetHostedZone',
+      'route53:ListResourceRecordSets',
+      'route53:ListQueryLoggingConfigs',
+    ], ['*']),
+    allow('CloudFormation', ['cloudformation:*'], ['*']),
+    allow('CloudWatch', [
+      'cloudwatch:PutDashboard',
+      'cloudwatch:ListDashboards',
+      'cloudwatch:DeleteDashboards',
+      'cloudwatch:GetDashboard',
+    ], ['*']),
+    allow('IamRead', [
+      'iam:GetRole',
+      'iam:GetRolePolicy',
+      'iam:GetPolicy',
+      'iam:SimulatePrincipalPolicy',
+      'iam:GetInstanceProfile',
+    ], [
+      ctx.iam('role', '*'),
+      ctx.iam('policy', '*'),
+      ctx.awsManagedPolicy('*'),
+      ctx.iam('instance-profile', '*'),
+    ]),
+    allow('IamInstanceProfile', [
+      'iam:CreateInstanceProfile',
+      'iam:DeleteInstanceProfile',
+      'iam:AddRoleToInstanceProfile',
+      'iam:RemoveRoleFromInstanceProfile',
+    ], [ctx.instanceProfilesOnPath]),
+    // DIFF: EC2 is also `ec2.amazonaws.com.cn` in China.
+    allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath], {
+      StringEqualsIfExists: { 'iam:PassedToService': ['lambda.amazonaws.com', ...ctx.ec2ServiceNames, 'spotfleet.amazonaws.com'] },
+    }),
+    allow('Lambda', [
+      'lambda:CreateFunction',
+      'lambda:DeleteFunction',
+      'lambda:GetFunctionConfiguration',
+      'lambda:GetFunction',
+      'lambda:InvokeFunction',
+      'lambda:AddPermission',
+      'lambda:RemovePermission',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:TagResource',
+      'lambda:ListTags',
+      'lambda:UntagResource',
+    ], [
+      ctx.arn('lambda', '*', 'function:parallelcluster-*'),
+      ctx.arn('lambda', '*', 'function:pcluster-*'),
+    ]),
+    allow('S3ResourcesBucket', ['s3:*'], [ctx.s3('parallelcluster-*'), ctx.s3('aws-parallelcluster-*')]),
+    allow('S3ParallelClusterReadOnly', ['s3:Get*', 's3:List*'], [ctx.s3('*-aws-parallelcluster*')]),
+    allow('EFS', ['elasticfilesystem:*'], [ctx.arn('elasticfilesystem', '*', '*')]),
+    allow('CloudWatchLogs', [
+      'logs:DeleteLogGroup',
+      'logs:PutRetentionPolicy',
+      'logs:DescribeLogGroups',
+      'logs:CreateLogGroup',
+      'logs:FilterLogEvents',
+      'logs:GetLogEvents',
+      'logs:CreateExportTask',
+      'logs:DescribeLogStreams',
+      'logs:DescribeExportTasks',
+    ], ['*']),
+  ];
+  // DIFF: the doc's `secret:<SECRET NAME>` placeholder becomes the given secrets; no secret, no statement.
+  if (secretArns.length > 0) {
+    statements.push(allow('SecretsManagerDescribeSecret', ['secretsmanager:DescribeSecret'], secretArns));
+  }
+  return statements;
+}
+
+/** Block `user.batch`: additional permissions to create and manage AWS Batch clusters. */
+export function userBatchStatements(ctx: PolicyContext): iam.PolicyStatement[] {
+  return [
+    allow('BatchIamPassRole', ['iam:PassRole'], [ctx.rolesOnPath], {
+      StringEqualsIfExists: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'batch.amazonaws.com', 'codebuild.amazonaws.com'] },
+    }),
+    allow('BatchServiceLinkedRole', ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole'],
+      [ctx.iam('role', 'aws-service-role/batch.amazonaws.com/*')], {
+        StringEquals: { 'iam:AWSServiceName': ['batch.amazonaws.com'] },
+      }),
+    allow('CodeBuild', ['codebuild:*'], [ctx.arn('codebuild', '*', 'project/pcluster-*')]),
+    allow('ECR', ['ecr:*'], ['*']),
+    allow('Batch', ['batch:*'], ['*']),
+    allow('AmazonCloudWatchEvents', ['events:*'], ['*']),
+    allow('ECS', ['ecs:DescribeContainerInstances', 'ecs:ListContainerInstances'], ['*']),
+  ];
+}
+
+/** Block `user.fsx`: additional permissions to use Amazon FSx for Lustre. */
+export function userFsxStatements(ctx: PolicyContext, dataRepositoryBucketArns: string[]): iam.PolicyStatement[] {
+  const statements = [
+    allow('FsxServiceLinkedRoles', ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole'], ['*'], {
+      StringEquals: { 'iam:AWSServiceName': ['fsx.amazonaws.com', 's3.data-source.lustre.fsx.amazonaws.com'] },
+    }),
+    allow('FSx', ['fsx:*'], [ctx.arn('fsx', '*', '*')]),
+    allow('FsxS3DataSourceRole', ['iam:CreateServiceLinkedRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy'],
+      [ctx.iam('role', 'aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/*')]),
+  ];
+  // DIFF: the doc names only the bucket ARN, which object reads and writes never match: add `bucket/*`.
+  if (dataRepositoryBucketArns.length > 0) {
+    statements.push(allow('FsxDataRepositoryS3', ['s3:Get*', 's3:List*', 's3:PutObject'],
+      dataRepositoryBucketArns.flatMap((bucket) => [bucket, `${bucket}/*`])));
+  }
+  return statements;
+}
+
+/** Block `user.imageBuilder`: additional permissions to build and manage custom ParallelCluster AMIs. */
+export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatement[] {
+  return [
+    allow('ImageEC2', [
+      'ec2:DescribeImages',
+      'ec2:DescribeInstanceTypeOfferings',
+      'ec2:DescribeInstanceTypes',
+      'ec2:DeregisterImage',
+      'ec2:DeleteSnapshot',
+    ], ['*']),
+    allow('ImageIam', [
+      'iam:CreateInstanceProfile',
+      'iam:AddRoleToInstanceProfile',
+      'iam:GetRole',
+      'iam:GetRolePolicy',
+      'iam:GetInstanceProfile',
+      'iam:RemoveRoleFromInstanceProfile',
+    ], [ctx.instanceProfilesOnPath, ctx.iam('instance-profile', 'ParallelClusterImage*'), ctx.rolesOnPath]),
+    allow('ImageIamPassRole', ['iam:PassRole'], [ctx.instanceProfilesOnPath, ctx.rolesOnPath], {
+      StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', ...ctx.ec2ServiceNames] },
+    }),
+    allow('ImageLogs', ['logs:CreateLogGroup', 'logs:DeleteLogGroup'], [
+      ctx.arn('logs', '*', 'log-group:/aws/imagebuilder/ParallelClusterImage-*'),
+      ctx.arn('logs', '*', 'log-group:/aws/lambda/ParallelClusterImage-*'),
+    ]),
+    allow('ImageCloudFormation', ['cloudformation:DescribeStacks', 'cloudformation:CreateStack', 'cloudformation:DeleteStack'],
+      [ctx.arn('cloudformation', '*', 'stack/*')]),
+    allow('ImageLambda', [
+      'lambda:CreateFunction',
+      'lambda:GetFunction',
+      'lambda:AddPermission',
+      'lambda:RemovePermission',
+      'lambda:DeleteFunction',
+      'lambda:TagResource',
+      'lambda:ListTags',
+      'lambda:UntagResource',
+    ], [ctx.arn('lambda', '*', 'function:ParallelClusterImage-*')]),
+    allow('ImageBuilderGet', ['imagebuilder:Get*'], ['*']),
+    allow('ImageBuilder', [
+      'imagebuilder:CreateImage',
+      'imagebuilder:TagResource',
+      'imagebuilder:CreateImageRecipe',
+      'imagebuilder:CreateComponent',
+      'imagebuilder:CreateDistributionConfiguration',
+      'imagebuilder:CreateInfrastructureConfiguration',
+      'imagebuilder:DeleteImage',
+      'imagebuilder:DeleteComponent',
+      'imagebuilder:DeleteImageRecipe',
+      'imagebuilder:DeleteInfrastructureConfiguration',
+      'imagebuilder:DeleteDistributionConfiguration',
+    ], [
+      ctx.arn('imagebuilder', '*', 'image/parallelclusterimage-*'),
+      ctx.arn('imagebuilder', '*', 'image-recipe/parallelclusterimage-*'),
+      ctx.arn('imagebuilder', '*', 'component/parallelclusterimage-*'),
+      ctx.arn('imagebuilder', '*', 'distribution-configuration/parallelclusterimage-*'),
+      ctx.arn('imagebuilder', '*', 'infrastructure-configuration/parallelclusterimage-*'),
+    ]),
+    allow('ImageS3Bucket', ['s3:CreateBucket', 's3:ListBucket', 's3:ListBucketVersions'], [ctx.s3('parallelcluster-*')]),
+    // DIFF: the doc mixes `sns:` and `SNS:`; IAM ignores the case, the library writes `sns:`.
+    allow('ImageSNS', [
+      'sns:GetTopicAttributes',
+      'sns:TagResource',
+      'sns:CreateTopic',
+      'sns:Subscribe',
+      'sns:Publish',
+      'sns:DeleteTopic',
+      'sns:Unsubscribe',
+    ], [ctx.arn('sns', '*', 'ParallelClusterImage-*')]),
+    allow('ImageS3Objects', [
+      's3:PutObject',
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+    ], [ctx.s3('parallelcluster-*/*')]),
+    // DIFF: the doc allows this service-linked role in any account (`iam::*:`); it can only be created in this one.
+    allow('ImageBuilderServiceLinkedRole', ['iam:CreateServiceLinkedRole'],
+      [ctx.iam('role', 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder')], {
+        StringLike: { 'iam:AWSServiceName': 'imagebuilder.amazonaws.com' },
+      }),
+  ];
+}
+
+/**
+ * Blocks `user.iam.privileged` and `user.iam.permissionsBoundary`: IAM rights on the cluster path, so
+ * that ParallelCluster can create the cluster's roles itself.
+ *
+ * @param attachablePolicyArns extra policies the user may attach to cluster roles (the doc's note on
+ * `AdditionalIamPolicies`: every such policy must be in the `iam:PolicyARN` allow-list)
+ * @param boundaryArn in permissions-boundary mode, the boundary every created or changed role must carry
+ */
+export function userIamStatements(ctx: PolicyContext, attachablePolicyArns: string[], boundaryArn?: string): iam.PolicyStatement[] {
+  const boundary: Record<string, Record<string, unknown>> = boundaryArn
+    ? { StringEquals: { 'iam:PermissionsBoundary': [boundaryArn] } }
+    : {};
+  return [
+    // DIFF: the doc also grants iam:CreateServiceLinkedRole here, which never matches a role on the
+    // cluster path (service-linked roles live under aws-service-role/), so it is left out.
+    allow('IamRole', ['iam:DeleteRole', 'iam:TagRole'], [ctx.rolesOnPath]),
+    allow('IamCreateRole', ['iam:CreateRole'], [ctx.rolesOnPath], boundaryArn ? boundary : undefined),
+    allow('IamInlinePolicy', ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'], [ctx.rolesOnPath], boundaryArn ? boundary : undefined),
+    allow('IamPolicy', ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], [ctx.rolesOnPath], {
+      ...boundary,
+      ArnLike: {
+        'iam:PolicyARN': [
+          ctx.iam('policy', 'parallelcluster*'),
+          ctx.policiesOnPath,
+          ...ATTACHABLE_AWS_MANAGED_POLICIES.map((name) => ctx.awsManagedPolicy(name)),
+          ...attachablePolicyArns,
+        ],
+      },
+    }),
+  ];
+}
+
+/**
+ * Block `user.iam.restricted.passRoleExample`, made a statement: the custom roles (outside the
+ * cluster path) that the user may pass to ParallelCluster's services.
+ */
+export function userCustomRolesPassRoleStatements(ctx: PolicyContext, customRoleArns: string[]): iam.PolicyStatement[] {
+  if (customRoleArns.length === 0) {
+    return [];
+  }
+  return [
+    allow('CustomRolesIamPassRole', ['iam:PassRole'], customRoleArns, {
+      StringEqualsIfExists: {
+        'iam:PassedToService': [
+          'ecs-tasks.amazonaws.com',
+          'lambda.amazonaws.com',
+          ...ctx.ec2ServiceNames,
+          'spotfleet.amazonaws.com',
+          'batch.amazonaws.com',
+          'codebuild.amazonaws.com',
+        ],
+      },
+    }),
+  ];
+}

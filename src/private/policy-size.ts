@@ -1,0 +1,46 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { evaluateIntrinsics } from './intrinsics';
+
+/** IAM's quota on the size of one customer managed policy, whitespace excluded. */
+export const MANAGED_POLICY_SIZE_QUOTA = 6144;
+
+/** IAM's default quota on the number of managed policies attached to one role. */
+export const MANAGED_POLICIES_PER_ROLE_QUOTA = 10;
+
+/** IAM's quota on the total size of all inline policies of one role, whitespace excluded. */
+export const INLINE_POLICIES_PER_ROLE_QUOTA = 10240;
+
+/**
+ * The longest value each pseudo parameter takes in any partition, so that a policy sized with them fits
+ * wherever it is deployed: `aws-us-gov` is the longest partition name, `us-isof-south-1` the longest
+ * region name, `amazonaws.com.cn` the longest URL suffix; account ids always have 12 digits.
+ */
+export const LONGEST_PSEUDO_PARAMETERS: Record<string, string> = {
+  'AWS::Partition': 'aws-us-gov',
+  'AWS::Region': 'us-isof-south-1',
+  'AWS::AccountId': '123456789012',
+  'AWS::URLSuffix': 'amazonaws.com.cn',
+  'AWS::NoValue': '',
+};
+
+/**
+ * The length assumed for a reference whose value is only known at deploy time, such as the ARN of a
+ * secret, bucket or managed policy created in the same app. 256 characters covers an ARN with a
+ * 128-character name and a path of over 80 characters in the longest partition and region.
+ */
+export const UNKNOWN_REFERENCE_LENGTH = 256;
+
+/**
+ * The size IAM counts for a policy document (JSON without whitespace), with every token resolved to
+ * its longest possible value.
+ */
+export function policyDocumentSize(stack: Stack, document: iam.PolicyDocument): number {
+  return policyJsonSize(stack.resolve(document.toJSON()));
+}
+
+/** The size IAM counts for an already-resolved policy document. */
+export function policyJsonSize(resolved: any): number {
+  const rendered = evaluateIntrinsics(resolved ?? {}, LONGEST_PSEUDO_PARAMETERS, () => 'x'.repeat(UNKNOWN_REFERENCE_LENGTH));
+  return JSON.stringify(rendered).replace(/\s/g, '').length;
+}

@@ -1,0 +1,61 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { MANAGED_POLICY_SIZE_QUOTA, policyDocumentSize } from './policy-size';
+
+/**
+ * Creates the fewest customer managed policies that hold `statements`, in order, each within IAM's
+ * 6,144-character quota after every token is resolved to its longest value in any partition.
+ *
+ * The first policy has construct id `id`, the following ones `${id}2`, `${id}3`, ... so that a policy
+ * keeps its id (and CloudFormation does not replace it) while statements are added after it.
+ * The library never relies on CDK's automatic `OverflowPolicy` splitting, which only applies to a
+ * role's default policy and happens after the size is known to be too large.
+ */
+export function createSizedManagedPolicies(
+  scope: Construct,
+  id: string,
+  description: string,
+  statements: iam.PolicyStatement[],
+): iam.ManagedPolicy[] {
+  const stack = Stack.of(scope);
+  const groups: iam.PolicyStatement[][] = [];
+  let current: iam.PolicyStatement[] = [];
+  for (const statement of statements) {
+    const candidate = [...current, statement];
+    if (policyDocumentSize(stack, new iam.PolicyDocument({ statements: candidate })) <= MANAGED_POLICY_SIZE_QUOTA) {
+      current = candidate;
+      continue;
+    }
+    if (current.length === 0 || policyDocumentSize(stack, new iam.PolicyDocument({ statements: [statement] })) > MANAGED_POLICY_SIZE_QUOTA) {
+      const size = policyDocumentSize(stack, new iam.PolicyDocument({ statements: [statement] }));
+      throw new Error(
+        `Statement '${statement.sid}' of ${scope.node.path} is ${size} characters long once its ARNs are resolved, ` +
+        `more than the ${MANAGED_POLICY_SIZE_QUOTA} characters IAM allows in one managed policy. ` +
+        'It grows with the number of resources passed in (additional policies, secrets, buckets, custom roles): pass fewer of them.',
+      );
+    }
+    groups.push(current);
+    current = [statement];
+  }
+  if (current.length > 0) {
+    groups.push(current);
+  }
+  return groups.map((group, index) => {
+    const policy = new iam.ManagedPolicy(scope, index === 0 ? id : `${id}${index + 1}`, {
+      description: groups.length === 1 ? description : `${description} (part ${index + 1} of ${groups.length})`,
+      document: new iam.PolicyDocument({ statements: group }),
+    });
+    policy.node.addValidation({
+      validate: () => {
+        const size = policyDocumentSize(stack, policy.document);
+        return size <= MANAGED_POLICY_SIZE_QUOTA ? [] : [
+          `Managed policy ${policy.node.path} is ${size} characters long once its ARNs are resolved, more than the ` +
+          `${MANAGED_POLICY_SIZE_QUOTA} characters IAM allows. Statements added to it after creation are not split: ` +
+          'attach them in a policy of your own instead.',
+        ];
+      },
+    });
+    return policy;
+  });
+}
