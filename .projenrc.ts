@@ -71,4 +71,24 @@ project.addTask('example', {
   exec: 'ts-node --project tsconfig.dev.json examples/app.ts',
 });
 
+project.addTask('bench', {
+  description: 'Print synth-time, policy-size and resource-count figures (a script, not a test)',
+  exec: 'ts-node --project tsconfig.dev.json scripts/bench.ts',
+});
+
+project.addTask('lint:policies', {
+  description: 'Run cfn-lint and parliament on the synthesized example and fullest configuration (needs the Python tools from .ci/run)',
+  exec: 'bash scripts/lint-policies.sh',
+});
+
+project.addTask('integ:local', {
+  description: 'Deploy the example to a local AWS emulator (moto), read it back, update it, destroy it',
+  exec: 'bash scripts/integ-local.sh',
+});
+
+project.addTask('bindings', {
+  description: 'Build the Python and Java packages and synthesize the example with each; compare with TypeScript',
+  exec: 'bash scripts/bindings-check.sh',
+});
+
 project.synth();
