@@ -56,6 +56,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@~2.27.0',
     // The CDK CLI, for the deploy test against a local emulator.
     'aws-cdk@^2.1000.0',
+    // Read the deployed roles back from the emulator in the deploy test.
+    '@aws-sdk/client-iam@^3',
+    '@aws-sdk/client-cloudformation@^3',
     'fast-check',
     'yaml',
   ],
