@@ -94,4 +94,18 @@ project.addTask('bindings', {
   exec: 'bash scripts/bindings-check.sh',
 });
 
+// The whole test suite, as CI runs it: compile, unit tests, lint and docs (build), then the checks that
+// need tools from PyPI and Maven Central (policy linters, deploy to a local emulator, Python and Java bindings).
+const withPythonTools = (task: string) => `bash -c 'PATH="$PWD/.venv/bin:$PATH" npx projen ${task}'`;
+project.addTask('ci', {
+  description: 'Everything CI runs: build and unit tests, policy linters, local deploy test, Python and Java bindings',
+  steps: [
+    { spawn: 'build' },
+    { exec: 'bash scripts/install-python-tools.sh' },
+    { exec: withPythonTools('lint:policies') },
+    { exec: withPythonTools('integ:local') },
+    { spawn: 'bindings' },
+  ],
+});
+
 project.synth();
