@@ -43,6 +43,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
   sampleCode: false,
 
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples'],
+    // Lint tests and examples with the dev tsconfig that includes them (the project service would pick
+    // tsconfig.json, which only covers src/).
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+
   jestOptions: {
     // Snapshots are a safety net that must fail on drift: never rewrite them during `test`.
     // Use `npx projen test:update` to accept an intended change.
