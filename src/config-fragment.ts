@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import { Scheduler } from './scheduler';
 import { YamlValue, toYaml } from './private/yaml';
+import { Scheduler } from './scheduler';
 
 /**
  * The IAM identity of one kind of ParallelCluster node (`HeadNode/Iam`, `Scheduling/SlurmQueues[]/Iam`):
