@@ -1,0 +1,131 @@
+/**
+ * The revision of the ParallelCluster IAM policies to create: one per ParallelCluster release that
+ * needed different permissions, named after the first release it targets.
+ *
+ * Each revision grants what its releases need and what every earlier revision grants, so pick the
+ * revision of the ParallelCluster version you run (or `forRelease('3.10.1')`). Newer revisions only
+ * add what the releases added (plus where upstream narrowed `cloudformation:*`, since `V3_6`); see
+ * docs/revisions.md for the permissions each revision adds.
+ */
+export class ParallelClusterVersion {
+  /**
+   * ParallelCluster 3.2.x: the policies exactly as the seed doc page "AWS Identity and Access
+   * Management roles in AWS ParallelCluster 3.x" wrote them (doc commit of 2022-10-03), with the
+   * library's documented fixes. Use it only to reproduce the doc.
+   */
+  public static readonly V3_2 = new ParallelClusterVersion('3.2', 0);
+
+  /**
+   * ParallelCluster 3.3.x: EC2 Fleet (`ec2:CreateFleet`) and capacity reservations on the head node,
+   * resource groups and tagged log groups for the user.
+   */
+  public static readonly V3_3 = new ParallelClusterVersion('3.3', 1);
+
+  /**
+   * ParallelCluster 3.4.x: `cloudformation:DescribeStacks` on the head node, and Lambda functions in
+   * a VPC (`DeploymentSettings/LambdaFunctionsVpcConfig`).
+   */
+  public static readonly V3_4 = new ParallelClusterVersion('3.4', 2);
+
+  /** ParallelCluster 3.5.x: the head node reads compute console output and batch-reads its table. */
+  public static readonly V3_5 = new ParallelClusterVersion('3.5', 3);
+
+  /**
+   * ParallelCluster 3.6.x: CloudWatch alarms and metric filters; the user's `cloudformation:*`
+   * becomes the stack actions ParallelCluster calls.
+   */
+  public static readonly V3_6 = new ParallelClusterVersion('3.6', 4);
+
+  /** ParallelCluster 3.7.x: login nodes (Auto Scaling groups and Network Load Balancers). */
+  public static readonly V3_7 = new ParallelClusterVersion('3.7', 5);
+
+  /** ParallelCluster 3.8.x: the head node's composite alarm. */
+  public static readonly V3_8 = new ParallelClusterVersion('3.8', 6);
+
+  /**
+   * ParallelCluster 3.9.x and 3.10.x: compute and login nodes write their status to DynamoDB; the user
+   * deletes tags when the head node is updated.
+   */
+  public static readonly V3_9 = new ParallelClusterVersion('3.9', 7);
+
+  /**
+   * ParallelCluster 3.11.x and later (checked against the source of 3.12.0 in development): login node
+   * load balancer health checks and the service-linked roles of login nodes.
+   */
+  public static readonly V3_11 = new ParallelClusterVersion('3.11', 8);
+
+  /** The newest revision the library knows (currently `V3_11`). */
+  public static readonly LATEST = ParallelClusterVersion.V3_11;
+
+  /** Every revision, oldest first. */
+  public static all(): ParallelClusterVersion[] {
+    return [...ParallelClusterVersion.ALL];
+  }
+
+  /**
+   * The revision for a ParallelCluster release: the newest revision whose first release is at or
+   * before it. `forRelease('3.10.1')` is `V3_9`; any release after the newest revision gets `LATEST`.
+   *
+   * @param release a ParallelCluster 3.x release such as `3.10.1` or `3.11`
+   */
+  public static forRelease(release: string): ParallelClusterVersion {
+    const match = /^3\.(\d+)(\.\d+)?([a-z]\d*)?$/.exec(release);
+    if (!match) {
+      throw new Error(
+        `'${release}' is not a ParallelCluster 3.x release: write it as major.minor[.patch], for example '3.10.1'.`,
+      );
+    }
+    const minor = Number(match[1]);
+    let result: ParallelClusterVersion | undefined;
+    for (const revision of ParallelClusterVersion.ALL) {
+      if (revision.minor <= minor) {
+        result = revision;
+      }
+    }
+    if (!result) {
+      throw new Error(
+        `ParallelCluster ${release} is older than the oldest policy revision (${ParallelClusterVersion.V3_2.version}): ` +
+        'the library targets ParallelCluster 3.2 and later. Use ParallelClusterVersion.V3_2 if the doc\'s policies suit you.',
+      );
+    }
+    return result;
+  }
+
+  private static get ALL(): ParallelClusterVersion[] {
+    return [
+      ParallelClusterVersion.V3_2,
+      ParallelClusterVersion.V3_3,
+      ParallelClusterVersion.V3_4,
+      ParallelClusterVersion.V3_5,
+      ParallelClusterVersion.V3_6,
+      ParallelClusterVersion.V3_7,
+      ParallelClusterVersion.V3_8,
+      ParallelClusterVersion.V3_9,
+      ParallelClusterVersion.V3_11,
+    ];
+  }
+
+  /** The first ParallelCluster release the revision targets, `major.minor` (for example `3.11`). */
+  public readonly version: string;
+
+  private readonly order: number;
+
+  private constructor(version: string, order: number) {
+    this.version = version;
+    this.order = order;
+  }
+
+  /** Whether this revision is `other` or newer (so it grants everything `other` grants). */
+  public isAtLeast(other: ParallelClusterVersion): boolean {
+    return this.order >= other.order;
+  }
+
+  /** The revision's name, for example `V3_11`. */
+  public toString(): string {
+    return `V${this.version.replace('.', '_')}`;
+  }
+
+  private get minor(): number {
+    return Number(this.version.split('.')[1]);
+  }
+}

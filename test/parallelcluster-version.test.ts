@@ -1,0 +1,45 @@
+import { ParallelClusterVersion } from '../src/parallelcluster-version';
+
+describe('ParallelClusterVersion', () => {
+  const all = ParallelClusterVersion.all();
+
+  test('revisions are ordered by their first release, oldest first', () => {
+    expect(all.map((v) => v.version)).toEqual(['3.2', '3.3', '3.4', '3.5', '3.6', '3.7', '3.8', '3.9', '3.11']);
+    expect(all.map((v) => v.toString())).toEqual(['V3_2', 'V3_3', 'V3_4', 'V3_5', 'V3_6', 'V3_7', 'V3_8', 'V3_9', 'V3_11']);
+  });
+
+  test('LATEST is the newest revision', () => {
+    expect(ParallelClusterVersion.LATEST).toBe(ParallelClusterVersion.V3_11);
+    expect(ParallelClusterVersion.LATEST).toBe(all[all.length - 1]);
+  });
+
+  test('isAtLeast compares by release, not by string (3.11 is after 3.9)', () => {
+    for (const [i, a] of all.entries()) {
+      for (const [j, b] of all.entries()) {
+        expect([a.toString(), b.toString(), a.isAtLeast(b)]).toEqual([a.toString(), b.toString(), i >= j]);
+      }
+    }
+    expect(ParallelClusterVersion.V3_11.isAtLeast(ParallelClusterVersion.V3_9)).toBe(true);
+    expect(ParallelClusterVersion.V3_9.isAtLeast(ParallelClusterVersion.V3_11)).toBe(false);
+  });
+
+  test.each([
+    ['3.2.1', 'V3_2'],
+    ['3.3.0', 'V3_3'],
+    ['3.3.0b1', 'V3_3'],
+    ['3.5', 'V3_5'],
+    ['3.9.3', 'V3_9'],
+    ['3.10.1', 'V3_9'],
+    ['3.11.0', 'V3_11'],
+    ['3.12.0', 'V3_11'],
+    ['3.14.2', 'V3_11'],
+  ])('forRelease(%s) is %s', (release, expected) => {
+    expect(ParallelClusterVersion.forRelease(release).toString()).toBe(expected);
+  });
+
+  test('forRelease refuses releases it cannot map, naming the value and the fix', () => {
+    expect(() => ParallelClusterVersion.forRelease('3.1.5')).toThrow(/ParallelCluster 3\.1\.5 is older than the oldest policy revision \(3\.2\).*ParallelClusterVersion\.V3_2/);
+    expect(() => ParallelClusterVersion.forRelease('2.11.9')).toThrow(/'2\.11\.9' is not a ParallelCluster 3\.x release.*'3\.10\.1'/);
+    expect(() => ParallelClusterVersion.forRelease('latest')).toThrow(/'latest' is not a ParallelCluster 3\.x release/);
+  });
+});
