@@ -1,0 +1,149 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { PolicyContext, allow } from './context';
+
+/*
+ * Statements of the head node role: the seed doc's section "Head node IAM role" (blocks
+ * `headNode.slurm` and `headNode.awsBatch` of shared/reference/seed-policies.json; the AWS Batch block
+ * is the repaired one). One factory per block; the construct wiring lives in ../head-node-role.ts.
+ * Statements the two blocks share are written once below. Deliberate differences from the doc are
+ * marked `DIFF:` and listed in docs/cluster-roles.md.
+ */
+
+/**
+ * How many role ARNs one PassRole statement for custom compute node roles holds. Each ARN of a role
+ * created in the same app is sized at 256 characters (see policy-size.ts), so ten stay far below one
+ * managed policy's 6,144 and let `createSizedManagedPolicies` spread many queues over several policies.
+ */
+const ROLE_ARNS_PER_STATEMENT = 10;
+
+/** What the head node statements need besides the stack. */
+export interface HeadNodeStatementOptions {
+  /** ARNs for `secretsmanager:GetSecretValue` (the doc's `<SECRET_ID>`); none omits the statement. */
+  readonly secretArns: string[];
+  /** Compute node roles the Slurm head node passes to EC2, possibly outside the cluster path. */
+  readonly computeNodeRoleArns: string[];
+}
+
+/** Block `headNode.slurm`: the head node of a Slurm cluster. */
+export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeStatementOptions): iam.PolicyStatement[] {
+  return [
+    allow('S3ParallelClusterObjects', ['s3:GetObject', 's3:GetObjectVersion'], [
+      ctx.s3(`${ctx.region}-aws-parallelcluster/*`),
+      ctx.s3(`dcv-license.${ctx.region}/*`),
+      ctx.s3('parallelcluster-*-v1-do-not-delete/*'),
+    ]),
+    allow('DynamoDB', [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:BatchWriteItem',
+    ], [ctx.arn('dynamodb', ctx.region, 'table/parallelcluster-*')]),
+    terminateComputeNodesStatement(),
+    allow('EC2RunInstances', ['ec2:RunInstances'], ['*']),
+    // DIFF: EC2 is also `ec2.amazonaws.com.cn` in China.
+    allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath, ctx.instanceProfilesOnPath], {
+      StringEquals: { 'iam:PassedToService': ctx.ec2ServiceNames },
+    }),
+    // The doc: a compute role that overrides the default must be in the Resource of this PassRole.
+    // They get statements of their own (same action and condition), so that the doc's statement above
+    // stays as written and a cluster with many queues is split across policies.
+    ...passComputeNodeRolesStatements(ctx, options.computeNodeRoleArns),
+    headNodeEc2DescribeStatement(),
+    headNodeEc2TagsAndVolumesStatement(ctx),
+    allow('CloudFormation', ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], ['*']),
+    allow('Route53', ['route53:ChangeResourceRecordSets'], ['*']),
+    ...getSecretValueStatements(options.secretArns),
+  ];
+}
+
+/** Block `headNode.awsBatch` (repaired): the head node of an AWS Batch cluster. */
+export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: string[]): iam.PolicyStatement[] {
+  return [
+    allow('S3ClusterBucketObjects', ['s3:GetObject', 's3:PutObject', 's3:GetObjectVersion'],
+      [ctx.s3('parallelcluster-*-v1-do-not-delete/*')]),
+    allow('S3ParallelClusterObjects', ['s3:GetObject'], [
+      ctx.s3(`dcv-license.${ctx.region}/*`),
+      ctx.s3(`${ctx.region}-aws-parallelcluster/*`),
+    ]),
+    allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath, ctx.instanceProfilesOnPath], {
+      StringEquals: { 'iam:PassedToService': ['batch.amazonaws.com'] },
+    }),
+    allow('BatchRead', [
+      'batch:DescribeJobQueues',
+      'batch:DescribeJobs',
+      'batch:ListJobs',
+      'batch:DescribeComputeEnvironments',
+    ], ['*']),
+    allow('BatchJobs', [
+      'batch:SubmitJob',
+      'batch:TerminateJob',
+      'logs:GetLogEvents',
+      'ecs:ListContainerInstances',
+      'ecs:DescribeContainerInstances',
+    ], [
+      ctx.arn('logs', ctx.region, 'log-group:/aws/batch/job:log-stream:PclusterJobDefinition*'),
+      ctx.arn('ecs', ctx.region, 'container-instance/AWSBatch-PclusterComputeEnviron*'),
+      ctx.arn('ecs', ctx.region, 'cluster/AWSBatch-Pcluster*'),
+      ctx.arn('batch', ctx.region, 'job-queue/PclusterJobQueue*'),
+      ctx.arn('batch', ctx.region, 'job-definition/PclusterJobDefinition*:*'),
+      ctx.arn('batch', ctx.region, 'job/*'),
+    ]),
+    headNodeEc2DescribeStatement(),
+    headNodeEc2TagsAndVolumesStatement(ctx),
+    allow('CloudFormation', [
+      'cloudformation:DescribeStackResource',
+      'cloudformation:DescribeStacks',
+      'cloudformation:SignalResource',
+    ], ['*']),
+    ...getSecretValueStatements(secretArns),
+  ];
+}
+
+/**
+ * `ec2:TerminateInstances` on the cluster's compute nodes only (tag `parallelcluster:node-type` is
+ * `Compute`). In blocks `headNode.slurm` and `lambdaFunctions`.
+ */
+export function terminateComputeNodesStatement(): iam.PolicyStatement {
+  return allow('EC2TerminateComputeNodes', ['ec2:TerminateInstances'], ['*'], {
+    StringEquals: { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' },
+  });
+}
+
+/**
+ * The doc's `secretsmanager:GetSecretValue` on `secret:<SECRET_ID>`, in both head node blocks.
+ *
+ * DIFF: the placeholder becomes the given secrets; with none, the statement is omitted (it is only
+ * needed for a directory service, Slurm accounting database or munge key secret).
+ */
+export function getSecretValueStatements(secretArns: string[]): iam.PolicyStatement[] {
+  return secretArns.length === 0 ? [] : [allow('SecretsManagerGetSecretValue', ['secretsmanager:GetSecretValue'], secretArns)];
+}
+
+function passComputeNodeRolesStatements(ctx: PolicyContext, roleArns: string[]): iam.PolicyStatement[] {
+  const unique = [...new Set(roleArns)];
+  const statements: iam.PolicyStatement[] = [];
+  for (let start = 0; start < unique.length; start += ROLE_ARNS_PER_STATEMENT) {
+    const part = statements.length + 1;
+    statements.push(allow(part === 1 ? 'IamPassComputeNodeRoles' : `IamPassComputeNodeRoles${part}`, ['iam:PassRole'],
+      unique.slice(start, start + ROLE_ARNS_PER_STATEMENT), {
+        StringEquals: { 'iam:PassedToService': ctx.ec2ServiceNames },
+      }));
+  }
+  return statements;
+}
+
+function headNodeEc2DescribeStatement(): iam.PolicyStatement {
+  return allow('EC2Describe', [
+    'ec2:DescribeInstances',
+    'ec2:DescribeInstanceStatus',
+    'ec2:DescribeVolumes',
+    'ec2:DescribeInstanceAttribute',
+  ], ['*']);
+}
+
+function headNodeEc2TagsAndVolumesStatement(ctx: PolicyContext): iam.PolicyStatement {
+  return allow('EC2TagsAndVolumes', ['ec2:CreateTags', 'ec2:AttachVolume'], [
+    ctx.arn('ec2', ctx.region, 'instance/*'),
+    ctx.arn('ec2', ctx.region, 'volume/*'),
+  ]);
+}

@@ -1,0 +1,30 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { PolicyContext, allow } from './context';
+import { terminateComputeNodesStatement } from './head-node-policies';
+
+/*
+ * Statements of the role of the cluster's Lambda functions: the seed doc's section "AWS Lambda
+ * functions role" (block `lambdaFunctions` of shared/reference/seed-policies.json, written for Slurm
+ * clusters). The construct wiring lives in ../lambda-functions-role.ts.
+ */
+
+/** Block `lambdaFunctions`: the functions that clean up DNS records, compute nodes and the cluster bucket. */
+export function lambdaFunctionsStatements(ctx: PolicyContext): iam.PolicyStatement[] {
+  return [
+    allow('Route53', ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
+      [ctx.arn('route53', '', 'hostedzone/*', '')]),
+    allow('CloudWatchLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      [ctx.arn('logs', ctx.region, 'log-group:/aws/lambda/pcluster-*')]),
+    allow('EC2DescribeInstances', ['ec2:DescribeInstances'], ['*']),
+    terminateComputeNodesStatement(),
+    allow('S3ClusterBucketCleanup', [
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+      's3:ListBucket',
+      's3:ListBucketVersions',
+    ], [
+      ctx.s3('parallelcluster-*-v1-do-not-delete'),
+      ctx.s3('parallelcluster-*-v1-do-not-delete/*'),
+    ]),
+  ];
+}

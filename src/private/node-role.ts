@@ -1,0 +1,100 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { validateManagedPolicyCount } from './role-quotas';
+import { createSizedManagedPolicies } from './sized-policies';
+import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from './validation';
+
+/**
+ * Wiring shared by the cluster's and the image build's roles (head, compute, image-builder instance,
+ * Lambda): the role on the cluster IAM path, its trust policy, permissions boundary, AWS managed
+ * policies, the library's statements as sized customer managed policies, the caller's additional
+ * policies, and for EC2 roles an instance profile on the same path. The policy content comes from the
+ * statement factories in ../policies; this file only decides how it is attached.
+ */
+
+export interface ClusterRoleOptions {
+  /** Construct id of the role. */
+  readonly roleId: string;
+  /** Construct id of the first customer managed policy (the next ones get `2`, `3`, ...). */
+  readonly policyId: string;
+  /** Description of the role, shown in the IAM console. */
+  readonly description: string;
+  /** A validated IAM path (see `clusterIamPath`). */
+  readonly iamPath: string;
+  readonly roleName?: string;
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+  /** Names for `iam.ManagedPolicy.fromAwsManagedPolicyName`, from ../policies/aws-managed-policies.ts. */
+  readonly awsManagedPolicyNames: string[];
+  readonly additionalIamPolicies?: iam.IManagedPolicy[];
+  /** The library's statements for this role, put in customer managed policies sized for IAM. */
+  readonly statements: iam.PolicyStatement[];
+}
+
+export interface ClusterRoleResources {
+  readonly role: iam.Role;
+  /** The customer managed policies created for `statements`, in order. */
+  readonly managedPolicies: iam.ManagedPolicy[];
+}
+
+export interface InstanceRoleResources extends ClusterRoleResources {
+  readonly instanceProfile: iam.InstanceProfile;
+}
+
+/** The IAM path of a cluster construct: the given one, checked, or `/parallelcluster/`. */
+export function clusterIamPath(iamPath: string | undefined): string {
+  const path = iamPath ?? DEFAULT_IAM_PATH;
+  // `/` is refused: the statement factories build patterns such as `role/<path>*` from it.
+  validateIamPath('iamPath', path, false);
+  return path;
+}
+
+/**
+ * An EC2 instance role and its instance profile on the same path. The trust is `ec2.<URL suffix>`, as
+ * ParallelCluster writes it: `ec2.amazonaws.com.cn` in China, whatever CDK's principal tables say.
+ */
+export function createInstanceRole(scope: Construct, options: ClusterRoleOptions, instanceProfileId = 'InstanceProfile'): InstanceRoleResources {
+  const created = createRole(scope, new iam.ServicePrincipal(`ec2.${Stack.of(scope).urlSuffix}`), options);
+  const instanceProfile = new iam.InstanceProfile(scope, instanceProfileId, {
+    role: created.role,
+    // The same path as the role: the user's PassRole and the head node's PassRole are scoped to
+    // `instance-profile/<path>*`.
+    path: options.iamPath,
+  });
+  return { ...created, instanceProfile };
+}
+
+/** A role for Lambda functions (`lambda.amazonaws.com` is its principal in every partition). */
+export function createLambdaRole(scope: Construct, options: ClusterRoleOptions): ClusterRoleResources {
+  return createRole(scope, new iam.ServicePrincipal('lambda.amazonaws.com'), options);
+}
+
+function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: ClusterRoleOptions): ClusterRoleResources {
+  validateRoleName('roleName', options.roleName);
+  const role = new iam.Role(scope, options.roleId, {
+    assumedBy,
+    roleName: options.roleName,
+    path: options.iamPath,
+    permissionsBoundary: options.permissionsBoundary,
+    description: options.description,
+  });
+  validateManagedPolicyCount(role,
+    'Pass fewer additionalIamPolicies (merge them into one policy), or turn off an optional AWS managed policy.');
+  for (const name of options.awsManagedPolicyNames) {
+    role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
+  }
+  const managedPolicies = createSizedManagedPolicies(scope, options.policyId, options.description, options.statements);
+  managedPolicies.forEach((policy) => role.addManagedPolicy(policy));
+  (options.additionalIamPolicies ?? []).forEach((policy) => role.addManagedPolicy(policy));
+  return { role, managedPolicies };
+}
+
+/**
+ * The ARNs that match the given secrets in a policy (the doc's `<SECRET_ID>`). A secret imported by
+ * name has no complete ARN, and Secrets Manager appends `-` and six random characters to the name, so
+ * it is matched with `-??????` (as `ISecret.grantRead` does).
+ */
+export function secretArnsForPolicies(secrets: secretsmanager.ISecret[] | undefined): string[] {
+  return (secrets ?? []).map((secret) => secret.secretFullArn ?? `${secret.secretArn}-??????`);
+}
