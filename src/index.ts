@@ -3,3 +3,8 @@ export * from './scheduler';
 export * from './user-role';
 export * from './config-fragment';
 export * from './permissions-report';
+export * from './head-node-role';
+export * from './compute-node-role';
+export * from './lambda-functions-role';
+export * from './image-builder-roles';
+export type { S3Access } from './s3-access';
