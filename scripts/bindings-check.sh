@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The bindings check (`npx projen bindings`): proves that Python and Java users get the same constructs as
+# TypeScript users, by using the built packages the way those users do.
+#
+#   1. jsii-pacmak builds the Python wheel (dist/python) and the Java jar (dist/java), as the projen tasks
+#      package:python and package:java do.
+#   2. Python: a fresh venv gets the wheel plus aws-cdk-lib and constructs from PyPI; the wrong-type tests
+#      (examples/python/tests) run, then examples/python/app.py synthesizes.
+#   3. Java: the jar goes into the local Maven repository; Maven takes aws-cdk-lib from Maven Central, runs
+#      the wrong-input tests (examples/java/src/test) and synthesizes examples/java.
+#   4. TypeScript: the same configuration synthesizes from source.
+#   5. scripts/compare-templates.ts requires the three cloud assemblies to be identical after normalising
+#      only what legitimately differs between languages.
+#
+# Assumes node_modules exists (npm ci); compiles the jsii assembly itself when it is missing or older than
+# src/. Outputs: bindings.out/{typescript,python,java}/ (cloud assemblies) and bindings.out/logs/.
+# Exits non-zero on any failure; the last line says OK or FAILED, and at which step.
+#
+# Environment: MAVEN_REPO_LOCAL (a Maven local repository to use instead of ~/.m2/repository, e.g. an empty
+# one to measure a cold run); PYTHON (default python3).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bindings.out
+LOGS=$OUT/logs
+VENV=$ROOT/examples/python/.venv
+PYTHON=${PYTHON:-python3}
+# The TypeScript side: the same configuration as examples/python/app.py and examples/java.
+TS_APP=examples/compare/app-ts.ts
+
+VERSION=$(node -p "require('./package.json').version")
+PACMAK_VERSION=$(node -p "require('jsii-pacmak/package.json').version")
+# The jsii runtime prints a banner on every start while the machine's Node.js is past its end of life
+# (Node 20 is the project's minimum); silence it for this major only so the logs stay readable.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION
+JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=$(node -p "process.versions.node.split('.')[0]")
+# Keep the work tree clean: no __pycache__ beside the example and its tests.
+export PYTHONDONTWRITEBYTECODE=1
+MVN=(mvn -B -ntp)
+if [[ -n "${MAVEN_REPO_LOCAL:-}" ]]; then
+  MVN+=("-Dmaven.repo.local=$MAVEN_REPO_LOCAL")
+fi
+
+START=$SECONDS
+STEP=setup
+TIMINGS=()
+trap 'rc=$?; if [[ $rc -ne 0 ]]; then echo "bindings-check: FAILED at step \"$STEP\" (exit $rc) after $((SECONDS - START))s; logs in ${LOGS#"$ROOT"/}/" >&2; fi' EXIT
+
+# Runs a step, its output into a log that is printed only when the step fails (or with VERBOSE=1).
+step() {
+  local name=$1
+  shift
+  STEP=$name
+  local log=$LOGS/${name// /-}.log
+  local t0=$SECONDS
+  echo "==> $name"
+  if [[ -n "${VERBOSE:-}" ]]; then
+    "$@" 2>&1 | tee "$log"
+  elif ! "$@" >"$log" 2>&1; then
+    echo "---- last 60 lines of ${log#"$ROOT"/}:" >&2
+    tail -n 60 "$log" >&2
+    return 1
+  fi
+  TIMINGS+=("$name $((SECONDS - t0))s")
+}
+
+rm -rf "$OUT"
+mkdir -p "$LOGS"
+
+# 1. Packages ------------------------------------------------------------------------------------------------
+if [[ ! -f .jsii ]] || [[ -n "$(find src -newer .jsii -name '*.ts' -print -quit)" ]]; then
+  step "jsii compile" npx jsii --silence-warnings=reserved-word
+fi
+rm -rf dist/python dist/java
+step "package python and java" npx jsii-pacmak -v --target python --target java
+WHEEL=dist/python/cdk_parallelcluster_iam-$VERSION-py3-none-any.whl
+JAR_DIR=dist/java/io/github/cdkparallelclusteriam/cdk-parallelcluster-iam/$VERSION
+for f in "$WHEEL" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom"; do
+  [[ -f $f ]] || { echo "jsii-pacmak did not produce $f" >&2; exit 1; }
+done
+
+# 2. Python --------------------------------------------------------------------------------------------------
+python_env() {
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/pip" install --disable-pip-version-check --no-input -r examples/python/requirements.txt "$WHEEL"
+  # Fails when the wheel's requirements conflict with the pinned CDK (e.g. a jsii runtime too old).
+  "$VENV/bin/pip" check
+  "$VENV/bin/pip" list --format=freeze
+}
+step "python venv" python_env
+step "python tests" "$VENV/bin/python" -m pytest -p no:cacheprovider -v examples/python/tests
+step "python synth" env CDK_OUTDIR="$OUT/python" "$VENV/bin/python" examples/python/app.py
+
+# 3. Java ----------------------------------------------------------------------------------------------------
+# install-file overwrites any earlier build of the same version in the local repository, so a stale jar
+# from a previous run is never used.
+step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugin:3.1.1:install-file \
+  -DpomFile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" -Dfile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar"
+step "java tests and synth" env CDK_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
+  -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java
+
+# 4. TypeScript ----------------------------------------------------------------------------------------------
+step "typescript synth" env CDK_OUTDIR="$OUT/typescript" npx ts-node --project tsconfig.dev.json "$TS_APP"
+
+# 5. Compare -------------------------------------------------------------------------------------------------
+STEP=compare
+npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts \
+  typescript="$OUT/typescript" python="$OUT/python" java="$OUT/java"
+
+echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$LOGS/python-tests.log" | tail -n 1 | tr -d '=' | xargs || true)"
+echo "  java tests:  $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$LOGS/java-tests-and-synth.log" | tail -n 1 | sed 's/^\[INFO\] //' || true)"
+echo "  step times: $(IFS=';'; echo "${TIMINGS[*]}" | sed 's/;/, /g')"
+echo "bindings-check: OK: Python wheel and Java jar built, both example apps synthesized the same assembly as TypeScript, in $((SECONDS - START))s"
