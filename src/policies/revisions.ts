@@ -1,0 +1,383 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { LAMBDA_VPC_ACCESS_EXECUTION_ROLE } from './aws-managed-policies';
+import { PolicyContext, allow } from './context';
+import { ParallelClusterVersion } from '../parallelcluster-version';
+
+/*
+ * How the policies of each ParallelCluster release differ from the seed doc's (revision V3_2), as
+ * data: for every revision, the changes to each policy block against the previous revision. The
+ * statement factories (user-policies.ts, head-node-policies.ts, ...) keep the doc's content; `revise`
+ * applies the changes of every revision up to the one asked for.
+ *
+ * Facts come from aws/aws-parallelcluster: tests/iam_policies/{user-role,cluster-roles}.cfn.yaml (the
+ * repository's own copy of the doc's policies), cloudformation/policies/parallelcluster-policies.yaml
+ * (the official user policies, 3.5+) and cli/src/pcluster/templates/cdk_builder_utils.py (what
+ * ParallelCluster grants the roles it creates). Each change names the first release whose files had
+ * it (found by comparing the files at every v3.x tag, which also catches backports to patch releases).
+ * Where the doc was already behind the release it was written for, the change is in V3_3 (V3_2 must
+ * stay the doc) and says so.
+ */
+
+/** The policy blocks `revise` knows: the doc's blocks, plus the ones the doc lacks. */
+export const POLICY_BLOCKS = [
+  'user.base',
+  'user.batch',
+  'user.fsx',
+  'user.imageBuilder',
+  'user.iam.privileged',
+  'user.iam.permissionsBoundary',
+  'headNode.slurm',
+  'headNode.awsBatch',
+  'computeNode',
+  'lambdaFunctions',
+  // Not in the doc: the Lambda functions role of an AWS Batch cluster, derived from `lambdaFunctions`.
+  'lambdaFunctions.awsBatch',
+  'imageBuilder.instanceRole',
+  'imageBuilder.cleanupLambda',
+  // Not in the doc: login nodes (ParallelCluster 3.7+), statements in login-node-policies.ts.
+  'loginNode',
+] as const;
+
+export type PolicyBlock = typeof POLICY_BLOCKS[number];
+
+/** Blocks with no doc content: their changes in revision V3_2 are what the doc should have had. */
+export const BLOCKS_NOT_IN_DOC: ReadonlyArray<PolicyBlock> = ['lambdaFunctions.awsBatch', 'loginNode'];
+
+/** Statements built for the stack (partition-correct ARNs). */
+export type StatementsFactory = (ctx: PolicyContext) => iam.PolicyStatement[];
+
+/** One difference of a block from the previous revision. `release` is the ParallelCluster release that introduced it. */
+export type PolicyChange =
+  /** Adds actions to the statement with this Sid (same resources and conditions). */
+  | { readonly kind: 'addActions'; readonly release: string; readonly sid: string; readonly actions: string[] }
+  /** Adds statements, each with a Sid new to the block. */
+  | { readonly kind: 'addStatements'; readonly release: string; readonly statements: StatementsFactory }
+  /** Replaces the statement with this Sid, in place, by others (where upstream narrowed a grant). */
+  | { readonly kind: 'replaceStatement'; readonly release: string; readonly sid: string; readonly statements: StatementsFactory }
+  /** Removes the statements with these Sids. */
+  | { readonly kind: 'removeStatements'; readonly release: string; readonly sids: string[] }
+  /** Adds values to one condition key of the statement with this Sid. */
+  | {
+    readonly kind: 'addConditionValues';
+    readonly release: string;
+    readonly sid: string;
+    readonly operator: string;
+    readonly key: string;
+    readonly values: (ctx: PolicyContext) => string[];
+  };
+
+/** The changes of one revision, by block. */
+export interface Revision {
+  readonly revision: ParallelClusterVersion;
+  readonly changes: Partial<Record<PolicyBlock, PolicyChange[]>>;
+}
+
+const addActions = (sid: string, release: string, actions: string[]): PolicyChange =>
+  ({ kind: 'addActions', release, sid, actions });
+const addStatements = (release: string, statements: StatementsFactory): PolicyChange =>
+  ({ kind: 'addStatements', release, statements });
+
+/** Tag ParallelCluster puts on every cluster stack and cluster resource. */
+const CLUSTER_NAME_TAG = 'parallelcluster:cluster-name';
+
+// Shared by the privileged and permissions-boundary blocks, whose allow-lists are the same.
+const ATTACH_LAMBDA_VPC_POLICY: PolicyChange = {
+  // 3.4.0: ParallelCluster attaches the Lambda VPC policy to its Lambda roles when
+  // DeploymentSettings/LambdaFunctionsVpcConfig (new in 3.4.0) is set; the doc's allow-list forgets it.
+  kind: 'addConditionValues',
+  release: '3.4.0',
+  sid: 'IamPolicy',
+  operator: 'ArnLike',
+  key: 'iam:PolicyARN',
+  values: (ctx) => [ctx.awsManagedPolicy(LAMBDA_VPC_ACCESS_EXECUTION_ROLE)],
+};
+
+/** Every revision's changes, oldest first. */
+export const REVISIONS: ReadonlyArray<Revision> = [
+  {
+    revision: ParallelClusterVersion.V3_2,
+    changes: {
+      // The doc has no AWS Batch variant of the Lambda functions role, but ParallelCluster has used one
+      // since 3.0.0 (CustomLambdaResourcesRoleBatch in cluster-roles.cfn.yaml; awsbatch_builder.py).
+      'lambdaFunctions.awsBatch': [
+        // An AWS Batch cluster has no hosted zone and no Slurm compute nodes to clean up.
+        { kind: 'removeStatements', release: '3.0.0', sids: ['Route53', 'EC2DescribeInstances', 'EC2TerminateComputeNodes'] },
+        // 3.0.0: the ManageDockerImages function empties the cluster's ECR repository (its name is
+        // generated from the logical id ParallelClusterDockerImagesRepo) and runs the CodeBuild project
+        // `pcluster-<cluster>-build-docker-images-project`.
+        addStatements('3.0.0', (ctx) => [
+          allow('ECRDockerImages', ['ecr:BatchDeleteImage', 'ecr:ListImages'],
+            [ctx.arn('ecr', ctx.region, 'repository/*parallelcluster*')]),
+          allow('CodeBuildDockerImages', ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'],
+            [ctx.arn('codebuild', ctx.region, 'project/pcluster-*')]),
+        ]),
+      ],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_3,
+    changes: {
+      'user.base': [
+        // 3.3.0: capacity reservations can be given as resource groups; pcluster reads them.
+        addStatements('3.3.0', () => [
+          allow('ResourceGroupRead', ['resource-groups:ListGroupResources', 'resource-groups:GetGroupConfiguration'], ['*']),
+        ]),
+        // 3.3.1 (issue #4588): creating a tagged log group needs the tagging actions.
+        addActions('CloudWatchLogs', '3.3.1', ['logs:TagResource', 'logs:UntagResource']),
+      ],
+      'user.imageBuilder': [
+        // 3.2.0 (the doc missed it): `pcluster delete-image` cancels a build still in progress.
+        addActions('ImageBuilder', '3.2.0', ['imagebuilder:CancelImageCreation']),
+      ],
+      'headNode.slurm': [
+        // 3.3.0: compute nodes are launched with EC2 Fleet, which can target capacity reservations.
+        addActions('EC2RunInstances', '3.3.0', ['ec2:CreateFleet']),
+        addActions('EC2Describe', '3.3.0', ['ec2:DescribeCapacityReservations']),
+      ],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_4,
+    changes: {
+      'user.iam.privileged': [ATTACH_LAMBDA_VPC_POLICY],
+      'user.iam.permissionsBoundary': [ATTACH_LAMBDA_VPC_POLICY],
+      'headNode.slurm': [
+        // 3.4.0: the head node reads its own stack's outputs.
+        addActions('CloudFormation', '3.4.0', ['cloudformation:DescribeStacks']),
+      ],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_5,
+    changes: {
+      'headNode.slurm': [
+        // 3.5.1: clustermgtd reads compute node states in batches.
+        addActions('DynamoDB', '3.5.1', ['dynamodb:BatchGetItem']),
+        // 3.5.1: the console output of compute nodes that fail to bootstrap goes to CloudWatch.
+        addStatements('3.5.1', (ctx) => [
+          allow('EC2GetConsoleOutput', ['ec2:GetConsoleOutput'], [ctx.arn('ec2', ctx.region, 'instance/*')]),
+        ]),
+      ],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_6,
+    changes: {
+      'user.base': [
+        // 3.6.0: the head node gets CloudWatch alarms, and log metric filters feed them.
+        addActions('CloudWatch', '3.6.0', ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms']),
+        addActions('CloudWatchLogs', '3.6.0', ['logs:DescribeMetricFilters', 'logs:PutMetricFilter', 'logs:DeleteMetricFilter']),
+        // 3.6.0: upstream narrowed `cloudformation:*` to the stack actions pcluster calls (the
+        // UpdateStack condition is the one 3.9.0 fixed, PR #6116).
+        {
+          kind: 'replaceStatement',
+          release: '3.6.0',
+          sid: 'CloudFormation',
+          statements: (ctx) => {
+            const stacks = ctx.arn('cloudformation', '*', 'stack/*');
+            return [
+              // Cluster stacks are created and updated with the cluster-name tag.
+              allow('CloudFormationCreateAndUpdate', ['cloudformation:CreateStack', 'cloudformation:UpdateStack'], [stacks], {
+                'ForAnyValue:StringEquals': { 'aws:TagKeys': [CLUSTER_NAME_TAG] },
+              }),
+              // DIFF: pcluster also updates a cluster stack without passing tags (to retain its log
+              // groups before deleting it), which upstream's tag-key condition denies; allow it on stacks
+              // that already carry the cluster-name tag.
+              allow('CloudFormationUpdateClusterStacks', ['cloudformation:UpdateStack'], [stacks], {
+                StringLike: { [`aws:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' },
+              }),
+              allow('CloudFormationReadAndDelete', [
+                'cloudformation:DeleteStack',
+                'cloudformation:DescribeStackEvents',
+                'cloudformation:DescribeStackResources',
+                'cloudformation:GetTemplate',
+              ], [stacks]),
+              // DIFF: `pcluster list-clusters` describes stacks without naming one, and ListStacks has no
+              // resource type: both need `*` (upstream's template gets DescribeStacks on `*` from its
+              // image policy, and puts ListStacks on stack ARNs, which never match).
+              allow('CloudFormationList', ['cloudformation:DescribeStacks', 'cloudformation:ListStacks'], ['*']),
+            ];
+          },
+        },
+      ],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_7,
+    changes: {
+      'user.base': [
+        // 3.7.0: login node pools are Auto Scaling groups behind a Network Load Balancer. The tag
+        // condition and the split are upstream's (parallelcluster-policies.yaml).
+        addStatements('3.7.0', () => [
+          allow('LoginNodes', [
+            'autoscaling:DeleteAutoScalingGroup',
+            'autoscaling:DeleteLifecycleHook',
+            'autoscaling:DescribeAutoScalingGroups',
+            'autoscaling:DescribeLifecycleHooks',
+            'autoscaling:DescribeScalingActivities',
+            'autoscaling:PutLifecycleHook',
+            'autoscaling:UpdateAutoScalingGroup',
+            'elasticloadbalancing:CreateListener',
+            'elasticloadbalancing:CreateTargetGroup',
+            'elasticloadbalancing:DeleteListener',
+            'elasticloadbalancing:DeleteLoadBalancer',
+            'elasticloadbalancing:DeleteTargetGroup',
+            'elasticloadbalancing:DescribeListeners',
+            'elasticloadbalancing:DescribeLoadBalancers',
+            'elasticloadbalancing:DescribeTags',
+            'elasticloadbalancing:DescribeTargetGroups',
+            'elasticloadbalancing:ModifyLoadBalancerAttributes',
+          ], ['*'], { 'ForAllValues:StringEquals': { 'aws:TagKeys': [CLUSTER_NAME_TAG] } }),
+          allow('LoginNodesCreate', [
+            'autoscaling:CreateAutoScalingGroup',
+            'elasticloadbalancing:AddTags',
+            'elasticloadbalancing:CreateLoadBalancer',
+          ], ['*']),
+        ]),
+      ],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_8,
+    changes: {
+      // 3.8.0: one composite alarm sums up the head node's alarms.
+      'user.base': [addActions('CloudWatch', '3.8.0', ['cloudwatch:PutCompositeAlarm'])],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_9,
+    changes: {
+      // 3.9.1: updating the head node removes tags from it.
+      'user.base': [addActions('EC2Write', '3.9.1', ['ec2:DeleteTags'])],
+      'computeNode': [
+        // 3.9.0: compute nodes record their status (shared storage updates) in the cluster's table and
+        // read their own stack's resources.
+        addStatements('3.9.0', (ctx) => [
+          allow('DynamoDBNodeStatus', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            [ctx.arn('dynamodb', ctx.region, 'table/parallelcluster-*')]),
+          allow('CloudFormationDescribeStackResource', ['cloudformation:DescribeStackResource'],
+            [ctx.arn('cloudformation', ctx.region, 'stack/*/*')]),
+        ]),
+      ],
+      'loginNode': [
+        // 3.9.0: login nodes record their status like compute nodes.
+        addStatements('3.9.0', (ctx) => [
+          allow('DynamoDBNodeStatus', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            [ctx.arn('dynamodb', ctx.region, 'table/parallelcluster-*')]),
+          allow('CloudFormation', ['cloudformation:DescribeStackResource'],
+            [ctx.arn('cloudformation', ctx.region, 'stack/*/*')]),
+        ]),
+      ],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_11,
+    changes: {
+      'user.base': [
+        // 3.11.0: the login nodes' target group health is read back.
+        addActions('LoginNodes', '3.11.0', ['elasticloadbalancing:DescribeTargetHealth']),
+        // 3.11.0: the first Auto Scaling group or load balancer of an account creates the services'
+        // service-linked roles (upstream's test role allows it on any role; here only those two).
+        addStatements('3.11.0', (ctx) => [
+          allow('LoginNodesServiceLinkedRoles', ['iam:CreateServiceLinkedRole'], [
+            ctx.iam('role', 'aws-service-role/autoscaling.amazonaws.com/*'),
+            ctx.iam('role', 'aws-service-role/elasticloadbalancing.amazonaws.com/*'),
+          ], {
+            StringEquals: { 'iam:AWSServiceName': ['autoscaling.amazonaws.com', 'elasticloadbalancing.amazonaws.com'] },
+          }),
+        ]),
+      ],
+      'loginNode': [
+        // 3.11.0: login nodes read their stack and, with DCV on login nodes, the DCV license.
+        addActions('CloudFormation', '3.11.0', ['cloudformation:DescribeStacks']),
+        addStatements('3.11.0', (ctx) => [
+          allow('DcvLicense', ['s3:GetObject'], [ctx.s3(`dcv-license.${ctx.region}/*`)]),
+        ]),
+      ],
+    },
+  },
+];
+
+/** Whether `block` is one `revise` knows. */
+export function isPolicyBlock(block: string): block is PolicyBlock {
+  return (POLICY_BLOCKS as ReadonlyArray<string>).includes(block);
+}
+
+/**
+ * The statements of `block` for ParallelCluster `version`: `statements` (the block's factory output,
+ * the doc revision) with the changes of every revision up to `version` applied. Statements no change
+ * touches are returned as they are; changed ones are copies, so the input is never modified.
+ *
+ * Throws if a change names a Sid the block does not have, or leaves two statements with one Sid:
+ * both mean the factory and this file disagree.
+ */
+export function revise(
+  block: string,
+  statements: iam.PolicyStatement[],
+  ctx: PolicyContext,
+  version: ParallelClusterVersion,
+): iam.PolicyStatement[] {
+  if (!isPolicyBlock(block)) {
+    throw new Error(`Unknown policy block '${block}': use one of ${POLICY_BLOCKS.join(', ')}.`);
+  }
+  let result = [...statements];
+  for (const { revision, changes } of REVISIONS) {
+    if (!version.isAtLeast(revision)) {
+      break;
+    }
+    for (const change of changes[block] ?? []) {
+      result = applyChange(result, change, ctx, `${block} (${revision}, ParallelCluster ${change.release})`);
+    }
+  }
+  const sids = result.map((s) => s.sid);
+  const duplicate = sids.find((sid, i) => sids.indexOf(sid) !== i);
+  if (duplicate !== undefined) {
+    throw new Error(`Policy block ${block} at ${version} has two statements with Sid '${duplicate}': give the added statement another Sid in src/policies/revisions.ts.`);
+  }
+  return result;
+}
+
+function applyChange(statements: iam.PolicyStatement[], change: PolicyChange, ctx: PolicyContext, where: string): iam.PolicyStatement[] {
+  const indexOf = (sid: string): number => {
+    const index = statements.findIndex((s) => s.sid === sid);
+    if (index < 0) {
+      throw new Error(
+        `${where}: no statement with Sid '${sid}' among ${statements.map((s) => s.sid).join(', ')}. ` +
+        'The statement factory and src/policies/revisions.ts disagree; fix the Sid in one of them.',
+      );
+    }
+    return index;
+  };
+  const replaceAt = (index: number, replacement: iam.PolicyStatement[]): iam.PolicyStatement[] =>
+    [...statements.slice(0, index), ...replacement, ...statements.slice(index + 1)];
+
+  switch (change.kind) {
+    case 'addActions': {
+      const index = indexOf(change.sid);
+      const statement = statements[index];
+      return replaceAt(index, [statement.copy({ actions: [...statement.actions, ...change.actions] })]);
+    }
+    case 'addStatements':
+      return [...statements, ...change.statements(ctx)];
+    case 'replaceStatement':
+      return replaceAt(indexOf(change.sid), change.statements(ctx));
+    case 'removeStatements': {
+      change.sids.forEach(indexOf);
+      return statements.filter((s) => !change.sids.includes(s.sid!));
+    }
+    case 'addConditionValues': {
+      const index = indexOf(change.sid);
+      const statement = statements[index];
+      const conditions = statement.conditions as Record<string, Record<string, unknown>>;
+      const operator = conditions[change.operator];
+      const existing = operator?.[change.key];
+      if (existing === undefined) {
+        throw new Error(`${where}: statement '${change.sid}' has no ${change.operator} condition on ${change.key} to extend.`);
+      }
+      const values = [...(Array.isArray(existing) ? existing : [existing]), ...change.values(ctx)];
+      return replaceAt(index, [statement.copy({
+        conditions: { ...conditions, [change.operator]: { ...operator, [change.key]: values } },
+      })]);
+    }
+  }
+}
