@@ -127,8 +127,8 @@ export class PermissionsReport {
     const stack = Stack.of(scope);
     const values = new TemplateValues(stack);
     const resources = stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
-    const refersTo = (list: unknown, logicalId: string) =>
-      Array.isArray(list) && list.some((item) => item && typeof item === 'object' && item.Ref === logicalId);
+    const refersTo = (roles: unknown, logicalId: string) =>
+      Array.isArray(roles) && roles.some((item) => item && typeof item === 'object' && item.Ref === logicalId);
     const text = (value: unknown) => String(values.render(value).text);
     const policyReport = (title: string, arn: string, document: any): PolicyReport => ({
       title,

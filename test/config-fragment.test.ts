@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { parse } from 'yaml';
 import { ConfigFragment, Scheduler } from '../src';
-import { toYaml } from '../src/private/yaml';
 import { awsStack } from './support/stacks';
+import { toYaml } from '../src/private/yaml';
 
 const HEAD = 'arn:aws:iam::111122223333:role/parallelcluster/head';
 const COMPUTE = 'arn:aws:iam::111122223333:role/parallelcluster/compute';

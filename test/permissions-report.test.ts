@@ -2,8 +2,8 @@ import { App, Aspects, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PermissionsReport } from '../src';
-import { MANAGED_POLICY_SIZE_QUOTA, policyDocumentSize } from '../src/private/policy-size';
 import { agnosticStack, awsStack, chinaStack, govStack } from './support/stacks';
+import { MANAGED_POLICY_SIZE_QUOTA, policyDocumentSize } from '../src/private/policy-size';
 
 /** Two hand-made roles like the library's: one named on a path with a boundary, one generated. */
 function build(stack: Stack): { scope: Construct; named: iam.Role; policy: iam.ManagedPolicy } {
