@@ -8,3 +8,4 @@ export * from './compute-node-role';
 export * from './lambda-functions-role';
 export * from './image-builder-roles';
 export type { S3Access } from './s3-access';
+export * from './parallel-cluster-iam';
