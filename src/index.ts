@@ -9,3 +9,5 @@ export * from './lambda-functions-role';
 export * from './image-builder-roles';
 export type { S3Access } from './s3-access';
 export * from './parallel-cluster-iam';
+export * from './parallelcluster-version';
+export * from './login-node-role';
