@@ -14,7 +14,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IamAccessMode, ParallelClusterIam, PermissionsReport } from '../src';
 
-const OUTDIR = 'example.out';
+// `example.out/` (git-ignored); EXAMPLE_OUTDIR lets the example's test synthesize elsewhere.
+const OUTDIR = process.env.EXAMPLE_OUTDIR ?? 'example.out';
 const app = new App({ outdir: OUTDIR });
 // A fixed environment, so that every ARN is known at synthesis and the configuration file is written.
 const stack = new Stack(app, 'ParallelClusterIamExample', { env: { account: '111122223333', region: 'us-east-1' } });
