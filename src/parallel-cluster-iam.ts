@@ -122,7 +122,7 @@ export interface ParallelClusterIamProps {
  * build's roles, all on one IAM path with one permissions boundary.
  *
  * It tells the user what to paste into the ParallelCluster configuration (`clusterConfig()`,
- * `imageConfig()`, the stack outputs `ClusterConfig` and `ImageConfig`, and
+ * `imageConfig()`, the stack outputs `clusterConfigOutput` and `imageConfigOutput`, and
  * `<stack artifact id>.pcluster-config.yaml` / `.pcluster-image-config.yaml` in the cloud assembly when
  * every ARN is known at synthesis) and what it grants (`<stack artifact id>.iam-report.md` in the cloud
  * assembly).
