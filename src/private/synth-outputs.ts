@@ -7,7 +7,10 @@ import { possiblePartitions } from './partition';
 
 // The hook aws-cdk-lib's synthesis calls on every construct that has one (`addCustomSynthesis` in
 // core/lib/private/synthesis.ts), after aspects, preparation and validation, with the cloud assembly's
-// directory. A global symbol, so it is shared by every copy of aws-cdk-lib in the process.
+// directory. A global symbol, so it is shared by every copy of aws-cdk-lib in the process. aws-cdk-lib
+// documents it as meant for its own libraries; it is unchanged from 2.88 to current releases, and the
+// tests that read the files from the assembly fail if a release drops it. Nothing else gets the assembly
+// directory after aspects have run without replacing the stack synthesizer, which is the user's to choose.
 const CUSTOM_SYNTHESIS = Symbol.for('@aws-cdk/core:customSynthesis');
 
 /**
