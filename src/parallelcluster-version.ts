@@ -17,13 +17,14 @@ export class ParallelClusterVersion {
 
   /**
    * ParallelCluster 3.3.x: EC2 Fleet (`ec2:CreateFleet`) and capacity reservations on the head node,
-   * resource groups and tagged log groups for the user.
+   * resource groups and tagged log groups for the user; also what 3.2 already needed and the doc
+   * missed.
    */
   public static readonly V3_3 = new ParallelClusterVersion('3.3', 1);
 
   /**
-   * ParallelCluster 3.4.x: `cloudformation:DescribeStacks` on the head node, and Lambda functions in
-   * a VPC (`DeploymentSettings/LambdaFunctionsVpcConfig`).
+   * ParallelCluster 3.4.x: Lambda functions in a VPC (`DeploymentSettings/LambdaFunctionsVpcConfig`),
+   * whose roles get `AWSLambdaVPCAccessExecutionRole`.
    */
   public static readonly V3_4 = new ParallelClusterVersion('3.4', 2);
 

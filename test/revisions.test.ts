@@ -106,6 +106,7 @@ const ADDITIONS: Addition[] = [
     arn('imagebuilder', 'image/parallelclusterimage-my-image/1.0.0/1')),
   ...add(V.V3_3, 'headNode.slurm', ['ec2:CreateFleet'], arn('ec2', 'fleet/fleet-0123')),
   ...add(V.V3_3, 'headNode.slurm', ['ec2:DescribeCapacityReservations'], ANY),
+  ...add(V.V3_3, 'headNode.slurm', ['cloudformation:DescribeStacks'], STACK),
   // V3_4
   ...(['user.iam.privileged', 'user.iam.permissionsBoundary'] as PolicyBlock[]).flatMap((block) =>
     add(V.V3_4, block, ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], arn('iam', 'role/parallelcluster/my-cluster/Lambda', false), {
@@ -114,7 +115,6 @@ const ADDITIONS: Addition[] = [
         ...(block === 'user.iam.permissionsBoundary' ? { 'iam:PermissionsBoundary': BOUNDARY } : {}),
       },
     })),
-  ...add(V.V3_4, 'headNode.slurm', ['cloudformation:DescribeStacks'], STACK),
   // V3_5
   ...add(V.V3_5, 'headNode.slurm', ['dynamodb:BatchGetItem'], TABLE),
   ...add(V.V3_5, 'headNode.slurm', ['ec2:GetConsoleOutput'], arn('ec2', 'instance/i-0123')),

@@ -133,6 +133,9 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         // 3.3.0: compute nodes are launched with EC2 Fleet, which can target capacity reservations.
         addActions('EC2RunInstances', '3.3.0', ['ec2:CreateFleet']),
         addActions('EC2Describe', '3.3.0', ['ec2:DescribeCapacityReservations']),
+        // 3.1.1 (the oldest release checked; the doc missed it, upstream's test role caught up in
+        // 3.4.0): the head node reads its own stack.
+        addActions('CloudFormation', '3.1.1', ['cloudformation:DescribeStacks']),
       ],
     },
   },
@@ -141,20 +144,16 @@ export const REVISIONS: ReadonlyArray<Revision> = [
     changes: {
       'user.iam.privileged': [ATTACH_LAMBDA_VPC_POLICY],
       'user.iam.permissionsBoundary': [ATTACH_LAMBDA_VPC_POLICY],
-      'headNode.slurm': [
-        // 3.4.0: the head node reads its own stack's outputs.
-        addActions('CloudFormation', '3.4.0', ['cloudformation:DescribeStacks']),
-      ],
     },
   },
   {
     revision: ParallelClusterVersion.V3_5,
     changes: {
       'headNode.slurm': [
-        // 3.5.1: clustermgtd reads compute node states in batches.
-        addActions('DynamoDB', '3.5.1', ['dynamodb:BatchGetItem']),
-        // 3.5.1: the console output of compute nodes that fail to bootstrap goes to CloudWatch.
-        addStatements('3.5.1', (ctx) => [
+        // 3.5.0 (upstream's test role caught up in 3.5.1): the head node batch-reads the cluster's
+        // tables, and logs the console output of compute nodes that fail to launch (PR #4552).
+        addActions('DynamoDB', '3.5.0', ['dynamodb:BatchGetItem']),
+        addStatements('3.5.0', (ctx) => [
           allow('EC2GetConsoleOutput', ['ec2:GetConsoleOutput'], [ctx.arn('ec2', ctx.region, 'instance/*')]),
         ]),
       ],
