@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { mostSpecificMatchingResourceTypePatterns } from '@cloud-copilot/iam-utils';
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -55,6 +54,19 @@ export class PolicySimulator {
     }
     const template = Template.fromStack(stack).toJSON() as ResolvedTemplate;
     return new PolicySimulator(template, stack.getLogicalId(cfnRole), environmentOf(stack));
+  }
+
+  /**
+   * A simulator for plain policy documents (no template), e.g. a block of the doc itself, evaluated as
+   * the identity policies of a role `arn:P:iam::A:role/Simulated` in `env`.
+   */
+  public static forDocuments(documents: any[], env: TestEnvironment): PolicySimulator {
+    const template: ResolvedTemplate = {
+      Resources: {
+        Simulated: { Type: 'AWS::IAM::Role', Properties: { Policies: documents.map((PolicyDocument, i) => ({ PolicyName: `Document${i}`, PolicyDocument })) } },
+      },
+    };
+    return new PolicySimulator(template, 'Simulated', env);
   }
 
   /** The role's identity policy documents, resolved to plain JSON. */
@@ -296,8 +308,35 @@ export function actionResourceTypeArns(action: string): string[] {
     .filter((arn): arn is string => typeof arn === 'string');
 }
 
-type PatternToken = { kind: 'lit'; char: string } | { kind: 'star' } | { kind: 'one' };
-type TemplateToken = { kind: 'lit'; char: string } | { kind: 'var'; name: string };
+/**
+ * Which condition keys IAM sets for `action` on `resource` (a concrete ARN, or `*`): global `aws:`
+ * keys, the action's own keys, and the keys of the resource type `resource` is. Keys with a variable
+ * part (`aws:ResourceTag/${TagKey}`) match any value of it.
+ */
+export function actionResourceTypeContextKeys(action: string, resource: string): (key: string) => boolean {
+  const [service, name] = action.split(':');
+  const details = iamData('actions', service)[name.toLowerCase()];
+  if (!details) {
+    throw new Error(`Action '${action}' is not in the IAM data set`);
+  }
+  const types = iamData('resourceTypes', service);
+  const keys: string[] = [...details.conditionKeys];
+  if (resource !== '*') {
+    const actionTypes = details.resourceTypes as Array<{ name: string; conditionKeys: string[] }>;
+    const arns = actionTypes.map((t) => types[t.name.toLowerCase()]?.arn as string);
+    const matching = matchingTypes(resource, arns);
+    actionTypes.forEach((t, i) => {
+      if (matching.includes(arns[i])) {
+        keys.push(...t.conditionKeys, ...(types[t.name.toLowerCase()]?.conditionKeys ?? []));
+      }
+    });
+  }
+  const patterns = keys.map((k) => globToRegExp(k.replace(/\$\{[^}]+\}/g, '*'), 'i'));
+  return (key: string) => key.toLowerCase().startsWith('aws:') || patterns.some((p) => p.test(key));
+}
+
+type PatternToken = { kind: 'lit'; char: string } | { kind: 'star'; inResource: boolean } | { kind: 'one' };
+type TemplateToken = { kind: 'lit'; char: string } | { kind: 'var'; name: string; noSeparator: boolean };
 
 /**
  * A concrete ARN inside the policy resource pattern `pattern` (IAM wildcards `*` and `?`) that
@@ -314,10 +353,11 @@ export function concreteResource(action: string, pattern: string, env: TestEnvir
   // Every resource type may give a candidate (s3:GetObject acts on objects and on access point
   // objects); the shortest is the plainest reading of the pattern.
   const candidates = templates
-    .map((template) => intersect(pattern, template, env))
-    .filter((c): c is string => c !== undefined && mostSpecificMatchingResourceTypePatterns(c, templates).length === 1)
+    .map((template) => intersectCached(pattern, template, env))
+    .filter((c): c is string => c !== undefined)
     .sort((x, y) => x.length - y.length || x.localeCompare(y));
-  return candidates[0];
+  // IAM (and the simulator) need the resource to be of exactly one of the action's types.
+  return candidates.find((c) => matchingTypes(c, templates).length === 1);
 }
 
 function fillFor(variable: string, env: TestEnvironment): string {
@@ -329,13 +369,77 @@ function fillFor(variable: string, env: TestEnvironment): string {
   }
 }
 
+const matches = new Map<string, string[]>();
+
+/**
+ * The resource-type ARN templates a concrete ARN is of, the most specific only (a type whose literal
+ * text extends another's wins: `bucket/object` over `bucket`), as iam-simulate decides it. Compared
+ * component by component (partition, service, region, account, resource); a template variable matches
+ * any non-empty text, separators included. Cached: the same questions come back for every action.
+ */
+function matchingTypes(resource: string, templates: string[]): string[] {
+  const key = [resource, ...templates].join('\n');
+  if (!matches.has(key)) {
+    const matching = templates.filter((template) => arnMatchesTemplate(resource, template));
+    const literal = (template: string): string => template.replace(/\$\{[^}]+\}/g, '');
+    matches.set(key, matching.filter((candidate) => !matching.some((other) =>
+      other !== candidate && literal(other).length > literal(candidate).length && literal(other).startsWith(literal(candidate)))));
+  }
+  return matches.get(key)!;
+}
+
+function splitArn(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  return parts.length < 6 ? undefined : [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+function arnMatchesTemplate(resource: string, template: string): boolean {
+  const r = splitArn(resource);
+  const t = splitArn(template);
+  if (!r || !t) {
+    return false;
+  }
+  return r.every((component, i) => {
+    if (t[i] === '' || component === '') {
+      return t[i] === component;
+    }
+    // A component that is a single variable (`${BucketName}`) holds no separator; otherwise variables
+    // may span separators (`${RoleNameWithPath}`), as in iam-utils.
+    const single = /^\$\{[^}]+\}$/.test(t[i]);
+    const body = t[i].split(/(\$\{[^}]+\})/).map((piece) =>
+      (piece.startsWith('${') ? (single ? '[^:/]+' : '.+') : piece.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'))).join('');
+    return new RegExp(`^${body}$`, 'i').test(component);
+  });
+}
+
+const intersections = new Map<string, string | undefined>();
+
+// Actions of a service share resource types, so the same intersection is asked for again and again.
+function intersectCached(pattern: string, template: string, env: TestEnvironment): string | undefined {
+  const key = [pattern, template, env.partition, env.region, env.account].join('\n');
+  if (!intersections.has(key)) {
+    intersections.set(key, intersect(pattern, template, env));
+  }
+  return intersections.get(key);
+}
+
 /** A string matched by both the IAM pattern and the resource-type template (whose variables match any non-empty text). */
 function intersect(pattern: string, template: string, env: TestEnvironment): string | undefined {
-  const p: PatternToken[] = pattern.split('').map((c) => (c === '*' ? { kind: 'star' } : c === '?' ? { kind: 'one' } : { kind: 'lit', char: c }));
+  // IAM matches the partition, service, region and account segments one by one: a `*` there never
+  // spans a `:`. In the resource segment, and as the whole Resource, it matches anything.
+  let colons = 0;
+  const p: PatternToken[] = pattern.split('').map((c) => {
+    if (c === ':') colons++;
+    return c === '*' ? { kind: 'star', inResource: colons >= 5 || pattern === '*' } : c === '?' ? { kind: 'one' } : { kind: 'lit', char: c };
+  });
   const t: TemplateToken[] = [];
-  for (const m of template.matchAll(/\$\{([^}]+)\}|([\s\S])/g)) {
-    t.push(m[1] !== undefined ? { kind: 'var', name: m[1] } : { kind: 'lit', char: m[2] });
-  }
+  (splitArn(template) ?? [template]).forEach((component, index) => {
+    if (index > 0) t.push({ kind: 'lit', char: ':' });
+    const noSeparator = /^\$\{[^}]+\}$/.test(component);
+    for (const m of component.matchAll(/\$\{([^}]+)\}|([\s\S])/g)) {
+      t.push(m[1] !== undefined ? { kind: 'var', name: m[1], noSeparator } : { kind: 'lit', char: m[2] });
+    }
+  });
   const failed = new Set<string>();
   // inVar: the template variable at j has already consumed at least one character.
   // filled: the pattern star at i has already been given a fill for the variable at j (fill only once).
@@ -358,9 +462,12 @@ function intersect(pattern: string, template: string, env: TestEnvironment): str
       if (pt.kind === 'lit') return pt.char === tt.char ? then(tt.char, go(i + 1, j + 1, false)) : undefined;
       if (pt.kind === 'one') return then(tt.char, go(i + 1, j + 1, false));
       // A star prefers to match nothing; otherwise it swallows the template's literal.
-      return go(i + 1, j, false) ?? then(tt.char, go(i, j + 1, false));
+      return go(i + 1, j, false) ?? (tt.char === ':' && !pt.inResource ? undefined : then(tt.char, go(i, j + 1, false)));
     }
-    if (pt.kind === 'lit') return finishVar() ?? then(pt.char, go(i + 1, j, true));
+    if (pt.kind === 'lit') {
+      const separator = pt.char === ':' || pt.char === '/';
+      return finishVar() ?? (separator && tt.noSeparator ? undefined : then(pt.char, go(i + 1, j, true)));
+    }
     if (pt.kind === 'one') return finishVar() ?? then('x', go(i + 1, j, true));
     // A star facing a variable: fill it with a readable value, then let the star stop or go on.
     const fill = filled ? undefined : fillFor(tt.name, env);

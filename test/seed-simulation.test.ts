@@ -1,0 +1,527 @@
+import { CfnElement } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { IConstruct } from 'constructs';
+import { IamAccessMode, ParallelClusterUserRole, ParallelClusterUserRoleProps } from '../src';
+import { SEED, SeedRequest, describeRequest, seedRequests, seedStatements, substitutePlaceholders } from './support/seed';
+import { PolicySimulator, RequestContext } from './support/simulate';
+import { ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from './support/stacks';
+
+/*
+ * The IAM simulation matrix (issue 5, item 1): the doc's policy blocks are the spec. For every statement
+ * of every block, every action (wildcards expanded to real actions, at most 20 per wildcard, spread
+ * evenly), on a concrete resource inside each resource pattern, with the statement's conditions
+ * satisfied, is sent to the role the library builds with the add-on the block belongs to: it must be
+ * allowed. The only exceptions are the library's documented deliberate narrowings, listed per block with
+ * a test of what is allowed instead. A deny table then checks requests just outside each scope.
+ *
+ * Each request is first sent to the doc's own block: a request the doc itself cannot grant (a condition
+ * on a key IAM never sets for that action) is not part of the spec; those are listed in a test of
+ * their own so that they stay visible.
+ *
+ * Node-role blocks are rows of the same table: add a `BlockRow` with a `build` that makes the role.
+ */
+
+/** What a row's role is evaluated with, and the values of the doc's placeholders in its stack. */
+interface Built {
+  readonly sim: PolicySimulator;
+  readonly values: Record<string, string>;
+}
+
+/** A request of the block that the library deliberately does not allow (a narrowing documented in the README). */
+interface Narrowing {
+  readonly sid: string;
+  readonly action: string;
+  readonly why: string;
+}
+
+/**
+ * A part of the block that cannot work as written, whatever the role: an action with no resource of its
+ * type among the statement's patterns (`no-resource`), or a request the doc's own statement never
+ * allows because IAM never sets the condition key for that action (`never-granted`).
+ */
+interface DocDefect {
+  readonly kind: 'no-resource' | 'never-granted';
+  readonly sid: string;
+  readonly action: string;
+  readonly why: string;
+}
+
+interface BlockRow {
+  readonly block: string;
+  /** Builds, in `env`, the role configured with the add-on the block belongs to. */
+  readonly build: (env: TestEnvironment) => Built;
+  readonly narrowings: Narrowing[];
+  readonly docDefects?: DocDefect[];
+}
+
+/** The fixtures every user-role row shares: a secret, an FSx bucket, a custom role and a boundary. */
+function userRole(env: TestEnvironment, props: (f: UserFixtures) => ParallelClusterUserRoleProps): Built {
+  const stack = stackIn(env);
+  const fixtures: UserFixtures = {
+    secret: new secretsmanager.Secret(stack, 'DirectoryPassword'),
+    bucket: new s3.Bucket(stack, 'DataRepository'),
+    customRole: new iam.Role(stack, 'CustomNodeRole', { path: '/custom/', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
+    boundary: new iam.ManagedPolicy(stack, 'ClusterBoundary', {
+      statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
+    }),
+  };
+  const user = new ParallelClusterUserRole(stack, 'User', props(fixtures));
+  const sim = PolicySimulator.forRole(stack, user.role);
+  const ref = (construct: IConstruct, attribute?: string): string => {
+    const id = stack.getLogicalId(construct.node.defaultChild as CfnElement);
+    return sim.evaluate(attribute ? { 'Fn::GetAtt': [id, attribute] } : { Ref: id });
+  };
+  const secretArn = ref(fixtures.secret);
+  return {
+    sim,
+    values: {
+      '<SECRET NAME>': secretArn.substring(secretArn.indexOf(':secret:') + ':secret:'.length),
+      '<S3 NAME>': ref(fixtures.bucket),
+      '<CUSTOM ROLE ARN>': ref(fixtures.customRole, 'Arn'),
+      '<PERMISSIONS BOUNDARY ARN>': ref(fixtures.boundary),
+    },
+  };
+}
+
+interface UserFixtures {
+  readonly secret: secretsmanager.Secret;
+  readonly bucket: s3.Bucket;
+  readonly customRole: iam.Role;
+  readonly boundary: iam.ManagedPolicy;
+}
+
+// DIFF (README): the doc grants iam:CreateServiceLinkedRole on role/parallelcluster/*, where no
+// service-linked role can be (they live under role/aws-service-role/); the library leaves it out.
+// What it allows instead is tested below ("service-linked roles are granted where they live").
+const SLR_ON_CLUSTER_PATH: Narrowing = {
+  sid: 'IamRole',
+  action: 'iam:CreateServiceLinkedRole',
+  why: 'service-linked roles never live on the cluster path',
+};
+
+// iam:AWSServiceName is set for CreateServiceLinkedRole only (Service Authorization Reference), so the
+// doc's StringEquals on it never holds for DeleteServiceLinkedRole. The library keeps the doc's
+// statement; pcluster does not delete service-linked roles.
+const DELETE_SLR_NEVER_GRANTED = (sid: string): DocDefect => ({
+  kind: 'never-granted',
+  sid,
+  action: 'iam:DeleteServiceLinkedRole',
+  why: 'iam:AWSServiceName is not in the request context of DeleteServiceLinkedRole',
+});
+
+const ROWS: BlockRow[] = [
+  {
+    block: 'user.base',
+    build: (env) => userRole(env, (f) => ({ secrets: [f.secret] })),
+    narrowings: [],
+  },
+  {
+    block: 'user.batch',
+    build: (env) => userRole(env, () => ({ iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true })),
+    narrowings: [],
+    docDefects: [DELETE_SLR_NEVER_GRANTED('#1')],
+  },
+  {
+    block: 'user.fsx',
+    build: (env) => userRole(env, (f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] })),
+    narrowings: [],
+    docDefects: [
+      DELETE_SLR_NEVER_GRANTED('#0'),
+      // DIFF (README): fixed by the library, which adds `<bucket>/*` (see "FSx data repository objects").
+      { kind: 'no-resource', sid: '#3', action: 's3:PutObject', why: 'the doc names only the bucket, and PutObject acts on objects' },
+    ],
+  },
+  {
+    block: 'user.imageBuilder',
+    build: (env) => userRole(env, () => ({ enableImageBuilder: true })),
+    narrowings: [],
+  },
+  {
+    block: 'user.iam.privileged',
+    build: (env) => userRole(env, () => ({ iamAccessMode: IamAccessMode.privileged() })),
+    narrowings: [SLR_ON_CLUSTER_PATH],
+  },
+  {
+    block: 'user.iam.restricted.passRoleExample',
+    build: (env) => userRole(env, (f) => ({ customRoles: [f.customRole] })),
+    narrowings: [],
+  },
+  {
+    block: 'user.iam.permissionsBoundary',
+    build: (env) => userRole(env, (f) => ({ iamAccessMode: IamAccessMode.permissionsBoundary(f.boundary) })),
+    narrowings: [SLR_ON_CLUSTER_PATH],
+  },
+];
+
+interface Outcome {
+  readonly request: SeedRequest;
+  readonly doc: string;
+  readonly library: string;
+}
+
+/** Sends every request of a block to the doc's own block and to the library's role. */
+async function evaluateBlock(row: BlockRow, env: TestEnvironment): Promise<{ outcomes: Outcome[]; uncovered: string[] }> {
+  const { sim, values } = row.build(env);
+  const plan = seedRequests(row.block, env, values);
+  const docDocument = JSON.parse(
+    JSON.stringify(SEED.policies[row.block]),
+    (_key, value) => (typeof value === 'string' ? substitutePlaceholders(value, env, values) : value),
+  );
+  const doc = PolicySimulator.forDocuments([docDocument.Statement ? docDocument : { Version: '2012-10-17', Statement: [docDocument] }], env);
+  const outcomes = await Promise.all(plan.requests.map(async (request) => ({
+    request,
+    doc: await doc.decision(request.action, request.resource, request.context),
+    library: await sim.decision(request.action, request.resource, request.context),
+  })));
+  return { outcomes, uncovered: plan.uncovered };
+}
+
+const defects = (row: BlockRow, kind: DocDefect['kind']): string[] =>
+  (row.docDefects ?? []).filter((d) => d.kind === kind).map((d) => `${d.sid} ${d.action}`);
+
+const isNarrowed = (row: BlockRow, r: SeedRequest): boolean =>
+  row.narrowings.some((n) => n.sid === r.statement.sid && n.action === r.action);
+
+describe.each(ENVIRONMENTS)('seed simulation in $partition', (env) => {
+  describe.each(ROWS)('$block', (row) => {
+    let result: { outcomes: Outcome[]; uncovered: string[] };
+    beforeAll(async () => {
+      result = await evaluateBlock(row, env);
+    });
+
+    test('every statement yields requests, but for the documented doc defects', () => {
+      const sids = new Set(result.outcomes.map((o) => o.request.statement.sid));
+      expect(result.uncovered).toEqual(defects(row, 'no-resource'));
+      expect([...sids].sort()).toEqual(seedStatements(row.block).map((s) => s.sid).sort());
+      expect(result.outcomes.length).toBeGreaterThan(0);
+    });
+
+    test('the doc itself grants every request, but for the documented doc defects', () => {
+      const neverGranted = result.outcomes.filter((o) => o.doc !== 'Allowed').map((o) => `${o.request.statement.sid} ${o.request.action}`);
+      expect([...new Set(neverGranted)]).toEqual(defects(row, 'never-granted'));
+    });
+
+    test('everything the doc grants is allowed, except the documented narrowings', () => {
+      const granted = result.outcomes.filter((o) => o.doc === 'Allowed');
+      const notAllowed = granted.filter((o) => o.library !== 'Allowed').map((o) => describeRequest(o.request));
+      const narrowed = granted.filter((o) => isNarrowed(row, o.request)).map((o) => describeRequest(o.request));
+      expect(notAllowed).toEqual(narrowed);
+      // Every narrowing still applies (a stale exception would hide nothing, but would mislead).
+      for (const n of row.narrowings) {
+        expect(granted.some((o) => o.request.statement.sid === n.sid && o.request.action === n.action)).toBe(true);
+      }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// What the library allows instead of the doc, where it differs.
+
+describe.each(ENVIRONMENTS)('deliberate differences, in $partition', (env) => {
+  const p = env.partition;
+  const a = env.account;
+
+  test('service-linked roles are granted where they live, never on the cluster path', async () => {
+    const { sim } = userRole(env, (f) => ({
+      iamAccessMode: IamAccessMode.privileged(),
+      enableAwsBatch: true,
+      enableFsxLustre: true,
+      fsxDataRepositoryBuckets: [f.bucket],
+      enableImageBuilder: true,
+    }));
+    const slr = (servicePath: string, service: string) =>
+      sim.decision('iam:CreateServiceLinkedRole', `arn:${p}:iam::${a}:role/${servicePath}`, { 'iam:AWSServiceName': service });
+    expect(await Promise.all([
+      slr('aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch', 'batch.amazonaws.com'),
+      slr('aws-service-role/fsx.amazonaws.com/AWSServiceRoleForAmazonFSx', 'fsx.amazonaws.com'),
+      slr('aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_fs-0123', 's3.data-source.lustre.fsx.amazonaws.com'),
+      slr('aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder', 'imagebuilder.amazonaws.com'),
+      slr('parallelcluster/example', 'batch.amazonaws.com'),
+      sim.decision('iam:CreateServiceLinkedRole', `arn:${p}:iam::${a}:role/parallelcluster/example`),
+    ])).toEqual(['Allowed', 'Allowed', 'Allowed', 'Allowed',
+      // FsxServiceLinkedRoles has Resource '*' (doc): any role ARN with an FSx service name passes,
+      // which is the doc's scope; with another service name, the cluster path is refused.
+      'ImplicitlyDenied', 'ImplicitlyDenied']);
+  });
+
+  test('FSx data repository objects: the doc grants nothing on them, the library reads and writes them', async () => {
+    const built = userRole(env, (f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] }));
+    const bucket = built.values['<S3 NAME>'];
+    const docBlock = JSON.parse(JSON.stringify(SEED.policies['user.fsx']), (_k, v) => (typeof v === 'string' ? substitutePlaceholders(v, env, built.values) : v));
+    const doc = PolicySimulator.forDocuments([docBlock], env);
+    const requests: Array<[string, string]> = [
+      ['s3:PutObject', `arn:${p}:s3:::${bucket}/data/file`],
+      ['s3:GetObject', `arn:${p}:s3:::${bucket}/data/file`],
+      ['s3:ListBucket', `arn:${p}:s3:::${bucket}`],
+    ];
+    expect(await Promise.all(requests.map(([action, resource]) => doc.decision(action, resource))))
+      .toEqual(['ImplicitlyDenied', 'ImplicitlyDenied', 'Allowed']);
+    expect(await Promise.all(requests.map(([action, resource]) => built.sim.decision(action, resource))))
+      .toEqual(['Allowed', 'Allowed', 'Allowed']);
+  });
+
+  test('DescribeSecret: the given secrets only, and no statement without secrets', async () => {
+    const withSecret = userRole(env, (f) => ({ secrets: [f.secret] }));
+    const without = userRole(env, () => ({}));
+    const secretArn = `arn:${p}:secretsmanager:${env.region}:${a}:secret:${withSecret.values['<SECRET NAME>']}`;
+    expect(await Promise.all([
+      withSecret.sim.decision('secretsmanager:DescribeSecret', secretArn),
+      withSecret.sim.decision('secretsmanager:DescribeSecret', `arn:${p}:secretsmanager:${env.region}:${a}:secret:other-AbCdEf`),
+      without.sim.decision('secretsmanager:DescribeSecret', secretArn),
+    ])).toEqual(['Allowed', 'ImplicitlyDenied', 'ImplicitlyDenied']);
+    expect(JSON.stringify(without.sim.documents)).not.toContain('secretsmanager');
+  });
+
+  test('DeleteServiceLinkedRole stays as the doc has it: refused, since IAM never sets iam:AWSServiceName for it', async () => {
+    const { sim } = userRole(env, (f) => ({
+      iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true, enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket],
+    }));
+    expect(await Promise.all([
+      sim.decision('iam:DeleteServiceLinkedRole', `arn:${p}:iam::${a}:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch`),
+      sim.decision('iam:DeleteServiceLinkedRole', `arn:${p}:iam::${a}:role/aws-service-role/fsx.amazonaws.com/AWSServiceRoleForAmazonFSx`),
+    ])).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The deny table: requests just outside each scope are refused, while the same request just inside is
+// allowed by the same role (so the refusal comes from the scope, not from the action or the fixture).
+
+type ModeName = 'restricted' | 'privileged' | 'permissionsBoundary';
+
+/** The fullest configuration of each mode: every add-on the mode accepts is on. */
+function fullUserRole(env: TestEnvironment, mode: ModeName): Built {
+  return userRole(env, (f) => ({
+    iamAccessMode: mode === 'restricted' ? IamAccessMode.restricted()
+      : mode === 'privileged' ? IamAccessMode.privileged() : IamAccessMode.permissionsBoundary(f.boundary),
+    enableAwsBatch: mode !== 'restricted',
+    enableFsxLustre: true,
+    fsxDataRepositoryBuckets: [f.bucket],
+    enableImageBuilder: true,
+    secrets: [f.secret],
+    customRoles: [f.customRole],
+  }));
+}
+
+type Request = [action: string, resource: string, context?: RequestContext];
+
+interface DenyRow {
+  readonly scope: string;
+  readonly what: string;
+  readonly mode: ModeName;
+  readonly inside: (env: TestEnvironment, v: Record<string, string>) => Request;
+  readonly outside: (env: TestEnvironment, v: Record<string, string>) => Request;
+}
+
+const ec2 = { 'iam:PassedToService': 'ec2.amazonaws.com' };
+const iamArn = (env: TestEnvironment, resource: string, account: string = env.account) => `arn:${env.partition}:iam::${account}:${resource}`;
+const attachable = (env: TestEnvironment) => `arn:${env.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`;
+
+const DENY_TABLE: DenyRow[] = [
+  // Another IAM path.
+  {
+    scope: 'IAM path',
+    what: 'PassRole of a role on another path',
+    mode: 'restricted',
+    inside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/node'), ec2],
+    outside: (e) => ['iam:PassRole', iamArn(e, 'role/other/node'), ec2],
+  },
+  {
+    scope: 'IAM path',
+    what: 'PassRole to Batch of a role on another path',
+    mode: 'privileged',
+    inside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/batch'), { 'iam:PassedToService': 'batch.amazonaws.com' }],
+    outside: (e) => ['iam:PassRole', iamArn(e, 'role/batch'), { 'iam:PassedToService': 'batch.amazonaws.com' }],
+  },
+  {
+    scope: 'IAM path',
+    what: 'an instance profile on another path',
+    mode: 'restricted',
+    inside: (e) => ['iam:CreateInstanceProfile', iamArn(e, 'instance-profile/parallelcluster/node')],
+    outside: (e) => ['iam:CreateInstanceProfile', iamArn(e, 'instance-profile/other/node')],
+  },
+  {
+    scope: 'IAM path',
+    what: 'CreateRole on another path',
+    mode: 'privileged',
+    inside: (e) => ['iam:CreateRole', iamArn(e, 'role/parallelcluster/node')],
+    outside: (e) => ['iam:CreateRole', iamArn(e, 'role/admin/node')],
+  },
+  {
+    scope: 'IAM path',
+    what: 'PutRolePolicy on a role on another path (e.g. the user role itself)',
+    mode: 'privileged',
+    inside: (e) => ['iam:PutRolePolicy', iamArn(e, 'role/parallelcluster/node')],
+    outside: (e) => ['iam:PutRolePolicy', iamArn(e, 'role/UserRole')],
+  },
+  {
+    scope: 'IAM path',
+    what: 'AttachRolePolicy on a role on another path',
+    mode: 'privileged',
+    inside: (e) => ['iam:AttachRolePolicy', iamArn(e, 'role/parallelcluster/node'), { 'iam:PolicyARN': attachable(e) }],
+    outside: (e) => ['iam:AttachRolePolicy', iamArn(e, 'role/node'), { 'iam:PolicyARN': attachable(e) }],
+  },
+  // Another account.
+  {
+    scope: 'account',
+    what: 'PassRole of a role in another account',
+    mode: 'restricted',
+    inside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/node'), ec2],
+    outside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/node', OTHER_ACCOUNT), ec2],
+  },
+  {
+    scope: 'account',
+    what: 'a DynamoDB table in another account',
+    mode: 'restricted',
+    inside: (e) => ['dynamodb:PutItem', `arn:${e.partition}:dynamodb:${e.region}:${e.account}:table/parallelcluster-c1`],
+    outside: (e) => ['dynamodb:PutItem', `arn:${e.partition}:dynamodb:${e.region}:${OTHER_ACCOUNT}:table/parallelcluster-c1`],
+  },
+  {
+    scope: 'account',
+    what: 'a Lambda function in another account',
+    mode: 'restricted',
+    inside: (e) => ['lambda:InvokeFunction', `arn:${e.partition}:lambda:${e.region}:${e.account}:function:pcluster-c1`],
+    outside: (e) => ['lambda:InvokeFunction', `arn:${e.partition}:lambda:${e.region}:${OTHER_ACCOUNT}:function:pcluster-c1`],
+  },
+  {
+    scope: 'account',
+    what: 'GetRole in another account',
+    mode: 'restricted',
+    inside: (e) => ['iam:GetRole', iamArn(e, 'role/any')],
+    outside: (e) => ['iam:GetRole', iamArn(e, 'role/any', OTHER_ACCOUNT)],
+  },
+  {
+    scope: 'account',
+    what: 'an EFS file system in another account',
+    mode: 'restricted',
+    inside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${e.account}:file-system/fs-0123`],
+    outside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${OTHER_ACCOUNT}:file-system/fs-0123`],
+  },
+  {
+    scope: 'account',
+    what: 'the Image Builder service-linked role of another account (DIFF: the doc allows iam::*:)',
+    mode: 'restricted',
+    inside: (e) => ['iam:CreateServiceLinkedRole', iamArn(e, 'role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder'),
+      { 'iam:AWSServiceName': 'imagebuilder.amazonaws.com' }],
+    outside: (e) => ['iam:CreateServiceLinkedRole', iamArn(e, 'role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder', OTHER_ACCOUNT),
+      { 'iam:AWSServiceName': 'imagebuilder.amazonaws.com' }],
+  },
+  // Another service in iam:PassedToService.
+  {
+    scope: 'iam:PassedToService',
+    what: 'a cluster role passed to ECS tasks without AWS Batch',
+    mode: 'restricted',
+    inside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/node'), { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+    outside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/node'), { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }],
+  },
+  {
+    scope: 'iam:PassedToService',
+    what: 'a cluster role passed to SageMaker',
+    mode: 'privileged',
+    inside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/node'), { 'iam:PassedToService': 'codebuild.amazonaws.com' }],
+    outside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/node'), { 'iam:PassedToService': 'sagemaker.amazonaws.com' }],
+  },
+  {
+    scope: 'iam:PassedToService',
+    what: 'a custom role passed to SageMaker',
+    mode: 'restricted',
+    inside: (_e, v) => ['iam:PassRole', v['<CUSTOM ROLE ARN>'], { 'iam:PassedToService': 'spotfleet.amazonaws.com' }],
+    outside: (_e, v) => ['iam:PassRole', v['<CUSTOM ROLE ARN>'], { 'iam:PassedToService': 'sagemaker.amazonaws.com' }],
+  },
+  {
+    scope: 'iam:AWSServiceName',
+    what: 'a service-linked role for another service',
+    mode: 'privileged',
+    inside: (e) => ['iam:CreateServiceLinkedRole', iamArn(e, 'role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch'), { 'iam:AWSServiceName': 'batch.amazonaws.com' }],
+    outside: (e) => ['iam:CreateServiceLinkedRole', iamArn(e, 'role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch'), { 'iam:AWSServiceName': 'ecs.amazonaws.com' }],
+  },
+  // Permissions boundary mode: every role created or changed carries the boundary.
+  {
+    scope: 'permissions boundary',
+    what: 'CreateRole without a boundary',
+    mode: 'permissionsBoundary',
+    inside: (e, v) => ['iam:CreateRole', iamArn(e, 'role/parallelcluster/node'), { 'iam:PermissionsBoundary': v['<PERMISSIONS BOUNDARY ARN>'] }],
+    outside: (e) => ['iam:CreateRole', iamArn(e, 'role/parallelcluster/node')],
+  },
+  {
+    scope: 'permissions boundary',
+    what: 'CreateRole with another boundary',
+    mode: 'permissionsBoundary',
+    inside: (e, v) => ['iam:CreateRole', iamArn(e, 'role/parallelcluster/node'), { 'iam:PermissionsBoundary': v['<PERMISSIONS BOUNDARY ARN>'] }],
+    outside: (e) => ['iam:CreateRole', iamArn(e, 'role/parallelcluster/node'), { 'iam:PermissionsBoundary': iamArn(e, 'policy/Lenient') }],
+  },
+  {
+    scope: 'permissions boundary',
+    what: 'PutRolePolicy on a role without the boundary',
+    mode: 'permissionsBoundary',
+    inside: (e, v) => ['iam:PutRolePolicy', iamArn(e, 'role/parallelcluster/node'), { 'iam:PermissionsBoundary': v['<PERMISSIONS BOUNDARY ARN>'] }],
+    outside: (e) => ['iam:PutRolePolicy', iamArn(e, 'role/parallelcluster/node')],
+  },
+  {
+    scope: 'permissions boundary',
+    what: 'AttachRolePolicy on a role without the boundary',
+    mode: 'permissionsBoundary',
+    inside: (e, v) => ['iam:AttachRolePolicy', iamArn(e, 'role/parallelcluster/node'),
+      { 'iam:PermissionsBoundary': v['<PERMISSIONS BOUNDARY ARN>'], 'iam:PolicyARN': attachable(e) }],
+    outside: (e) => ['iam:AttachRolePolicy', iamArn(e, 'role/parallelcluster/node'), { 'iam:PolicyARN': attachable(e) }],
+  },
+  // The attach allow-list.
+  {
+    scope: 'iam:PolicyARN',
+    what: 'AdministratorAccess attached to a cluster role',
+    mode: 'privileged',
+    inside: (e) => ['iam:AttachRolePolicy', iamArn(e, 'role/parallelcluster/node'), { 'iam:PolicyARN': attachable(e) }],
+    outside: (e) => ['iam:AttachRolePolicy', iamArn(e, 'role/parallelcluster/node'), { 'iam:PolicyARN': `arn:${e.partition}:iam::aws:policy/AdministratorAccess` }],
+  },
+  {
+    scope: 'iam:PolicyARN',
+    what: 'a customer policy off the allow-list',
+    mode: 'privileged',
+    inside: (e) => ['iam:AttachRolePolicy', iamArn(e, 'role/parallelcluster/node'), { 'iam:PolicyARN': iamArn(e, 'policy/parallelcluster/extra') }],
+    outside: (e) => ['iam:AttachRolePolicy', iamArn(e, 'role/parallelcluster/node'), { 'iam:PolicyARN': iamArn(e, 'policy/team/extra') }],
+  },
+  {
+    scope: 'iam:PolicyARN',
+    what: 'AdministratorAccess, even with the boundary',
+    mode: 'permissionsBoundary',
+    inside: (e, v) => ['iam:AttachRolePolicy', iamArn(e, 'role/parallelcluster/node'),
+      { 'iam:PermissionsBoundary': v['<PERMISSIONS BOUNDARY ARN>'], 'iam:PolicyARN': attachable(e) }],
+    outside: (e, v) => ['iam:AttachRolePolicy', iamArn(e, 'role/parallelcluster/node'),
+      { 'iam:PermissionsBoundary': v['<PERMISSIONS BOUNDARY ARN>'], 'iam:PolicyARN': `arn:${e.partition}:iam::aws:policy/AdministratorAccess` }],
+  },
+  // Buckets and secrets the user did not name.
+  {
+    scope: 'bucket',
+    what: 'objects of a bucket not named as a data repository',
+    mode: 'restricted',
+    inside: (e, v) => ['s3:PutObject', `arn:${e.partition}:s3:::${v['<S3 NAME>']}/key`],
+    outside: (e) => ['s3:PutObject', `arn:${e.partition}:s3:::team-data/key`],
+  },
+  {
+    scope: 'bucket',
+    what: 'listing a bucket not named as a data repository',
+    mode: 'privileged',
+    inside: (e, v) => ['s3:ListBucket', `arn:${e.partition}:s3:::${v['<S3 NAME>']}`],
+    outside: (e) => ['s3:ListBucket', `arn:${e.partition}:s3:::team-data`],
+  },
+  {
+    scope: 'secret',
+    what: 'a secret not named',
+    mode: 'restricted',
+    inside: (e, v) => ['secretsmanager:DescribeSecret', `arn:${e.partition}:secretsmanager:${e.region}:${e.account}:secret:${v['<SECRET NAME>']}`],
+    outside: (e) => ['secretsmanager:DescribeSecret', `arn:${e.partition}:secretsmanager:${e.region}:${e.account}:secret:prod/db-AbCdEf`],
+  },
+];
+
+describe.each(ENVIRONMENTS)('deny table in $partition', (env) => {
+  const built: Partial<Record<ModeName, Built>> = {};
+  const roleFor = (mode: ModeName): Built => (built[mode] ??= fullUserRole(env, mode));
+
+  test.each(DENY_TABLE)('$scope: $what ($mode)', async (row) => {
+    const { sim, values } = roleFor(row.mode);
+    const [inside, outside] = [row.inside(env, values), row.outside(env, values)];
+    expect(await Promise.all([sim.decision(...inside), sim.decision(...outside)])).toEqual(['Allowed', 'ImplicitlyDenied']);
+  });
+});
