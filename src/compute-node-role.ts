@@ -96,6 +96,7 @@ export class ComputeNodeRole extends Construct implements iam.IGrantable {
   /** The IAM path of the role and instance profile. */
   public readonly iamPath: string;
 
+  /** The principal that grants go to: the compute node role. */
   public readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: ComputeNodeRoleProps = {}) {

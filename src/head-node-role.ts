@@ -114,6 +114,7 @@ export class HeadNodeRole extends Construct implements iam.IGrantable {
   /** The scheduler the role is for. */
   public readonly scheduler: Scheduler;
 
+  /** The principal that grants go to: the head node role. */
   public readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: HeadNodeRoleProps = {}) {

@@ -90,6 +90,7 @@ export class ImageBuilderRoles extends Construct implements iam.IGrantable {
   /** The IAM path of the roles and the instance profile. */
   public readonly iamPath: string;
 
+  /** The principal that grants go to: the build instance's role. */
   public readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: ImageBuilderRolesProps = {}) {

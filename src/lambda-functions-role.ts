@@ -55,6 +55,7 @@ export class LambdaFunctionsRole extends Construct implements iam.IGrantable {
   /** The IAM path of the role. */
   public readonly iamPath: string;
 
+  /** The principal that grants go to: the Lambda functions role. */
   public readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: LambdaFunctionsRoleProps = {}) {

@@ -39,7 +39,9 @@ const S3_READ_ACTIONS = ['s3:Get*', 's3:List*'];
 
 /**
  * The object-level writes a cluster job needs to store results: single and multipart uploads (the
- * upload may carry tags) and deletes. Left out of ParallelCluster's `s3:*`: bucket configuration
+ * upload may carry tags) and deletes.
+ *
+ * DIFF: ParallelCluster's `S3ReadWrite` grants `s3:*`. Left out of it here: bucket configuration
  * (policy, ACL, lifecycle, encryption, deletion), object ACLs, Object Lock retention, and
  * `s3:DeleteObjectVersion`, which erases a version of a versioned bucket for good.
  */

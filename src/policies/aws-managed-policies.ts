@@ -30,7 +30,12 @@ export interface NodeManagedPolicyOptions {
   readonly enableSessionManager: boolean;
 }
 
-/** Blocks `headNode.slurm`, `headNode.awsBatch` and `computeNode`: the same two policies. */
+/**
+ * Blocks `headNode.slurm`, `headNode.awsBatch` and `computeNode`: the same two policies.
+ *
+ * DIFF: the doc calls both "minimal"; each can be turned off (ParallelCluster itself attaches only the
+ * CloudWatch one, and only with CloudWatch logging on; Session Manager is optional).
+ */
 export function clusterNodeAwsManagedPolicies(options: NodeManagedPolicyOptions): string[] {
   return [
     ...(options.enableCloudWatchAgent ? [CLOUDWATCH_AGENT_SERVER_POLICY] : []),
@@ -46,7 +51,12 @@ export function imageBuilderInstanceAwsManagedPolicies(enableSessionManager: boo
   ];
 }
 
-/** Block `lambdaFunctions`: the doc lists none; a function in a VPC needs the VPC access policy. */
+/**
+ * Block `lambdaFunctions`: the doc lists none.
+ *
+ * DIFF: a function in a VPC needs the VPC access policy to create its network interfaces, as
+ * ParallelCluster's own Lambda roles get it.
+ */
 export function lambdaFunctionsAwsManagedPolicies(lambdaFunctionsInVpc: boolean): string[] {
   return lambdaFunctionsInVpc ? [LAMBDA_VPC_ACCESS_EXECUTION_ROLE] : [];
 }

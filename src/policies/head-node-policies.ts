@@ -44,9 +44,9 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
     allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath, ctx.instanceProfilesOnPath], {
       StringEquals: { 'iam:PassedToService': ctx.ec2ServiceNames },
     }),
-    // The doc: a compute role that overrides the default must be in the Resource of this PassRole.
-    // They get statements of their own (same action and condition), so that the doc's statement above
-    // stays as written and a cluster with many queues is split across policies.
+    // DIFF: the doc says a compute role that overrides the default must be added to the Resource of
+    // the PassRole above. They get statements of their own instead (same action and condition), so that
+    // the doc's statement stays as written and a cluster with many queues is split across policies.
     ...passComputeNodeRolesStatements(ctx, options.computeNodeRoleArns),
     headNodeEc2DescribeStatement(),
     headNodeEc2TagsAndVolumesStatement(ctx),
