@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Lints what the library synthesizes with the tools of the field (run by `npx projen lint:policies`):
+#   1. synthesizes the example app (examples/app.ts, into example.out/) and the fullest configuration
+#      (scripts/fullest-app.ts: every construct, every option, one stack per partition);
+#   2. cfn-lint on every template, against the template's own region;
+#   3. parliament on every IAM policy, with tokens resolved to concrete values
+#      (scripts/extract-policies.ts): each statement alone, each trust policy, and each role's action set.
+# Zero findings are allowed except those listed, with their reasons, in scripts/cfnlintrc.yaml,
+# scripts/parliament.yaml and scripts/parliament-roles.yaml.
+#
+# Needs cfn-lint and parliament on PATH (.ci/run installs them from PyPI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT="${LINT_OUT:-lint.out}"
+EXAMPLE_OUT="${EXAMPLE_OUT:-example.out}"
+TS_NODE=(npx ts-node --project tsconfig.dev.json)
+
+for tool in cfn-lint parliament; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "lint-policies: $tool is not on PATH; install it with: pip install cfn-lint==1.58.0 parliament==1.6.4" >&2
+    exit 1
+  fi
+done
+# parliament's CLI is run through scripts/run-parliament.py (it fixes parliament's ignore_locations),
+# with the Python interpreter parliament is installed in.
+PARLIAMENT_PYTHON="$(sed -n '1s/^#!//p' "$(command -v parliament)")"
+PARLIAMENT_PYTHON="${PARLIAMENT_PYTHON:-python3}"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+echo "== synthesize"
+assemblies=()
+if [ -f examples/app.ts ]; then
+  "${TS_NODE[@]}" examples/app.ts >"$OUT/example.log"
+  assemblies+=("$EXAMPLE_OUT")
+  echo "example: $EXAMPLE_OUT"
+else
+  echo "example: examples/app.ts does not exist yet, skipped"
+fi
+"${TS_NODE[@]}" scripts/fullest-app.ts "$OUT/fullest" >"$OUT/fullest.log"
+assemblies+=("$OUT/fullest")
+echo "fullest configuration: $OUT/fullest"
+
+echo "== cfn-lint $(cfn-lint --version | awk '{print $2}')"
+# One line per stack: "<template path> <region>". An environment-agnostic stack is linted against one
+# region of each partition.
+node -e '
+  const fs = require("fs"), path = require("path");
+  for (const dir of process.argv.slice(1)) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf-8"));
+    for (const a of Object.values(manifest.artifacts || {})) {
+      if (a.type !== "aws:cloudformation:stack") continue;
+      const region = (a.environment || "").split("/").pop();
+      const regions = !region || region === "unknown-region" ? "us-east-1 us-gov-west-1 cn-north-1" : region;
+      console.log(path.join(dir, a.properties.templateFile) + " " + regions);
+    }
+  }' "${assemblies[@]}" >"$OUT/templates.txt"
+templates=0
+while read -r template regions; do
+  # shellcheck disable=SC2086 # regions is a space-separated list on purpose
+  cfn-lint --config-file scripts/cfnlintrc.yaml --non-zero-exit-code informational --regions $regions -- "$template"
+  echo "ok: $template ($regions)"
+  templates=$((templates + 1))
+done <"$OUT/templates.txt"
+
+echo "== parliament $(parliament --version | awk '{print $2}')"
+"${TS_NODE[@]}" scripts/extract-policies.ts "$OUT/policies" "${assemblies[@]}"
+parliament_run() {
+  local config="$1" dir="$2"
+  "$PARLIAMENT_PYTHON" scripts/run-parliament.py --config "$config" --include-community-auditors \
+    --minimum_severity LOW --directory "$dir"
+  echo "ok: $(find "$dir" -name '*.json' | wc -l | tr -d ' ') files in $dir"
+}
+parliament_run scripts/parliament.yaml "$OUT/policies/statements"
+parliament_run scripts/parliament.yaml "$OUT/policies/trust"
+parliament_run scripts/parliament-roles.yaml "$OUT/policies/roles"
+
+echo "lint-policies: $templates templates and their policies passed cfn-lint and parliament"
