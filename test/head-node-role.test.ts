@@ -17,7 +17,7 @@ import {
   withoutSid,
 } from './cluster-roles-helpers';
 import { PolicySimulator } from './support/simulate';
-import { AWS, AWS_CN, ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from './support/stacks';
+import { AWS, AWS_CN, ENVIRONMENTS, TestEnvironment, agnosticStack, awsStack, stackIn } from './support/stacks';
 
 function headNode(env: TestEnvironment, props: HeadNodeRoleProps = {}) {
   const stack = stackIn(env);
@@ -358,6 +358,17 @@ describe('HeadNodeRole options', () => {
     const sim = PolicySimulator.forRole(stack, head.role);
     expect(head.grantPrincipal).toBe(head.role);
     expect(await sim.allows('sqs:SendMessage', 'arn:aws:sqs:us-east-1:111122223333:queue')).toBe(true);
+  });
+
+  test('an environment-agnostic stack accepts both EC2 service names and takes the region from the stack', async () => {
+    const stack = agnosticStack();
+    const head = new HeadNodeRole(stack, 'HeadNode');
+    const sim = PolicySimulator.forRole(stack, head.role);
+    expect(roleStatements(sim).find((s) => s.Sid === 'IamPassRole')?.Condition)
+      .toEqual({ StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } });
+    const resolved = JSON.stringify(stack.resolve(head.managedPolicies.map((p) => (p as iam.ManagedPolicy).document.toJSON())));
+    expect(resolved).toContain('{"Ref":"AWS::Region"}');
+    await expectAllowed(sim, requests(['dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:111122223333:table/parallelcluster-c']));
   });
 
   test('never writes a literal partition into its policies', () => {
