@@ -4,20 +4,22 @@
 #
 #   1. jsii-pacmak builds the Python wheel (dist/python) and the Java jar (dist/java), as the projen tasks
 #      package:python and package:java do.
-#   2. Python: a fresh venv gets the wheel plus aws-cdk-lib and constructs from PyPI; the wrong-type tests
-#      (examples/python/tests) run, then examples/python/app.py synthesizes.
+#   2. Python: a fresh venv gets aws-cdk-lib and constructs from PyPI, then the wheel; the wrong-type tests
+#      (examples/python/tests) run, then the example app examples/python/app.py synthesizes.
 #   3. Java: the jar goes into the local Maven repository; Maven takes aws-cdk-lib from Maven Central, runs
-#      the wrong-input tests (examples/java/src/test) and synthesizes examples/java.
-#   4. TypeScript: the same configuration synthesizes from source.
-#   5. scripts/compare-templates.ts requires the three cloud assemblies to be identical after normalising
-#      only what legitimately differs between languages.
+#      the wrong-input tests (examples/java/src/test) and the example app (examples/java/src/main).
+#   4. TypeScript: the example app examples/app.ts synthesizes from source.
+#   5. scripts/compare-templates.ts requires the three cloud assemblies (template, ParallelCluster config
+#      fragments, permissions report, manifest, construct tree) to be identical after normalising only what
+#      legitimately differs between languages.
 #
 # Assumes node_modules exists (npm ci); compiles the jsii assembly itself when it is missing or older than
-# src/. Outputs: bindings.out/{typescript,python,java}/ (cloud assemblies) and bindings.out/logs/.
-# Exits non-zero on any failure; the last line says OK or FAILED, and at which step.
+# src/. Outputs: bindings.out/{typescript,python,java}/ (cloud assemblies) and bindings.out/logs/ (one log a
+# step, printed when the step fails; VERBOSE=1 prints them all). Exits non-zero on any failure; the last line
+# says OK or FAILED, and at which step.
 #
-# Environment: MAVEN_REPO_LOCAL (a Maven local repository to use instead of ~/.m2/repository, e.g. an empty
-# one to measure a cold run); PYTHON (default python3).
+# Environment: MAVEN_REPO_LOCAL (a Maven local repository instead of ~/.m2/repository, e.g. an empty one to
+# measure a cold run); PYTHON (default python3).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -26,8 +28,6 @@ OUT=$ROOT/bindings.out
 LOGS=$OUT/logs
 VENV=$ROOT/examples/python/.venv
 PYTHON=${PYTHON:-python3}
-# The TypeScript side: the same configuration as examples/python/app.py and examples/java.
-TS_APP=examples/compare/app-ts.ts
 
 VERSION=$(node -p "require('./package.json').version")
 PACMAK_VERSION=$(node -p "require('jsii-pacmak/package.json').version")
@@ -45,28 +45,54 @@ fi
 START=$SECONDS
 STEP=setup
 TIMINGS=()
-trap 'rc=$?; if [[ $rc -ne 0 ]]; then echo "bindings-check: FAILED at step \"$STEP\" (exit $rc) after $((SECONDS - START))s; logs in ${LOGS#"$ROOT"/}/" >&2; fi' EXIT
+DEPS_PID=
+on_exit() {
+  local rc=$?
+  if [[ -n "$DEPS_PID" ]]; then
+    kill "$DEPS_PID" 2>/dev/null || true
+  fi
+  if [[ $rc -ne 0 ]]; then
+    echo "bindings-check: FAILED at step \"$STEP\" (exit $rc) after $((SECONDS - START))s; logs in ${LOGS#"$ROOT"/}/" >&2
+  fi
+}
+trap on_exit EXIT
 
-# Runs a step, its output into a log that is printed only when the step fails (or with VERBOSE=1).
+log_of() { echo "$LOGS/${1// /-}.log"; }
+
+fail_with_log() {
+  echo "---- last 60 lines of ${1#"$ROOT"/}:" >&2
+  tail -n 60 "$1" >&2
+  return 1
+}
+
+# Runs a step with its output in a log that is printed only when the step fails (or with VERBOSE=1).
 step() {
   local name=$1
   shift
   STEP=$name
-  local log=$LOGS/${name// /-}.log
-  local t0=$SECONDS
+  local log t0=$SECONDS
+  log=$(log_of "$name")
   echo "==> $name"
   if [[ -n "${VERBOSE:-}" ]]; then
     "$@" 2>&1 | tee "$log"
   elif ! "$@" >"$log" 2>&1; then
-    echo "---- last 60 lines of ${log#"$ROOT"/}:" >&2
-    tail -n 60 "$log" >&2
-    return 1
+    fail_with_log "$log"
   fi
   TIMINGS+=("$name $((SECONDS - t0))s")
 }
 
 rm -rf "$OUT"
 mkdir -p "$LOGS"
+
+# The Python dependencies come from PyPI and do not need the wheel: fetch them while jsii-pacmak runs.
+python_deps() {
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/pip" install --disable-pip-version-check --no-input -r examples/python/requirements.txt
+}
+DEPS_T0=$SECONDS
+python_deps >"$(log_of "python deps")" 2>&1 &
+DEPS_PID=$!
 
 # 1. Packages ------------------------------------------------------------------------------------------------
 if [[ ! -f .jsii ]] || [[ -n "$(find src -newer .jsii -name '*.ts' -print -quit)" ]]; then
@@ -81,35 +107,43 @@ for f in "$WHEEL" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar" "$JAR_DIR/cdk-
 done
 
 # 2. Python --------------------------------------------------------------------------------------------------
-python_env() {
-  rm -rf "$VENV"
-  "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install --disable-pip-version-check --no-input -r examples/python/requirements.txt "$WHEEL"
+STEP="python deps"
+echo "==> python deps (started in the background)"
+if ! wait "$DEPS_PID"; then
+  DEPS_PID=
+  fail_with_log "$(log_of "python deps")"
+fi
+DEPS_PID=
+TIMINGS+=("python deps $((SECONDS - DEPS_T0))s (overlapped)")
+python_wheel() {
+  "$VENV/bin/pip" install --disable-pip-version-check --no-input "$WHEEL"
   # Fails when the wheel's requirements conflict with the pinned CDK (e.g. a jsii runtime too old).
   "$VENV/bin/pip" check
   "$VENV/bin/pip" list --format=freeze
 }
-step "python venv" python_env
+step "python wheel" python_wheel
 step "python tests" "$VENV/bin/python" -m pytest -p no:cacheprovider -v examples/python/tests
-step "python synth" env CDK_OUTDIR="$OUT/python" "$VENV/bin/python" examples/python/app.py
+step "python example" env EXAMPLE_OUTDIR="$OUT/python" "$VENV/bin/python" examples/python/app.py
 
 # 3. Java ----------------------------------------------------------------------------------------------------
 # install-file overwrites any earlier build of the same version in the local repository, so a stale jar
 # from a previous run is never used.
 step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugin:3.1.1:install-file \
   -DpomFile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" -Dfile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar"
-step "java tests and synth" env CDK_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
+step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
   -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java
 
 # 4. TypeScript ----------------------------------------------------------------------------------------------
-step "typescript synth" env CDK_OUTDIR="$OUT/typescript" npx ts-node --project tsconfig.dev.json "$TS_APP"
+step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --project tsconfig.dev.json examples/app.ts
 
 # 5. Compare -------------------------------------------------------------------------------------------------
 STEP=compare
+echo "==> compare"
 npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts \
+  --require .template.json --require .pcluster-config.yaml --require .pcluster-image-config.yaml --require .iam-report.md \
   typescript="$OUT/typescript" python="$OUT/python" java="$OUT/java"
 
-echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$LOGS/python-tests.log" | tail -n 1 | tr -d '=' | xargs || true)"
-echo "  java tests:  $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$LOGS/java-tests-and-synth.log" | tail -n 1 | sed 's/^\[INFO\] //' || true)"
+echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$(log_of "python tests")" | tail -n 1 | tr -d '=' | xargs || true)"
+echo "  java tests: $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$(log_of "java tests and example")" | tail -n 1 | sed 's/^\[INFO\] //' || true)"
 echo "  step times: $(IFS=';'; echo "${TIMINGS[*]}" | sed 's/;/, /g')"
-echo "bindings-check: OK: Python wheel and Java jar built, both example apps synthesized the same assembly as TypeScript, in $((SECONDS - START))s"
+echo "bindings-check: OK: Python wheel and Java jar built; the Python and Java example apps synthesized the same assembly as examples/app.ts, in $((SECONDS - START))s"

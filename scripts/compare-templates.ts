@@ -3,9 +3,11 @@
 // differs between languages. Everything else, including the ParallelCluster config fragment, the permissions
 // report and the manifest, must match exactly.
 //
-//   ts-node --project tsconfig.dev.json scripts/compare-templates.ts typescript=DIR python=DIR java=DIR
+//   ts-node --project tsconfig.dev.json scripts/compare-templates.ts [--require SUFFIX ...] typescript=DIR python=DIR java=DIR
 //
-// The first assembly is the reference. Exits 1 on any difference, listing the first ones.
+// The first assembly is the reference; each `--require SUFFIX` fails the comparison unless the reference has
+// a file whose name ends with SUFFIX (so that a file nobody writes any more is not "identical" by absence).
+// Exits 1 on any difference, listing the first ones.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -136,11 +138,20 @@ function load(assembly: Assembly, file: string): Json | string {
 }
 
 function main(args: string[]): number {
-  if (args.length < 2) {
-    console.error('usage: compare-templates.ts LABEL=DIR LABEL=DIR [LABEL=DIR ...] (the first is the reference)');
+  const required: string[] = [];
+  const dirs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--require') {
+      required.push(args[++i]);
+    } else {
+      dirs.push(args[i]);
+    }
+  }
+  if (dirs.length < 2 || required.some((r) => !r)) {
+    console.error('usage: compare-templates.ts [--require SUFFIX ...] LABEL=DIR LABEL=DIR [LABEL=DIR ...] (the first is the reference)');
     return 2;
   }
-  const assemblies: Assembly[] = args.map((arg) => {
+  const assemblies: Assembly[] = dirs.map((arg) => {
     const [label, dir] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, arg];
     if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
       throw new Error(`${label}: ${dir} is not a cloud assembly (no manifest.json): did its app synthesize?`);
@@ -155,6 +166,11 @@ function main(args: string[]): number {
   }
 
   const problems: string[] = [];
+  for (const suffix of required) {
+    if (!reference.files.some((f) => f.endsWith(suffix))) {
+      problems.push(`${reference.label}: no file ending with '${suffix}' in ${reference.dir}, but it is required`);
+    }
+  }
   for (const other of others) {
     const missing = reference.files.filter((f) => !other.files.includes(f));
     const extra = other.files.filter((f) => !reference.files.includes(f));
@@ -189,10 +205,9 @@ function main(args: string[]): number {
     console.error(`compare-templates: FAILED: ${problems.length} difference(s) between ${assemblies.map((x) => x.label).join(', ')}`);
     return 1;
   }
-  const otherFiles = reference.files.length - templates.length;
   console.log(
     `compare-templates: OK: ${assemblies.map((x) => x.label).join(', ')} synthesized identical assemblies ` +
-    `(${templates.length} templates: ${templates.join(', ')}; ${otherFiles} other files)`,
+    `(${reference.files.length} files: ${reference.files.join(', ')})`,
   );
   return 0;
 }

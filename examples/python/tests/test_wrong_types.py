@@ -14,7 +14,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
 
-from cdk_parallelcluster_iam import IamAccessMode, ParallelClusterUserRole, Scheduler
+from cdk_parallelcluster_iam import IamAccessMode, ParallelClusterIam, ParallelClusterUserRole, Scheduler
 
 
 @pytest.fixture()
@@ -63,15 +63,39 @@ def test_a_bucket_name_in_a_list_of_buckets_is_rejected_with_its_index(stack):
     assert "Index 0: Unable to deserialize value as aws-cdk-lib.aws_s3.IBucket" in message
 
 
-def test_enums_are_python_enums_with_the_typescript_member_names():
+def test_a_string_where_an_enum_is_expected_is_a_type_error(stack):
+    # Enums are Python enums with the TypeScript member names, not the strings ParallelCluster's YAML uses.
     assert [m.name for m in Scheduler] == ["SLURM", "AWS_BATCH"]
+    with pytest.raises(TypeError, match=re.escape(
+        "type of argument scheduler must be one of (cdk_parallelcluster_iam.Scheduler, NoneType); got str instead"
+    )):
+        ParallelClusterIam(stack, "Cluster", scheduler="slurm")
+
+
+def test_a_single_queue_name_instead_of_a_list_is_rejected_by_the_jsii_kernel(stack):
+    # A str is a Sequence[str] to Python's checks, so this one reaches the kernel, which says what it wanted.
+    with pytest.raises(RuntimeError) as raised:
+        ParallelClusterIam(stack, "Cluster", slurm_queues="cpu")
+    message = str(raised.value)
+    assert "Key 'slurmQueues': Unable to deserialize value as array<string>" in message
+    assert "Value is not an array" in message
+
+
+def test_enums_and_maps_come_back_as_python_values(stack):
+    cluster = ParallelClusterIam(stack, "Cluster", scheduler=Scheduler.SLURM, slurm_queues=["cpu", "gpu"])
+    assert cluster.scheduler == Scheduler.SLURM
+    assert sorted(cluster.compute_node_roles) == ["cpu", "gpu"]
+    assert cluster.queue_names == ["cpu", "gpu"]
 
 
 def test_the_librarys_own_validation_message_reaches_python_unchanged(stack):
+    # The messages name props as TypeScript spells them (iamPath is iam_path here).
     with pytest.raises(RuntimeError, match=re.escape(
         "iamPath 'parallelcluster' is not a valid IAM path: it must start and end with '/'"
     )):
         ParallelClusterUserRole(stack, "User", iam_path="parallelcluster")
+    with pytest.raises(RuntimeError, match=re.escape("Slurm queue name 'CPU' is invalid")):
+        ParallelClusterIam(stack, "Cluster", slurm_queues=["CPU"])
 
 
 def test_permissions_boundary_mode_carries_its_policy(stack):

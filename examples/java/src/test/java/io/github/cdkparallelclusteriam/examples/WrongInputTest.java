@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.tools.Diagnostic;
@@ -24,7 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.cdkparallelclusteriam.IamAccessMode;
+import io.github.cdkparallelclusteriam.ParallelClusterIam;
 import io.github.cdkparallelclusteriam.ParallelClusterUserRole;
+import io.github.cdkparallelclusteriam.Scheduler;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.s3.IBucket;
@@ -42,17 +45,18 @@ class WrongInputTest {
 
     @BeforeEach
     void newStack() {
-        stack = BindingsExample.stack(new App(), "Test", "us-east-1");
+        stack = ParallelClusterIamExample.exampleStack(new App());
     }
 
     @Test
-    void javacRejectsAStringWhereIamAccessModeIsExpected(@TempDir final Path dir) throws IOException {
+    void javacRejectsStringsWhereAClassOrAnEnumIsExpected(@TempDir final Path dir) throws IOException {
         Path source = dir.resolve("Wrong.java");
         Files.writeString(source, String.join("\n",
-                "import io.github.cdkparallelclusteriam.ParallelClusterUserRole;",
+                "import io.github.cdkparallelclusteriam.ParallelClusterIam;",
                 "class Wrong {",
                 "  static void wrong(software.constructs.Construct scope) {",
-                "    ParallelClusterUserRole.Builder.create(scope, \"User\").iamAccessMode(\"privileged\").build();",
+                "    ParallelClusterIam.Builder.create(scope, \"A\").iamAccessMode(\"privileged\").build();",
+                "    ParallelClusterIam.Builder.create(scope, \"B\").scheduler(\"slurm\").build();",
                 "  }",
                 "}"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -67,9 +71,11 @@ class WrongInputTest {
                 .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
                 .map(d -> d.getLineNumber() + ": " + d.getMessage(null))
                 .collect(Collectors.toList());
-        assertFalse(compiled, "javac accepted a String for iamAccessMode");
-        assertEquals(List.of("4: incompatible types: java.lang.String cannot be converted to "
-                + "io.github.cdkparallelclusteriam.IamAccessMode"), errors);
+        assertFalse(compiled, "javac accepted a String for iamAccessMode or scheduler");
+        assertEquals(List.of(
+                "4: incompatible types: java.lang.String cannot be converted to io.github.cdkparallelclusteriam.IamAccessMode",
+                "5: incompatible types: java.lang.String cannot be converted to io.github.cdkparallelclusteriam.Scheduler"),
+                errors);
         assertFalse(new File(dir.toFile(), "Wrong.class").exists());
     }
 
@@ -99,10 +105,25 @@ class WrongInputTest {
 
     @Test
     void theLibrarysOwnValidationMessageReachesJavaUnchanged() {
-        JsiiError e = assertThrows(JsiiError.class, () -> ParallelClusterUserRole.Builder.create(stack, "User")
+        JsiiError path = assertThrows(JsiiError.class, () -> ParallelClusterUserRole.Builder.create(stack, "User")
                 .iamPath("parallelcluster")
                 .build());
-        assertTrue(e.getMessage().contains(
-                "iamPath 'parallelcluster' is not a valid IAM path: it must start and end with '/'"), e.getMessage());
+        assertTrue(path.getMessage().contains(
+                "iamPath 'parallelcluster' is not a valid IAM path: it must start and end with '/'"), path.getMessage());
+        JsiiError queue = assertThrows(JsiiError.class, () -> ParallelClusterIam.Builder.create(stack, "Cluster")
+                .slurmQueues(List.of("CPU"))
+                .build());
+        assertTrue(queue.getMessage().contains("Slurm queue name 'CPU' is invalid"), queue.getMessage());
+    }
+
+    @Test
+    void enumsAndMapsComeBackAsJavaValues() {
+        ParallelClusterIam cluster = ParallelClusterIam.Builder.create(stack, "Cluster")
+                .scheduler(Scheduler.SLURM)
+                .slurmQueues(List.of("cpu", "gpu"))
+                .build();
+        assertEquals(Scheduler.SLURM, cluster.getScheduler());
+        assertEquals(Set.of("cpu", "gpu"), cluster.getComputeNodeRoles().keySet());
+        assertEquals(List.of("cpu", "gpu"), cluster.getQueueNames());
     }
 }
