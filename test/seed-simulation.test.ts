@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import { IamAccessMode, ParallelClusterUserRole, ParallelClusterUserRoleProps } from '../src';
+import { IamAccessMode, ParallelClusterUserRole, ParallelClusterUserRoleProps, ParallelClusterVersion } from '../src';
 import { SEED, SeedRequest, describeRequest, seedRequests, seedStatements, substitutePlaceholders } from './support/seed';
 import { PolicySimulator, RequestContext } from './support/simulate';
 import { ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from './support/stacks';
@@ -67,7 +67,8 @@ function userRole(env: TestEnvironment, props: (f: UserFixtures) => ParallelClus
       statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
     }),
   };
-  const user = new ParallelClusterUserRole(stack, 'User', props(fixtures));
+  // The doc is revision V3_2; later revisions change blocks on purpose (see src/policies/revisions.ts).
+  const user = new ParallelClusterUserRole(stack, 'User', { parallelClusterVersion: ParallelClusterVersion.V3_2, ...props(fixtures) });
   const sim = PolicySimulator.forRole(stack, user.role);
   const ref = (construct: IConstruct, attribute?: string): string => {
     const id = stack.getLogicalId(construct.node.defaultChild as CfnElement);
