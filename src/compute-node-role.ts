@@ -3,12 +3,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { clusterNodeAwsManagedPolicies } from './policies/aws-managed-policies';
 import { computeNodeStatements } from './policies/compute-node-policies';
-import { PolicyContext } from './policies/context';
+import { policyBlock, policyContextFor } from './policies/policy-block';
+import { ParallelClusterPolicyOptions } from './policy-options';
 import { clusterIamPath, createInstanceRole, secretArnsForPolicies } from './private/node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
 
 /** Properties of a `ComputeNodeRole`. */
-export interface ComputeNodeRoleProps {
+export interface ComputeNodeRoleProps extends ParallelClusterPolicyOptions {
   /**
    * Secrets Manager secrets that software on the compute nodes reads (`secretsmanager:GetSecretValue`),
    * for example in custom bootstrap actions. ParallelCluster's own compute node software reads none.
@@ -102,7 +103,7 @@ export class ComputeNodeRole extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: ComputeNodeRoleProps = {}) {
     super(scope, id);
     this.iamPath = clusterIamPath(props.iamPath);
-    const ctx = new PolicyContext(this, this.iamPath);
+    const ctx = policyContextFor(this, this.iamPath, props);
     const created = createInstanceRole(this, {
       roleId: 'Role',
       policyId: 'Policy',
@@ -116,7 +117,7 @@ export class ComputeNodeRole extends Construct implements iam.IGrantable {
       }),
       additionalIamPolicies: props.additionalIamPolicies,
       statements: [
-        ...computeNodeStatements(ctx, secretArnsForPolicies(props.secrets)),
+        ...policyBlock(ctx, 'computeNode', computeNodeStatements(ctx, secretArnsForPolicies(props.secrets))),
         ...s3AccessStatements('s3Access', props.s3Access ?? []),
       ],
     });

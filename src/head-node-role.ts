@@ -2,14 +2,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { clusterNodeAwsManagedPolicies } from './policies/aws-managed-policies';
-import { PolicyContext } from './policies/context';
 import { headNodeAwsBatchStatements, headNodeSlurmStatements } from './policies/head-node-policies';
+import { policyBlock, policyContextFor } from './policies/policy-block';
+import { ParallelClusterPolicyOptions } from './policy-options';
 import { clusterIamPath, createInstanceRole, secretArnsForPolicies } from './private/node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
 import { Scheduler } from './scheduler';
 
 /** Properties of a `HeadNodeRole`. */
-export interface HeadNodeRoleProps {
+export interface HeadNodeRoleProps extends ParallelClusterPolicyOptions {
   /**
    * The cluster's scheduler; it decides which of the doc's head node policies the role gets.
    *
@@ -129,11 +130,12 @@ export class HeadNodeRole extends Construct implements iam.IGrantable {
       );
     }
 
-    const ctx = new PolicyContext(this, this.iamPath);
+    const ctx = policyContextFor(this, this.iamPath, props);
     const secretArns = secretArnsForPolicies(props.secrets);
     const statements = scheduler === Scheduler.AWS_BATCH
-      ? headNodeAwsBatchStatements(ctx, secretArns)
-      : headNodeSlurmStatements(ctx, { secretArns, computeNodeRoleArns: computeNodeRoles.map((role) => role.roleArn) });
+      ? policyBlock(ctx, 'headNode.awsBatch', headNodeAwsBatchStatements(ctx, secretArns))
+      : policyBlock(ctx, 'headNode.slurm',
+        headNodeSlurmStatements(ctx, { secretArns, computeNodeRoleArns: computeNodeRoles.map((role) => role.roleArn) }));
     const created = createInstanceRole(this, {
       roleId: 'Role',
       policyId: 'Policy',

@@ -4,13 +4,14 @@ import {
   imageBuilderCleanupLambdaAwsManagedPolicies,
   imageBuilderInstanceAwsManagedPolicies,
 } from './policies/aws-managed-policies';
-import { PolicyContext } from './policies/context';
 import { imageBuilderCleanupLambdaStatements, imageBuilderInstanceStatements } from './policies/image-builder-policies';
+import { policyBlock, policyContextFor } from './policies/policy-block';
+import { ParallelClusterPolicyOptions } from './policy-options';
 import { clusterIamPath, createInstanceRole, createLambdaRole } from './private/node-role';
 import { DEFAULT_IAM_PATH } from './private/validation';
 
 /** Properties of `ImageBuilderRoles`. */
-export interface ImageBuilderRolesProps {
+export interface ImageBuilderRolesProps extends ParallelClusterPolicyOptions {
   /**
    * More managed policies to attach to the build instance's role, for example to read custom
    * components from S3. ParallelCluster refuses `Build/Iam/AdditionalIamPolicies` together with a
@@ -96,6 +97,9 @@ export class ImageBuilderRoles extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: ImageBuilderRolesProps = {}) {
     super(scope, id);
     this.iamPath = clusterIamPath(props.iamPath);
+    const instanceCtx = policyContextFor(this, this.iamPath, props);
+    // The doc's `/parallelcluster/` patterns, not `iamPath`: see the cleanup role's statements below.
+    const cleanupCtx = policyContextFor(this, DEFAULT_IAM_PATH, props);
     const instance = createInstanceRole(this, {
       roleId: 'InstanceRole',
       policyId: 'InstanceRolePolicy',
@@ -104,7 +108,7 @@ export class ImageBuilderRoles extends Construct implements iam.IGrantable {
       permissionsBoundary: props.permissionsBoundary,
       awsManagedPolicyNames: imageBuilderInstanceAwsManagedPolicies(props.enableSessionManager ?? true),
       additionalIamPolicies: props.additionalIamPolicies,
-      statements: imageBuilderInstanceStatements(new PolicyContext(this, this.iamPath)),
+      statements: policyBlock(instanceCtx, 'imageBuilder.instanceRole', imageBuilderInstanceStatements(instanceCtx)),
     }, 'InstanceProfile');
     const cleanup = createLambdaRole(this, {
       roleId: 'CleanupLambdaRole',
@@ -116,7 +120,7 @@ export class ImageBuilderRoles extends Construct implements iam.IGrantable {
       // The doc's `/parallelcluster/` patterns, not `iamPath`: the image build stack creates its
       // instance profile (and, without a custom instance role, the role) on ParallelCluster's fixed
       // path, with no `ResourcePrefix` (aws/aws-parallelcluster#6929), and this role deletes them.
-      statements: imageBuilderCleanupLambdaStatements(new PolicyContext(this, DEFAULT_IAM_PATH)),
+      statements: policyBlock(cleanupCtx, 'imageBuilder.cleanupLambda', imageBuilderCleanupLambdaStatements(cleanupCtx)),
     });
 
     this.instanceRole = instance.role;

@@ -1,12 +1,14 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { lambdaFunctionsAwsManagedPolicies } from './policies/aws-managed-policies';
-import { PolicyContext } from './policies/context';
 import { lambdaFunctionsStatements } from './policies/lambda-functions-policies';
+import { policyBlock, policyContextFor } from './policies/policy-block';
+import { ParallelClusterPolicyOptions } from './policy-options';
 import { clusterIamPath, createLambdaRole } from './private/node-role';
+import { Scheduler } from './scheduler';
 
 /** Properties of a `LambdaFunctionsRole`. */
-export interface LambdaFunctionsRoleProps {
+export interface LambdaFunctionsRoleProps extends ParallelClusterPolicyOptions {
   /**
    * Whether the cluster's Lambda functions run in a VPC (`DeploymentSettings/LambdaFunctionsVpcConfig`).
    * They then need `service-role/AWSLambdaVPCAccessExecutionRole` to create their network interfaces.
@@ -14,6 +16,14 @@ export interface LambdaFunctionsRoleProps {
    * @default false
    */
   readonly lambdaFunctionsInVpc?: boolean;
+
+  /**
+   * The scheduler of the cluster the functions serve. AWS Batch clusters run other functions (they
+   * build the container images with CodeBuild and clean up ECR) and no Slurm ones.
+   *
+   * @default Scheduler.SLURM
+   */
+  readonly scheduler?: Scheduler;
 
   /**
    * A permissions boundary for the role. `iam.PermissionsBoundary.of(scope).apply(...)` also reaches it.
@@ -61,15 +71,17 @@ export class LambdaFunctionsRole extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: LambdaFunctionsRoleProps = {}) {
     super(scope, id);
     this.iamPath = clusterIamPath(props.iamPath);
+    const scheduler = props.scheduler ?? Scheduler.SLURM;
+    const ctx = policyContextFor(this, this.iamPath, props);
     const created = createLambdaRole(this, {
       roleId: 'Role',
       policyId: 'Policy',
-      description: 'AWS ParallelCluster cluster Lambda functions',
+      description: `AWS ParallelCluster cluster Lambda functions (${scheduler === Scheduler.AWS_BATCH ? 'AWS Batch' : 'Slurm'})`,
       iamPath: this.iamPath,
       roleName: props.roleName,
       permissionsBoundary: props.permissionsBoundary,
       awsManagedPolicyNames: lambdaFunctionsAwsManagedPolicies(props.lambdaFunctionsInVpc ?? false),
-      statements: lambdaFunctionsStatements(new PolicyContext(this, this.iamPath)),
+      statements: policyBlock(ctx, scheduler === Scheduler.AWS_BATCH ? 'lambdaFunctions.awsBatch' : 'lambdaFunctions', lambdaFunctionsStatements(ctx)),
     });
 
     this.role = created.role;

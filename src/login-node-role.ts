@@ -2,20 +2,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ParallelClusterVersion } from './parallelcluster-version';
 import { clusterNodeAwsManagedPolicies } from './policies/aws-managed-policies';
-import { PolicyContext } from './policies/context';
 import { loginNodeStatements } from './policies/login-node-policies';
-import { revise } from './policies/revisions';
+import { policyBlock, policyContextFor } from './policies/policy-block';
+import { ParallelClusterPolicyOptions } from './policy-options';
 import { clusterIamPath, createInstanceRole } from './private/node-role';
 
-/** Properties of a `LoginNodeRole`. */
-export interface LoginNodeRoleProps {
-  /**
-   * The ParallelCluster version the role is for: login nodes need ParallelCluster 3.7 or later, and
-   * later releases need more permissions (see `ParallelClusterVersion`).
-   *
-   * @default ParallelClusterVersion.LATEST
-   */
-  readonly parallelClusterVersion?: ParallelClusterVersion;
+/**
+ * Properties of a `LoginNodeRole`. Login nodes need ParallelCluster 3.7 or later, so
+ * `parallelClusterVersion` must be `V3_7` or newer.
+ */
+export interface LoginNodeRoleProps extends ParallelClusterPolicyOptions {
 
   /**
    * More managed policies to attach to the role (`LoginNodes/Pools/Iam/AdditionalIamPolicies`).
@@ -103,7 +99,7 @@ export class LoginNodeRole extends Construct implements iam.IGrantable {
     }
     this.parallelClusterVersion = version;
     this.iamPath = clusterIamPath(props.iamPath);
-    const ctx = new PolicyContext(this, this.iamPath);
+    const ctx = policyContextFor(this, this.iamPath, props);
     const created = createInstanceRole(this, {
       roleId: 'Role',
       policyId: 'Policy',
@@ -116,7 +112,7 @@ export class LoginNodeRole extends Construct implements iam.IGrantable {
         enableSessionManager: props.enableSessionManager ?? true,
       }),
       additionalIamPolicies: props.additionalIamPolicies,
-      statements: revise('loginNode', loginNodeStatements(ctx), ctx, version),
+      statements: policyBlock(ctx, 'loginNode', loginNodeStatements(ctx)),
     });
 
     this.role = created.role;

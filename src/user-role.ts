@@ -3,7 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IamAccessMode } from './iam-access-mode';
-import { PolicyContext } from './policies/context';
+import { policyBlock, policyContextFor } from './policies/policy-block';
 import {
   userBaseStatements,
   userBatchStatements,
@@ -12,12 +12,14 @@ import {
   userIamStatements,
   userImageBuilderStatements,
 } from './policies/user-policies';
+import { ParallelClusterPolicyOptions } from './policy-options';
+import { secretArnsForPolicies } from './private/node-role';
 import { validateManagedPolicyCount } from './private/role-quotas';
 import { createSizedManagedPolicies } from './private/sized-policies';
 import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from './private/validation';
 
 /** Properties of a `ParallelClusterUserRole`. */
-export interface ParallelClusterUserRoleProps {
+export interface ParallelClusterUserRoleProps extends ParallelClusterPolicyOptions {
   /**
    * Who may assume the role: the people or CI pipelines that run the ParallelCluster CLI or API.
    *
@@ -121,6 +123,7 @@ export interface ParallelClusterUserRoleProps {
    * @default - no permissions boundary
    */
   readonly permissionsBoundary?: iam.IManagedPolicy;
+
 }
 
 /**
@@ -179,7 +182,7 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
 
     this.iamPath = iamPath;
     this.iamAccessMode = mode;
-    const ctx = new PolicyContext(this, iamPath);
+    const ctx = policyContextFor(this, iamPath, props);
     const role = new iam.Role(this, 'Role', {
       assumedBy: props.assumedBy ?? new iam.AccountRootPrincipal(),
       roleName: props.roleName,
@@ -191,22 +194,25 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
 
     const blocks: Array<[string, string, iam.PolicyStatement[]]> = [
       ['BasePolicy', 'ParallelCluster user: create and manage clusters',
-        userBaseStatements(ctx, (props.secrets ?? []).map((s) => s.secretArn))],
+        policyBlock(ctx, 'user.base', userBaseStatements(ctx, secretArnsForPolicies(props.secrets)))],
     ];
     if (props.enableAwsBatch) {
-      blocks.push(['BatchPolicy', 'ParallelCluster user: AWS Batch clusters', userBatchStatements(ctx)]);
+      blocks.push(['BatchPolicy', 'ParallelCluster user: AWS Batch clusters', policyBlock(ctx, 'user.batch', userBatchStatements(ctx))]);
     }
     if (props.enableFsxLustre) {
       blocks.push(['FsxPolicy', 'ParallelCluster user: FSx for Lustre',
-        userFsxStatements(ctx, buckets.map((b) => b.bucketArn))]);
+        policyBlock(ctx, 'user.fsx', userFsxStatements(ctx, buckets.map((b) => b.bucketArn)))]);
     }
     if (props.enableImageBuilder) {
-      blocks.push(['ImageBuilderPolicy', 'ParallelCluster user: build and manage custom AMIs', userImageBuilderStatements(ctx)]);
+      blocks.push(['ImageBuilderPolicy', 'ParallelCluster user: build and manage custom AMIs',
+        policyBlock(ctx, 'user.imageBuilder', userImageBuilderStatements(ctx))]);
     }
     if (mode.grantsIamRights) {
       blocks.push(['IamPolicy', `ParallelCluster user: manage cluster roles on ${iamPath} (${mode.name} mode)`,
-        userIamStatements(ctx, (props.additionalIamPolicies ?? []).map((p) => p.managedPolicyArn), mode.boundary?.managedPolicyArn)]);
+        policyBlock(ctx, mode.boundary ? 'user.iam.permissionsBoundary' : 'user.iam.privileged',
+          userIamStatements(ctx, (props.additionalIamPolicies ?? []).map((p) => p.managedPolicyArn), mode.boundary?.managedPolicyArn))]);
     }
+    // The custom roles' PassRole is the library's statement, not a doc block: no revision changes it.
     const customRoles = userCustomRolesPassRoleStatements(ctx, (props.customRoles ?? []).map((r) => r.roleArn));
     if (customRoles.length > 0) {
       blocks.push(['CustomRolesPolicy', 'ParallelCluster user: pass custom cluster roles', customRoles]);

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ComputeNodeRole, ComputeNodeRoleProps } from '../src';
+import { ComputeNodeRole, ComputeNodeRoleProps, ParallelClusterVersion } from '../src';
 import {
   docAwsManagedPolicyArns,
   docStatements,
@@ -18,7 +18,7 @@ import { AWS, ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from './support
 
 function computeNode(env: TestEnvironment, props: ComputeNodeRoleProps = {}) {
   const stack = stackIn(env);
-  const compute = new ComputeNodeRole(stack, 'Compute', props);
+  const compute = new ComputeNodeRole(stack, 'Compute', { parallelClusterVersion: ParallelClusterVersion.V3_2, ...props });
   return { stack, compute, sim: PolicySimulator.forRole(stack, compute.role), template: Template.fromStack(stack) };
 }
 
@@ -75,7 +75,7 @@ describe.each(ENVIRONMENTS)('ComputeNodeRole in $partition', (env) => {
   test('secrets add a GetSecretValue statement on exactly those secrets', async () => {
     const stack = stackIn(env);
     const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'License', 'license-server');
-    const compute = new ComputeNodeRole(stack, 'Compute', { secrets: [secret] });
+    const compute = new ComputeNodeRole(stack, 'Compute', { parallelClusterVersion: ParallelClusterVersion.V3_2, secrets: [secret] });
     const sim = PolicySimulator.forRole(stack, compute.role);
     expect(roleStatements(sim).slice(-1)).toEqual([{
       Sid: 'SecretsManagerGetSecretValue',

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ComputeNodeRole, HeadNodeRole, HeadNodeRoleProps, Scheduler } from '../src';
+import { ComputeNodeRole, HeadNodeRole, HeadNodeRoleProps, ParallelClusterVersion, Scheduler } from '../src';
 import {
   Statement,
   docAwsManagedPolicyArns,
@@ -21,7 +21,7 @@ import { AWS, AWS_CN, ENVIRONMENTS, TestEnvironment, agnosticStack, awsStack, st
 
 function headNode(env: TestEnvironment, props: HeadNodeRoleProps = {}) {
   const stack = stackIn(env);
-  const head = new HeadNodeRole(stack, 'HeadNode', props);
+  const head = new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: ParallelClusterVersion.V3_2, ...props });
   return { stack, head, sim: PolicySimulator.forRole(stack, head.role), template: Template.fromStack(stack) };
 }
 
@@ -180,7 +180,7 @@ describe.each(ENVIRONMENTS)('HeadNodeRole in $partition', (env) => {
     const stack = stackIn(env);
     const munge = new secretsmanager.Secret(stack, 'MungeKey');
     const database = secretsmanager.Secret.fromSecretNameV2(stack, 'Database', 'slurm-db');
-    const head = new HeadNodeRole(stack, 'HeadNode', { secrets: [munge, database] });
+    const head = new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: ParallelClusterVersion.V3_2, secrets: [munge, database] });
     const sim = PolicySimulator.forRole(stack, head.role);
     const mungeArn = sim.evaluate(stack.resolve(munge.secretArn));
     expect(roleStatements(sim).map(withoutSid))
@@ -200,7 +200,7 @@ describe.each(ENVIRONMENTS)('HeadNodeRole in $partition', (env) => {
   test('secrets on an AWS Batch head node', async () => {
     const stack = stackIn(env);
     const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Directory', 'ad-password');
-    const head = new HeadNodeRole(stack, 'HeadNode', { scheduler: Scheduler.AWS_BATCH, secrets: [secret] });
+    const head = new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: ParallelClusterVersion.V3_2, scheduler: Scheduler.AWS_BATCH, secrets: [secret] });
     const sim = PolicySimulator.forRole(stack, head.role);
     expect(roleStatements(sim).map(withoutSid))
       .toEqual(expectedBatch(env, [`arn:${p}:secretsmanager:${r}:${a}:secret:ad-password-??????`]));
@@ -257,7 +257,7 @@ describe('HeadNodeRole options', () => {
   test('computeNodeRoles on an AWS Batch head node is an error', () => {
     const stack = awsStack();
     const role = iam.Role.fromRoleArn(stack, 'Custom', 'arn:aws:iam::111122223333:role/custom/queue1');
-    expect(() => new HeadNodeRole(stack, 'HeadNode', { scheduler: Scheduler.AWS_BATCH, computeNodeRoles: [role] }))
+    expect(() => new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: ParallelClusterVersion.V3_2, scheduler: Scheduler.AWS_BATCH, computeNodeRoles: [role] }))
       .toThrow(/computeNodeRoles has 1 role\(s\) but scheduler is Scheduler.AWS_BATCH.*Leave computeNodeRoles out, or use Scheduler.SLURM/);
     // An empty list is no error.
     expect(() => new HeadNodeRole(stack, 'Empty', { scheduler: Scheduler.AWS_BATCH, computeNodeRoles: [] })).not.toThrow();

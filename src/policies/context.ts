@@ -1,8 +1,17 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ec2PassedToServiceNames } from '../private/partition';
 import { DEFAULT_IAM_PATH } from '../private/validation';
+
+/** Options of a `PolicyContext` beyond the IAM path. */
+export interface PolicyContextOptions {
+  /** The policy revision to build. @default ParallelClusterVersion.LATEST */
+  readonly version?: ParallelClusterVersion;
+  /** The one region the policies should work in. @default - every region */
+  readonly region?: string;
+}
 
 /**
  * What the statement factories need to know about where their policies are deployed: partition, region
@@ -20,15 +29,29 @@ export class PolicyContext {
   /** `iam:PassedToService` values for EC2 in the stack's possible partitions. */
   public readonly ec2ServiceNames: string[];
 
-  constructor(scope: IConstruct, iamPath: string = DEFAULT_IAM_PATH) {
+  /** The ParallelCluster policy revision to build (see `policyBlock`). */
+  public readonly version: ParallelClusterVersion;
+
+  /**
+   * The one region the policies are scoped to (the official policies template's `Region` parameter),
+   * or undefined for every region.
+   */
+  public readonly scopeRegion?: string;
+
+  constructor(scope: IConstruct, iamPath: string = DEFAULT_IAM_PATH, options: PolicyContextOptions = {}) {
     this.stack = Stack.of(scope);
     this.iamPath = iamPath;
     this.ec2ServiceNames = ec2PassedToServiceNames(scope);
+    this.version = options.version ?? ParallelClusterVersion.LATEST;
+    this.scopeRegion = options.region;
   }
 
-  /** The doc's `<REGION>`: the region the stack is deployed to. */
+  /**
+   * The doc's `<REGION>`: the cluster's region, which is the `region` option when set and otherwise
+   * the region the stack is deployed to.
+   */
   public get region(): string {
-    return this.stack.region;
+    return this.scopeRegion ?? this.stack.region;
   }
 
   /** The doc's `<AWS ACCOUNT ID>`. */

@@ -1,4 +1,10 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import {
+  CLOUDWATCH_AGENT_SERVER_POLICY,
+  EC2_INSTANCE_PROFILE_FOR_IMAGE_BUILDER,
+  LAMBDA_BASIC_EXECUTION_ROLE,
+  SSM_MANAGED_INSTANCE_CORE,
+} from './aws-managed-policies';
 import { PolicyContext, allow } from './context';
 
 /*
@@ -10,16 +16,16 @@ import { PolicyContext, allow } from './context';
 
 /** AWS managed policies ParallelCluster attaches to the roles it creates (privileged and boundary modes). */
 export const ATTACHABLE_AWS_MANAGED_POLICIES = [
-  'CloudWatchAgentServerPolicy',
-  'AmazonSSMManagedInstanceCore',
+  CLOUDWATCH_AGENT_SERVER_POLICY,
+  SSM_MANAGED_INSTANCE_CORE,
   'AWSBatchFullAccess',
   'AmazonS3ReadOnlyAccess',
   'service-role/AWSBatchServiceRole',
   'service-role/AmazonEC2ContainerServiceforEC2Role',
   'service-role/AmazonECSTaskExecutionRolePolicy',
   'service-role/AmazonEC2SpotFleetTaggingRole',
-  'EC2InstanceProfileForImageBuilder',
-  'service-role/AWSLambdaBasicExecutionRole',
+  EC2_INSTANCE_PROFILE_FOR_IMAGE_BUILDER,
+  LAMBDA_BASIC_EXECUTION_ROLE,
 ];
 
 /** Block `user.base`: what every ParallelCluster user needs to create and manage clusters. */

@@ -13,11 +13,16 @@ export function possiblePartitions(scope: IConstruct): string[] {
   if (Token.isUnresolved(region)) {
     return ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b'];
   }
-  if (region.startsWith('cn-')) return ['aws-cn'];
-  if (region.startsWith('us-gov-')) return ['aws-us-gov'];
-  if (region.startsWith('us-isob-')) return ['aws-iso-b'];
-  if (region.startsWith('us-iso-')) return ['aws-iso'];
-  return ['aws'];
+  return [partitionOfRegion(region)];
+}
+
+/** The partition a region belongs to. */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
 }
 
 /**

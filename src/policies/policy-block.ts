@@ -1,0 +1,44 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { PolicyContext } from './context';
+import { scopeToRegion, validateScopeRegion } from './region-scope';
+import { PolicyBlock, revise } from './revisions';
+import { ParallelClusterVersion } from '../parallelcluster-version';
+import { partitionOfRegion, possiblePartitions } from '../private/partition';
+
+/**
+ * The final statements of one policy block: the factory's statements (the doc's revision) with the
+ * changes of every ParallelCluster revision up to `ctx.version`, scoped to `ctx.scopeRegion` when
+ * one is set. Every construct builds its policies through this one function.
+ */
+export function policyBlock(ctx: PolicyContext, block: PolicyBlock, statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
+  const revised = revise(block, statements, ctx, ctx.version);
+  return ctx.scopeRegion === undefined ? revised : scopeToRegion(revised, ctx.scopeRegion);
+}
+
+/** The revision and region options every construct accepts. */
+export interface RevisionOptions {
+  readonly parallelClusterVersion?: ParallelClusterVersion;
+  readonly region?: string;
+}
+
+/**
+ * The policy context of a construct, after checking its `region` option: a region name (or token) that
+ * belongs to the stack's partition, since the ARNs are built with the stack's partition.
+ */
+export function policyContextFor(scope: IConstruct, iamPath: string, options: RevisionOptions): PolicyContext {
+  const region = options.region;
+  if (region !== undefined) {
+    validateScopeRegion('region', region);
+    const stackPartitions = possiblePartitions(scope);
+    if (!Token.isUnresolved(region) && !stackPartitions.includes(partitionOfRegion(region))) {
+      throw new Error(
+        `region '${region}' is in partition ${partitionOfRegion(region)}, but the stack ${Stack.of(scope).stackName} is ` +
+        `deployed to ${Stack.of(scope).region} (partition ${stackPartitions.join(', ')}): the ARNs would not match. ` +
+        'Deploy the stack in the same partition as the cluster, or leave region unset.',
+      );
+    }
+  }
+  return new PolicyContext(scope, iamPath, { version: options.parallelClusterVersion, region });
+}
