@@ -32,6 +32,12 @@ export interface SlurmQueueIamConfig extends NodeIamConfig {
   readonly name: string;
 }
 
+/** The IAM part of one login node pool (`LoginNodes/Pools[]`, ParallelCluster 3.7+). */
+export interface LoginNodePoolIamConfig extends NodeIamConfig {
+  /** The pool's `Name`: the same rule as a queue name. */
+  readonly name: string;
+}
+
 /** The values of the `Iam` settings of a ParallelCluster 3 cluster configuration. */
 export interface ClusterConfigFragmentProps {
   /**
@@ -69,6 +75,13 @@ export interface ClusterConfigFragmentProps {
    * @default - no queues
    */
   readonly slurmQueues?: SlurmQueueIamConfig[];
+
+  /**
+   * `LoginNodes/Pools[]`: each pool's `Name` and `Iam` (Slurm only, ParallelCluster 3.7+).
+   *
+   * @default - no login node pools
+   */
+  readonly loginNodePools?: LoginNodePoolIamConfig[];
 }
 
 /** The values of the `Build/Iam` settings of a ParallelCluster 3 build-image configuration. */
@@ -102,7 +115,8 @@ export interface ImageConfigFragmentProps {
   readonly permissionsBoundaryArn?: string;
 }
 
-// ParallelCluster's queue-name rule (`QUEUE_NAME_REGEX` and its 25-character limit in cluster_schema.py).
+// ParallelCluster's rule for queue and login node pool names (`NameValidator`: NAME_REGEX, at most
+// NAME_MAX_LENGTH = 25 characters, and never `default`).
 const QUEUE_NAME = /^[a-z][a-z0-9-]*$/;
 const QUEUE_NAME_MAX_LENGTH = 25;
 
@@ -140,21 +154,17 @@ export class ConfigFragment {
    * @param names the queue names
    */
   public static validateSlurmQueueNames(names: string[]): void {
-    for (const name of names) {
-      if (Token.isUnresolved(name)) {
-        throw new Error(`Slurm queue names must be literal strings, got a token (${name}): the queue name is part of the configuration written at synth time.`);
-      }
-      if (!QUEUE_NAME.test(name) || name.length > QUEUE_NAME_MAX_LENGTH) {
-        throw new Error(
-          `Slurm queue name '${name}' is invalid: ParallelCluster accepts lower-case letters, digits and hyphens, ` +
-          `starting with a letter, at most ${QUEUE_NAME_MAX_LENGTH} characters (for example 'compute' or 'gpu-spot').`,
-        );
-      }
-    }
-    const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
-    if (duplicates.length > 0) {
-      throw new Error(`Slurm queue name '${duplicates[0]}' is given more than once: each queue needs a distinct name.`);
-    }
+    validateNames('Slurm queue', names);
+  }
+
+  /**
+   * Checks login node pool names against ParallelCluster's rule (the queue-name rule) and for
+   * duplicates; throws an error naming the first bad name.
+   *
+   * @param names the pool names
+   */
+  public static validateLoginNodePoolNames(names: string[]): void {
+    validateNames('login node pool', names);
   }
 
   private static clusterObject(props: ClusterConfigFragmentProps): YamlValue {
@@ -167,6 +177,14 @@ export class ConfigFragment {
       );
     }
     ConfigFragment.validateSlurmQueueNames(queues.map((q) => q.name));
+    const pools = props.loginNodePools ?? [];
+    if (scheduler !== Scheduler.SLURM && pools.length > 0) {
+      throw new Error(
+        `loginNodePools has ${pools.length} pool(s) but the scheduler is '${scheduler}': ParallelCluster has login nodes ` +
+        'for Slurm clusters only. Leave loginNodePools out for AWS Batch.',
+      );
+    }
+    ConfigFragment.validateLoginNodePoolNames(pools.map((p) => p.name));
     const roles = props.lambdaFunctionsRoleArn === undefined ? undefined : { LambdaFunctionsRole: props.lambdaFunctionsRoleArn };
     const iam = roles === undefined && props.permissionsBoundaryArn === undefined
       ? undefined
@@ -175,6 +193,14 @@ export class ConfigFragment {
     return {
       Iam: iam,
       HeadNode: Object.keys(headNodeIam).length > 0 ? { Iam: headNodeIam } : undefined,
+      LoginNodes: pools.length > 0
+        ? {
+          Pools: pools.map((p) => {
+            const poolIam = nodeIam(`LoginNodes/Pools[${p.name}]/Iam`, p);
+            return { Name: p.name, Iam: Object.keys(poolIam).length > 0 ? poolIam : undefined };
+          }),
+        }
+        : undefined,
       Scheduling: {
         Scheduler: scheduler,
         SlurmQueues: queues.length > 0
@@ -202,4 +228,22 @@ function nodeIam(where: string, config: NodeIamConfig): { [key: string]: string 
     return { InstanceRole: config.instanceRoleArn };
   }
   return config.instanceProfileArn !== undefined ? { InstanceProfile: config.instanceProfileArn } : {};
+}
+
+function validateNames(kind: string, names: string[]): void {
+  for (const name of names) {
+    if (Token.isUnresolved(name)) {
+      throw new Error(`${kind} names must be literal strings, got a token (${name}): the name is part of the configuration written at synth time.`);
+    }
+    if (!QUEUE_NAME.test(name) || name.length > QUEUE_NAME_MAX_LENGTH || name === 'default') {
+      throw new Error(
+        `${kind} name '${name}' is invalid: ParallelCluster accepts lower-case letters, digits and hyphens, ` +
+        `starting with a letter, at most ${QUEUE_NAME_MAX_LENGTH} characters, and not 'default' (for example 'compute' or 'gpu-spot').`,
+      );
+    }
+  }
+  const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
+  if (duplicates.length > 0) {
+    throw new Error(`${kind} name '${duplicates[0]}' is given more than once: each needs a distinct name.`);
+  }
 }

@@ -10,14 +10,16 @@ import { HeadNodeRole } from './head-node-role';
 import { IamAccessMode } from './iam-access-mode';
 import { ImageBuilderRoles } from './image-builder-roles';
 import { LambdaFunctionsRole } from './lambda-functions-role';
+import { LoginNodeRole } from './login-node-role';
 import { PermissionsReport } from './permissions-report';
+import { ParallelClusterPolicyOptions } from './policy-options';
 import { TemplateValues, writeAtSynthesis, writeFile } from './private/synth-outputs';
 import { DEFAULT_IAM_PATH, validateIamPath } from './private/validation';
 import { Scheduler } from './scheduler';
 import { ParallelClusterUserRole } from './user-role';
 
 /** Properties of `ParallelClusterIam`. */
-export interface ParallelClusterIamProps {
+export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
   /**
    * The cluster's scheduler (`Scheduling/Scheduler`).
    *
@@ -33,6 +35,14 @@ export interface ParallelClusterIamProps {
    * @default ['compute'] for Slurm; none for AWS Batch
    */
   readonly slurmQueues?: string[];
+
+  /**
+   * The names of the cluster's login node pools (`LoginNodes/Pools[]/Name`, ParallelCluster 3.7+): one
+   * `LoginNodeRole` per pool. The same naming rule as queues. Slurm only.
+   *
+   * @default - no login nodes
+   */
+  readonly loginNodePools?: string[];
 
   /**
    * How much IAM the user role may do.
@@ -148,11 +158,16 @@ export class ParallelClusterIam extends Construct {
   public readonly queueNames: string[];
 
   /**
-   * The Lambda functions role (`Iam/Roles/LambdaFunctionsRole`). Undefined for AWS Batch: the role's
-   * policy covers the Slurm functions only, so ParallelCluster creates the Batch cluster's Lambda roles
-   * itself (AWS Batch needs the privileged or permissions-boundary mode anyway).
+   * The Lambda functions role (`Iam/Roles/LambdaFunctionsRole`), with the functions of the cluster's
+   * scheduler.
    */
-  public readonly lambdaFunctionsRole?: LambdaFunctionsRole;
+  public readonly lambdaFunctionsRole: LambdaFunctionsRole;
+
+  /** The login node role of each pool, by pool name. */
+  public readonly loginNodeRoles: { [poolName: string]: LoginNodeRole };
+
+  /** The login node pool names, in order. */
+  public readonly loginNodePoolNames: string[];
 
   /** The image build's roles, when `enableImageBuilder` is set. */
   public readonly imageBuilderRoles?: ImageBuilderRoles;
@@ -195,6 +210,14 @@ export class ParallelClusterIam extends Construct {
       throw new Error("slurmQueues is empty: a Slurm cluster needs at least one queue. Give its names, for example ['compute'].");
     }
     ConfigFragment.validateSlurmQueueNames(queueNames);
+    const poolNames = [...(props.loginNodePools ?? [])];
+    if (scheduler === Scheduler.AWS_BATCH && poolNames.length > 0) {
+      throw new Error(
+        `loginNodePools is [${poolNames.join(', ')}] but the scheduler is Scheduler.AWS_BATCH: ParallelCluster has login ` +
+        'nodes for Slurm clusters only. Leave loginNodePools out, or use Scheduler.SLURM.',
+      );
+    }
+    ConfigFragment.validateLoginNodePoolNames(poolNames);
     const boundary = clusterBoundary(this, props.permissionsBoundary, mode);
 
     this.scheduler = scheduler;
@@ -203,7 +226,12 @@ export class ParallelClusterIam extends Construct {
     this.permissionsBoundary = boundary;
     const name = roleNamer(this, iamPath);
 
+    const policyOptions: ParallelClusterPolicyOptions = {
+      parallelClusterVersion: props.parallelClusterVersion,
+      region: props.region,
+    };
     const nodeProps = {
+      ...policyOptions,
       additionalIamPolicies: props.additionalIamPolicies,
       permissionsBoundary: boundary,
       iamPath,
@@ -221,16 +249,22 @@ export class ParallelClusterIam extends Construct {
       secrets: props.secrets,
       roleName: name('HeadNode'),
     });
-    if (scheduler === Scheduler.SLURM) {
-      this.lambdaFunctionsRole = new LambdaFunctionsRole(this, 'LambdaFunctionsRole', {
-        lambdaFunctionsInVpc: props.lambdaFunctionsInVpc,
-        permissionsBoundary: boundary,
-        iamPath,
-        roleName: name('LambdaFunctions'),
-      });
+    this.loginNodePoolNames = poolNames;
+    this.loginNodeRoles = {};
+    for (const pool of poolNames) {
+      this.loginNodeRoles[pool] = new LoginNodeRole(this, `LoginNodeRole-${pool}`, { ...nodeProps, roleName: name(`Login-${pool}`) });
     }
+    this.lambdaFunctionsRole = new LambdaFunctionsRole(this, 'LambdaFunctionsRole', {
+      ...policyOptions,
+      scheduler,
+      lambdaFunctionsInVpc: props.lambdaFunctionsInVpc,
+      permissionsBoundary: boundary,
+      iamPath,
+      roleName: name('LambdaFunctions'),
+    });
     if (props.enableImageBuilder) {
       const image = new ImageBuilderRoles(this, 'ImageBuilderRoles', {
+        ...policyOptions,
         permissionsBoundary: boundary,
         iamPath,
         lambdaFunctionsInVpc: props.lambdaFunctionsInVpc,
@@ -241,6 +275,7 @@ export class ParallelClusterIam extends Construct {
       this.imageBuilderRoles = image;
     }
     this.userRole = new ParallelClusterUserRole(this, 'UserRole', {
+      ...policyOptions,
       assumedBy: props.userPrincipal,
       iamAccessMode: mode,
       enableAwsBatch: scheduler === Scheduler.AWS_BATCH,
@@ -300,10 +335,11 @@ export class ParallelClusterIam extends Construct {
   private clusterFragment(arn: (value: string) => string): ClusterConfigFragmentProps {
     return {
       scheduler: this.scheduler,
-      lambdaFunctionsRoleArn: this.lambdaFunctionsRole ? arn(this.lambdaFunctionsRole.roleArn) : undefined,
+      lambdaFunctionsRoleArn: arn(this.lambdaFunctionsRole.roleArn),
       permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,
       headNode: { instanceRoleArn: arn(this.headNodeRole.roleArn) },
       slurmQueues: this.queueNames.map((queue) => ({ name: queue, instanceRoleArn: arn(this.computeNodeRoles[queue].roleArn) })),
+      loginNodePools: this.loginNodePoolNames.map((pool) => ({ name: pool, instanceRoleArn: arn(this.loginNodeRoles[pool].roleArn) })),
     };
   }
 

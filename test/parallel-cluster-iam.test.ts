@@ -238,14 +238,35 @@ describe('roles and names', () => {
     }
   });
 
-  test('AWS Batch: a head node role for Batch, no queue roles, no Lambda functions role', () => {
+  test('AWS Batch: a head node role and a Lambda functions role for Batch, no queue roles', async () => {
     const stack = awsStack();
     const cluster = new ParallelClusterIam(stack, 'Cluster', { scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged() });
     expect(cluster.queueNames).toEqual([]);
     expect(cluster.computeNodeRoleList).toEqual([]);
-    expect(cluster.lambdaFunctionsRole).toBeUndefined();
     expect(cluster.headNodeRole.scheduler).toBe(Scheduler.AWS_BATCH);
-    Template.fromStack(stack).resourceCountIs('AWS::IAM::Role', 2);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Role', 3);
+    // The Lambda functions run the Batch cluster's functions (container image builds), not the Slurm ones.
+    const lambda = PolicySimulator.forRole(stack, cluster.lambdaFunctionsRole.role);
+    expect(await lambda.allows('codebuild:StartBuild', `arn:aws:codebuild:us-east-1:${stack.account}:project/pcluster-c-build-docker-images-project`)).toBe(true);
+    expect(await lambda.allows('ec2:TerminateInstances', '*', { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' })).toBe(false);
+  });
+
+  test('login node pools: one role per pool on the path, in the fragment, refused for AWS Batch and with bad names', async () => {
+    const stack = awsStack();
+    const cluster = new ParallelClusterIam(stack, 'Cluster', { loginNodePools: ['login', 'login-gpu'] });
+    expect(cluster.loginNodePoolNames).toEqual(['login', 'login-gpu']);
+    const login = cluster.loginNodeRoles.login;
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      RoleName: stack.resolve((login.role.node.defaultChild as iam.CfnRole).roleName),
+      Path: '/parallelcluster/',
+    });
+    const user = PolicySimulator.forRole(stack, cluster.userRole.role);
+    expect(await user.allows('iam:PassRole', arnOf(stack, login.role), { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(true);
+    expect(parse(cluster.clusterConfig()).LoginNodes.Pools.map((p: any) => p.Name)).toEqual(['login', 'login-gpu']);
+    expect(() => new ParallelClusterIam(awsStack(), 'Batch', { scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(), loginNodePools: ['login'] }))
+      .toThrow(/loginNodePools is \[login\] but the scheduler is Scheduler.AWS_BATCH/);
+    expect(() => new ParallelClusterIam(awsStack(), 'Bad', { loginNodePools: ['Login'] })).toThrow(/login node pool name 'Login' is invalid/);
+    expect(() => new ParallelClusterIam(awsStack(), 'Default', { slurmQueues: ['default'] })).toThrow(/Slurm queue name 'default' is invalid: .*not 'default'/);
   });
 });
 
@@ -296,10 +317,11 @@ describe('configuration fragments', () => {
     });
   });
 
-  test('AWS Batch: the head node role and the scheduler only', () => {
+  test('AWS Batch: the Lambda functions role, the head node role and the scheduler', () => {
     const stack = awsStack();
     const cluster = new ParallelClusterIam(stack, 'Cluster', { scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged() });
     expect(parse(resolvedOutput(stack, cluster, cluster.clusterConfigOutput))).toEqual({
+      Iam: { Roles: { LambdaFunctionsRole: arnOf(stack, cluster.lambdaFunctionsRole.role) } },
       HeadNode: { Iam: { InstanceRole: arnOf(stack, cluster.headNodeRole.role) } },
       Scheduling: { Scheduler: 'awsbatch' },
     });
