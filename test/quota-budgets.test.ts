@@ -4,7 +4,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as fc from 'fast-check';
-import { IamAccessMode, ParallelClusterUserRole } from '../src';
+import {
+  ComputeNodeRole,
+  HeadNodeRole,
+  IamAccessMode,
+  ImageBuilderRoles,
+  LambdaFunctionsRole,
+  ParallelClusterIam,
+  ParallelClusterUserRole,
+  Scheduler,
+} from '../src';
 import { policyJsonSize } from '../src/private/policy-size';
 
 /*
@@ -202,6 +211,9 @@ const LONG_IAM_PATH = '/organisation-wide/high-performance-computing/research-cl
 type Origin = 'imported' | 'created';
 
 interface Options {
+  readonly scheduler: Scheduler;
+  readonly queues: number;
+  readonly lambdaFunctionsInVpc: boolean;
   readonly mode: 'restricted' | 'privileged' | 'permissionsBoundary';
   readonly batch: boolean;
   readonly fsx: boolean;
@@ -251,25 +263,83 @@ function accessMode(stack: Stack, options: Options): IamAccessMode {
   }
 }
 
-/** Builds every construct of the library that `options` applies to, in `stack`. */
-function build(stack: Stack, options: Options): void {
-  new ParallelClusterUserRole(stack, 'User', {
-    iamAccessMode: accessMode(stack, options),
-    enableAwsBatch: options.batch,
-    enableFsxLustre: options.fsx,
-    fsxDataRepositoryBuckets: buckets(stack, options.buckets, options.origin),
-    enableImageBuilder: options.imageBuilder,
-    permissionsBoundary: options.userBoundary ? policies(stack, 'UserBoundary', 1, options.origin)[0] : undefined,
-    iamPath: options.iamPath,
-    additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
-    customRoles: customRoles(stack, options.customRoles, options.origin),
-    secrets: secrets(stack, options.secrets, options.origin),
-  });
-}
+/**
+ * The constructs of the library, each group in its own app so that a configuration one construct refuses
+ * does not hide the measurements of the others: the whole-cluster construct, and each role construct on
+ * its own with the options the whole-cluster construct does not reach (custom roles, S3 access, compute
+ * roles outside the path).
+ */
+const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
+  user: (stack, options) => {
+    const bucketList = buckets(stack, options.buckets, options.origin);
+    new ParallelClusterUserRole(stack, 'User', {
+      iamAccessMode: accessMode(stack, options),
+      enableAwsBatch: options.batch,
+      enableFsxLustre: options.fsx,
+      fsxDataRepositoryBuckets: options.fsx ? bucketList : [],
+      enableImageBuilder: options.imageBuilder,
+      permissionsBoundary: options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined,
+      iamPath: options.iamPath,
+      additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
+      customRoles: customRoles(stack, options.customRoles, options.origin),
+      secrets: secrets(stack, options.secrets, options.origin),
+    });
+  },
+  cluster: (stack, options) => {
+    new ParallelClusterIam(stack, 'Cluster', {
+      scheduler: options.scheduler,
+      slurmQueues: options.scheduler === Scheduler.SLURM ? Array.from({ length: options.queues }, (_, i) => `queue-${i}`) : undefined,
+      iamAccessMode: accessMode(stack, options),
+      enableFsxLustre: options.fsx,
+      fsxDataRepositoryBuckets: options.fsx ? buckets(stack, options.buckets, options.origin) : [],
+      enableImageBuilder: options.imageBuilder,
+      // In boundary mode the cluster roles carry the mode's boundary; a second, different one is refused.
+      permissionsBoundary: options.userBoundary && options.mode !== 'permissionsBoundary'
+        ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined,
+      additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
+      secrets: secrets(stack, options.secrets, options.origin),
+      iamPath: options.iamPath,
+      lambdaFunctionsInVpc: options.lambdaFunctionsInVpc,
+    });
+  },
+  nodes: (stack, options) => {
+    const nodeProps = {
+      additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
+      permissionsBoundary: options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined,
+      iamPath: options.iamPath,
+    };
+    const secretList = secrets(stack, options.secrets, options.origin);
+    const s3Access = buckets(stack, options.buckets, options.origin).map((bucket, i) =>
+      ({ bucket, keyPattern: i % 2 ? `results/run-${i}/*` : undefined, enableWriteAccess: i % 3 === 0 }));
+    const compute = new ComputeNodeRole(stack, 'Compute', { ...nodeProps, secrets: secretList, s3Access });
+    new HeadNodeRole(stack, 'Head', {
+      ...nodeProps,
+      scheduler: options.scheduler,
+      computeNodeRoles: options.scheduler === Scheduler.SLURM
+        ? [compute.role, ...customRoles(stack, options.customRoles, options.origin)]
+        : undefined,
+      secrets: secretList,
+      s3Access,
+    });
+  },
+  functions: (stack, options) => {
+    const boundary = options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined;
+    new LambdaFunctionsRole(stack, 'Lambda', { permissionsBoundary: boundary, iamPath: options.iamPath, lambdaFunctionsInVpc: options.lambdaFunctionsInVpc });
+    new ImageBuilderRoles(stack, 'Image', {
+      additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
+      permissionsBoundary: boundary,
+      iamPath: options.iamPath,
+      lambdaFunctionsInVpc: options.lambdaFunctionsInVpc,
+    });
+  },
+};
 
 const COUNTS = [0, 1, 7];
 
 const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
+  scheduler: fc.constantFrom(Scheduler.SLURM, Scheduler.AWS_BATCH),
+  queues: fc.constantFrom(1, 2, 10),
+  lambdaFunctionsInVpc: fc.boolean(),
   mode: fc.constantFrom('restricted' as const, 'privileged' as const, 'permissionsBoundary' as const),
   batch: fc.boolean(),
   fsx: fc.boolean(),
@@ -281,14 +351,17 @@ const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
   customRoles: fc.constantFrom(...COUNTS),
   secrets: fc.constantFrom(...COUNTS),
   origin: fc.constantFrom('imported' as const, 'created' as const),
-}).map((o) => ({
-  ...o,
-  // Combinations the library refuses on purpose (tested below) are folded into valid ones.
-  batch: o.batch && o.mode !== 'restricted',
-  buckets: o.fsx ? o.buckets : 0,
-}));
+}).map((o) => {
+  // Combinations the library refuses on purpose (tested in the constructs' own tests) are folded into
+  // valid ones: AWS Batch needs IAM rights, so restricted mode becomes privileged for it.
+  const mode = o.scheduler === Scheduler.AWS_BATCH && o.mode === 'restricted' ? 'privileged' as const : o.mode;
+  return { ...o, mode, batch: o.batch && mode !== 'restricted' };
+});
 
 const FULLEST: Options = {
+  scheduler: Scheduler.SLURM,
+  queues: 10,
+  lambdaFunctionsInVpc: true,
   mode: 'permissionsBoundary',
   batch: true,
   fsx: true,
@@ -305,38 +378,82 @@ const FULLEST: Options = {
 const FLAG_SETTINGS: Flags[] = [false, true].flatMap((minimizePolicies) =>
   [false, true].map((partitionLiterals) => ({ minimizePolicies, partitionLiterals })));
 
-function synth(environment: Environment, flags: Flags, options: Options): CfnTemplate {
+// What the library says when a configuration cannot fit: at synth time, naming the role or statement
+// and the fix. Any other failure, or a template over a quota, fails the test.
+const CLEAR_QUOTA_ERROR = new RegExp([
+  /Role \S+ has \d+ managed policies, more than the 10 IAM allows per role by default\. Pass fewer/.source,
+  /Statement '\w+' of \S+ is \d+ characters long once its ARNs are resolved, more than the 6144 characters IAM allows/.source,
+].join('|'));
+
+type Outcome = { fits: true; template: CfnTemplate } | { fits: false; error: string };
+
+function synth(group: string, environment: Environment, flags: Flags, options: Options): Outcome {
   const stack = newStack(environment, flags);
-  build(stack, options);
-  return Template.fromStack(stack).toJSON() as CfnTemplate;
+  try {
+    GROUPS[group](stack, options);
+    return { fits: true, template: Template.fromStack(stack).toJSON() as CfnTemplate };
+  } catch (e) {
+    const message = (e as Error).message;
+    if (!CLEAR_QUOTA_ERROR.test(message)) {
+      throw e;
+    }
+    return { fits: false, error: message };
+  }
 }
 
+/** Checks every group: within the quotas, or refused with the clear message. Returns the fitting templates' measures. */
+function checkAllGroups(environment: Environment, flags: Flags, options: Options): Record<string, ReturnType<typeof checkQuotas> | string> {
+  const results: Record<string, ReturnType<typeof checkQuotas> | string> = {};
+  for (const group of Object.keys(GROUPS)) {
+    const outcome = synth(group, environment, flags, options);
+    results[group] = outcome.fits ? checkQuotas(outcome.template) : outcome.error;
+  }
+  return results;
+}
+
+// Large but common: every add-on, seven additional policies (ParallelCluster's AdditionalIamPolicies),
+// a few queues, secrets, buckets and custom roles. This must fit, not merely be refused clearly.
+const LARGE: Options = { ...FULLEST, queues: 3, secrets: 2, buckets: 2, customRoles: 2 };
+
 describe('quota budgets', () => {
-  // Every environment and flag setting, exhaustively, for the configurations at both ends.
+  // Every environment and flag setting, exhaustively, for the configurations at the far end.
   describe.each(ENVIRONMENTS)('in %s', (environment) => {
-    test.each(FLAG_SETTINGS)('fullest configuration fits (minimizePolicies $minimizePolicies, partitionLiterals $partitionLiterals)', (flags) => {
-      const { largestManagedPolicy, roles: budgets } = checkQuotas(synth(environment, flags, FULLEST));
-      // The fullest user role needs several policies, so the check above really measured something.
-      expect(largestManagedPolicy).toBeGreaterThan(MANAGED_POLICY_QUOTA / 2);
-      expect(Object.values(budgets).some((b) => b.managedPolicies >= 5)).toBe(true);
+    test.each(FLAG_SETTINGS)('a large configuration fits (minimizePolicies $minimizePolicies, partitionLiterals $partitionLiterals)', (flags) => {
+      const results = checkAllGroups(environment, flags, LARGE);
+      for (const [group, result] of Object.entries(results)) {
+        if (typeof result === 'string') {
+          throw new Error(`${group} does not fit: ${result}`);
+        }
+      }
+      const user = results.user as ReturnType<typeof checkQuotas>;
+      // The user role needs several policies, one of them over half full, so the check measured something.
+      expect(user.largestManagedPolicy).toBeGreaterThan(MANAGED_POLICY_QUOTA / 2);
+      expect(Object.values(user.roles).some((b) => b.managedPolicies >= 5)).toBe(true);
     });
 
-    test.each(FLAG_SETTINGS)('references to resources created in the stack fit (minimizePolicies $minimizePolicies, partitionLiterals $partitionLiterals)', (flags) => {
-      checkQuotas(synth(environment, flags, { ...FULLEST, origin: 'created', mode: 'privileged' }));
+    test.each(FLAG_SETTINGS)('the fullest configuration fits or is refused clearly (minimizePolicies $minimizePolicies, partitionLiterals $partitionLiterals)', (flags) => {
+      const results = checkAllGroups(environment, flags, FULLEST);
+      // The user role alone always fits, however many resources it is given in this range.
+      expect(typeof results.user).not.toBe('string');
+    });
+
+    test.each(FLAG_SETTINGS)('references to resources created in the stack fit or are refused clearly (minimizePolicies $minimizePolicies, partitionLiterals $partitionLiterals)', (flags) => {
+      checkAllGroups(environment, flags, { ...LARGE, origin: 'created', mode: 'privileged' });
+      checkAllGroups(environment, flags, { ...FULLEST, origin: 'created', mode: 'privileged' });
     });
   });
 
-  test('every combination of options fits, in every environment and flag setting', () => {
+  test('every combination of options fits or is refused clearly, in every environment and flag setting', () => {
     fc.assert(
       fc.property(
         optionsArbitrary,
         fc.constantFrom(...ENVIRONMENTS),
         fc.constantFrom(...FLAG_SETTINGS),
         (options, environment, flags) => {
-          checkQuotas(synth(environment, flags, options));
+          checkAllGroups(environment, flags, options);
         },
       ),
-      { seed: 20261128, numRuns: 80 },
+      { seed: 20261128, numRuns: 50 },
     );
   });
 });
@@ -412,6 +529,19 @@ describe('configurations that cannot fit fail at synth time with a clear message
       iamAccessMode: IamAccessMode.privileged(),
       additionalIamPolicies: policies(stack, 'Additional', 60, 'imported'),
     })).toThrow(/Statement 'IamPolicy' of Budget\/User is \d+ characters long .* more than the 6144 characters IAM allows in one managed policy/);
+  });
+
+  test('twenty additional policies on a node role', () => {
+    const stack = newStack('us-gov-west-1', { minimizePolicies: false, partitionLiterals: false });
+    new HeadNodeRole(stack, 'Head', { additionalIamPolicies: policies(stack, 'Additional', 20, 'imported') });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Role Budget\/Head\/Role has 23 managed policies, more than the 10 IAM allows per role by default\. Pass fewer additionalIamPolicies/);
+  });
+
+  test('twenty additional policies for a whole cluster', () => {
+    const stack = newStack('cn-north-1', { minimizePolicies: true, partitionLiterals: true });
+    new ParallelClusterIam(stack, 'Cluster', { additionalIamPolicies: policies(stack, 'Additional', 20, 'imported') });
+    expect(() => Template.fromStack(stack)).toThrow(/Role Budget\/Cluster\/(HeadNodeRole|ComputeNodeRole-compute)\/Role has \d+ managed policies/);
   });
 
   test('so many custom roles that their PassRole statement exceeds one managed policy', () => {
