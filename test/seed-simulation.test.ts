@@ -1,9 +1,19 @@
-import { CfnElement } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import { IamAccessMode, ParallelClusterUserRole, ParallelClusterUserRoleProps, ParallelClusterVersion } from '../src';
+import {
+  ComputeNodeRole,
+  HeadNodeRole,
+  IamAccessMode,
+  ImageBuilderRoles,
+  LambdaFunctionsRole,
+  ParallelClusterUserRole,
+  ParallelClusterUserRoleProps,
+  ParallelClusterVersion,
+  Scheduler,
+} from '../src';
 import { SEED, SeedRequest, describeRequest, seedRequests, seedStatements, substitutePlaceholders } from './support/seed';
 import { PolicySimulator, RequestContext } from './support/simulate';
 import { ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from './support/stacks';
@@ -20,7 +30,8 @@ import { ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from './support
  * on a key IAM never sets for that action) is not part of the spec; those are listed in a test of
  * their own so that they stay visible.
  *
- * Node-role blocks are rows of the same table: add a `BlockRow` with a `build` that makes the role.
+ * User and cluster (node) role blocks are rows of the same table: a `BlockRow` with a `build` that makes
+ * the role the block belongs to.
  */
 
 /** What a row's role is evaluated with, and the values of the doc's placeholders in its stack. */
@@ -85,6 +96,21 @@ function userRole(env: TestEnvironment, props: (f: UserFixtures) => ParallelClus
     },
   };
 }
+
+/**
+ * A cluster role (head, compute, Lambda, image builder), built with the doc's revision and given a
+ * secret for the blocks that read one (`<SECRET_ID>`).
+ */
+function nodeRole(env: TestEnvironment, make: (stack: Stack, secret: secretsmanager.ISecret) => iam.IRole): Built {
+  const stack = stackIn(env);
+  const secret = new secretsmanager.Secret(stack, 'MungeKey');
+  const role = make(stack, secret);
+  const sim = PolicySimulator.forRole(stack, role);
+  const secretArn: string = sim.evaluate({ Ref: stack.getLogicalId(secret.node.defaultChild as CfnElement) });
+  return { sim, values: { '<SECRET_ID>': secretArn.substring(secretArn.indexOf(':secret:') + ':secret:'.length) } };
+}
+
+const V3_2 = ParallelClusterVersion.V3_2;
 
 interface UserFixtures {
   readonly secret: secretsmanager.Secret;
@@ -153,6 +179,38 @@ const ROWS: BlockRow[] = [
     block: 'user.iam.permissionsBoundary',
     build: (env) => userRole(env, (f) => ({ iamAccessMode: IamAccessMode.permissionsBoundary(f.boundary) })),
     narrowings: [SLR_ON_CLUSTER_PATH],
+  },
+  {
+    block: 'headNode.slurm',
+    build: (env) => nodeRole(env, (stack, secret) =>
+      new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: V3_2, scheduler: Scheduler.SLURM, secrets: [secret] }).role),
+    narrowings: [],
+  },
+  {
+    block: 'headNode.awsBatch',
+    build: (env) => nodeRole(env, (stack, secret) =>
+      new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: V3_2, scheduler: Scheduler.AWS_BATCH, secrets: [secret] }).role),
+    narrowings: [],
+  },
+  {
+    block: 'computeNode',
+    build: (env) => nodeRole(env, (stack) => new ComputeNodeRole(stack, 'ComputeNode', { parallelClusterVersion: V3_2 }).role),
+    narrowings: [],
+  },
+  {
+    block: 'lambdaFunctions',
+    build: (env) => nodeRole(env, (stack) => new LambdaFunctionsRole(stack, 'LambdaFunctions', { parallelClusterVersion: V3_2 }).role),
+    narrowings: [],
+  },
+  {
+    block: 'imageBuilder.instanceRole',
+    build: (env) => nodeRole(env, (stack) => new ImageBuilderRoles(stack, 'ImageBuilder', { parallelClusterVersion: V3_2 }).instanceRole),
+    narrowings: [],
+  },
+  {
+    block: 'imageBuilder.cleanupLambda',
+    build: (env) => nodeRole(env, (stack) => new ImageBuilderRoles(stack, 'ImageBuilder', { parallelClusterVersion: V3_2 }).cleanupLambdaRole),
+    narrowings: [],
   },
 ];
 
@@ -522,6 +580,151 @@ describe.each(ENVIRONMENTS)('deny table in $partition', (env) => {
 
   test.each(DENY_TABLE)('$scope: $what ($mode)', async (row) => {
     const { sim, values } = roleFor(row.mode);
+    const [inside, outside] = [row.inside(env, values), row.outside(env, values)];
+    expect(await Promise.all([sim.decision(...inside), sim.decision(...outside)])).toEqual(['Allowed', 'ImplicitlyDenied']);
+  });
+});
+
+// The cluster roles' requests just outside their scopes, by block (the role is built as in ROWS).
+const OTHER_REGION: Record<string, string> = { 'aws': 'us-west-2', 'aws-us-gov': 'us-gov-east-1', 'aws-cn': 'cn-northwest-1' };
+
+interface NodeDenyRow {
+  readonly block: string;
+  readonly scope: string;
+  readonly what: string;
+  readonly inside: (env: TestEnvironment, v: Record<string, string>) => Request;
+  readonly outside: (env: TestEnvironment, v: Record<string, string>) => Request;
+}
+
+const instance = (e: TestEnvironment, region = e.region) => `arn:${e.partition}:ec2:${region}:${e.account}:instance/i-0123456789abcdef0`;
+const secretArn = (e: TestEnvironment, name: string) => `arn:${e.partition}:secretsmanager:${e.region}:${e.account}:secret:${name}`;
+
+const NODE_DENY_TABLE: NodeDenyRow[] = [
+  {
+    block: 'headNode.slurm',
+    scope: 'IAM path',
+    what: 'PassRole of a compute role on another path',
+    inside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/compute'), ec2],
+    outside: (e) => ['iam:PassRole', iamArn(e, 'role/other/compute'), ec2],
+  },
+  {
+    block: 'headNode.slurm',
+    scope: 'iam:PassedToService',
+    what: 'a cluster role passed to Lambda',
+    inside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/compute'), ec2],
+    outside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/compute'), { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+  },
+  {
+    block: 'headNode.slurm',
+    scope: 'ec2:ResourceTag',
+    what: 'terminating an instance that is not a compute node',
+    inside: (e) => ['ec2:TerminateInstances', instance(e), { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
+    outside: (e) => ['ec2:TerminateInstances', instance(e), { 'ec2:ResourceTag/parallelcluster:node-type': 'HeadNode' }],
+  },
+  {
+    block: 'headNode.slurm',
+    scope: 'region',
+    what: 'the cluster table in another region',
+    inside: (e) => ['dynamodb:PutItem', `arn:${e.partition}:dynamodb:${e.region}:${e.account}:table/parallelcluster-c1`],
+    outside: (e) => ['dynamodb:PutItem', `arn:${e.partition}:dynamodb:${OTHER_REGION[e.partition]}:${e.account}:table/parallelcluster-c1`],
+  },
+  {
+    block: 'headNode.slurm',
+    scope: 'account',
+    what: 'the cluster table in another account',
+    inside: (e) => ['dynamodb:GetItem', `arn:${e.partition}:dynamodb:${e.region}:${e.account}:table/parallelcluster-c1`],
+    outside: (e) => ['dynamodb:GetItem', `arn:${e.partition}:dynamodb:${e.region}:${OTHER_ACCOUNT}:table/parallelcluster-c1`],
+  },
+  {
+    block: 'headNode.slurm',
+    scope: 'secret',
+    what: 'a secret not named',
+    inside: (e, v) => ['secretsmanager:GetSecretValue', secretArn(e, v['<SECRET_ID>'])],
+    outside: (e) => ['secretsmanager:GetSecretValue', secretArn(e, 'prod/db-AbCdEf')],
+  },
+  {
+    block: 'headNode.slurm',
+    scope: 'bucket',
+    what: 'the ParallelCluster bucket of another region',
+    inside: (e) => ['s3:GetObject', `arn:${e.partition}:s3:::${e.region}-aws-parallelcluster/parallelcluster/3.2.0/x`],
+    outside: (e) => ['s3:GetObject', `arn:${e.partition}:s3:::${OTHER_REGION[e.partition]}-aws-parallelcluster/parallelcluster/3.2.0/x`],
+  },
+  {
+    block: 'headNode.awsBatch',
+    scope: 'iam:PassedToService',
+    what: 'a cluster role passed to EC2 by the Batch head node',
+    inside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/batch'), { 'iam:PassedToService': 'batch.amazonaws.com' }],
+    outside: (e) => ['iam:PassRole', iamArn(e, 'role/parallelcluster/batch'), ec2],
+  },
+  {
+    block: 'headNode.awsBatch',
+    scope: 'resource name',
+    what: 'a job queue that is not the cluster\'s',
+    inside: (e) => ['batch:SubmitJob', `arn:${e.partition}:batch:${e.region}:${e.account}:job-queue/PclusterJobQueueC1`],
+    outside: (e) => ['batch:SubmitJob', `arn:${e.partition}:batch:${e.region}:${e.account}:job-queue/OtherQueue`],
+  },
+  {
+    block: 'computeNode',
+    scope: 'region',
+    what: 'the ParallelCluster bucket of another region',
+    inside: (e) => ['s3:GetObject', `arn:${e.partition}:s3:::${e.region}-aws-parallelcluster/x`],
+    outside: (e) => ['s3:GetObject', `arn:${e.partition}:s3:::${OTHER_REGION[e.partition]}-aws-parallelcluster/x`],
+  },
+  {
+    block: 'computeNode',
+    scope: 'action',
+    what: 'writing the cluster table (compute nodes only query it)',
+    inside: (e) => ['dynamodb:Query', `arn:${e.partition}:dynamodb:${e.region}:${e.account}:table/parallelcluster-c1`],
+    outside: (e) => ['dynamodb:PutItem', `arn:${e.partition}:dynamodb:${e.region}:${e.account}:table/parallelcluster-c1`],
+  },
+  {
+    block: 'lambdaFunctions',
+    scope: 'bucket',
+    what: 'deleting objects of a bucket that is not a cluster bucket',
+    inside: (e) => ['s3:DeleteObject', `arn:${e.partition}:s3:::parallelcluster-abc-v1-do-not-delete/x`],
+    outside: (e) => ['s3:DeleteObject', `arn:${e.partition}:s3:::team-data/x`],
+  },
+  {
+    block: 'lambdaFunctions',
+    scope: 'ec2:ResourceTag',
+    what: 'terminating the head node',
+    inside: (e) => ['ec2:TerminateInstances', instance(e), { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
+    outside: (e) => ['ec2:TerminateInstances', instance(e), { 'ec2:ResourceTag/parallelcluster:node-type': 'HeadNode' }],
+  },
+  {
+    block: 'imageBuilder.cleanupLambda',
+    scope: 'IAM path',
+    what: 'deleting a role on another path',
+    inside: (e) => ['iam:DeleteRole', iamArn(e, 'role/parallelcluster/ParallelClusterImage-x')],
+    outside: (e) => ['iam:DeleteRole', iamArn(e, 'role/admin/x')],
+  },
+  {
+    block: 'imageBuilder.cleanupLambda',
+    scope: 'account',
+    what: 'deleting a role in another account',
+    inside: (e) => ['iam:DeleteRole', iamArn(e, 'role/parallelcluster/ParallelClusterImage-x')],
+    outside: (e) => ['iam:DeleteRole', iamArn(e, 'role/parallelcluster/ParallelClusterImage-x', OTHER_ACCOUNT)],
+  },
+  {
+    block: 'imageBuilder.instanceRole',
+    scope: 'resource type',
+    what: 'tagging an instance instead of an image',
+    inside: (e) => ['ec2:CreateTags', `arn:${e.partition}:ec2:${e.region}::image/ami-0123456789abcdef0`],
+    outside: (e) => ['ec2:CreateTags', instance(e)],
+  },
+];
+
+describe.each(ENVIRONMENTS)('cluster roles deny table in $partition', (env) => {
+  const built = new Map<string, Built>();
+  const roleFor = (block: string): Built => {
+    if (!built.has(block)) {
+      built.set(block, ROWS.find((r) => r.block === block)!.build(env));
+    }
+    return built.get(block)!;
+  };
+
+  test.each(NODE_DENY_TABLE)('$block, $scope: $what', async (row) => {
+    const { sim, values } = roleFor(row.block);
     const [inside, outside] = [row.inside(env, values), row.outside(env, values)];
     expect(await Promise.all([sim.decision(...inside), sim.decision(...outside)])).toEqual(['Allowed', 'ImplicitlyDenied']);
   });
