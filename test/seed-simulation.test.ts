@@ -17,6 +17,7 @@ import {
 import { SEED, SeedRequest, describeRequest, seedRequests, seedStatements, substitutePlaceholders } from './support/seed';
 import { PolicySimulator, RequestContext } from './support/simulate';
 import { ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from './support/stacks';
+import { PolicyChange, REVISIONS } from '../src/policies/revisions';
 
 /*
  * The IAM simulation matrix (issue 5, item 1): the doc's policy blocks are the spec. For every statement
@@ -61,14 +62,14 @@ interface DocDefect {
 
 interface BlockRow {
   readonly block: string;
-  /** Builds, in `env`, the role configured with the add-on the block belongs to. */
-  readonly build: (env: TestEnvironment) => Built;
+  /** Builds, in `env`, the role configured with the add-on the block belongs to, with the given policy revision. */
+  readonly build: (env: TestEnvironment, version: ParallelClusterVersion) => Built;
   readonly narrowings: Narrowing[];
   readonly docDefects?: DocDefect[];
 }
 
 /** The fixtures every user-role row shares: a secret, an FSx bucket, a custom role and a boundary. */
-function userRole(env: TestEnvironment, props: (f: UserFixtures) => ParallelClusterUserRoleProps): Built {
+function userRole(env: TestEnvironment, props: (f: UserFixtures) => ParallelClusterUserRoleProps, version = ParallelClusterVersion.V3_2): Built {
   const stack = stackIn(env);
   const fixtures: UserFixtures = {
     secret: new secretsmanager.Secret(stack, 'DirectoryPassword'),
@@ -78,8 +79,8 @@ function userRole(env: TestEnvironment, props: (f: UserFixtures) => ParallelClus
       statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
     }),
   };
-  // The doc is revision V3_2; later revisions change blocks on purpose (see src/policies/revisions.ts).
-  const user = new ParallelClusterUserRole(stack, 'User', { parallelClusterVersion: ParallelClusterVersion.V3_2, ...props(fixtures) });
+  // The doc is revision V3_2 (the default here); later revisions change blocks on purpose (src/policies/revisions.ts).
+  const user = new ParallelClusterUserRole(stack, 'User', { parallelClusterVersion: version, ...props(fixtures) });
   const sim = PolicySimulator.forRole(stack, user.role);
   const ref = (construct: IConstruct, attribute?: string): string => {
     const id = stack.getLogicalId(construct.node.defaultChild as CfnElement);
@@ -110,7 +111,6 @@ function nodeRole(env: TestEnvironment, make: (stack: Stack, secret: secretsmana
   return { sim, values: { '<SECRET_ID>': secretArn.substring(secretArn.indexOf(':secret:') + ':secret:'.length) } };
 }
 
-const V3_2 = ParallelClusterVersion.V3_2;
 
 interface UserFixtures {
   readonly secret: secretsmanager.Secret;
@@ -141,18 +141,18 @@ const DELETE_SLR_NEVER_GRANTED = (sid: string): DocDefect => ({
 const ROWS: BlockRow[] = [
   {
     block: 'user.base',
-    build: (env) => userRole(env, (f) => ({ secrets: [f.secret] })),
+    build: (env, version) => userRole(env, (f) => ({ secrets: [f.secret] }), version),
     narrowings: [],
   },
   {
     block: 'user.batch',
-    build: (env) => userRole(env, () => ({ iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true })),
+    build: (env, version) => userRole(env, () => ({ iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true }), version),
     narrowings: [],
     docDefects: [DELETE_SLR_NEVER_GRANTED('#1')],
   },
   {
     block: 'user.fsx',
-    build: (env) => userRole(env, (f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] })),
+    build: (env, version) => userRole(env, (f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] }), version),
     narrowings: [],
     docDefects: [
       DELETE_SLR_NEVER_GRANTED('#0'),
@@ -162,54 +162,54 @@ const ROWS: BlockRow[] = [
   },
   {
     block: 'user.imageBuilder',
-    build: (env) => userRole(env, () => ({ enableImageBuilder: true })),
+    build: (env, version) => userRole(env, () => ({ enableImageBuilder: true }), version),
     narrowings: [],
   },
   {
     block: 'user.iam.privileged',
-    build: (env) => userRole(env, () => ({ iamAccessMode: IamAccessMode.privileged() })),
+    build: (env, version) => userRole(env, () => ({ iamAccessMode: IamAccessMode.privileged() }), version),
     narrowings: [SLR_ON_CLUSTER_PATH],
   },
   {
     block: 'user.iam.restricted.passRoleExample',
-    build: (env) => userRole(env, (f) => ({ customRoles: [f.customRole] })),
+    build: (env, version) => userRole(env, (f) => ({ customRoles: [f.customRole] }), version),
     narrowings: [],
   },
   {
     block: 'user.iam.permissionsBoundary',
-    build: (env) => userRole(env, (f) => ({ iamAccessMode: IamAccessMode.permissionsBoundary(f.boundary) })),
+    build: (env, version) => userRole(env, (f) => ({ iamAccessMode: IamAccessMode.permissionsBoundary(f.boundary) }), version),
     narrowings: [SLR_ON_CLUSTER_PATH],
   },
   {
     block: 'headNode.slurm',
-    build: (env) => nodeRole(env, (stack, secret) =>
-      new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: V3_2, scheduler: Scheduler.SLURM, secrets: [secret] }).role),
+    build: (env, version) => nodeRole(env, (stack, secret) =>
+      new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: version, scheduler: Scheduler.SLURM, secrets: [secret] }).role),
     narrowings: [],
   },
   {
     block: 'headNode.awsBatch',
-    build: (env) => nodeRole(env, (stack, secret) =>
-      new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: V3_2, scheduler: Scheduler.AWS_BATCH, secrets: [secret] }).role),
+    build: (env, version) => nodeRole(env, (stack, secret) =>
+      new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: version, scheduler: Scheduler.AWS_BATCH, secrets: [secret] }).role),
     narrowings: [],
   },
   {
     block: 'computeNode',
-    build: (env) => nodeRole(env, (stack) => new ComputeNodeRole(stack, 'ComputeNode', { parallelClusterVersion: V3_2 }).role),
+    build: (env, version) => nodeRole(env, (stack) => new ComputeNodeRole(stack, 'ComputeNode', { parallelClusterVersion: version }).role),
     narrowings: [],
   },
   {
     block: 'lambdaFunctions',
-    build: (env) => nodeRole(env, (stack) => new LambdaFunctionsRole(stack, 'LambdaFunctions', { parallelClusterVersion: V3_2 }).role),
+    build: (env, version) => nodeRole(env, (stack) => new LambdaFunctionsRole(stack, 'LambdaFunctions', { parallelClusterVersion: version }).role),
     narrowings: [],
   },
   {
     block: 'imageBuilder.instanceRole',
-    build: (env) => nodeRole(env, (stack) => new ImageBuilderRoles(stack, 'ImageBuilder', { parallelClusterVersion: V3_2 }).instanceRole),
+    build: (env, version) => nodeRole(env, (stack) => new ImageBuilderRoles(stack, 'ImageBuilder', { parallelClusterVersion: version }).instanceRole),
     narrowings: [],
   },
   {
     block: 'imageBuilder.cleanupLambda',
-    build: (env) => nodeRole(env, (stack) => new ImageBuilderRoles(stack, 'ImageBuilder', { parallelClusterVersion: V3_2 }).cleanupLambdaRole),
+    build: (env, version) => nodeRole(env, (stack) => new ImageBuilderRoles(stack, 'ImageBuilder', { parallelClusterVersion: version }).cleanupLambdaRole),
     narrowings: [],
   },
 ];
@@ -221,19 +221,42 @@ interface Outcome {
 }
 
 /** Sends every request of a block to the doc's own block and to the library's role. */
-async function evaluateBlock(row: BlockRow, env: TestEnvironment): Promise<{ outcomes: Outcome[]; uncovered: string[] }> {
-  const { sim, values } = row.build(env);
-  const plan = seedRequests(row.block, env, values);
-  const docDocument = JSON.parse(
-    JSON.stringify(SEED.policies[row.block]),
-    (_key, value) => (typeof value === 'string' ? substitutePlaceholders(value, env, values) : value),
-  );
-  const doc = PolicySimulator.forDocuments([docDocument.Statement ? docDocument : { Version: '2012-10-17', Statement: [docDocument] }], env);
-  const outcomes = await Promise.all(plan.requests.map(async (request) => ({
-    request,
-    doc: await doc.decision(request.action, request.resource, request.context),
-    library: await sim.decision(request.action, request.resource, request.context),
-  })));
+interface DocPlan {
+  readonly requests: SeedRequest[];
+  readonly uncovered: string[];
+  readonly doc: string[];
+}
+
+// The requests of a block and the doc's own decisions depend only on the environment and the
+// placeholder values (deterministic fake ARNs), not on the revision: work them out once.
+const docPlans = new Map<string, Promise<DocPlan>>();
+
+function docPlan(block: string, env: TestEnvironment, values: Record<string, string>): Promise<DocPlan> {
+  const key = JSON.stringify([block, env, values]);
+  if (!docPlans.has(key)) {
+    docPlans.set(key, (async () => {
+      const plan = seedRequests(block, env, values);
+      const docDocument = JSON.parse(
+        JSON.stringify(SEED.policies[block]),
+        (_key, value) => (typeof value === 'string' ? substitutePlaceholders(value, env, values) : value),
+      );
+      const doc = PolicySimulator.forDocuments([docDocument.Statement ? docDocument : { Version: '2012-10-17', Statement: [docDocument] }], env);
+      const decisions = await Promise.all(plan.requests.map((r) => doc.decision(r.action, r.resource, r.context)));
+      return { requests: plan.requests, uncovered: plan.uncovered, doc: decisions };
+    })());
+  }
+  return docPlans.get(key)!;
+}
+
+async function evaluateBlock(
+  row: BlockRow,
+  env: TestEnvironment,
+  version: ParallelClusterVersion = ParallelClusterVersion.V3_2,
+): Promise<{ outcomes: Outcome[]; uncovered: string[] }> {
+  const { sim, values } = row.build(env, version);
+  const plan = await docPlan(row.block, env, values);
+  const library = await Promise.all(plan.requests.map((r) => sim.decision(r.action, r.resource, r.context)));
+  const outcomes = plan.requests.map((request, i) => ({ request, doc: plan.doc[i], library: library[i] }));
   return { outcomes, uncovered: plan.uncovered };
 }
 
@@ -272,6 +295,32 @@ describe.each(ENVIRONMENTS)('seed simulation in $partition', (env) => {
         expect(granted.some((o) => o.request.statement.sid === n.sid && o.request.action === n.action)).toBe(true);
       }
     });
+  });
+});
+
+/**
+ * The Sids of a block's statements that some revision replaces or removes (src/policies/revisions.ts):
+ * upstream's own narrowings, each with its release; what they allow instead is tested in
+ * revisions.test.ts.
+ */
+function revisedAwaySids(block: string): string[] {
+  return REVISIONS.flatMap((revision) => (revision.changes as Record<string, PolicyChange[] | undefined>)[block] ?? [])
+    .flatMap((change) => (change.kind === 'replaceStatement' ? [change.sid] : change.kind === 'removeStatements' ? change.sids : []));
+}
+
+// The default revision is the newest: it must still grant everything the doc grants, except the
+// statements a revision replaced or removed on purpose.
+describe.each(ENVIRONMENTS)('latest revision in $partition', (env) => {
+  test.each(ROWS)('$block keeps every doc grant, but for statements replaced by a revision', async (row) => {
+    const { outcomes } = await evaluateBlock(row, env, ParallelClusterVersion.LATEST);
+    const revisedAway = revisedAwaySids(row.block);
+    const granted = outcomes.filter((o) => o.doc === 'Allowed' && !isNarrowed(row, o.request));
+    const lost = granted.filter((o) => o.library !== 'Allowed' && !revisedAway.includes(o.request.statement.sid));
+    expect(lost.map((o) => describeRequest(o.request))).toEqual([]);
+    // A replaced statement loses some of the doc's grants (otherwise the revision would not narrow).
+    for (const sid of revisedAway.filter((id) => granted.some((o) => o.request.statement.sid === id))) {
+      expect([sid, granted.some((o) => o.request.statement.sid === sid && o.library !== 'Allowed')]).toEqual([sid, true]);
+    }
   });
 });
 
@@ -718,7 +767,7 @@ describe.each(ENVIRONMENTS)('cluster roles deny table in $partition', (env) => {
   const built = new Map<string, Built>();
   const roleFor = (block: string): Built => {
     if (!built.has(block)) {
-      built.set(block, ROWS.find((r) => r.block === block)!.build(env));
+      built.set(block, ROWS.find((r) => r.block === block)!.build(env, ParallelClusterVersion.V3_2));
     }
     return built.get(block)!;
   };
