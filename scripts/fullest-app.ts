@@ -17,6 +17,7 @@ import {
   IamAccessMode,
   ImageBuilderRoles,
   LambdaFunctionsRole,
+  LoginNodeRole,
   ParallelClusterIam,
   ParallelClusterUserRole,
   Scheduler,
@@ -124,6 +125,11 @@ export function addFullestConfiguration(stack: Stack): FullestConstructs {
     iamPath,
     lambdaFunctionsInVpc: true,
   });
+  const loginNodeRole = new LoginNodeRole(stack, 'LoginNodeRole', {
+    additionalIamPolicies: additional,
+    permissionsBoundary: boundary,
+    iamPath,
+  });
   return {
     ParallelClusterIam: slurmCluster,
     ParallelClusterIamBatch: batchCluster,
@@ -133,6 +139,7 @@ export function addFullestConfiguration(stack: Stack): FullestConstructs {
     ComputeNodeRole: computeNodeRole,
     LambdaFunctionsRole: lambdaFunctionsRole,
     ImageBuilderRoles: imageBuilderRoles,
+    LoginNodeRole: loginNodeRole,
   };
 }
 
