@@ -1,9 +1,22 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { IamAccessMode, ParallelClusterUserRole } from '../src';
+import {
+  ComputeNodeRole,
+  HeadNodeRole,
+  IamAccessMode,
+  ImageBuilderRoles,
+  LambdaFunctionsRole,
+  LoginNodeRole,
+  ParallelClusterIam,
+  ParallelClusterUserRole,
+  Scheduler,
+} from '../src';
 
 /*
  * Snapshots of each construct's template, in one fixed environment. They catch any change to what the
@@ -48,5 +61,42 @@ describe('ParallelClusterUserRole', () => {
       permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(stack, 'UserBoundary', 'user-boundary'),
     });
     expect(snapshot(stack)).toMatchSnapshot();
+  });
+});
+
+describe.each([
+  ['HeadNodeRole (Slurm)', (stack: Stack) => new HeadNodeRole(stack, 'HeadNode')],
+  ['HeadNodeRole (AWS Batch)', (stack: Stack) => new HeadNodeRole(stack, 'HeadNode', { scheduler: Scheduler.AWS_BATCH })],
+  ['ComputeNodeRole', (stack: Stack) => new ComputeNodeRole(stack, 'ComputeNode')],
+  ['LoginNodeRole', (stack: Stack) => new LoginNodeRole(stack, 'LoginNode')],
+  ['LambdaFunctionsRole', (stack: Stack) => new LambdaFunctionsRole(stack, 'LambdaFunctions')],
+  ['ImageBuilderRoles', (stack: Stack) => new ImageBuilderRoles(stack, 'ImageBuilder')],
+  ['ParallelClusterIam', (stack: Stack) => new ParallelClusterIam(stack, 'Cluster')],
+])('%s', (_name, build) => {
+  test('defaults', () => {
+    const stack = newStack();
+    build(stack);
+    expect(snapshot(stack)).toMatchSnapshot();
+  });
+});
+
+describe('the example app (examples/app.ts)', () => {
+  test('template', () => {
+    // The example synthesizes into ./example.out when it is loaded: run it in a scratch directory.
+    const cwd = process.cwd();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-example-'));
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      process.chdir(scratch);
+      jest.isolateModules(() => {
+        require('../examples/app');
+      });
+      const template = JSON.parse(fs.readFileSync(path.join(scratch, 'example.out', 'ParallelClusterIamExample.template.json'), 'utf-8'));
+      expect(template).toMatchSnapshot();
+    } finally {
+      process.chdir(cwd);
+      log.mockRestore();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
