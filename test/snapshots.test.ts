@@ -89,6 +89,9 @@ describe('the example app (examples/app.ts)', () => {
     try {
       process.chdir(scratch);
       jest.isolateModules(() => {
+        // The example does its work when loaded. A dynamic import() would need jest's experimental ESM
+        // support, so it is required, in a fresh module registry.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require('../examples/app');
       });
       const template = JSON.parse(fs.readFileSync(path.join(scratch, 'example.out', 'ParallelClusterIamExample.template.json'), 'utf-8'));
