@@ -1,38 +1,63 @@
 /**
  * The CDK app the local deploy test (`npx projen integ:local`, see docs/deploy-test.md) deploys to
- * the moto emulator. It is an ordinary app: `cdk deploy --app 'ts-node integ/deploy-app.ts'`.
+ * the emulator. It is an ordinary app: `cdk deploy --app 'ts-node integ/deploy-app.ts'`.
  *
- * The context value `integ:variant` selects the stack's shape, so that the test can deploy one shape
- * and then update the same stack to another:
- * - `base` (the default): what the test deploys first;
- * - `updated`: `base` with one add-on toggled, so that the update adds resources and must leave
- *   every other resource as it was.
+ * Variant `base` (the default) is the setup of the example app (examples/app.ts): a Slurm cluster with
+ * a CPU and a GPU queue, FSx for Lustre with an S3 data repository, custom AMI builds, additional
+ * policies and a secret, in permissions-boundary mode. The example itself is a script that writes
+ * its own cloud assembly and prints a summary, so its construct tree is repeated here as a `cdk` app,
+ * on a non-default IAM path so that a path that is lost on the way shows.
+ *
+ * Variant `updated` (context `integ:variant=updated`) is the update of the same stack: one add-on
+ * toggled (FSx for Lustre off) and one queue added (`mem`).
  */
-import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IamAccessMode, ParallelClusterUserRole } from '../src';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { INTEG_IAM_PATH, INTEG_STACK_NAME, VARIANTS } from './constants';
+import { IamAccessMode, ParallelClusterIam } from '../src';
 
 const app = new App();
 const variant = app.node.tryGetContext('integ:variant') ?? 'base';
 if (!(VARIANTS as readonly string[]).includes(variant)) {
   throw new Error(`Context integ:variant is '${variant}': use one of ${VARIANTS.join(', ')}.`);
 }
+const updated = variant === 'updated';
+
+// The CLI sets CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION from the (emulator's) credentials: a concrete
+// environment, as in the example, so that the cluster roles get their synthesis-time names.
 const stack = new Stack(app, INTEG_STACK_NAME, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 
-// A boundary the organisation would own: the cluster roles must carry it in permissions-boundary mode.
 const boundary = new iam.ManagedPolicy(stack, 'Boundary', {
-  description: 'Permissions boundary of the ParallelCluster roles (integration test)',
-  statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
+  managedPolicyName: 'IntegHpcBoundary',
+  description: 'Permissions boundary of every ParallelCluster role',
+  statements: [
+    new iam.PolicyStatement({ sid: 'AllowEverythingElse', actions: ['*'], resources: ['*'] }),
+    new iam.PolicyStatement({
+      sid: 'DenyIdentityAdministration',
+      effect: iam.Effect.DENY,
+      actions: ['iam:*User*', 'iam:*AccessKey*', 'iam:*LoginProfile*', 'organizations:*', 'account:*'],
+      resources: ['*'],
+    }),
+  ],
 });
 
-const user = new ParallelClusterUserRole(stack, 'User', {
+const software = s3.Bucket.fromBucketName(stack, 'SoftwareBucket', 'example-hpc-software');
+const softwareRead = new iam.ManagedPolicy(stack, 'SoftwareRead', {
+  managedPolicyName: 'parallelcluster-integ-software-read',
+  statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [software.arnForObjects('*')] })],
+});
+
+new ParallelClusterIam(stack, 'Cluster', {
+  slurmQueues: updated ? ['cpu', 'gpu', 'mem'] : ['cpu', 'gpu'],
   iamAccessMode: IamAccessMode.permissionsBoundary(boundary),
+  enableFsxLustre: !updated,
+  fsxDataRepositoryBuckets: updated ? [] : [s3.Bucket.fromBucketName(stack, 'DataRepository', 'example-hpc-data')],
+  enableImageBuilder: true,
+  additionalIamPolicies: [softwareRead],
+  secrets: [secretsmanager.Secret.fromSecretNameV2(stack, 'SlurmDbPassword', 'hpc/slurmdbd-password')],
   iamPath: INTEG_IAM_PATH,
-  permissionsBoundary: boundary,
-  enableFsxLustre: variant === 'updated',
 });
-
-new CfnOutput(stack, 'UserRoleArn', { value: user.roleArn });

@@ -7,6 +7,7 @@
  * evaluated with the deployed values (ARNs, names, account), and with the stack's expected inventory
  * below, so that neither a template that lost a resource nor a deploy that lost a property passes.
  */
+import * as YAML from 'yaml';
 import { INTEG_IAM_PATH, INTEG_STACK_NAME } from './constants';
 import {
   PARTITION,
@@ -29,27 +30,71 @@ import {
  * the library splits a block into `Foo`, `Foo2`, ... when it outgrows IAM's size quota.
  */
 interface Inventory {
+  readonly queues: string[];
   readonly roles: string[];
   readonly profiles: string[];
   readonly policies: string[];
 }
 
+const USER_ROLE = 'Cluster/UserRole/Role';
+const HEAD_NODE_ROLE = 'Cluster/HeadNodeRole/Role';
+const LAMBDA_ROLE = 'Cluster/LambdaFunctionsRole/Role';
+const IMAGE_ROLE = 'Cluster/ImageBuilderRoles/InstanceRole';
+const CLEANUP_ROLE = 'Cluster/ImageBuilderRoles/CleanupLambdaRole';
+const computeRole = (queue: string) => `Cluster/ComputeNodeRole-${queue}/Role`;
+
+function inventoryOf(queues: string[], fsx: boolean): Inventory {
+  return {
+    queues,
+    roles: [USER_ROLE, HEAD_NODE_ROLE, LAMBDA_ROLE, IMAGE_ROLE, CLEANUP_ROLE, ...queues.map(computeRole)],
+    profiles: [
+      'Cluster/HeadNodeRole/InstanceProfile',
+      'Cluster/ImageBuilderRoles/InstanceProfile',
+      ...queues.map((q) => `Cluster/ComputeNodeRole-${q}/InstanceProfile`),
+    ],
+    policies: [
+      'Boundary',
+      'SoftwareRead',
+      'Cluster/HeadNodeRole/Policy',
+      'Cluster/LambdaFunctionsRole/Policy',
+      'Cluster/ImageBuilderRoles/InstanceRolePolicy',
+      'Cluster/ImageBuilderRoles/CleanupLambdaRolePolicy',
+      'Cluster/UserRole/BasePolicy',
+      'Cluster/UserRole/ImageBuilderPolicy',
+      'Cluster/UserRole/IamPolicy',
+      ...(fsx ? ['Cluster/UserRole/FsxPolicy'] : []),
+      ...queues.map((q) => `Cluster/ComputeNodeRole-${q}/Policy`),
+    ],
+  };
+}
+
 const INVENTORY: Record<'base' | 'updated', Inventory> = {
-  base: {
-    roles: ['User/Role'],
-    profiles: [],
-    policies: ['Boundary', 'User/BasePolicy', 'User/IamPolicy'],
-  },
-  updated: {
-    roles: ['User/Role'],
-    profiles: [],
-    policies: ['Boundary', 'User/BasePolicy', 'User/FsxPolicy', 'User/IamPolicy'],
-  },
+  base: inventoryOf(['cpu', 'gpu'], true),
+  updated: inventoryOf(['cpu', 'gpu', 'mem'], false),
 };
 
-/** The update toggles FSx for Lustre on: it adds the FSx policy and attaches it to the user role. */
-const UPDATE_ADDS = ['User/FsxPolicy'];
-const UPDATE_CHANGES = ['User/Role'];
+/** The update turns FSx for Lustre off and adds the queue `mem`. */
+const UPDATE = {
+  added: ['Cluster/ComputeNodeRole-mem/InstanceProfile', 'Cluster/ComputeNodeRole-mem/Policy', computeRole('mem')],
+  removed: ['Cluster/UserRole/FsxPolicy'],
+  // The head node may pass the new queue's role; the user role loses the FSx policy.
+  changed: ['Cluster/HeadNodeRole/Policy', USER_ROLE],
+};
+
+/** Who each role trusts (the service, or for the user role the account), and its AWS managed policies. */
+const EC2 = 'ec2.amazonaws.com';
+const LAMBDA = 'lambda.amazonaws.com';
+const NODE_MANAGED = ['CloudWatchAgentServerPolicy', 'AmazonSSMManagedInstanceCore'];
+function roleExpectations(queues: string[]): Record<string, { service?: string; awsManaged: string[] }> {
+  return {
+    [USER_ROLE]: { awsManaged: [] },
+    [HEAD_NODE_ROLE]: { service: EC2, awsManaged: NODE_MANAGED },
+    [LAMBDA_ROLE]: { service: LAMBDA, awsManaged: [] },
+    [IMAGE_ROLE]: { service: EC2, awsManaged: ['AmazonSSMManagedInstanceCore', 'EC2InstanceProfileForImageBuilder'] },
+    [CLEANUP_ROLE]: { service: LAMBDA, awsManaged: ['service-role/AWSLambdaBasicExecutionRole'] },
+    ...Object.fromEntries(queues.map((q) => [computeRole(q), { service: EC2, awsManaged: NODE_MANAGED }])),
+  };
+}
 
 const LONG = 10 * 60_000;
 jest.setTimeout(LONG);
@@ -120,7 +165,7 @@ function describeDeployedStack(variant: 'base' | 'updated', get: () => Deployed)
       problems.equal(`${where} path`, role.path, p.Path ?? '/');
       problems.equal(`${where} trust policy`, role.trust, evaluate(p.AssumeRolePolicyDocument));
       problems.equal(`${where} permissions boundary`, role.boundary, p.PermissionsBoundary === undefined ? undefined : evaluate(p.PermissionsBoundary));
-      problems.equal(`${where} description`, role.description, p.Description);
+      problems.equal(`${where} description`, role.description, p.Description || undefined);
       problems.equal(`${where} managed policies`, role.attached, [...evaluate(p.ManagedPolicyArns ?? [])].sort());
       const inline: Record<string, any> = {};
       for (const policy of p.Policies ?? []) {
@@ -164,7 +209,7 @@ function describeDeployedStack(variant: 'base' | 'updated', get: () => Deployed)
       const p = resource.Properties;
       problems.equal(`${where} document`, policy.document, evaluate(p.PolicyDocument));
       problems.equal(`${where} path`, policy.path, p.Path ?? '/');
-      problems.equal(`${where} description`, policy.description, p.Description);
+      problems.equal(`${where} description`, policy.description, p.Description || undefined); // IAM omits an empty one
       if (p.ManagedPolicyName) {
         problems.equal(`${where} name`, policy.name, p.ManagedPolicyName);
       }
@@ -174,33 +219,75 @@ function describeDeployedStack(variant: 'base' | 'updated', get: () => Deployed)
 
   test('AWS managed policies are attached by their partition-correct ARN, and exist', async () => {
     const d = get();
+    const roles = resourcesOfType(d.template, 'AWS::IAM::Role');
     const stackPolicies = new Set(Object.values(d.policies).map((p) => p.arn));
-    const awsManaged = [...new Set(Object.values(d.roles).flatMap((r) => r.attached).filter((arn) => !stackPolicies.has(arn)))].sort();
-    for (const arn of awsManaged) {
-      expect(arn).toMatch(new RegExp(`^arn:${PARTITION}:iam::aws:policy/[A-Za-z0-9+=,.@_/-]+$`));
-      // The emulator ships IAM's list of AWS managed policies: a misspelt name is not found.
+    const expected = roleExpectations(inventory.queues);
+    const attached = Object.fromEntries(Object.entries(roles).map(([path, id]) =>
+      [path, d.roles[id].attached.filter((arn) => !stackPolicies.has(arn)).sort()]));
+    expect(attached).toEqual(Object.fromEntries(Object.entries(expected).map(([path, e]) => [path, e.awsManaged.map((name) => `arn:${PARTITION}:iam::aws:policy/${name}`).sort()])));
+    // The emulator ships IAM's list of AWS managed policies: a misspelt or retired name is not found.
+    for (const arn of new Set(Object.values(attached).flat())) {
       await expect(readPolicy(iamClient(), arn)).resolves.toMatchObject({ arn });
     }
   });
 
-  test('the cluster roles and profiles are on the cluster IAM path, the user role outside it', () => {
+  test('each role trusts its service (the user role: the account), on the cluster IAM path (the user role: outside it)', () => {
     const d = get();
-    const user = Object.entries(d.roles).filter(([id]) => constructPath(d.template, id).startsWith('User/'));
-    expect(user.map(([, r]) => r.path)).toEqual(['/']);
-    const cluster = Object.entries(d.roles).filter(([id]) => !constructPath(d.template, id).startsWith('User/'));
-    expect(cluster.filter(([, r]) => r.path !== INTEG_IAM_PATH).map(([id]) => constructPath(d.template, id))).toEqual([]);
+    const roles = resourcesOfType(d.template, 'AWS::IAM::Role');
+    const expected = roleExpectations(inventory.queues);
+    for (const [path, id] of Object.entries(roles)) {
+      const role = d.roles[id];
+      const principal = expected[path].service ? { Service: expected[path].service } : { AWS: `arn:${PARTITION}:iam::${d.account}:root` };
+      expect({ path, trust: role.trust.Statement }).toEqual({ path, trust: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: principal }] });
+      expect({ path, iamPath: role.path }).toEqual({ path, iamPath: path === USER_ROLE ? '/' : INTEG_IAM_PATH });
+      expect(role.arn).toBe(`arn:${PARTITION}:iam::${d.account}:role${role.path}${role.name}`);
+    }
     expect(Object.values(d.profiles).filter((p) => p.path !== INTEG_IAM_PATH).map((p) => p.name)).toEqual([]);
-    expect(Object.values(d.roles).every((r) => r.arn.startsWith(`arn:${PARTITION}:iam::${d.account}:role${r.path}`))).toBe(true);
   });
 
-  test('the user role trusts the account and carries the boundary', () => {
+  test("every cluster role carries the organisation's boundary and the additional policy where it belongs", () => {
     const d = get();
-    const userId = resourcesOfType(d.template, 'AWS::IAM::Role')['User/Role'];
-    const boundaryId = resourcesOfType(d.template, 'AWS::IAM::ManagedPolicy').Boundary;
-    expect(d.roles[userId].trust.Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: `arn:${PARTITION}:iam::${d.account}:root` } },
-    ]);
-    expect(d.roles[userId].boundary).toBe(d.policies[boundaryId].arn);
+    const roles = resourcesOfType(d.template, 'AWS::IAM::Role');
+    const policies = resourcesOfType(d.template, 'AWS::IAM::ManagedPolicy');
+    const boundary = d.policies[policies.Boundary].arn;
+    const additional = d.policies[policies.SoftwareRead].arn;
+    expect(boundary).toBe(`arn:${PARTITION}:iam::${d.account}:policy/IntegHpcBoundary`);
+    for (const [path, id] of Object.entries(roles)) {
+      // The mode's boundary is for the roles the user creates, not for the user role itself.
+      expect({ path, boundary: d.roles[id].boundary }).toEqual({ path, boundary: path === USER_ROLE ? undefined : boundary });
+      const nodeRole = path === HEAD_NODE_ROLE || inventory.queues.some((q) => path === computeRole(q));
+      expect({ path, additional: d.roles[id].attached.includes(additional) }).toEqual({ path, additional: nodeRole });
+    }
+  });
+
+  test('each instance profile holds the role of its construct', () => {
+    const d = get();
+    const roles = resourcesOfType(d.template, 'AWS::IAM::Role');
+    const profiles = resourcesOfType(d.template, 'AWS::IAM::InstanceProfile');
+    const profileOf = (path: string) => path.replace(/\/(Role|InstanceRole)$/, '/InstanceProfile');
+    const held = Object.fromEntries(Object.entries(profiles).map(([path, id]) => [path, d.profiles[id].roles]));
+    const expected = Object.fromEntries(Object.entries(roles)
+      .filter(([path]) => profiles[profileOf(path)])
+      .map(([path, id]) => [profileOf(path), [d.roles[id].name]]));
+    expect(held).toEqual(expected);
+  });
+
+  test('the config fragments in the stack outputs name the deployed roles and boundary', () => {
+    const d = get();
+    const outputs = Object.fromEntries((d.stack.Outputs ?? []).map((o) => [o.OutputKey!.replace(/[0-9A-F]{8}$/, ''), o.OutputValue!]));
+    const arnOf = (path: string) => d.roles[resourcesOfType(d.template, 'AWS::IAM::Role')[path]].arn;
+    const boundary = d.policies[resourcesOfType(d.template, 'AWS::IAM::ManagedPolicy').Boundary].arn;
+    expect(YAML.parse(outputs.ClusterClusterConfig)).toEqual({
+      Iam: { Roles: { LambdaFunctionsRole: arnOf(LAMBDA_ROLE) }, PermissionsBoundary: boundary },
+      HeadNode: { Iam: { InstanceRole: arnOf(HEAD_NODE_ROLE) } },
+      Scheduling: {
+        Scheduler: 'slurm',
+        SlurmQueues: inventory.queues.map((q) => ({ Name: q, Iam: { InstanceRole: arnOf(computeRole(q)) } })),
+      },
+    });
+    expect(YAML.parse(outputs.ClusterImageConfig)).toEqual({
+      Build: { Iam: { InstanceRole: arnOf(IMAGE_ROLE), CleanupLambdaRole: arnOf(CLEANUP_ROLE), PermissionsBoundary: boundary } },
+    });
   });
 
   test('the stack outputs hold the deployed values', () => {
@@ -256,10 +343,7 @@ describe(`cdk deploy of ${INTEG_STACK_NAME} to the local emulator`, () => {
 
     test('the templates differ only where the update should change them', () => {
       const diff = templateDiff(base.template, updated.template);
-      expect(diff.removed).toEqual([]);
-      expect(Object.keys(byPrefix(diff.added, UPDATE_ADDS)).filter((prefix) => byPrefix(diff.added, UPDATE_ADDS)[prefix].length === 0)).toEqual([]);
-      expect(diff.added.filter((p) => !Object.values(byPrefix(diff.added, UPDATE_ADDS)).flat().includes(p))).toEqual([]);
-      expect(diff.changed).toEqual([...UPDATE_CHANGES].sort());
+      expect(diff).toEqual({ added: [...UPDATE.added].sort(), removed: [...UPDATE.removed].sort(), changed: [...UPDATE.changed].sort() });
     });
 
     test('resources the update changed were updated in place, and nothing else changed', () => {
@@ -267,16 +351,31 @@ describe(`cdk deploy of ${INTEG_STACK_NAME} to the local emulator`, () => {
       const problems = new Problems();
       for (const id of Object.keys(base.template.Resources)) {
         const where = constructPath(base.template, id);
+        if (diff.removed.includes(where) || base.template.Resources[id].Type === 'AWS::CDK::Metadata') {
+          continue;
+        }
         problems.equal(`${where} physical id`, updated.physical[id], base.physical[id]);
-        if (diff.changed.includes(where)) {
-          const before = identity(base, id);
-          const after = identity(updated, id);
-          problems.equal(`${where} identity`, after.roleId ?? after.arn, before.roleId ?? before.arn);
-        } else {
-          problems.equal(`${where} deployed state`, identity(updated, id), identity(base, id));
+        const before = identity(base, id);
+        const after = identity(updated, id);
+        if (!diff.changed.includes(where)) {
+          problems.equal(`${where} deployed state`, after, before);
+        } else if (base.roles[id]) {
+          problems.equal(`${where} role id`, after.roleId, before.roleId);
+        } else if (base.policies[id]) {
+          // A new default version of the same policy, as CloudFormation does.
+          problems.equal(`${where} policy ARN`, after.arn, before.arn);
+          problems.check(`${where}: the default version is still ${before.defaultVersionId}`, after.defaultVersionId !== before.defaultVersionId);
         }
       }
       expect(problems.list).toEqual([]);
+    });
+
+    test('the resources the update removed are gone', async () => {
+      const removed = Object.keys(base.template.Resources).filter((id) => !updated.template.Resources[id]);
+      expect(removed.map((id) => constructPath(base.template, id))).toEqual(UPDATE.removed);
+      for (const id of removed) {
+        await expect(readPolicy(iamClient(), base.physical[id])).rejects.toThrow(/not found|NoSuchEntity|does not exist/i);
+      }
     });
   });
 

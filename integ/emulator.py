@@ -14,6 +14,10 @@ specification, so that what the test reads back is what CloudFormation would hav
   all of these in place ("Update requires: No interruption") and replaces only for `RoleName` or
   `Path`.
 
+One value is corrected: LocalStack resolves the pseudo parameter `AWS::URLSuffix` to its own host name
+(`localhost.localstack.cloud`); in the `aws` partition it is `amazonaws.com`, which the library's EC2
+trust principals (`ec2.` + the URL suffix) must show.
+
 Nothing else is changed: requests still go through LocalStack's CloudFormation engine and IAM API.
 See docs/deploy-test.md.
 """
@@ -23,9 +27,14 @@ import json
 import os
 
 from localstack.services.cloudformation import provider_utils as util
+from localstack.services.cloudformation.engine import template_deployer, template_utils
+from localstack.services.cloudformation.engine.v2 import change_set_model_executor, change_set_model_preproc
 from localstack.services.cloudformation.resource_provider import OperationStatus, ProgressEvent
 from localstack.services.iam.resource_providers.aws_iam_managedpolicy import IAMManagedPolicyProvider
 from localstack.services.iam.resource_providers.aws_iam_role import IAMRoleProvider
+
+# The `aws` partition's URL suffix (AWS::URLSuffix).
+AWS_URL_SUFFIX = "amazonaws.com"
 
 # IAM keeps at most five versions of a managed policy.
 MAX_POLICY_VERSIONS = 5
@@ -66,15 +75,17 @@ def managed_policy_create(self, request):
 def managed_policy_update(self, request):
     old, new = request.previous_state, request.desired_state
     iam = request.aws_client_factory.iam
-    if any(old.get(key) != new.get(key) for key in ("ManagedPolicyName", "Path", "Description")):
+    # An unnamed policy keeps the name generated at creation: only a name given in the template counts.
+    if (new.get("ManagedPolicyName") and new["ManagedPolicyName"] != old.get("ManagedPolicyName")) or any(
+        (old.get(key) or None) != (new.get(key) or None) for key in ("Path", "Description")
+    ):
         # A create-only property changed: replace (the new policy first, as CloudFormation does).
         new.pop("Id", None)
-        if not new.get("ManagedPolicyName") or new.get("ManagedPolicyName") == old.get("ManagedPolicyName"):
-            new.pop("ManagedPolicyName", None)
         created = managed_policy_create(self, request)
         self.delete(request)
         return created
     arn = new["Id"] = old["Id"]
+    new["ManagedPolicyName"] = old.get("ManagedPolicyName")
     if json.loads(_document(old["PolicyDocument"])) != json.loads(_document(new["PolicyDocument"])):
         versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
         if len(versions) >= MAX_POLICY_VERSIONS:
@@ -125,6 +136,14 @@ if os.environ.get("INTEG_UNPATCHED") != "1":
     IAMManagedPolicyProvider.create = managed_policy_create
     IAMManagedPolicyProvider.update = managed_policy_update
     IAMRoleProvider.update = role_update
+    # Its default CloudFormation engine (v2) and the legacy one each keep a copy of the value.
+    for module, name in (
+        (change_set_model_preproc, "_AWS_URL_SUFFIX"),
+        (change_set_model_executor, "_AWS_URL_SUFFIX"),
+        (template_utils, "AWS_URL_SUFFIX"),
+        (template_deployer, "AWS_URL_SUFFIX"),
+    ):
+        setattr(module, name, AWS_URL_SUFFIX)
 
 if __name__ == "__main__":
     from localstack.runtime.main import main
