@@ -123,6 +123,18 @@ describe('PolicySimulator', () => {
     await expect(sim.decision('iam:NoSuchAction', '*')).rejects.toThrow(/invalid.action/);
   });
 
+  test('an invalid policy document is an error, not a denial', async () => {
+    const sim = PolicySimulator.forDocuments([{ Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: 's3:GetObject', Resource: '*' }] }], AWS);
+    await expect(sim.decision('s3:GetObject', 'arn:aws:s3:::b/k')).rejects.toThrow(/are not valid IAM policies/);
+  });
+
+  test('forDocuments evaluates plain documents as a role in the environment', async () => {
+    const sim = PolicySimulator.forDocuments([{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws-cn:s3:::b/*' }] }], AWS_CN);
+    expect(sim.principalArn).toBe('arn:aws-cn:iam::111122223333:role/Simulated');
+    expect(await Promise.all([sim.decision('s3:GetObject', 'arn:aws-cn:s3:::b/k'), sim.decision('s3:GetObject', 'arn:aws-cn:s3:::c/k')]))
+      .toEqual(['Allowed', 'ImplicitlyDenied']);
+  });
+
   test('an imported customer managed policy cannot be simulated', () => {
     const { stack, role } = fixture();
     role.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Imported', 'arn:aws:iam::111122223333:policy/elsewhere'));

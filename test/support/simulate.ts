@@ -86,6 +86,26 @@ export class PolicySimulator {
 
   private readonly template: ResolvedTemplate;
 
+  private validation?: Promise<Array<{ name: string; policy: any }>>;
+
+  /**
+   * Validates the documents once (iam-simulate would validate them again for every request) and
+   * returns them as iam-policy `ValidatedPolicy` objects, which iam-simulate reuses as they are.
+   */
+  private async validate(): Promise<Array<{ name: string; policy: any }>> {
+    const raw = this.documents.map((policy, i) => ({ name: this.documentNames[i], policy }));
+    const result = await runSimulation({
+      request: { principal: this.principalArn, action: 'sts:GetCallerIdentity', resource: { resource: '*', accountId: this.env.account }, contextVariables: {} },
+      identityPolicies: raw,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    }, {});
+    if (result.resultType === 'error') {
+      throw new Error(`The policies of ${this.principalArn} are not valid IAM policies: ${JSON.stringify(result.errors)}`);
+    }
+    return raw.map(({ name, policy }) => ({ name, policy: { __validated: true, policyDocument: policy, metadata: undefined, errors: [] } }));
+  }
+
   private constructor(template: ResolvedTemplate, roleLogicalId: string, env: TestEnvironment) {
     this.template = template;
     this.env = env;
@@ -154,6 +174,7 @@ export class PolicySimulator {
    * without it, which makes a test prove nothing.
    */
   public async decision(action: string, resource: string, context: RequestContext = {}): Promise<string> {
+    const validated = await (this.validation ??= this.validate());
     const result = await runSimulation({
       request: {
         principal: this.principalArn,
@@ -161,13 +182,14 @@ export class PolicySimulator {
         resource: { resource, accountId: this.env.account },
         contextVariables: context,
       },
-      identityPolicies: this.documents.map((policy, i) => ({ name: this.documentNames[i], policy })),
+      identityPolicies: validated,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     }, {});
     if (result.resultType === 'error') {
       throw new Error(`Cannot simulate ${action} on ${resource} ${JSON.stringify(context)}: ${JSON.stringify(result.errors)}`);
     }
+
     const ignored = result.resultType === 'single'
       ? result.result.ignoredContextKeys ?? []
       : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
