@@ -88,23 +88,6 @@ export class PolicySimulator {
 
   private validation?: Promise<Array<{ name: string; policy: any }>>;
 
-  /**
-   * Validates the documents once (iam-simulate would validate them again for every request) and
-   * returns them as iam-policy `ValidatedPolicy` objects, which iam-simulate reuses as they are.
-   */
-  private async validate(): Promise<Array<{ name: string; policy: any }>> {
-    const raw = this.documents.map((policy, i) => ({ name: this.documentNames[i], policy }));
-    const result = await runSimulation({
-      request: { principal: this.principalArn, action: 'sts:GetCallerIdentity', resource: { resource: '*', accountId: this.env.account }, contextVariables: {} },
-      identityPolicies: raw,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    }, {});
-    if (result.resultType === 'error') {
-      throw new Error(`The policies of ${this.principalArn} are not valid IAM policies: ${JSON.stringify(result.errors)}`);
-    }
-    return raw.map(({ name, policy }) => ({ name, policy: { __validated: true, policyDocument: policy, metadata: undefined, errors: [] } }));
-  }
 
   private constructor(template: ResolvedTemplate, roleLogicalId: string, env: TestEnvironment) {
     this.template = template;
@@ -197,6 +180,24 @@ export class PolicySimulator {
       throw new Error(`Context keys ${ignored.join(', ')} do not apply to ${action} on ${resource}: the request would be evaluated without them`);
     }
     return result.overallResult;
+  }
+
+  /**
+   * Validates the documents once (iam-simulate would validate them again for every request) and
+   * returns them as iam-policy `ValidatedPolicy` objects, which iam-simulate reuses as they are.
+   */
+  private async validate(): Promise<Array<{ name: string; policy: any }>> {
+    const raw = this.documents.map((policy, i) => ({ name: this.documentNames[i], policy }));
+    const result = await runSimulation({
+      request: { principal: this.principalArn, action: 'sts:GetCallerIdentity', resource: { resource: '*', accountId: this.env.account }, contextVariables: {} },
+      identityPolicies: raw,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    }, {});
+    if (result.resultType === 'error') {
+      throw new Error(`The policies of ${this.principalArn} are not valid IAM policies: ${JSON.stringify(result.errors)}`);
+    }
+    return raw.map(({ name, policy }) => ({ name, policy: { __validated: true, policyDocument: policy, metadata: undefined, errors: [] } }));
   }
 
   /** Evaluates an intrinsic-laden value of this template to plain JSON (see the file comment). */
