@@ -3,7 +3,7 @@
 # TypeScript users, by using the built packages the way those users do.
 #
 #   1. jsii-pacmak builds the Python wheel (dist/python) and the Java jar (dist/java), as the projen tasks
-#      package:python and package:java do.
+#      package:python and package:java do, from a copy of the npm package's files (bindings.out/package).
 #   2. Python: a fresh venv gets aws-cdk-lib and constructs from PyPI, then the wheel; the wrong-type tests
 #      (examples/python/tests) run, then the example app examples/python/app.py synthesizes.
 #   3. Java: the jar goes into the local Maven repository; Maven takes aws-cdk-lib from Maven Central, runs
@@ -98,8 +98,16 @@ DEPS_PID=$!
 if [[ ! -f .jsii ]] || [[ -n "$(find src -newer .jsii -name '*.ts' -print -quit)" ]]; then
   step "jsii compile" npx jsii --silence-warnings=reserved-word
 fi
+# jsii-pacmak embeds `npm pack` of the package directory in the wheel and the jar. Run it on a copy that
+# holds only what the npm package is made of, so that whatever else lies in the work tree (CI's .venv/, the
+# outputs of other checks, the examples) cannot end up in the bundle or slow the packing down.
+STAGE=$OUT/package
+mkdir -p "$STAGE"
+cp -r package.json .jsii .npmignore LICENSE README.md lib "$STAGE/"
+if [[ -f API.md ]]; then cp API.md "$STAGE/"; fi
+ln -s "$ROOT/node_modules" "$STAGE/node_modules"
 rm -rf dist/python dist/java
-step "package python and java" npx jsii-pacmak -v --target python --target java
+step "package python and java" bash -c 'cd "$1" && npx jsii-pacmak -v --target python --target java --outdir "$2"' _ "$STAGE" "$ROOT/dist"
 WHEEL=dist/python/cdk_parallelcluster_iam-$VERSION-py3-none-any.whl
 JAR_DIR=dist/java/io/github/cdkparallelclusteriam/cdk-parallelcluster-iam/$VERSION
 for f in "$WHEEL" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom"; do
