@@ -20,6 +20,7 @@ import {
   LoginNodeRole,
   ParallelClusterIam,
   ParallelClusterUserRole,
+  ParallelClusterVersion,
   Scheduler,
 } from '../src';
 
@@ -75,6 +76,25 @@ export function addFullestConfiguration(stack: Stack): FullestConstructs {
     additionalIamPolicies: additional,
     secrets,
     iamPath: '/hpc/batch/',
+  });
+
+  // The policies exactly as the ParallelCluster doc has them (the library's first revision), next to the
+  // latest ones above: both are what users deploy.
+  const docRevisionCluster = new ParallelClusterIam(stack, 'DocRevisionCluster', {
+    parallelClusterVersion: ParallelClusterVersion.V3_2,
+    iamAccessMode: IamAccessMode.permissionsBoundary(boundary),
+    enableFsxLustre: true,
+    fsxDataRepositoryBuckets: [dataBucket],
+    enableImageBuilder: true,
+    additionalIamPolicies: additional,
+    secrets,
+    iamPath: '/hpc/doc/',
+  });
+  const docRevisionBatchUser = new ParallelClusterUserRole(stack, 'DocRevisionBatchUserRole', {
+    parallelClusterVersion: ParallelClusterVersion.V3_2,
+    iamAccessMode: IamAccessMode.privileged(),
+    enableAwsBatch: true,
+    iamPath: '/hpc/doc/',
   });
 
   // Each construct on its own, with the options the composite does not reach.
@@ -133,6 +153,8 @@ export function addFullestConfiguration(stack: Stack): FullestConstructs {
   return {
     ParallelClusterIam: slurmCluster,
     ParallelClusterIamBatch: batchCluster,
+    ParallelClusterIamDocRevision: docRevisionCluster,
+    ParallelClusterUserRoleDocRevision: docRevisionBatchUser,
     ParallelClusterUserRole: userRole,
     HeadNodeRole: headNodeRole,
     HeadNodeRoleBatch: batchHeadNodeRole,

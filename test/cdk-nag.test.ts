@@ -91,6 +91,9 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
       'or the actions have no resource-level permissions.'),
     iam5(() => arn('dynamodb', '*', w.account, 'table/parallelcluster-*'),
       'user.base DynamoDB: ParallelCluster keeps cluster state in tables named parallelcluster-<cluster name>.'),
+    iam5(action('cloudformation:*'),
+      'user.base CloudFormation (doc revision, ParallelCluster 3.2 to 3.5): each cluster is a CloudFormation stack named after ' +
+      'the cluster; the doc grants cloudformation:*. From 3.6 the library grants the stack actions pcluster calls instead.'),
     ...['role/*', 'policy/*', 'instance-profile/*'].map((r) => iam5(() => `Resource::arn:${P}:iam::${w.account}:${r}`,
       'user.base IamRead: pcluster validates the roles, policies and instance profiles a configuration names, which may be anywhere in the account (read-only calls).')),
     iam5(() => `Resource::arn:${P}:iam::aws:policy/*`,
@@ -133,7 +136,9 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
     ...['/aws/imagebuilder/ParallelClusterImage-*', '/aws/lambda/ParallelClusterImage-*'].map((g) =>
       iam5(() => arn('logs', '*', w.account, `log-group:${g}`), 'user.imageBuilder ImageLogs: the log groups of an image build, named after the image id.')),
     iam5(() => arn('cloudformation', '*', w.account, 'stack/*'),
-      'user.imageBuilder ImageCloudFormation: an image build is a stack named after the image id the user picks.'),
+      'user.imageBuilder ImageCloudFormation: an image build is a stack named after the image id the user picks; ' +
+      'user.base CloudFormationCreateAndUpdate/ReadAndDelete (3.6+): the cluster stacks, named after each cluster ' +
+      '(create and update also need the parallelcluster:cluster-name tag).'),
     iam5(() => arn('lambda', '*', w.account, 'function:ParallelClusterImage-*'),
       "user.imageBuilder ImageLambda: the build's cleanup function, named after the image id."),
     iam5(action('imagebuilder:Get*'), 'user.imageBuilder ImageBuilderGet: read-only Image Builder calls to follow a build.'),
@@ -322,6 +327,7 @@ describe('cdk-nag AwsSolutions', () => {
     const fullestWhere = [
       { region: REGION, account: ACCOUNT, path: 'hpc/parallelcluster/' },
       { region: REGION, account: ACCOUNT, path: 'hpc/batch/' },
+      { region: REGION, account: ACCOUNT, path: 'hpc/doc/' },
     ];
     const stale = (Object.keys(TABLE) as Kind[]).flatMap((kind) => TABLE[kind](fullestWhere[0])
       .map((entry, index) => ({ entryKind: kind, entry, index }))
