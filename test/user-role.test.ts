@@ -431,6 +431,31 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
   });
 });
 
+// Each add-on alone, in each mode: it grants its own block and nothing of the others. (One partition
+// per mode, in rotation, to keep the run short; the bare and full configurations run in all three.)
+const ADD_ONS: Array<[string, (f: Fixtures) => ParallelClusterUserRoleProps]> = [
+  ['batch', () => ({ enableAwsBatch: true })],
+  ['fsx', () => ({ enableFsxLustre: true })],
+  ['fsxBucket', (f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] })],
+  ['imageBuilder', () => ({ enableImageBuilder: true })],
+  ['secret', (f) => ({ secrets: [f.secret] })],
+  ['customRole', (f) => ({ customRoles: [f.customRole] })],
+];
+
+describe.each([
+  { mode: 'restricted' as ModeName, env: ENVIRONMENTS[0] },
+  { mode: 'privileged' as ModeName, env: ENVIRONMENTS[1] },
+  { mode: 'permissionsBoundary' as ModeName, env: ENVIRONMENTS[2] },
+])('each add-on alone, $mode mode in $env.partition', ({ mode, env }) => {
+  test.each(ADD_ONS.filter(([name]) => !(mode === 'restricted' && name === 'batch')))('%s', async (name, addOn) => {
+    const b = buildIn(env, (f) => ({ iamAccessMode: modeOf(mode, f), ...addOn(f) }));
+    const signatures = addOnSignatures(env, b, mode);
+    const decisions = await Promise.all(Object.values(signatures).map(([a, r, c]) => b.sim.decision(a, r, c)));
+    const expected = [...(name === 'fsxBucket' ? ['fsx', 'fsxBucket'] : [name]), ...(mode === 'restricted' ? [] : ['iam'])];
+    expect(Object.keys(signatures).filter((_, i) => decisions[i] === 'Allowed').sort()).toEqual(expected.sort());
+  });
+});
+
 describe('ParallelClusterUserRole anywhere', () => {
   test('an environment-agnostic stack lets EC2 be passed under both of its names', async () => {
     const b = build(agnosticStack());
