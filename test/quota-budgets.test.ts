@@ -12,6 +12,7 @@ import {
   LambdaFunctionsRole,
   ParallelClusterIam,
   ParallelClusterUserRole,
+  ParallelClusterVersion,
   Scheduler,
 } from '../src';
 import { policyJsonSize } from '../src/private/policy-size';
@@ -211,6 +212,8 @@ const LONG_IAM_PATH = '/organisation-wide/high-performance-computing/research-cl
 type Origin = 'imported' | 'created';
 
 interface Options {
+  /** The ParallelCluster release the policies are for: later releases add statements. */
+  readonly version: ParallelClusterVersion;
   readonly scheduler: Scheduler;
   readonly queues: number;
   readonly lambdaFunctionsInVpc: boolean;
@@ -273,6 +276,7 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
   user: (stack, options) => {
     const bucketList = buckets(stack, options.buckets, options.origin);
     new ParallelClusterUserRole(stack, 'User', {
+      parallelClusterVersion: options.version,
       iamAccessMode: accessMode(stack, options),
       enableAwsBatch: options.batch,
       enableFsxLustre: options.fsx,
@@ -287,6 +291,7 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
   },
   cluster: (stack, options) => {
     new ParallelClusterIam(stack, 'Cluster', {
+      parallelClusterVersion: options.version,
       scheduler: options.scheduler,
       slurmQueues: options.scheduler === Scheduler.SLURM ? Array.from({ length: options.queues }, (_, i) => `queue-${i}`) : undefined,
       iamAccessMode: accessMode(stack, options),
@@ -304,6 +309,7 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
   },
   nodes: (stack, options) => {
     const nodeProps = {
+      parallelClusterVersion: options.version,
       additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
       permissionsBoundary: options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined,
       iamPath: options.iamPath,
@@ -324,8 +330,14 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
   },
   functions: (stack, options) => {
     const boundary = options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined;
-    new LambdaFunctionsRole(stack, 'Lambda', { permissionsBoundary: boundary, iamPath: options.iamPath, lambdaFunctionsInVpc: options.lambdaFunctionsInVpc });
+    new LambdaFunctionsRole(stack, 'Lambda', {
+      parallelClusterVersion: options.version,
+      permissionsBoundary: boundary,
+      iamPath: options.iamPath,
+      lambdaFunctionsInVpc: options.lambdaFunctionsInVpc,
+    });
     new ImageBuilderRoles(stack, 'Image', {
+      parallelClusterVersion: options.version,
       additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
       permissionsBoundary: boundary,
       iamPath: options.iamPath,
@@ -337,6 +349,7 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
 const COUNTS = [0, 1, 7];
 
 const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
+  version: fc.constantFrom(...ParallelClusterVersion.all()),
   scheduler: fc.constantFrom(Scheduler.SLURM, Scheduler.AWS_BATCH),
   queues: fc.constantFrom(1, 2, 10),
   lambdaFunctionsInVpc: fc.boolean(),
@@ -359,6 +372,7 @@ const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
 });
 
 const FULLEST: Options = {
+  version: ParallelClusterVersion.LATEST,
   scheduler: Scheduler.SLURM,
   queues: 10,
   lambdaFunctionsInVpc: true,
