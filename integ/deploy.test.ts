@@ -23,6 +23,7 @@ import {
   readPolicy,
   readStack,
   resourcesOfType,
+  synthesizeExample,
 } from './readback';
 
 /**
@@ -312,6 +313,22 @@ function describeDeployedStack(variant: 'base' | 'updated', get: () => Deployed)
 function identity(d: Deployed, id: string): any {
   return d.roles[id] ?? d.profiles[id] ?? d.policies[id] ?? { physicalId: d.physical[id] };
 }
+
+describe('the deploy app', () => {
+  test('its base variant has the example app\'s roles, instance profiles and policies (examples/app.ts)', () => {
+    // The example is a script, not a `cdk` app, so the deploy app repeats its setup: this keeps them in step.
+    const example = synthesizeExample();
+    const inventoryOfTemplate = (t: Template) => Object.fromEntries(['AWS::IAM::Role', 'AWS::IAM::InstanceProfile', 'AWS::IAM::ManagedPolicy']
+      .map((type) => [type, Object.keys(resourcesOfType(t, type)).sort()]));
+    const base = INVENTORY.base;
+    const expected = inventoryOfTemplate(example);
+    expect(expected['AWS::IAM::Role']).toEqual([...base.roles].sort());
+    expect(expected['AWS::IAM::InstanceProfile']).toEqual([...base.profiles].sort());
+    const policies = byPrefix(expected['AWS::IAM::ManagedPolicy'], base.policies);
+    expect(Object.entries(policies).filter(([, members]) => members.length === 0).map(([prefix]) => prefix)).toEqual([]);
+    expect(expected['AWS::IAM::ManagedPolicy'].filter((p) => !Object.values(policies).flat().includes(p))).toEqual([]);
+  });
+});
 
 describe(`cdk deploy of ${INTEG_STACK_NAME} to the local emulator`, () => {
   let base: Deployed;

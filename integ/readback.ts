@@ -76,8 +76,22 @@ export function deploy(variant: string): Template {
 
 /** The construct path of a template resource, without the stack's name and the trailing `/Resource`. */
 export function constructPath(template: Template, logicalId: string): string {
-  const full: string = template.Resources[logicalId].Metadata?.['aws:cdk:path'] ?? logicalId;
-  return full.replace(`${INTEG_STACK_NAME}/`, '').replace(/\/Resource$/, '');
+  const full: string = template.Resources[logicalId].Metadata?.['aws:cdk:path'] ?? `Stack/${logicalId}`;
+  return full.split('/').slice(1).join('/').replace(/\/Resource$/, '');
+}
+
+/** Synthesizes the example app (examples/app.ts) into the work directory and returns its template. */
+export function synthesizeExample(): Template {
+  const out = path.join(workDir(), 'example.out');
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', '--project', 'tsconfig.dev.json', 'examples/app.ts'], {
+    cwd: ROOT,
+    // Path metadata, which the CLI switches on for the deploy app, names the example's resources too.
+    env: { ...process.env, EXAMPLE_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:enable-path-metadata': true }) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 5 * 60_000,
+  });
+  const [template] = fs.readdirSync(out).filter((f) => f.endsWith('.template.json'));
+  return JSON.parse(fs.readFileSync(path.join(out, template), 'utf8'));
 }
 
 /** The logical ids of the template's resources of one type, by construct path. */
