@@ -147,7 +147,7 @@ step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --pro
 # 5. Compare -------------------------------------------------------------------------------------------------
 STEP=compare
 echo "==> compare"
-npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts \
+npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts --self-check \
   --require .template.json --require .pcluster-config.yaml --require .pcluster-image-config.yaml --require .iam-report.md \
   typescript="$OUT/typescript" python="$OUT/python" java="$OUT/java"
 

@@ -6,9 +6,11 @@
 //   ts-node --project tsconfig.dev.json scripts/compare-templates.ts [--require SUFFIX ...] typescript=DIR python=DIR java=DIR
 //
 // The first assembly is the reference; each `--require SUFFIX` fails the comparison unless the reference has
-// a file whose name ends with SUFFIX (so that a file nobody writes any more is not "identical" by absence).
+// a file whose name ends with SUFFIX (so that a file nobody writes any more is not "identical" by absence);
+// `--self-check` also shows, on a mutated copy of the reference, that the comparison reports real differences.
 // Exits 1 on any difference, listing the first ones.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 /** What is normalised, and why each one may legitimately differ between languages. */
@@ -137,34 +139,15 @@ function load(assembly: Assembly, file: string): Json | string {
   return assembly.loaded.get(file)!;
 }
 
-function main(args: string[]): number {
-  const required: string[] = [];
-  const dirs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--require') {
-      required.push(args[++i]);
-    } else {
-      dirs.push(args[i]);
-    }
+function openAssembly(label: string, dir: string): Assembly {
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    throw new Error(`${label}: ${dir} is not a cloud assembly (no manifest.json): did its app synthesize?`);
   }
-  if (dirs.length < 2 || required.some((r) => !r)) {
-    console.error('usage: compare-templates.ts [--require SUFFIX ...] LABEL=DIR LABEL=DIR [LABEL=DIR ...] (the first is the reference)');
-    return 2;
-  }
-  const assemblies: Assembly[] = dirs.map((arg) => {
-    const [label, dir] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, arg];
-    if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
-      throw new Error(`${label}: ${dir} is not a cloud assembly (no manifest.json): did its app synthesize?`);
-    }
-    return { label, dir, files: listFiles(dir), counts: { cdkMetadata: 0, constructInfo: 0, assetHashes: 0 }, loaded: new Map() };
-  });
-  const [reference, ...others] = assemblies;
-  const templates = reference.files.filter((f) => f.endsWith('.template.json'));
-  if (templates.length === 0) {
-    console.error(`${reference.label}: no *.template.json in ${reference.dir}: nothing to compare.`);
-    return 1;
-  }
+  return { label, dir, files: listFiles(dir), counts: { cdkMetadata: 0, constructInfo: 0, assetHashes: 0 }, loaded: new Map() };
+}
 
+/** Every difference between the reference and the others, and every required file the reference lacks. */
+function differences(reference: Assembly, others: Assembly[], required: string[]): string[] {
   const problems: string[] = [];
   for (const suffix of required) {
     if (!reference.files.some((f) => f.endsWith(suffix))) {
@@ -188,7 +171,91 @@ function main(args: string[]): number {
       diffs.forEach((d) => problems.push(`${other.label} vs ${reference.label}: ${file}: ${d}`));
     }
   }
+  return problems;
+}
 
+/**
+ * Shows that the comparison can fail on these very assemblies: a copy of the reference with one policy value
+ * changed in each template and a line added to each text file (config fragments, report) must be reported
+ * for each of those files, while a CDKMetadata resource added to it must not be.
+ */
+function selfCheck(reference: Assembly): string[] {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'compare-templates-'));
+  try {
+    fs.cpSync(reference.dir, copy, { recursive: true });
+    const mutated: string[] = [];
+    for (const file of reference.files) {
+      const full = path.join(copy, file);
+      if (file.endsWith('.template.json')) {
+        const template = JSON.parse(fs.readFileSync(full, 'utf8'));
+        const firstString = (node: any): boolean => {
+          for (const key of Object.keys(node)) {
+            if (typeof node[key] === 'string') {
+              node[key] += '-mutated';
+              return true;
+            }
+            if (node[key] && typeof node[key] === 'object' && firstString(node[key])) {
+              return true;
+            }
+          }
+          return false;
+        };
+        if (firstString(template.Resources ?? {})) {
+          mutated.push(file);
+        }
+        template.Resources = { ...template.Resources, CDKMetadata: { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v2:deflate64:self-check' } } };
+        fs.writeFileSync(full, JSON.stringify(template, null, 1));
+      } else if (!file.endsWith('.json') && path.basename(file) !== 'cdk.out') {
+        fs.appendFileSync(full, '\nmutated by the self-check\n');
+        mutated.push(file);
+      }
+    }
+    const problems = differences(openAssembly('reference', reference.dir), [openAssembly('mutated', copy)], []);
+    const failures = mutated
+      .filter((file) => !problems.some((p) => p.includes(`: ${file}: `)))
+      .map((file) => `self-check: a change to ${file} was not reported`);
+    if (mutated.length === 0) {
+      failures.push('self-check: the reference has nothing to mutate (no template resources, no text files)');
+    }
+    problems.filter((p) => p.includes('CDKMetadata'))
+      .forEach((p) => failures.push(`self-check: an added CDKMetadata resource was reported: ${p}`));
+    if (failures.length === 0) {
+      console.log(`  self-check: a change to each of ${mutated.join(', ')} is reported; an added CDKMetadata resource is not`);
+    }
+    return failures;
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function main(args: string[]): number {
+  const required: string[] = [];
+  const dirs: string[] = [];
+  let runSelfCheck = false;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--require') {
+      required.push(args[++i]);
+    } else if (args[i] === '--self-check') {
+      runSelfCheck = true;
+    } else {
+      dirs.push(args[i]);
+    }
+  }
+  if (dirs.length < 2 || required.some((r) => !r)) {
+    console.error('usage: compare-templates.ts [--self-check] [--require SUFFIX ...] LABEL=DIR LABEL=DIR [LABEL=DIR ...] (the first is the reference)');
+    return 2;
+  }
+  const assemblies: Assembly[] = dirs.map((arg) => {
+    const eq = arg.indexOf('=');
+    return eq < 0 ? openAssembly(arg, arg) : openAssembly(arg.slice(0, eq), arg.slice(eq + 1));
+  });
+  const [reference, ...others] = assemblies;
+  if (!reference.files.some((f) => f.endsWith('.template.json'))) {
+    console.error(`${reference.label}: no *.template.json in ${reference.dir}: nothing to compare.`);
+    return 1;
+  }
+
+  const problems = differences(reference, others, required);
   for (const a of assemblies) {
     const applied = (Object.keys(NORMALISATIONS) as Normalisation[])
       .map((n) => `${n} ${a.counts[n]}`).join(', ');
@@ -196,6 +263,9 @@ function main(args: string[]): number {
   }
   console.log('  normalised only:');
   Object.values(NORMALISATIONS).forEach((why) => console.log(`    - ${why}`));
+  if (runSelfCheck) {
+    problems.push(...selfCheck(reference));
+  }
 
   if (problems.length > 0) {
     problems.slice(0, MAX_REPORTED).forEach((p) => console.error(`  DIFF ${p}`));
