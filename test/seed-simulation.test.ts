@@ -16,7 +16,7 @@ import {
 } from '../src';
 import { SEED, SeedRequest, describeRequest, seedRequests, seedStatements, substitutePlaceholders } from './support/seed';
 import { PolicySimulator, RequestContext } from './support/simulate';
-import { ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from './support/stacks';
+import { AWS_US_GOV, ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from './support/stacks';
 import { PolicyChange, REVISIONS } from '../src/policies/revisions';
 
 /*
@@ -31,7 +31,7 @@ import { PolicyChange, REVISIONS } from '../src/policies/revisions';
  * on a key IAM never sets for that action) is not part of the spec; those are listed in a test of
  * their own so that they stay visible.
  *
- * User and cluster (node) role blocks are rows of the same table: a `BlockRow` with a `build` that makes
+ * User and cluster (node) role blocks are rows of the same table: a `BlockRow` with a `make` that makes
  * the role the block belongs to.
  */
 
@@ -62,16 +62,25 @@ interface DocDefect {
 
 interface BlockRow {
   readonly block: string;
-  /** Builds, in `env`, the role configured with the add-on the block belongs to, with the given policy revision. */
-  readonly build: (env: TestEnvironment, version: ParallelClusterVersion) => Built;
+  /**
+   * Makes, in `stack`, the role configured with the add-on the block belongs to, with the given policy
+   * revision. `id` is a construct id unique in the stack.
+   */
+  readonly make: (stack: Stack, id: string, f: Fixtures, version: ParallelClusterVersion) => iam.IRole;
   readonly narrowings: Narrowing[];
   readonly docDefects?: DocDefect[];
 }
 
-/** The fixtures every user-role row shares: a secret, an FSx bucket, a custom role and a boundary. */
-function userRole(env: TestEnvironment, props: (f: UserFixtures) => ParallelClusterUserRoleProps, version = ParallelClusterVersion.V3_2): Built {
-  const stack = stackIn(env);
-  const fixtures: UserFixtures = {
+/** What the roles are given: a secret, an FSx bucket, a custom role and a cluster boundary. */
+interface Fixtures {
+  readonly secret: secretsmanager.Secret;
+  readonly bucket: s3.Bucket;
+  readonly customRole: iam.Role;
+  readonly boundary: iam.ManagedPolicy;
+}
+
+function makeFixtures(stack: Stack): Fixtures {
+  return {
     secret: new secretsmanager.Secret(stack, 'DirectoryPassword'),
     bucket: new s3.Bucket(stack, 'DataRepository'),
     customRole: new iam.Role(stack, 'CustomNodeRole', { path: '/custom/', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
@@ -79,45 +88,39 @@ function userRole(env: TestEnvironment, props: (f: UserFixtures) => ParallelClus
       statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
     }),
   };
-  // The doc is revision V3_2 (the default here); later revisions change blocks on purpose (src/policies/revisions.ts).
-  const user = new ParallelClusterUserRole(stack, 'User', { parallelClusterVersion: version, ...props(fixtures) });
-  const sim = PolicySimulator.forRole(stack, user.role);
+}
+
+/** The doc's placeholders, as the fixtures evaluate in the simulator (deterministic fake ARNs). */
+function placeholderValues(stack: Stack, sim: PolicySimulator, f: Fixtures): Record<string, string> {
   const ref = (construct: IConstruct, attribute?: string): string => {
     const id = stack.getLogicalId(construct.node.defaultChild as CfnElement);
     return sim.evaluate(attribute ? { 'Fn::GetAtt': [id, attribute] } : { Ref: id });
   };
-  const secretArn = ref(fixtures.secret);
+  const secretArn = ref(f.secret);
+  const secretName = secretArn.substring(secretArn.indexOf(':secret:') + ':secret:'.length);
   return {
-    sim,
-    values: {
-      '<SECRET NAME>': secretArn.substring(secretArn.indexOf(':secret:') + ':secret:'.length),
-      '<S3 NAME>': ref(fixtures.bucket),
-      '<CUSTOM ROLE ARN>': ref(fixtures.customRole, 'Arn'),
-      '<PERMISSIONS BOUNDARY ARN>': ref(fixtures.boundary),
-    },
+    '<SECRET NAME>': secretName,
+    '<SECRET_ID>': secretName,
+    '<S3 NAME>': ref(f.bucket),
+    '<CUSTOM ROLE ARN>': ref(f.customRole, 'Arn'),
+    '<PERMISSIONS BOUNDARY ARN>': ref(f.boundary),
   };
 }
 
-/**
- * A cluster role (head, compute, Lambda, image builder), built with the doc's revision and given a
- * secret for the blocks that read one (`<SECRET_ID>`).
- */
-function nodeRole(env: TestEnvironment, make: (stack: Stack, secret: secretsmanager.ISecret) => iam.IRole): Built {
+/** One role of the user role construct in a stack of its own (for the tests of the deliberate differences). */
+function userRole(env: TestEnvironment, props: (f: Fixtures) => ParallelClusterUserRoleProps, version = ParallelClusterVersion.V3_2): Built {
   const stack = stackIn(env);
-  const secret = new secretsmanager.Secret(stack, 'MungeKey');
-  const role = make(stack, secret);
-  const sim = PolicySimulator.forRole(stack, role);
-  const secretArn: string = sim.evaluate({ Ref: stack.getLogicalId(secret.node.defaultChild as CfnElement) });
-  return { sim, values: { '<SECRET_ID>': secretArn.substring(secretArn.indexOf(':secret:') + ':secret:'.length) } };
+  const f = makeFixtures(stack);
+  // The doc is revision V3_2 (the default here); later revisions change blocks on purpose (src/policies/revisions.ts).
+  const user = new ParallelClusterUserRole(stack, 'User', { parallelClusterVersion: version, ...props(f) });
+  const sim = PolicySimulator.forRole(stack, user.role);
+  return { sim, values: placeholderValues(stack, sim, f) };
 }
 
-
-interface UserFixtures {
-  readonly secret: secretsmanager.Secret;
-  readonly bucket: s3.Bucket;
-  readonly customRole: iam.Role;
-  readonly boundary: iam.ManagedPolicy;
-}
+/** A row of a user block: the user role with the given props. */
+const userRow = (props: (f: Fixtures) => ParallelClusterUserRoleProps) =>
+  (stack: Stack, id: string, f: Fixtures, version: ParallelClusterVersion): iam.IRole =>
+    new ParallelClusterUserRole(stack, id, { parallelClusterVersion: version, ...props(f) }).role;
 
 // DIFF (README): the doc grants iam:CreateServiceLinkedRole on role/parallelcluster/*, where no
 // service-linked role can be (they live under role/aws-service-role/); the library leaves it out.
@@ -141,18 +144,18 @@ const DELETE_SLR_NEVER_GRANTED = (sid: string): DocDefect => ({
 const ROWS: BlockRow[] = [
   {
     block: 'user.base',
-    build: (env, version) => userRole(env, (f) => ({ secrets: [f.secret] }), version),
+    make: userRow((f) => ({ secrets: [f.secret] })),
     narrowings: [],
   },
   {
     block: 'user.batch',
-    build: (env, version) => userRole(env, () => ({ iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true }), version),
+    make: userRow(() => ({ iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true })),
     narrowings: [],
     docDefects: [DELETE_SLR_NEVER_GRANTED('#1')],
   },
   {
     block: 'user.fsx',
-    build: (env, version) => userRole(env, (f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] }), version),
+    make: userRow((f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] })),
     narrowings: [],
     docDefects: [
       DELETE_SLR_NEVER_GRANTED('#0'),
@@ -162,57 +165,92 @@ const ROWS: BlockRow[] = [
   },
   {
     block: 'user.imageBuilder',
-    build: (env, version) => userRole(env, () => ({ enableImageBuilder: true }), version),
+    make: userRow(() => ({ enableImageBuilder: true })),
     narrowings: [],
   },
   {
     block: 'user.iam.privileged',
-    build: (env, version) => userRole(env, () => ({ iamAccessMode: IamAccessMode.privileged() }), version),
+    make: userRow(() => ({ iamAccessMode: IamAccessMode.privileged() })),
     narrowings: [SLR_ON_CLUSTER_PATH],
   },
   {
     block: 'user.iam.restricted.passRoleExample',
-    build: (env, version) => userRole(env, (f) => ({ customRoles: [f.customRole] }), version),
+    make: userRow((f) => ({ customRoles: [f.customRole] })),
     narrowings: [],
   },
   {
     block: 'user.iam.permissionsBoundary',
-    build: (env, version) => userRole(env, (f) => ({ iamAccessMode: IamAccessMode.permissionsBoundary(f.boundary) }), version),
+    make: userRow((f) => ({ iamAccessMode: IamAccessMode.permissionsBoundary(f.boundary) })),
     narrowings: [SLR_ON_CLUSTER_PATH],
   },
   {
     block: 'headNode.slurm',
-    build: (env, version) => nodeRole(env, (stack, secret) =>
-      new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: version, scheduler: Scheduler.SLURM, secrets: [secret] }).role),
+    make: (stack, id, f, version) =>
+      new HeadNodeRole(stack, id, { parallelClusterVersion: version, scheduler: Scheduler.SLURM, secrets: [f.secret] }).role,
     narrowings: [],
   },
   {
     block: 'headNode.awsBatch',
-    build: (env, version) => nodeRole(env, (stack, secret) =>
-      new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: version, scheduler: Scheduler.AWS_BATCH, secrets: [secret] }).role),
+    make: (stack, id, f, version) =>
+      new HeadNodeRole(stack, id, { parallelClusterVersion: version, scheduler: Scheduler.AWS_BATCH, secrets: [f.secret] }).role,
     narrowings: [],
   },
   {
     block: 'computeNode',
-    build: (env, version) => nodeRole(env, (stack) => new ComputeNodeRole(stack, 'ComputeNode', { parallelClusterVersion: version }).role),
+    make: (stack, id, _f, version) => new ComputeNodeRole(stack, id, { parallelClusterVersion: version }).role,
     narrowings: [],
   },
   {
     block: 'lambdaFunctions',
-    build: (env, version) => nodeRole(env, (stack) => new LambdaFunctionsRole(stack, 'LambdaFunctions', { parallelClusterVersion: version }).role),
+    make: (stack, id, _f, version) => new LambdaFunctionsRole(stack, id, { parallelClusterVersion: version }).role,
     narrowings: [],
   },
   {
     block: 'imageBuilder.instanceRole',
-    build: (env, version) => nodeRole(env, (stack) => new ImageBuilderRoles(stack, 'ImageBuilder', { parallelClusterVersion: version }).instanceRole),
+    make: (stack, id, _f, version) => new ImageBuilderRoles(stack, id, { parallelClusterVersion: version }).instanceRole,
     narrowings: [],
   },
   {
     block: 'imageBuilder.cleanupLambda',
-    build: (env, version) => nodeRole(env, (stack) => new ImageBuilderRoles(stack, 'ImageBuilder', { parallelClusterVersion: version }).cleanupLambdaRole),
+    make: (stack, id, _f, version) => new ImageBuilderRoles(stack, id, { parallelClusterVersion: version }).cleanupLambdaRole,
     narrowings: [],
   },
 ];
+
+const MODE_NAMES: ModeName[] = ['restricted', 'privileged', 'permissionsBoundary'];
+
+/**
+ * Every role of the table (one per row, plus the fullest user role of each mode) in one stack per
+ * environment and revision, synthesized once: each role is a construct of its own and the simulator
+ * only reads the policies attached to it, so sharing the stack changes nothing but the run time.
+ */
+const worlds = new Map<string, Map<string, Built>>();
+
+function world(env: TestEnvironment, version: ParallelClusterVersion): Map<string, Built> {
+  const key = `${env.partition}/${version.version}`;
+  if (!worlds.has(key)) {
+    const stack = stackIn(env);
+    const f = makeFixtures(stack);
+    const roles = new Map<string, iam.IRole>();
+    for (const row of ROWS) {
+      roles.set(row.block, row.make(stack, row.block.replace(/\W/g, '_'), f, version));
+    }
+    for (const mode of MODE_NAMES) {
+      roles.set(`full:${mode}`, userRow(fullUserProps(mode))(stack, `Full_${mode}`, f, version));
+    }
+    let values: Record<string, string> | undefined;
+    const built = new Map<string, Built>();
+    for (const [name, role] of roles) {
+      const sim = PolicySimulator.forRole(stack, role);
+      values ??= placeholderValues(stack, sim, f);
+      built.set(name, { sim, values });
+    }
+    worlds.set(key, built);
+  }
+  return worlds.get(key)!;
+}
+
+const builtRow = (env: TestEnvironment, version: ParallelClusterVersion, block: string): Built => world(env, version).get(block)!;
 
 interface Outcome {
   readonly request: SeedRequest;
@@ -253,7 +291,7 @@ async function evaluateBlock(
   env: TestEnvironment,
   version: ParallelClusterVersion = ParallelClusterVersion.V3_2,
 ): Promise<{ outcomes: Outcome[]; uncovered: string[] }> {
-  const { sim, values } = row.build(env, version);
+  const { sim, values } = builtRow(env, version, row.block);
   const plan = await docPlan(row.block, env, values);
   const library = await Promise.all(plan.requests.map((r) => sim.decision(r.action, r.resource, r.context)));
   const outcomes = plan.requests.map((request, i) => ({ request, doc: plan.doc[i], library: library[i] }));
@@ -309,8 +347,10 @@ function revisedAwaySids(block: string): string[] {
 }
 
 // The default revision is the newest: it must still grant everything the doc grants, except the
-// statements a revision replaced or removed on purpose.
-describe.each(ENVIRONMENTS)('latest revision in $partition', (env) => {
+// statements a revision replaced or removed on purpose. Revisions build their ARNs with the same
+// partition-aware context as the doc revision (checked in all three partitions above), so one
+// partition is enough here: GovCloud, the one with the longest partition name.
+describe.each([AWS_US_GOV])('latest revision in $partition', (env) => {
   test.each(ROWS)('$block keeps every doc grant, but for statements replaced by a revision', async (row) => {
     const { outcomes } = await evaluateBlock(row, env, ParallelClusterVersion.LATEST);
     const revisedAway = revisedAwaySids(row.block);
@@ -400,8 +440,8 @@ describe.each(ENVIRONMENTS)('deliberate differences, in $partition', (env) => {
 type ModeName = 'restricted' | 'privileged' | 'permissionsBoundary';
 
 /** The fullest configuration of each mode: every add-on the mode accepts is on. */
-function fullUserRole(env: TestEnvironment, mode: ModeName): Built {
-  return userRole(env, (f) => ({
+function fullUserProps(mode: ModeName): (f: Fixtures) => ParallelClusterUserRoleProps {
+  return (f) => ({
     iamAccessMode: mode === 'restricted' ? IamAccessMode.restricted()
       : mode === 'privileged' ? IamAccessMode.privileged() : IamAccessMode.permissionsBoundary(f.boundary),
     enableAwsBatch: mode !== 'restricted',
@@ -410,7 +450,7 @@ function fullUserRole(env: TestEnvironment, mode: ModeName): Built {
     enableImageBuilder: true,
     secrets: [f.secret],
     customRoles: [f.customRole],
-  }));
+  });
 }
 
 type Request = [action: string, resource: string, context?: RequestContext];
@@ -623,9 +663,13 @@ const DENY_TABLE: DenyRow[] = [
   },
 ];
 
-describe.each(ENVIRONMENTS)('deny table in $partition', (env) => {
+// Both the doc's revision and the default (latest) one: no revision may widen a scope.
+const ENVIRONMENTS_AND_REVISIONS = ENVIRONMENTS.flatMap((env) => [ParallelClusterVersion.V3_2, ParallelClusterVersion.LATEST]
+  .map((version) => ({ env, version, partition: env.partition, revision: version.version })));
+
+describe.each(ENVIRONMENTS_AND_REVISIONS)('deny table in $partition, revision $revision', ({ env, version }) => {
   const built: Partial<Record<ModeName, Built>> = {};
-  const roleFor = (mode: ModeName): Built => (built[mode] ??= fullUserRole(env, mode));
+  const roleFor = (mode: ModeName): Built => (built[mode] ??= builtRow(env, version, `full:${mode}`));
 
   test.each(DENY_TABLE)('$scope: $what ($mode)', async (row) => {
     const { sim, values } = roleFor(row.mode);
@@ -721,10 +765,10 @@ const NODE_DENY_TABLE: NodeDenyRow[] = [
   },
   {
     block: 'computeNode',
-    scope: 'action',
-    what: 'writing the cluster table (compute nodes only query it)',
+    scope: 'resource name',
+    what: 'a table that is not a ParallelCluster table',
     inside: (e) => ['dynamodb:Query', `arn:${e.partition}:dynamodb:${e.region}:${e.account}:table/parallelcluster-c1`],
-    outside: (e) => ['dynamodb:PutItem', `arn:${e.partition}:dynamodb:${e.region}:${e.account}:table/parallelcluster-c1`],
+    outside: (e) => ['dynamodb:Query', `arn:${e.partition}:dynamodb:${e.region}:${e.account}:table/orders`],
   },
   {
     block: 'lambdaFunctions',
@@ -763,11 +807,11 @@ const NODE_DENY_TABLE: NodeDenyRow[] = [
   },
 ];
 
-describe.each(ENVIRONMENTS)('cluster roles deny table in $partition', (env) => {
+describe.each(ENVIRONMENTS_AND_REVISIONS)('cluster roles deny table in $partition, revision $revision', ({ env, version }) => {
   const built = new Map<string, Built>();
   const roleFor = (block: string): Built => {
     if (!built.has(block)) {
-      built.set(block, ROWS.find((r) => r.block === block)!.build(env, ParallelClusterVersion.V3_2));
+      built.set(block, builtRow(env, version, block));
     }
     return built.get(block)!;
   };

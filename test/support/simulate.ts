@@ -40,9 +40,12 @@ interface ResolvedTemplate {
   Resources: Record<string, { Type: string; Properties?: any }>;
 }
 
+const synthesized = new WeakMap<Stack, ResolvedTemplate>();
+
 export class PolicySimulator {
   /**
-   * Collects the identity policies attached to `role` in its stack's template: customer managed
+   * Collects the identity policies attached to `role` in its stack's template (synthesized on the
+   * first call for the stack: build the whole stack first): customer managed
    * policies (referenced from the role's ManagedPolicyArns or naming the role in Roles), inline
    * Policies of the role, and AWS::IAM::Policy resources naming it. AWS managed policies are listed in
    * `awsManagedPolicyArns` but not evaluated.
@@ -52,7 +55,13 @@ export class PolicySimulator {
     if (!(cfnRole instanceof CfnElement)) {
       throw new Error(`${role.node.path} is not a role defined in a template (imported roles have no policies to simulate)`);
     }
-    const template = Template.fromStack(stack).toJSON() as ResolvedTemplate;
+    // Synthesized once per stack (like Template.fromStack, which reuses the app's first synthesis):
+    // several roles of one stack share the template and its cyclic-dependency check.
+    let template = synthesized.get(stack);
+    if (!template) {
+      template = Template.fromStack(stack).toJSON() as ResolvedTemplate;
+      synthesized.set(stack, template);
+    }
     return new PolicySimulator(template, stack.getLogicalId(cfnRole), environmentOf(stack));
   }
 
