@@ -6,7 +6,8 @@
 #   3. parliament on every IAM policy, with tokens resolved to concrete values
 #      (scripts/extract-policies.ts): each statement alone, each trust policy, and each role's action set.
 # Zero findings are allowed except those listed, with their reasons, in scripts/cfnlintrc.yaml,
-# scripts/parliament.yaml and scripts/parliament-roles.yaml.
+# scripts/parliament.yaml and scripts/parliament-roles.yaml; a listed parliament finding that no longer
+# occurs fails the run as well, so that the list stays exactly what is kept.
 #
 # Needs cfn-lint and parliament on PATH (.ci/run installs them from PyPI).
 set -euo pipefail
@@ -72,7 +73,8 @@ parliament_run() {
   local config="$1" dir="$2" files
   files="$(find "$dir" -name '*.json' | wc -l | tr -d ' ')"
   # Every run goes ahead even when one fails, so that one pass shows all the findings to fix.
-  if "$PARLIAMENT_PYTHON" scripts/run-parliament.py --config "$config" --include-community-auditors \
+  if PARLIAMENT_USED_IGNORES="$OUT/used-ignores.$(basename "$config").txt" \
+    "$PARLIAMENT_PYTHON" scripts/run-parliament.py --config "$config" --include-community-auditors \
     --minimum_severity LOW --directory "$dir"; then
     echo "ok: $files files in $dir"
   else
@@ -86,5 +88,30 @@ parliament_run scripts/parliament-roles.yaml "$OUT/policies/roles"
 if [ "$failed" -ne 0 ]; then
   exit 1
 fi
+
+# A kept finding that no longer occurs must lose its justification: fail on ignore entries that matched
+# nothing in any run.
+for config in scripts/parliament.yaml scripts/parliament-roles.yaml; do
+  touch "$OUT/used-ignores.$(basename "$config").txt"
+  "$PARLIAMENT_PYTHON" - "$config" "$OUT/used-ignores.$(basename "$config").txt" <<'PY'
+import sys
+import yaml
+
+config_file, used_file = sys.argv[1], sys.argv[2]
+config = yaml.safe_load(open(config_file)) or {}
+used = set(open(used_file).read().splitlines())
+unused = [
+    f"{issue}, entry {index + 1}: {entry}"
+    for issue, settings in config.items()
+    for index, entry in enumerate((settings or {}).get("ignore_locations") or [])
+    if f"{issue} {index}" not in used
+]
+if unused:
+    print(f"{config_file}: these ignore entries match no finding any more; remove them:", file=sys.stderr)
+    print("\n".join(f"  {u}" for u in unused), file=sys.stderr)
+    sys.exit(1)
+print(f"ok: every ignore entry of {config_file} is still needed")
+PY
+done
 
 echo "lint-policies: $templates templates and their policies passed cfn-lint and parliament"
