@@ -19,7 +19,7 @@
 # says OK or FAILED, and at which step.
 #
 # Environment: MAVEN_REPO_LOCAL (a Maven local repository instead of ~/.m2/repository, e.g. an empty one to
-# measure a cold run); PYTHON (default python3).
+# measure a cold run); BINDINGS_PYTHON (the Python that creates the venv, default python3).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -27,7 +27,7 @@ ROOT=$PWD
 OUT=$ROOT/bindings.out
 LOGS=$OUT/logs
 VENV=$ROOT/examples/python/.venv
-PYTHON=${PYTHON:-python3}
+PYTHON=${BINDINGS_PYTHON:-python3}
 
 VERSION=$(node -p "require('./package.json').version")
 PACMAK_VERSION=$(node -p "require('jsii-pacmak/package.json').version")

@@ -10,8 +10,9 @@ keep this file, examples/app.ts and examples/java in step.
 Run it from the repository root (docs/bindings.md has the full commands)::
 
     npx projen compile && npx projen package:python
-    python3 -m venv .venv && .venv/bin/pip install -r examples/python/requirements.txt dist/python/*.whl
-    .venv/bin/python examples/python/app.py
+    python3 -m venv examples/python/.venv
+    examples/python/.venv/bin/pip install -r examples/python/requirements.txt dist/python/*.whl
+    examples/python/.venv/bin/python examples/python/app.py
 
 Outputs go to ``$EXAMPLE_OUTDIR``, or ``example-python.out`` without it.
 """
