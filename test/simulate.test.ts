@@ -135,6 +135,28 @@ describe('PolicySimulator', () => {
       .toEqual(['Allowed', 'ImplicitlyDenied']);
   });
 
+  test('a permissions boundary in the template is evaluated; one from outside is only listed', async () => {
+    const { stack, role } = fixture();
+    const boundary = new iam.ManagedPolicy(stack, 'Boundary', {
+      managedPolicyName: 'OnlyDescribe',
+      statements: [new iam.PolicyStatement({ actions: ['ec2:Describe*'], resources: ['*'] })],
+    });
+    (role.node.defaultChild as iam.CfnRole).permissionsBoundary = boundary.managedPolicyArn;
+    const sim = PolicySimulator.forRole(stack, role);
+    expect(sim.permissionsBoundaryArn).toBe('arn:aws:iam::111122223333:policy/OnlyDescribe');
+    expect(await Promise.all([
+      sim.decision('ec2:DescribeInstances', '*'),
+      sim.decision('iam:PassRole', 'arn:aws:iam::111122223333:role/pc/node', { 'iam:PassedToService': 'ec2.amazonaws.com' }),
+    ])).toEqual(['Allowed', 'ImplicitlyDenied']);
+
+    const other = fixture();
+    (other.role.node.defaultChild as iam.CfnRole).permissionsBoundary = 'arn:aws:iam::111122223333:policy/Elsewhere';
+    const unbounded = PolicySimulator.forRole(other.stack, other.role);
+    expect([unbounded.permissionsBoundaryArn, unbounded.permissionsBoundaryDocument]).toEqual(['arn:aws:iam::111122223333:policy/Elsewhere', undefined]);
+    expect(await unbounded.decision('iam:PassRole', 'arn:aws:iam::111122223333:role/pc/node', { 'iam:PassedToService': 'ec2.amazonaws.com' }))
+      .toBe('Allowed');
+  });
+
   test('an imported customer managed policy cannot be simulated', () => {
     const { stack, role } = fixture();
     role.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Imported', 'arn:aws:iam::111122223333:policy/elsewhere'));

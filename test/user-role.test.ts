@@ -409,6 +409,15 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
     // The boundary on the user role does not become the boundary the cluster roles need.
     expect(await b.sim.decision('iam:CreateRole', iamArn(env, 'role/parallelcluster/x'))).toBe('Allowed');
     expect(JSON.stringify(b.sim.documents)).not.toContain('iam:PermissionsBoundary');
+    // And it binds the user role: with a boundary that only lets it describe EC2, the policies grant no more.
+    const stack = stackIn(env);
+    const narrow = new iam.ManagedPolicy(stack, 'DescribeOnly', { statements: [new iam.PolicyStatement({ actions: ['ec2:Describe*'], resources: ['*'] })] });
+    const bounded = build(stack, () => ({ iamAccessMode: IamAccessMode.privileged(), permissionsBoundary: narrow }));
+    expect(bounded.sim.permissionsBoundaryArn).toBe(bounded.arn(narrow));
+    expect(await Promise.all([
+      bounded.sim.decision('ec2:DescribeInstances', '*'),
+      bounded.sim.decision('iam:CreateRole', iamArn(env, 'role/parallelcluster/x')),
+    ])).toEqual(['Allowed', 'ImplicitlyDenied']);
   });
 
   test('policies: customer managed, each within 6,144 characters, unique Sids, no literal partition', () => {

@@ -28,6 +28,8 @@ import { evaluateIntrinsics } from '../../src/private/intrinsics';
  *   - AWS::S3::Bucket          Ref                -> bucket name (BucketName, else the logical id in lower case)
  *                              GetAtt Arn         -> arn:P:s3:::<bucket name>
  *   Anything else throws, so that a test never evaluates a policy with a made-up value silently.
+ * - a permissions boundary of the role that is a managed policy of the template is evaluated with the
+ *   identity policies (both must allow); SCPs, session and resource policies are not simulated;
  * - every request's resource is owned by the stack's account, even when its ARN names another
  *   account: only identity policies are simulated, so a denial must come from the policy's own ARN
  *   patterns, never from a missing cross-account resource policy.
@@ -35,6 +37,11 @@ import { evaluateIntrinsics } from '../../src/private/intrinsics';
 
 /** Context keys of a request: e.g. `{ 'iam:PassedToService': 'ec2.amazonaws.com' }`. */
 export type RequestContext = Record<string, string | string[]>;
+
+interface ValidatedPolicies {
+  readonly identity: Array<{ name: string; policy: any }>;
+  readonly boundary?: Array<{ name: string; policy: any }>;
+}
 
 interface ResolvedTemplate {
   Resources: Record<string, { Type: string; Properties?: any }>;
@@ -87,6 +94,14 @@ export class PolicySimulator {
   /** ARNs of the AWS managed policies attached to the role (listed, not evaluated). */
   public readonly awsManagedPolicyArns: string[];
 
+  /**
+   * The role's permissions boundary: the ARN, and the document when the boundary is a managed policy
+   * of the template (then every request is also evaluated against it, as IAM does). A boundary from
+   * outside the template (an AWS managed or imported policy) is listed but not evaluated.
+   */
+  public readonly permissionsBoundaryArn?: string;
+  public readonly permissionsBoundaryDocument?: any;
+
   /** ARN the simulated requests are made by. */
   public readonly principalArn: string;
 
@@ -95,7 +110,7 @@ export class PolicySimulator {
 
   private readonly template: ResolvedTemplate;
 
-  private validation?: Promise<Array<{ name: string; policy: any }>>;
+  private validation?: Promise<ValidatedPolicies>;
 
 
   private constructor(template: ResolvedTemplate, roleLogicalId: string, env: TestEnvironment) {
@@ -150,6 +165,13 @@ export class PolicySimulator {
     this.documents = documents;
     this.documentNames = names;
     this.awsManagedPolicyArns = awsManaged;
+    if (props.PermissionsBoundary !== undefined) {
+      const ref = props.PermissionsBoundary?.Ref;
+      this.permissionsBoundaryArn = this.evaluate(props.PermissionsBoundary);
+      if (typeof ref === 'string' && resources[ref]?.Type === 'AWS::IAM::ManagedPolicy') {
+        this.permissionsBoundaryDocument = this.evaluate(resources[ref].Properties.PolicyDocument);
+      }
+    }
   }
 
   /** Whether the role's identity policies allow `action` on `resource` with `context`. */
@@ -174,7 +196,8 @@ export class PolicySimulator {
         resource: { resource, accountId: this.env.account },
         contextVariables: context,
       },
-      identityPolicies: validated,
+      identityPolicies: validated.identity,
+      permissionBoundaryPolicies: validated.boundary,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     }, {});
@@ -195,18 +218,23 @@ export class PolicySimulator {
    * Validates the documents once (iam-simulate would validate them again for every request) and
    * returns them as iam-policy `ValidatedPolicy` objects, which iam-simulate reuses as they are.
    */
-  private async validate(): Promise<Array<{ name: string; policy: any }>> {
+  private async validate(): Promise<ValidatedPolicies> {
     const raw = this.documents.map((policy, i) => ({ name: this.documentNames[i], policy }));
+    const boundary = this.permissionsBoundaryDocument === undefined ? undefined
+      : [{ name: 'PermissionsBoundary', policy: this.permissionsBoundaryDocument }];
     const result = await runSimulation({
       request: { principal: this.principalArn, action: 'sts:GetCallerIdentity', resource: { resource: '*', accountId: this.env.account }, contextVariables: {} },
       identityPolicies: raw,
+      permissionBoundaryPolicies: boundary,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     }, {});
     if (result.resultType === 'error') {
       throw new Error(`The policies of ${this.principalArn} are not valid IAM policies: ${JSON.stringify(result.errors)}`);
     }
-    return raw.map(({ name, policy }) => ({ name, policy: { __validated: true, policyDocument: policy, metadata: undefined, errors: [] } }));
+    const validated = (list: Array<{ name: string; policy: any }>) =>
+      list.map(({ name, policy }) => ({ name, policy: { __validated: true, policyDocument: policy, metadata: undefined, errors: [] } }));
+    return { identity: validated(raw), boundary: boundary && validated(boundary) };
   }
 
   /** Evaluates an intrinsic-laden value of this template to plain JSON (see the file comment). */
