@@ -45,7 +45,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples'],
+    devdirs: ['test', 'examples', 'integ'],
     // Lint tests and examples with the dev tsconfig that includes them (the project service would pick
     // tsconfig.json, which only covers src/).
     projectService: false,
@@ -72,7 +72,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'yaml',
   ],
   gitignore: ['cdk.out/', 'example.out/', '*.out/', '.venv/', 'examples/java/target/'],
+  // The npm package holds the library only.
+  npmignoreEnabled: true,
 });
+
+project.npmignore?.exclude('/integ/', '/scripts/', '/docs/', '/examples/', '/.ci/', '/.venv/');
 
 // tests and the example app type-check and lint like src/.
 project.tsconfigDev.addInclude('examples/**/*.ts');
@@ -94,7 +98,7 @@ project.addTask('lint:policies', {
 });
 
 project.addTask('integ:local', {
-  description: 'Deploy the example to a local AWS emulator (moto), read it back, update it, destroy it',
+  description: 'Deploy the example to a local AWS emulator (LocalStack core, no Docker), read it back, update it, destroy it',
   exec: 'bash scripts/integ-local.sh',
 });
 

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -135,7 +136,7 @@ export class HeadNodeRole extends Construct implements iam.IGrantable {
     const statements = scheduler === Scheduler.AWS_BATCH
       ? policyBlock(ctx, 'headNode.awsBatch', headNodeAwsBatchStatements(ctx, secretArns))
       : policyBlock(ctx, 'headNode.slurm',
-        headNodeSlurmStatements(ctx, { secretArns, computeNodeRoleArns: computeNodeRoles.map((role) => role.roleArn) }));
+        headNodeSlurmStatements(ctx, { secretArns, computeNodeRoleArns: rolesOffPath(computeNodeRoles, this.iamPath).map((role) => role.roleArn) }));
     const created = createInstanceRole(this, {
       roleId: 'Role',
       policyId: 'Policy',
@@ -159,4 +160,17 @@ export class HeadNodeRole extends Construct implements iam.IGrantable {
     this.managedPolicies = created.managedPolicies;
     this.grantPrincipal = created.role;
   }
+}
+
+/**
+ * The roles the doc's PassRole statement (`role/<iamPath>*`) does not already cover: roles imported by
+ * ARN, and roles created in this app on another path. Listing covered roles again would only grow the
+ * policy (a cluster with many queues would need a second policy, and a managed-policy slot, for nothing).
+ */
+function rolesOffPath(roles: iam.IRole[], iamPath: string): iam.IRole[] {
+  const unique = roles.filter((role, index) => roles.indexOf(role) === index);
+  return unique.filter((role) => {
+    const path = role instanceof iam.Role ? (role.node.defaultChild as iam.CfnRole).path : undefined;
+    return path === undefined || Token.isUnresolved(path) || !path.startsWith(iamPath);
+  });
 }
