@@ -1,3 +1,6 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -303,6 +306,27 @@ const defects = (row: BlockRow, kind: DocDefect['kind']): string[] =>
 
 const isNarrowed = (row: BlockRow, r: SeedRequest): boolean =>
   row.narrowings.some((n) => n.sid === r.statement.sid && n.action === r.action);
+
+describe('the spec fixture', () => {
+  const fixture = path.join(__dirname, 'fixtures', 'seed-policies.json');
+  const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+  test('is the copy test/fixtures/README.md records (the spec is never edited to make a test pass)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, 'fixtures', 'README.md'), 'utf-8');
+    expect(readme).toContain(sha256(fixture));
+  });
+
+  // In the project workspace the reference sits next to the repository; a fresh clone may not have it.
+  const reference = path.join(__dirname, '..', '..', 'shared', 'reference', 'seed-policies.json');
+  (fs.existsSync(reference) ? test : test.skip)('matches the workspace reference', () => {
+    expect(sha256(fixture)).toBe(sha256(reference));
+  });
+
+  test('every block of the doc is a row of the matrix, once', () => {
+    expect(Object.keys(SEED.policies).sort()).toEqual([...SEED.order].sort());
+    expect(ROWS.map((r) => r.block).sort()).toEqual([...SEED.order].sort());
+  });
+});
 
 describe.each(ENVIRONMENTS)('seed simulation in $partition', (env) => {
   describe.each(ROWS)('$block', (row) => {
