@@ -53,13 +53,15 @@ interface Narrowing {
 
 /**
  * A part of the block that cannot work as written, whatever the role: an action with no resource of its
- * type among the statement's patterns (`no-resource`), or a request the doc's own statement never
- * allows because IAM never sets the condition key for that action (`never-granted`).
+ * type among the statement's patterns (`no-resource`), a resource pattern that no action of the
+ * statement acts on (`unused-pattern`), or a request the doc's own statement never allows because IAM
+ * never sets the condition key for that action (`never-granted`).
  */
 interface DocDefect {
-  readonly kind: 'no-resource' | 'never-granted';
+  readonly kind: 'no-resource' | 'never-granted' | 'unused-pattern';
   readonly sid: string;
-  readonly action: string;
+  /** The action (`no-resource`, `never-granted`) or the doc's resource pattern (`unused-pattern`). */
+  readonly what: string;
   readonly why: string;
 }
 
@@ -140,8 +142,17 @@ const SLR_ON_CLUSTER_PATH: Narrowing = {
 const DELETE_SLR_NEVER_GRANTED = (sid: string): DocDefect => ({
   kind: 'never-granted',
   sid,
-  action: 'iam:DeleteServiceLinkedRole',
+  what: 'iam:DeleteServiceLinkedRole',
   why: 'iam:AWSServiceName is not in the request context of DeleteServiceLinkedRole',
+});
+
+// iam:PassRole acts on roles only: the doc's instance-profile ARNs in PassRole statements match no
+// request (EC2 is passed the role inside the profile). The library keeps them as the doc has them.
+const PASS_INSTANCE_PROFILE = (sid: string): DocDefect => ({
+  kind: 'unused-pattern',
+  sid,
+  what: 'arn:aws:iam::<AWS ACCOUNT ID>:instance-profile/parallelcluster/*',
+  why: 'iam:PassRole has no instance-profile resource type',
 });
 
 const ROWS: BlockRow[] = [
@@ -163,13 +174,14 @@ const ROWS: BlockRow[] = [
     docDefects: [
       DELETE_SLR_NEVER_GRANTED('#0'),
       // DIFF (README): fixed by the library, which adds `<bucket>/*` (see "FSx data repository objects").
-      { kind: 'no-resource', sid: '#3', action: 's3:PutObject', why: 'the doc names only the bucket, and PutObject acts on objects' },
+      { kind: 'no-resource', sid: '#3', what: 's3:PutObject', why: 'the doc names only the bucket, and PutObject acts on objects' },
     ],
   },
   {
     block: 'user.imageBuilder',
     make: userRow(() => ({ enableImageBuilder: true })),
     narrowings: [],
+    docDefects: [PASS_INSTANCE_PROFILE('IAMPassRole')],
   },
   {
     block: 'user.iam.privileged',
@@ -191,12 +203,14 @@ const ROWS: BlockRow[] = [
     make: (stack, id, f, version) =>
       new HeadNodeRole(stack, id, { parallelClusterVersion: version, scheduler: Scheduler.SLURM, secrets: [f.secret] }).role,
     narrowings: [],
+    docDefects: [PASS_INSTANCE_PROFILE('#4')],
   },
   {
     block: 'headNode.awsBatch',
     make: (stack, id, f, version) =>
       new HeadNodeRole(stack, id, { parallelClusterVersion: version, scheduler: Scheduler.AWS_BATCH, secrets: [f.secret] }).role,
     narrowings: [],
+    docDefects: [PASS_INSTANCE_PROFILE('#2')],
   },
   {
     block: 'computeNode',
@@ -265,6 +279,7 @@ interface Outcome {
 interface DocPlan {
   readonly requests: SeedRequest[];
   readonly uncovered: string[];
+  readonly unusedPatterns: string[];
   readonly doc: string[];
 }
 
@@ -283,7 +298,7 @@ function docPlan(block: string, env: TestEnvironment, values: Record<string, str
       );
       const doc = PolicySimulator.forDocuments([docDocument.Statement ? docDocument : { Version: '2012-10-17', Statement: [docDocument] }], env);
       const decisions = await Promise.all(plan.requests.map((r) => doc.decision(r.action, r.resource, r.context)));
-      return { requests: plan.requests, uncovered: plan.uncovered, doc: decisions };
+      return { requests: plan.requests, uncovered: plan.uncovered, unusedPatterns: plan.unusedPatterns, doc: decisions };
     })());
   }
   return docPlans.get(key)!;
@@ -293,16 +308,16 @@ async function evaluateBlock(
   row: BlockRow,
   env: TestEnvironment,
   version: ParallelClusterVersion = ParallelClusterVersion.V3_2,
-): Promise<{ outcomes: Outcome[]; uncovered: string[] }> {
+): Promise<{ outcomes: Outcome[]; uncovered: string[]; unusedPatterns: string[] }> {
   const { sim, values } = builtRow(env, version, row.block);
   const plan = await docPlan(row.block, env, values);
   const library = await Promise.all(plan.requests.map((r) => sim.decision(r.action, r.resource, r.context)));
   const outcomes = plan.requests.map((request, i) => ({ request, doc: plan.doc[i], library: library[i] }));
-  return { outcomes, uncovered: plan.uncovered };
+  return { outcomes, uncovered: plan.uncovered, unusedPatterns: plan.unusedPatterns };
 }
 
 const defects = (row: BlockRow, kind: DocDefect['kind']): string[] =>
-  (row.docDefects ?? []).filter((d) => d.kind === kind).map((d) => `${d.sid} ${d.action}`);
+  (row.docDefects ?? []).filter((d) => d.kind === kind).map((d) => `${d.sid} ${d.what}`);
 
 const isNarrowed = (row: BlockRow, r: SeedRequest): boolean =>
   row.narrowings.some((n) => n.sid === r.statement.sid && n.action === r.action);
@@ -330,14 +345,15 @@ describe('the spec fixture', () => {
 
 describe.each(ENVIRONMENTS)('seed simulation in $partition', (env) => {
   describe.each(ROWS)('$block', (row) => {
-    let result: { outcomes: Outcome[]; uncovered: string[] };
+    let result: { outcomes: Outcome[]; uncovered: string[]; unusedPatterns: string[] };
     beforeAll(async () => {
       result = await evaluateBlock(row, env);
     });
 
-    test('every statement yields requests, but for the documented doc defects', () => {
+    test('every statement, action and resource pattern yields requests, but for the documented doc defects', () => {
       const sids = new Set(result.outcomes.map((o) => o.request.statement.sid));
       expect(result.uncovered).toEqual(defects(row, 'no-resource'));
+      expect(result.unusedPatterns).toEqual(defects(row, 'unused-pattern'));
       expect([...sids].sort()).toEqual(seedStatements(row.block).map((s) => s.sid).sort());
       expect(result.outcomes.length).toBeGreaterThan(0);
     });

@@ -92,6 +92,8 @@ export interface SeedRequestPlan {
   readonly requests: SeedRequest[];
   /** `<sid> <action pattern>` pairs for which no request inside the statement's resources exists. */
   readonly uncovered: string[];
+  /** `<sid> <resource pattern>` pairs that no action of the statement acts on (the pattern grants nothing). */
+  readonly unusedPatterns: string[];
 }
 
 /** A value inside an IAM string or ARN pattern (`*` -> `example`, `?` -> `x`). */
@@ -125,6 +127,7 @@ export function seedRequests(
 ): SeedRequestPlan {
   const requests: SeedRequest[] = [];
   const uncovered: string[] = [];
+  const unusedPatterns: string[] = [];
   for (const statement of seedStatements(block)) {
     const patterns = statement.resources.map((r) => substitutePlaceholders(r, env, values));
     const conditionValues: Array<[string, string, string[]]> = [];
@@ -133,6 +136,35 @@ export function seedRequests(
         conditionValues.push([operator, key, list.map((v) => concreteValue(substitutePlaceholders(v, env, values)))]);
       }
     }
+    const addRequests = (action: string, resources: string[]): void => {
+      for (const resource of resources) {
+        const applicable = actionResourceTypeContextKeys(action, resource);
+        const unsatisfiableKeys: string[] = [];
+        const keys: Array<[string, string[]]> = [];
+        for (const [operator, key, list] of conditionValues) {
+          if (applicable(key)) {
+            keys.push([key, list]);
+          } else if (!operator.endsWith('IfExists')) {
+            unsatisfiableKeys.push(key);
+          }
+        }
+        for (const context of product(keys)) {
+          requests.push({ block, statement, action, resource, context, unsatisfiableKeys });
+        }
+      }
+    };
+    const usedPatterns = new Set<number>();
+    const resourcesOf = (action: string): string[] => {
+      const resources: string[] = [];
+      patterns.forEach((p, i) => {
+        const resource = concreteResource(action, p, env);
+        if (resource !== undefined) {
+          usedPatterns.add(i);
+          resources.push(resource);
+        }
+      });
+      return [...new Set(resources)];
+    };
     for (const actionPattern of statement.actions) {
       const limit = actionPattern.includes('*') ? maxPerWildcard : Infinity;
       const chosen: Array<{ action: string; resources: string[] }> = [];
@@ -141,7 +173,7 @@ export function seedRequests(
       // resources are worked out as needed.
       for (const action of spreadOrder(actionsMatching(actionPattern), maxPerWildcard)) {
         if (chosen.length >= limit) break;
-        const resources = [...new Set(patterns.map((p) => concreteResource(action, p, env)).filter((r): r is string => r !== undefined))];
+        const resources = resourcesOf(action);
         if (resources.length > 0) {
           chosen.push({ action, resources });
         }
@@ -151,26 +183,21 @@ export function seedRequests(
         continue;
       }
       chosen.sort((x, y) => x.action.localeCompare(y.action));
-      for (const { action, resources } of chosen) {
-        for (const resource of resources) {
-          const applicable = actionResourceTypeContextKeys(action, resource);
-          const unsatisfiableKeys: string[] = [];
-          const keys: Array<[string, string[]]> = [];
-          for (const [operator, key, list] of conditionValues) {
-            if (applicable(key)) {
-              keys.push([key, list]);
-            } else if (!operator.endsWith('IfExists')) {
-              unsatisfiableKeys.push(key);
-            }
-          }
-          for (const context of product(keys)) {
-            requests.push({ block, statement, action, resource, context, unsatisfiableKeys });
-          }
-        }
-      }
+      chosen.forEach(({ action, resources }) => addRequests(action, resources));
     }
+    // Every resource pattern gets a request: when the sampled actions missed one, the first action of
+    // the statement that acts on it is added; a pattern no action of the statement acts on is listed.
+    patterns.forEach((pattern, i) => {
+      if (usedPatterns.has(i)) return;
+      const action = statement.actions.flatMap(actionsMatching).find((a) => concreteResource(a, pattern, env) !== undefined);
+      if (action === undefined) {
+        unusedPatterns.push(`${statement.sid} ${statement.resources[i]}`);
+      } else {
+        addRequests(action, [concreteResource(action, pattern, env)!]);
+      }
+    });
   }
-  return { requests, uncovered };
+  return { requests, uncovered, unusedPatterns };
 }
 
 /** `items` reordered: `count` items evenly spaced over the list (first and last included), then the rest in order. */
