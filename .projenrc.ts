@@ -71,12 +71,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check',
     'yaml',
   ],
-  gitignore: ['cdk.out/', 'example.out/', '*.out/', '.venv/', 'examples/java/target/'],
+  gitignore: ['cdk.out/', 'example.out/', '*.out/', '.venv/', 'examples/java/target/', '__pycache__/', '.pytest_cache/'],
   // The npm package holds the library only.
   npmignoreEnabled: true,
 });
 
-project.npmignore?.exclude('/integ/', '/scripts/', '/docs/', '/examples/', '/.ci/', '/.venv/');
+project.npmignore?.exclude('/integ/', '/scripts/', '/docs/', '/examples/', '/.ci/', '.venv/', '*.out/');
 
 // tests and the example app type-check and lint like src/.
 project.tsconfigDev.addInclude('examples/**/*.ts');
