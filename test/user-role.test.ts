@@ -312,6 +312,15 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
     const bare = buildIn(env, () => ({ enableFsxLustre: true }));
     expect(bare.sim.documents.flatMap((d) => d.Statement).map((s: any) => s.Sid)).not.toContain('FsxDataRepositoryS3');
     expect(await bare.sim.decision('s3:PutObject', `arn:${p}:s3:::${bucket}/export/data.bin`)).toBe('ImplicitlyDenied');
+    // A bucket imported by name works the same, in the stack's partition.
+    const stack = stackIn(env);
+    const imported = s3.Bucket.fromBucketName(stack, 'Imported', 'team-fsx-data');
+    const withImported = build(stack, () => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [imported] }));
+    expect(await unexpected(withImported.sim, [
+      ['s3:ListBucket', `arn:${p}:s3:::team-fsx-data`],
+      ['s3:PutObject', `arn:${p}:s3:::team-fsx-data/export/data.bin`],
+    ], 'Allowed')).toEqual([]);
+    expect(await withImported.sim.decision('s3:PutObject', `arn:${p}:s3:::team-fsx-data-2/export/data.bin`)).toBe('ImplicitlyDenied');
   });
 
   test('service-linked roles: never on the cluster path (DIFF), Image Builder only in this account (DIFF)', async () => {
