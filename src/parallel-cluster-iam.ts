@@ -283,7 +283,8 @@ export class ParallelClusterIam extends Construct {
       fsxDataRepositoryBuckets: props.fsxDataRepositoryBuckets,
       enableImageBuilder: props.enableImageBuilder,
       secrets: props.secrets,
-      additionalIamPolicies: props.additionalIamPolicies,
+      // The construct attaches them to the node roles; only a user who creates roles attaches them.
+      additionalIamPolicies: mode.grantsIamRights ? props.additionalIamPolicies : undefined,
       iamPath,
       // Only the explicit boundary: the mode's boundary is for the roles the user creates.
       permissionsBoundary: props.permissionsBoundary,

@@ -83,8 +83,8 @@ export interface ParallelClusterUserRoleProps extends ParallelClusterPolicyOptio
 
   /**
    * Customer managed policies the user may attach to the cluster's roles
-   * (`AdditionalIamPolicies` in the cluster configuration). Only used in privileged and
-   * permissions-boundary mode, where they join the `iam:PolicyARN` allow-list.
+   * (`AdditionalIamPolicies` in the cluster configuration): they join the `iam:PolicyARN` allow-list.
+   * Privileged and permissions-boundary modes only (a restricted user cannot attach policies).
    *
    * @default - only the doc's allow-list: policies named `parallelcluster*`, on the cluster IAM path,
    * or one of the AWS managed policies ParallelCluster uses
@@ -170,6 +170,14 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
         'enableAwsBatch is true but iamAccessMode is restricted: ParallelCluster creates the AWS Batch roles itself, ' +
         'which restricted mode forbids (AwsBatchQueues have no Iam section). Use IamAccessMode.privileged() or ' +
         'IamAccessMode.permissionsBoundary(...), or leave AWS Batch off.',
+      );
+    }
+    const attachable = props.additionalIamPolicies ?? [];
+    if (attachable.length > 0 && !mode.grantsIamRights) {
+      throw new Error(
+        `additionalIamPolicies has ${attachable.length} ${attachable.length === 1 ? 'policy' : 'policies'} but iamAccessMode is restricted: ` +
+        'in restricted mode the user cannot attach policies, so the list would grant nothing. In restricted mode attach them to the cluster ' +
+        'roles themselves (HeadNodeRole/ComputeNodeRole additionalIamPolicies), or use a privileged or permissions-boundary mode.',
       );
     }
     const buckets = props.fsxDataRepositoryBuckets ?? [];

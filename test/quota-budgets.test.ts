@@ -284,7 +284,8 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
       enableImageBuilder: options.imageBuilder,
       permissionsBoundary: options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined,
       iamPath: options.iamPath,
-      additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
+      // A restricted user cannot attach policies, and the library refuses the list in that mode.
+      additionalIamPolicies: options.mode === 'restricted' ? undefined : policies(stack, 'Additional', options.additionalPolicies, options.origin),
       customRoles: customRoles(stack, options.customRoles, options.origin),
       secrets: secrets(stack, options.secrets, options.origin),
     });
