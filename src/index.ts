@@ -1,6 +1,7 @@
 export * from './iam-access-mode';
 export * from './scheduler';
 export * from './user-role';
+export * from './node-role';
 export * from './config-fragment';
 export * from './head-node-role';
 export * from './compute-node-role';
