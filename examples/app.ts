@@ -1,58 +1,21 @@
 /*
- * The example app: the IAM of a realistic ParallelCluster setup, synthesized offline (no AWS account
- * or credentials needed). Run it with `npx projen example`.
- *
- * A Slurm cluster with a CPU and a GPU queue, FSx for Lustre with an S3 data repository, custom AMI
- * builds, in permissions-boundary mode: the user may create roles for ParallelCluster only with the
- * organisation's boundary attached, and every role created here carries it as well.
+ * The example app: the IAM of a realistic ParallelCluster setup (examples/example-cluster.ts),
+ * synthesized offline (no AWS account or credentials needed). Run it with `npx projen example`: it
+ * prints where the template, the configuration fragments and the permissions report were written, and
+ * a summary of the roles against IAM's quotas.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { IamAccessMode, ParallelClusterIam, PermissionsReport } from '../src';
+import { addExampleCluster } from './example-cluster';
+import { PermissionsReport } from '../src';
 
 // `example.out/` (git-ignored); EXAMPLE_OUTDIR lets the example's test synthesize elsewhere.
 const OUTDIR = process.env.EXAMPLE_OUTDIR ?? 'example.out';
 const app = new App({ outdir: OUTDIR });
 // A fixed environment, so that every ARN is known at synthesis and the configuration file is written.
 const stack = new Stack(app, 'ParallelClusterIamExample', { env: { account: '111122223333', region: 'us-east-1' } });
-
-// The organisation's permissions boundary: anything, except managing IAM users and access keys and
-// leaving the organisation. A real one usually comes from a platform team: import it by name with
-// iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'HpcBoundary').
-const boundary = new iam.ManagedPolicy(stack, 'Boundary', {
-  managedPolicyName: 'HpcBoundary',
-  description: 'Permissions boundary of every ParallelCluster role',
-  statements: [
-    new iam.PolicyStatement({ sid: 'AllowEverythingElse', actions: ['*'], resources: ['*'] }),
-    new iam.PolicyStatement({
-      sid: 'DenyIdentityAdministration',
-      effect: iam.Effect.DENY,
-      actions: ['iam:*User*', 'iam:*AccessKey*', 'iam:*LoginProfile*', 'organizations:*', 'account:*'],
-      resources: ['*'],
-    }),
-  ],
-});
-
-// Software the nodes install at boot, from a bucket the organisation already has.
-const software = s3.Bucket.fromBucketName(stack, 'SoftwareBucket', 'example-hpc-software');
-const softwareRead = new iam.ManagedPolicy(stack, 'SoftwareRead', {
-  managedPolicyName: 'parallelcluster-software-read',
-  statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [software.arnForObjects('*')] })],
-});
-
-const cluster = new ParallelClusterIam(stack, 'Cluster', {
-  slurmQueues: ['cpu', 'gpu'],
-  iamAccessMode: IamAccessMode.permissionsBoundary(boundary),
-  enableFsxLustre: true,
-  fsxDataRepositoryBuckets: [s3.Bucket.fromBucketName(stack, 'DataRepository', 'example-hpc-data')],
-  enableImageBuilder: true,
-  additionalIamPolicies: [softwareRead],
-  secrets: [secretsmanager.Secret.fromSecretNameV2(stack, 'SlurmDbPassword', 'hpc/slurmdbd-password')],
-});
+const cluster = addExampleCluster(stack);
 
 const assembly = app.synth();
 

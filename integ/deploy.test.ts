@@ -78,8 +78,10 @@ const INVENTORY: Record<'base' | 'updated', Inventory> = {
 const UPDATE = {
   added: ['Cluster/ComputeNodeRole-mem/InstanceProfile', 'Cluster/ComputeNodeRole-mem/Policy', computeRole('mem')],
   removed: ['Cluster/UserRole/FsxPolicy'],
-  // The head node may pass the new queue's role; the user role loses the FSx policy.
-  changed: ['Cluster/HeadNodeRole/Policy', USER_ROLE],
+  // The new queue's role is on the cluster path, which the head node's PassRole already covers. The
+  // added secret reaches the head node (GetSecretValue) and the user (DescribeSecret), whose role also
+  // loses the FSx policy.
+  changed: ['Cluster/HeadNodeRole/Policy', 'Cluster/UserRole/BasePolicy', USER_ROLE],
 };
 
 /** Who each role trusts (the service, or for the user role the account), and its AWS managed policies. */
