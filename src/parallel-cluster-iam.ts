@@ -268,10 +268,9 @@ export class ParallelClusterIam extends Construct {
         permissionsBoundary: boundary,
         iamPath,
         lambdaFunctionsInVpc: props.lambdaFunctionsInVpc,
+        instanceRoleName: name('ImageBuild'),
+        cleanupLambdaRoleName: name('ImageCleanup'),
       });
-      // ImageBuilderRoles has no name props; its roles are iam.Role, so the L1 escape hatch names them.
-      nameRole(image.instanceRole, name('ImageBuild'));
-      nameRole(image.cleanupLambdaRole, name('ImageCleanup'));
       this.imageBuilderRoles = image;
     }
     this.userRole = new ParallelClusterUserRole(this, 'UserRole', {
@@ -433,10 +432,4 @@ function roleNamer(scope: Construct, iamPath: string): (kind: string) => string 
     const room = 64 - kind.length - hash.length - 2;
     return `${base.substring(0, room)}-${kind}-${hash}`;
   };
-}
-
-function nameRole(role: iam.IRole, roleName: string | undefined): void {
-  if (roleName !== undefined) {
-    (role.node.defaultChild as iam.CfnRole).roleName = roleName;
-  }
 }

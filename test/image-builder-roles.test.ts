@@ -207,3 +207,20 @@ describe('ImageBuilderRoles options', () => {
     }
   });
 });
+
+describe('ImageBuilderRoles role names', () => {
+  test('each role takes its own name, on the IAM path', () => {
+    const stack = awsStack();
+    new ImageBuilderRoles(stack, 'Image', { instanceRoleName: 'hpc-image-build', cleanupLambdaRoleName: 'hpc-image-cleanup' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'hpc-image-build', Path: '/parallelcluster/' });
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'hpc-image-cleanup', Path: '/parallelcluster/' });
+  });
+
+  test.each([
+    [{ instanceRoleName: 'bad name' }, /instanceRoleName 'bad name' is not a valid IAM role name/],
+    [{ cleanupLambdaRoleName: 'x'.repeat(65) }, /cleanupLambdaRoleName 'x+' is not a valid IAM role name: use 1 to 64 characters/],
+  ])('an invalid name %p is refused at synth time', (props, message) => {
+    expect(() => new ImageBuilderRoles(awsStack(), 'Image', props)).toThrow(message);
+  });
+});
