@@ -2,8 +2,8 @@
  * The example's ParallelCluster setup, shared by the example app (examples/app.ts) and the local deploy
  * test (integ/deploy-app.ts), so that the test deploys exactly what the README shows.
  *
- * A Slurm cluster with a CPU and a GPU queue, FSx for Lustre with an S3 data repository, custom AMI
- * builds, in permissions-boundary mode: the user may create roles for ParallelCluster only with the
+ * A Slurm cluster with a CPU and a GPU queue and a pool of login nodes, FSx for Lustre with an S3 data
+ * repository, custom AMI builds, in permissions-boundary mode: the user may create roles for ParallelCluster only with the
  * organisation's boundary attached, and every role created here carries it as well.
  */
 import { Stack } from 'aws-cdk-lib';
@@ -57,6 +57,7 @@ export function addExampleCluster(stack: Stack, options: ExampleClusterOptions =
 
   return new ParallelClusterIam(stack, 'Cluster', {
     slurmQueues: options.slurmQueues ?? ['cpu', 'gpu'],
+    loginNodePools: ['login'],
     iamAccessMode: IamAccessMode.permissionsBoundary(boundary),
     enableFsxLustre: fsx,
     fsxDataRepositoryBuckets: fsx ? [s3.Bucket.fromBucketName(stack, 'DataRepository', 'example-hpc-data')] : [],

@@ -43,13 +43,15 @@ const LAMBDA_ROLE = 'Cluster/LambdaFunctionsRole/Role';
 const IMAGE_ROLE = 'Cluster/ImageBuilderRoles/InstanceRole';
 const CLEANUP_ROLE = 'Cluster/ImageBuilderRoles/CleanupLambdaRole';
 const computeRole = (queue: string) => `Cluster/ComputeNodeRole-${queue}/Role`;
+const LOGIN_ROLE = 'Cluster/LoginNodeRole-login/Role';
 
 function inventoryOf(queues: string[], fsx: boolean): Inventory {
   return {
     queues,
-    roles: [USER_ROLE, HEAD_NODE_ROLE, LAMBDA_ROLE, IMAGE_ROLE, CLEANUP_ROLE, ...queues.map(computeRole)],
+    roles: [USER_ROLE, HEAD_NODE_ROLE, LOGIN_ROLE, LAMBDA_ROLE, IMAGE_ROLE, CLEANUP_ROLE, ...queues.map(computeRole)],
     profiles: [
       'Cluster/HeadNodeRole/InstanceProfile',
+      'Cluster/LoginNodeRole-login/InstanceProfile',
       'Cluster/ImageBuilderRoles/InstanceProfile',
       ...queues.map((q) => `Cluster/ComputeNodeRole-${q}/InstanceProfile`),
     ],
@@ -57,6 +59,7 @@ function inventoryOf(queues: string[], fsx: boolean): Inventory {
       'Boundary',
       'SoftwareRead',
       'Cluster/HeadNodeRole/Policy',
+      'Cluster/LoginNodeRole-login/Policy',
       'Cluster/LambdaFunctionsRole/Policy',
       'Cluster/ImageBuilderRoles/InstanceRolePolicy',
       'Cluster/ImageBuilderRoles/CleanupLambdaRolePolicy',
@@ -92,6 +95,7 @@ function roleExpectations(queues: string[]): Record<string, { service?: string; 
   return {
     [USER_ROLE]: { awsManaged: [] },
     [HEAD_NODE_ROLE]: { service: EC2, awsManaged: NODE_MANAGED },
+    [LOGIN_ROLE]: { service: EC2, awsManaged: NODE_MANAGED },
     [LAMBDA_ROLE]: { service: LAMBDA, awsManaged: [] },
     [IMAGE_ROLE]: { service: EC2, awsManaged: ['AmazonSSMManagedInstanceCore', 'EC2InstanceProfileForImageBuilder'] },
     [CLEANUP_ROLE]: { service: LAMBDA, awsManaged: ['service-role/AWSLambdaBasicExecutionRole'] },
@@ -258,7 +262,7 @@ function describeDeployedStack(variant: 'base' | 'updated', get: () => Deployed)
     for (const [path, id] of Object.entries(roles)) {
       // The mode's boundary is for the roles the user creates, not for the user role itself.
       expect({ path, boundary: d.roles[id].boundary }).toEqual({ path, boundary: path === USER_ROLE ? undefined : boundary });
-      const nodeRole = path === HEAD_NODE_ROLE || inventory.queues.some((q) => path === computeRole(q));
+      const nodeRole = path === HEAD_NODE_ROLE || path === LOGIN_ROLE || inventory.queues.some((q) => path === computeRole(q));
       expect({ path, additional: d.roles[id].attached.includes(additional) }).toEqual({ path, additional: nodeRole });
     }
   });
@@ -283,6 +287,7 @@ function describeDeployedStack(variant: 'base' | 'updated', get: () => Deployed)
     expect(YAML.parse(outputs.ClusterClusterConfig)).toEqual({
       Iam: { Roles: { LambdaFunctionsRole: arnOf(LAMBDA_ROLE) }, PermissionsBoundary: boundary },
       HeadNode: { Iam: { InstanceRole: arnOf(HEAD_NODE_ROLE) } },
+      LoginNodes: { Pools: [{ Name: 'login', Iam: { InstanceRole: arnOf(LOGIN_ROLE) } }] },
       Scheduling: {
         Scheduler: 'slurm',
         SlurmQueues: inventory.queues.map((q) => ({ Name: q, Iam: { InstanceRole: arnOf(computeRole(q)) } })),

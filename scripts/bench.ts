@@ -221,7 +221,7 @@ function main(): void {
   // 3. Resources per cluster.
   console.log('3. CloudFormation resources per cluster');
   const setups: Array<[string, Template]> = [
-    ['the example (2 queues, FSx, image builder, boundary mode)', reference],
+    ['the example (2 queues, a login pool, FSx, image builder, boundary mode)', reference],
     ['ParallelClusterIam defaults (1 queue, restricted mode)', clusterTemplate({})],
     ['Slurm, 5 queues, FSx, image builder, privileged mode', clusterTemplate({
       slurmQueues: ['q1', 'q2', 'q3', 'q4', 'q5'], enableFsxLustre: true, enableImageBuilder: true, iamAccessMode: IamAccessMode.privileged(),

@@ -36,6 +36,7 @@ describe('the example app', () => {
       'ComputeNodeRole-cpu/Role',
       'ComputeNodeRole-gpu/Role',
       'HeadNodeRole/Role',
+      'LoginNodeRole-login/Role',
       'LambdaFunctionsRole/Role',
       'ImageBuilderRoles/InstanceRole',
       'ImageBuilderRoles/CleanupLambdaRole',
@@ -48,10 +49,11 @@ describe('the example app', () => {
     }
   });
 
-  test('the cluster fragment has both queues, the boundary and known ARNs', () => {
+  test('the cluster fragment has both queues, the login pool, the boundary and known ARNs', () => {
     const config = parse(fs.readFileSync(path.join(outdir, 'ParallelClusterIamExample.pcluster-config.yaml'), 'utf-8'));
     expect(config.Iam.PermissionsBoundary).toBe('arn:aws:iam::111122223333:policy/HpcBoundary');
     expect(config.Scheduling.SlurmQueues.map((q: any) => q.Name)).toEqual(['cpu', 'gpu']);
+    expect(config.LoginNodes.Pools.map((p: any) => p.Name)).toEqual(['login']);
     expect(JSON.stringify(config)).not.toContain('${');
     expect(printed).toContain(fs.readFileSync(path.join(outdir, 'ParallelClusterIamExample.pcluster-config.yaml'), 'utf-8')
       .trimEnd().split('\n').map((l) => '  ' + l).join('\n'));

@@ -65,6 +65,7 @@ cluster = ParallelClusterIam(
     stack,
     "Cluster",
     slurm_queues=["cpu", "gpu"],
+    login_node_pools=["login"],
     iam_access_mode=IamAccessMode.permissions_boundary(boundary),
     enable_fsx_lustre=True,
     fsx_data_repository_buckets=[s3.Bucket.from_bucket_name(stack, "DataRepository", "example-hpc-data")],

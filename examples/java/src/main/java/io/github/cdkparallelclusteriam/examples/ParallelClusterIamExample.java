@@ -81,6 +81,7 @@ public final class ParallelClusterIamExample {
 
         ParallelClusterIam cluster = ParallelClusterIam.Builder.create(stack, "Cluster")
                 .slurmQueues(List.of("cpu", "gpu"))
+                .loginNodePools(List.of("login"))
                 .iamAccessMode(IamAccessMode.permissionsBoundary(boundary))
                 .enableFsxLustre(true)
                 .fsxDataRepositoryBuckets(List.of(Bucket.fromBucketName(stack, "DataRepository", "example-hpc-data")))
