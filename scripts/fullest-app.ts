@@ -1,6 +1,6 @@
 /*
  * The fullest configuration: every construct of the library with every option switched on, so that the
- * linters (scripts/lint-policies.sh), cdk-nag (test/cdk-nag.test.ts) and the benchmark see every statement
+ * linters (scripts/lint-policies.sh), cdk-nag (test/proof/cdk-nag.test.ts) and the benchmark see every statement
  * the library can write.
  *
  * Run directly, it synthesizes one stack per partition into the given directory:

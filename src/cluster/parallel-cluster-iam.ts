@@ -1,0 +1,435 @@
+import { createHash } from 'crypto';
+import { Annotations, CfnOutput, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ClusterConfigFragmentProps, ConfigFragment, ImageConfigFragmentProps } from './config-fragment';
+import { IamAccessMode } from '../iam-access-mode';
+import { PermissionsReport } from './permissions-report';
+import { ParallelClusterPolicyOptions } from '../policy-options';
+import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
+import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
+import { ComputeNodeRole } from '../roles/compute-node-role';
+import { HeadNodeRole } from '../roles/head-node-role';
+import { ImageBuilderRoles } from '../roles/image-builder-roles';
+import { LambdaFunctionsRole } from '../roles/lambda-functions-role';
+import { LoginNodeRole } from '../roles/login-node-role';
+import { ParallelClusterUserRole } from '../roles/user-role';
+import { Scheduler } from '../scheduler';
+
+/** Properties of `ParallelClusterIam`. */
+export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
+  /**
+   * The cluster's scheduler (`Scheduling/Scheduler`).
+   *
+   * @default Scheduler.SLURM
+   */
+  readonly scheduler?: Scheduler;
+
+  /**
+   * The names of the cluster's Slurm queues (`Scheduling/SlurmQueues[]/Name`): one `ComputeNodeRole`
+   * per queue. Lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.
+   * Slurm only.
+   *
+   * @default ['compute'] for Slurm; none for AWS Batch
+   */
+  readonly slurmQueues?: string[];
+
+  /**
+   * The names of the cluster's login node pools (`LoginNodes/Pools[]/Name`, ParallelCluster 3.7+): one
+   * `LoginNodeRole` per pool. The same naming rule as queues. Slurm only.
+   *
+   * @default - no login nodes
+   */
+  readonly loginNodePools?: string[];
+
+  /**
+   * How much IAM the user role may do.
+   *
+   * @default IamAccessMode.restricted() - the user may only pass the roles created here
+   */
+  readonly iamAccessMode?: IamAccessMode;
+
+  /**
+   * Who may assume the user role.
+   *
+   * @default - the account root principal, so that IAM policies in the account decide who may assume it
+   */
+  readonly userPrincipal?: iam.IPrincipal;
+
+  /**
+   * Let the user create Amazon FSx for Lustre file systems.
+   *
+   * @default false
+   */
+  readonly enableFsxLustre?: boolean;
+
+  /**
+   * The S3 buckets FSx for Lustre file systems import from and export to. Needs `enableFsxLustre`.
+   *
+   * @default - none
+   */
+  readonly fsxDataRepositoryBuckets?: s3.IBucket[];
+
+  /**
+   * Let the user build custom ParallelCluster AMIs, and create the image build's roles
+   * (`ImageBuilderRoles`, `imageConfig()`).
+   *
+   * @default false
+   */
+  readonly enableImageBuilder?: boolean;
+
+  /**
+   * A permissions boundary for every role created here, the user role included. In
+   * permissions-boundary mode it must be the mode's boundary (or be left out: the cluster roles then
+   * carry the mode's boundary).
+   *
+   * @default - the mode's boundary on the cluster roles in permissions-boundary mode, otherwise none
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * Managed policies attached to the head node role and every compute node role. They also join the
+   * user's `iam:PolicyARN` allow-list in privileged and permissions-boundary mode. They are not
+   * written as `AdditionalIamPolicies` in the cluster configuration: ParallelCluster refuses that next
+   * to `InstanceRole`.
+   *
+   * @default - none
+   */
+  readonly additionalIamPolicies?: iam.IManagedPolicy[];
+
+  /**
+   * The Secrets Manager secrets the cluster configuration refers to (directory service, Slurm
+   * accounting database, munge key): the user may `secretsmanager:DescribeSecret` them and the head
+   * node may `secretsmanager:GetSecretValue` them.
+   *
+   * @default - none
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+
+  /**
+   * The IAM path of every cluster role and instance profile created here. The user role is not on it:
+   * a user role on the cluster path could change its own policies.
+   *
+   * @default '/parallelcluster/'
+   */
+  readonly iamPath?: string;
+
+  /**
+   * Whether the cluster's and the image build's Lambda functions run in a VPC
+   * (`DeploymentSettings/LambdaFunctionsVpcConfig`): their roles then get
+   * `service-role/AWSLambdaVPCAccessExecutionRole`.
+   *
+   * @default false
+   */
+  readonly lambdaFunctionsInVpc?: boolean;
+}
+
+/**
+ * The IAM of a whole ParallelCluster cluster, consistent by construction: the user role, the head node
+ * role, one compute node role per Slurm queue, the Lambda functions role and, optionally, the image
+ * build's roles, all on one IAM path with one permissions boundary.
+ *
+ * It tells the user what to paste into the ParallelCluster configuration (`clusterConfig()`,
+ * `imageConfig()`, the stack outputs `clusterConfigOutput` and `imageConfigOutput`, and
+ * `<stack artifact id>.pcluster-config.yaml` / `.pcluster-image-config.yaml` in the cloud assembly when
+ * every ARN is known at synthesis) and what it grants (`<stack artifact id>.iam-report.md` in the cloud
+ * assembly).
+ *
+ * In a stack with a concrete account and region the cluster roles get names derived from the stack,
+ * the region, the construct path and the IAM path, so that their ARNs are known at synthesis; in an
+ * environment-agnostic stack CloudFormation names them.
+ */
+export class ParallelClusterIam extends Construct {
+  /** The role the ParallelCluster CLI or API runs as. */
+  public readonly userRole: ParallelClusterUserRole;
+
+  /** The head node role (`HeadNode/Iam/InstanceRole`). */
+  public readonly headNodeRole: HeadNodeRole;
+
+  /** The compute node role of each Slurm queue, by queue name. Empty for AWS Batch. */
+  public readonly computeNodeRoles: { [queueName: string]: ComputeNodeRole };
+
+  /** The compute node roles in the order of `queueNames`. */
+  public readonly computeNodeRoleList: ComputeNodeRole[];
+
+  /** The Slurm queue names, in order. Empty for AWS Batch. */
+  public readonly queueNames: string[];
+
+  /**
+   * The Lambda functions role (`Iam/Roles/LambdaFunctionsRole`), with the functions of the cluster's
+   * scheduler.
+   */
+  public readonly lambdaFunctionsRole: LambdaFunctionsRole;
+
+  /** The login node role of each pool, by pool name. */
+  public readonly loginNodeRoles: { [poolName: string]: LoginNodeRole };
+
+  /** The login node pool names, in order. */
+  public readonly loginNodePoolNames: string[];
+
+  /** The image build's roles, when `enableImageBuilder` is set. */
+  public readonly imageBuilderRoles?: ImageBuilderRoles;
+
+  /** The scheduler. */
+  public readonly scheduler: Scheduler;
+
+  /** The IAM path of the cluster roles. */
+  public readonly iamPath: string;
+
+  /** The permissions boundary every cluster role carries, if any (`Iam/PermissionsBoundary`). */
+  public readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /** The stack output holding `clusterConfig()`, with real ARNs after deployment. */
+  public readonly clusterConfigOutput: CfnOutput;
+
+  /** The stack output holding `imageConfig()`, when `enableImageBuilder` is set. */
+  public readonly imageConfigOutput?: CfnOutput;
+
+  constructor(scope: Construct, id: string, props: ParallelClusterIamProps = {}) {
+    super(scope, id);
+    const scheduler = props.scheduler ?? Scheduler.SLURM;
+    const mode = props.iamAccessMode ?? IamAccessMode.restricted();
+    const iamPath = props.iamPath ?? DEFAULT_IAM_PATH;
+    validateIamPath('iamPath', iamPath, false);
+    if (scheduler === Scheduler.AWS_BATCH && props.slurmQueues !== undefined) {
+      throw new Error(
+        `slurmQueues is [${props.slurmQueues.join(', ')}] but the scheduler is Scheduler.AWS_BATCH: AWS Batch queues have no ` +
+        'Iam section and ParallelCluster creates their roles itself. Leave slurmQueues out, or use Scheduler.SLURM.',
+      );
+    }
+    if (scheduler === Scheduler.AWS_BATCH && !mode.grantsIamRights) {
+      throw new Error(
+        'The scheduler is Scheduler.AWS_BATCH but iamAccessMode is restricted: ParallelCluster creates the AWS Batch roles ' +
+        'itself, which restricted mode forbids. Use IamAccessMode.privileged() or IamAccessMode.permissionsBoundary(...).',
+      );
+    }
+    const queueNames = scheduler === Scheduler.SLURM ? [...(props.slurmQueues ?? ['compute'])] : [];
+    if (scheduler === Scheduler.SLURM && queueNames.length === 0) {
+      throw new Error("slurmQueues is empty: a Slurm cluster needs at least one queue. Give its names, for example ['compute'].");
+    }
+    ConfigFragment.validateSlurmQueueNames(queueNames);
+    const poolNames = [...(props.loginNodePools ?? [])];
+    if (scheduler === Scheduler.AWS_BATCH && poolNames.length > 0) {
+      throw new Error(
+        `loginNodePools is [${poolNames.join(', ')}] but the scheduler is Scheduler.AWS_BATCH: ParallelCluster has login ` +
+        'nodes for Slurm clusters only. Leave loginNodePools out, or use Scheduler.SLURM.',
+      );
+    }
+    ConfigFragment.validateLoginNodePoolNames(poolNames);
+    const boundary = clusterBoundary(this, props.permissionsBoundary, mode);
+
+    this.scheduler = scheduler;
+    this.iamPath = iamPath;
+    this.queueNames = queueNames;
+    this.permissionsBoundary = boundary;
+    const name = roleNamer(this, iamPath);
+
+    const policyOptions: ParallelClusterPolicyOptions = {
+      parallelClusterVersion: props.parallelClusterVersion,
+      region: props.region,
+    };
+    const nodeProps = {
+      ...policyOptions,
+      additionalIamPolicies: props.additionalIamPolicies,
+      permissionsBoundary: boundary,
+      iamPath,
+    };
+    this.computeNodeRoleList = queueNames.map((queue) =>
+      new ComputeNodeRole(this, `ComputeNodeRole-${queue}`, { ...nodeProps, roleName: name(`Queue-${queue}`) }));
+    this.computeNodeRoles = {};
+    queueNames.forEach((queue, index) => {
+      this.computeNodeRoles[queue] = this.computeNodeRoleList[index];
+    });
+    this.headNodeRole = new HeadNodeRole(this, 'HeadNodeRole', {
+      ...nodeProps,
+      scheduler,
+      computeNodeRoles: this.computeNodeRoleList.map((r) => r.role),
+      secrets: props.secrets,
+      roleName: name('HeadNode'),
+    });
+    this.loginNodePoolNames = poolNames;
+    this.loginNodeRoles = {};
+    for (const pool of poolNames) {
+      this.loginNodeRoles[pool] = new LoginNodeRole(this, `LoginNodeRole-${pool}`, { ...nodeProps, roleName: name(`Login-${pool}`) });
+    }
+    this.lambdaFunctionsRole = new LambdaFunctionsRole(this, 'LambdaFunctionsRole', {
+      ...policyOptions,
+      scheduler,
+      lambdaFunctionsInVpc: props.lambdaFunctionsInVpc,
+      permissionsBoundary: boundary,
+      iamPath,
+      roleName: name('LambdaFunctions'),
+    });
+    if (props.enableImageBuilder) {
+      const image = new ImageBuilderRoles(this, 'ImageBuilderRoles', {
+        ...policyOptions,
+        permissionsBoundary: boundary,
+        iamPath,
+        lambdaFunctionsInVpc: props.lambdaFunctionsInVpc,
+        instanceRoleName: name('ImageBuild'),
+        cleanupLambdaRoleName: name('ImageCleanup'),
+      });
+      this.imageBuilderRoles = image;
+    }
+    this.userRole = new ParallelClusterUserRole(this, 'UserRole', {
+      ...policyOptions,
+      assumedBy: props.userPrincipal,
+      iamAccessMode: mode,
+      enableAwsBatch: scheduler === Scheduler.AWS_BATCH,
+      enableFsxLustre: props.enableFsxLustre,
+      fsxDataRepositoryBuckets: props.fsxDataRepositoryBuckets,
+      enableImageBuilder: props.enableImageBuilder,
+      secrets: props.secrets,
+      // The construct attaches them to the node roles; only a user who creates roles attaches them.
+      additionalIamPolicies: mode.grantsIamRights ? props.additionalIamPolicies : undefined,
+      iamPath,
+      // Only the explicit boundary: the mode's boundary is for the roles the user creates.
+      permissionsBoundary: props.permissionsBoundary,
+    });
+
+    this.clusterConfigOutput = new CfnOutput(this, 'ClusterConfig', {
+      description: 'The Iam settings of the ParallelCluster cluster configuration (YAML)',
+      value: this.clusterConfig(),
+    });
+    if (this.imageBuilderRoles) {
+      this.imageConfigOutput = new CfnOutput(this, 'ImageConfig', {
+        description: 'The Build/Iam settings of the ParallelCluster build-image configuration (YAML)',
+        value: this.imageConfig(),
+      });
+    }
+    writeAtSynthesis(this, 'AssemblyFiles', (outdir) => this.writeAssemblyFiles(outdir));
+  }
+
+  /**
+   * The compute node role of a Slurm queue.
+   *
+   * @param queueName the queue's name, one of `queueNames`
+   */
+  public computeNodeRole(queueName: string): ComputeNodeRole {
+    const role = this.computeNodeRoles[queueName];
+    if (role === undefined) {
+      throw new Error(`There is no Slurm queue '${queueName}': the queues are ${this.queueNames.map((q) => `'${q}'`).join(', ') || 'none'}.`);
+    }
+    return role;
+  }
+
+  /**
+   * The cluster configuration's IAM settings as YAML: `Iam/Roles/LambdaFunctionsRole`,
+   * `Iam/PermissionsBoundary`, `HeadNode/Iam/InstanceRole`, `Scheduling/Scheduler` and each queue's
+   * `Name` and `Iam/InstanceRole`. The ARNs are tokens that resolve at deployment.
+   */
+  public clusterConfig(): string {
+    return ConfigFragment.cluster(this.clusterFragment((arn) => arn));
+  }
+
+  /**
+   * The build-image configuration's IAM settings as YAML: `Build/Iam/InstanceRole`,
+   * `Build/Iam/CleanupLambdaRole` and `Build/Iam/PermissionsBoundary`. Needs `enableImageBuilder`.
+   */
+  public imageConfig(): string {
+    return ConfigFragment.image(this.imageFragment((arn) => arn));
+  }
+
+  private clusterFragment(arn: (value: string) => string): ClusterConfigFragmentProps {
+    return {
+      scheduler: this.scheduler,
+      lambdaFunctionsRoleArn: arn(this.lambdaFunctionsRole.roleArn),
+      permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,
+      headNode: { instanceRoleArn: arn(this.headNodeRole.roleArn) },
+      slurmQueues: this.queueNames.map((queue) => ({ name: queue, instanceRoleArn: arn(this.computeNodeRoles[queue].roleArn) })),
+      loginNodePools: this.loginNodePoolNames.map((pool) => ({ name: pool, instanceRoleArn: arn(this.loginNodeRoles[pool].roleArn) })),
+    };
+  }
+
+  private imageFragment(arn: (value: string) => string): ImageConfigFragmentProps {
+    if (!this.imageBuilderRoles) {
+      throw new Error(`${this.node.path} has no image build roles: set enableImageBuilder to true to get imageConfig().`);
+    }
+    return {
+      instanceRoleArn: arn(this.imageBuilderRoles.instanceRoleArn),
+      cleanupLambdaRoleArn: arn(this.imageBuilderRoles.cleanupLambdaRoleArn),
+      permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,
+    };
+  }
+
+  private writeAssemblyFiles(outdir: string): void {
+    const stack = Stack.of(this);
+    // One file set per stack keeps the names short; with several ParallelClusterIam in the stack each
+    // adds its construct path within the stack.
+    const others = stack.node.findAll().filter((c) => c instanceof ParallelClusterIam && Stack.of(c) === stack);
+    const base = others.length > 1
+      ? `${stack.artifactId}.${this.node.path.substring(stack.node.path.length + 1).replace(/\//g, '.')}`
+      : stack.artifactId;
+    writeFile(outdir, `${base}.iam-report.md`, PermissionsReport.render(this, `IAM permissions report: ${this.node.path}`));
+
+    // The files hold the ARNs as text, so they are written only when synthesis knows every one of them.
+    const values = new TemplateValues(stack);
+    const unknown = new Set<string>();
+    const arn = (value: string) => {
+      const rendered = values.render(value);
+      rendered.unknown.forEach((u) => unknown.add(u));
+      return String(rendered.text);
+    };
+    const files: Array<[string, () => string]> = [[`${base}.pcluster-config.yaml`, () => ConfigFragment.cluster(this.clusterFragment(arn))]];
+    if (this.imageBuilderRoles) {
+      files.push([`${base}.pcluster-image-config.yaml`, () => ConfigFragment.image(this.imageFragment(arn))]);
+    }
+    for (const [fileName, render] of files) {
+      unknown.clear();
+      const text = render();
+      if (unknown.size === 0) {
+        writeFile(outdir, fileName, text);
+      } else {
+        const list = [...unknown];
+        Annotations.of(this).addWarning(
+          `${fileName} was not written to the cloud assembly: ${list.join(', ')} ${list.length === 1 ? 'is' : 'are'} only known ` +
+          'at deployment. Give the stack a concrete account and region (and name any permissions boundary created in it), ' +
+          'or read the stack output after deployment.',
+        );
+      }
+    }
+  }
+}
+
+/** The boundary of the cluster roles: the explicit one or the mode's, refusing two different ones. */
+function clusterBoundary(scope: Construct, explicit: iam.IManagedPolicy | undefined, mode: IamAccessMode): iam.IManagedPolicy | undefined {
+  const fromMode = mode.boundary;
+  if (explicit && fromMode && explicit !== fromMode) {
+    const stack = Stack.of(scope);
+    const values = new TemplateValues(stack);
+    const [a, b] = [explicit, fromMode].map((p) => JSON.stringify(values.render(p.managedPolicyArn).text));
+    if (a !== b) {
+      throw new Error(
+        `permissionsBoundary ${a} differs from the boundary of IamAccessMode.permissionsBoundary ` +
+        `${b}: a role has one permissions boundary, and in this mode ParallelCluster requires the mode's. ` +
+        'Leave permissionsBoundary out, or pass the same policy to both.',
+      );
+    }
+  }
+  return explicit ?? fromMode;
+}
+
+/**
+ * Names for the cluster roles in a stack with a concrete account and region, so that their ARNs (and
+ * the configuration file) are known at synthesis: `<stack name and construct id>-<kind>-<hash>`, at
+ * most 64 characters. The hash covers the region (IAM names are global to the account, and the same
+ * stack may be deployed to several regions), the construct path and the IAM path (a role whose path
+ * changes is replaced, which CloudFormation only does for a new name). Otherwise CloudFormation names
+ * the roles.
+ */
+function roleNamer(scope: Construct, iamPath: string): (kind: string) => string | undefined {
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region) || Token.isUnresolved(stack.stackName)) {
+    return () => undefined;
+  }
+  const base = `${stack.stackName}-${scope.node.id}`.replace(/[^\w+=,.@-]/g, '');
+  return (kind) => {
+    const hash = createHash('sha256')
+      .update([stack.account, stack.region, stack.stackName, scope.node.path, iamPath, kind].join('\n'))
+      .digest('hex').substring(0, 8).toUpperCase();
+    const room = 64 - kind.length - hash.length - 2;
+    return `${base.substring(0, room)}-${kind}-${hash}`;
+  };
+}

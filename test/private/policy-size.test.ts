@@ -1,0 +1,220 @@
+import { Aws, Fn, Stage, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { evaluateIntrinsics } from '../../src/private/intrinsics';
+import {
+  INLINE_POLICIES_PER_ROLE_QUOTA,
+  LONGEST_PSEUDO_PARAMETERS,
+  MANAGED_POLICIES_PER_ROLE_QUOTA,
+  MANAGED_POLICY_SIZE_QUOTA,
+  UNKNOWN_REFERENCE_LENGTH,
+  policyDocumentSize,
+  policyJsonSize,
+} from '../../src/private/policy-size';
+import { createSizedManagedPolicies } from '../../src/private/sized-policies';
+import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from '../../src/private/validation';
+import { AWS, AWS_CN, agnosticStack, stackIn } from '../support/stacks';
+
+/* Unit tests of the private helpers the constructs are built on. */
+
+describe('evaluateIntrinsics', () => {
+  const pseudo = { 'AWS::Partition': 'aws-cn', 'AWS::Region': 'cn-north-1', 'AWS::AccountId': '111122223333' };
+  const unknown = jest.fn((expression: any) => `<${JSON.stringify(expression)}>`);
+  const evaluate = (value: any) => evaluateIntrinsics(value, pseudo, unknown);
+
+  test('plain values pass through, objects and arrays are walked', () => {
+    expect(evaluate('text')).toBe('text');
+    expect(evaluate(42)).toBe(42);
+    expect(evaluate(null)).toBeNull();
+    expect(evaluate({ a: [{ Ref: 'AWS::Region' }, 'x'], b: { c: true } })).toEqual({ a: ['cn-north-1', 'x'], b: { c: true } });
+    expect(unknown).not.toHaveBeenCalled();
+  });
+
+  test('Ref: pseudo parameters from the table, anything else from the callback', () => {
+    expect(evaluate({ Ref: 'AWS::Partition' })).toBe('aws-cn');
+    expect(evaluate({ Ref: 'MyBucket' })).toBe('<{"Ref":"MyBucket"}>');
+    expect(evaluate({ Ref: 'AWS::URLSuffix' })).toBe('<{"Ref":"AWS::URLSuffix"}>');
+  });
+
+  test('Fn::Join, Fn::Select and Fn::Split, nested', () => {
+    expect(evaluate({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] }))
+      .toBe('arn:aws-cn:iam::111122223333:root');
+    expect(evaluate({ 'Fn::Select': [1, { 'Fn::Split': ['-', 'a-b-c'] }] })).toBe('b');
+    expect(evaluate({ 'Fn::Join': ['/', [{ 'Fn::Select': [0, ['x', 'y']] }, { 'Fn::GetAtt': ['Role', 'Arn'] }]] }))
+      .toBe('x/<{"Fn::GetAtt":["Role","Arn"]}>');
+    // A list that is itself unknown cannot be joined: the whole expression goes to the callback.
+    expect(evaluate({ 'Fn::Join': [',', { Ref: 'ListParameter' }] })).toBe('<{"Fn::Join":[",",{"Ref":"ListParameter"}]}>');
+  });
+
+  test('Fn::Sub of pseudo parameters and references', () => {
+    expect(evaluate({ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${Bucket}/x' })).toBe('arn:aws-cn:s3:::<{"Ref":"Bucket"}>/x');
+    expect(evaluate({ 'Fn::Sub': ['${X}', { X: 'y' }] })).toBe('<{"Fn::Sub":["${X}",{"X":"y"}]}>');
+  });
+
+  test.each(['Fn::GetAtt', 'Fn::ImportValue', 'Fn::If', 'Fn::FindInMap', 'Fn::GetAZs', 'Fn::Base64'])('%s goes to the callback', (fn) => {
+    expect(evaluate({ [fn]: ['a', 'b'] })).toBe(`<${JSON.stringify({ [fn]: ['a', 'b'] })}>`);
+  });
+
+  test('what a CDK stack renders evaluates to plain ARNs', () => {
+    const stack = agnosticStack();
+    const arn = stack.resolve(stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'parallelcluster/*' }));
+    expect(evaluate(arn)).toBe('arn:aws-cn:iam::111122223333:role/parallelcluster/*');
+    expect(evaluate(stack.resolve(Fn.join(':', [Aws.PARTITION, Aws.REGION])))).toBe('aws-cn:cn-north-1');
+  });
+});
+
+describe('policy sizes', () => {
+  test('the quotas of the IAM and STS quotas page', () => {
+    expect([MANAGED_POLICY_SIZE_QUOTA, MANAGED_POLICIES_PER_ROLE_QUOTA, INLINE_POLICIES_PER_ROLE_QUOTA]).toEqual([6144, 10, 10240]);
+  });
+
+  test('the longest pseudo parameters of every partition', () => {
+    expect(LONGEST_PSEUDO_PARAMETERS).toEqual({
+      'AWS::Partition': 'aws-us-gov',
+      'AWS::Region': 'us-isof-south-1',
+      'AWS::AccountId': '123456789012',
+      'AWS::URLSuffix': 'amazonaws.com.cn',
+      'AWS::NoValue': '',
+    });
+  });
+
+  test('whitespace does not count; tokens count at their longest', () => {
+    const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] };
+    const compact = JSON.stringify(doc).length;
+    expect(policyJsonSize(doc)).toBe(compact);
+    expect(policyJsonSize(JSON.parse(JSON.stringify(doc, null, 4)))).toBe(compact);
+    const withSpaces = { ...doc, Statement: [{ ...doc.Statement[0], Sid: 'A B' }] };
+    expect(policyJsonSize(withSpaces)).toBe(JSON.stringify(withSpaces).length - 1);
+    const tokenized = { Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'Bucket' }]] } };
+    expect(policyJsonSize(tokenized)).toBe(JSON.stringify({ Resource: `arn:aws-us-gov:s3:::${'x'.repeat(UNKNOWN_REFERENCE_LENGTH)}` }).length);
+    expect(policyJsonSize(undefined)).toBe(2);
+  });
+
+  test('policyDocumentSize resolves a document of the stack the same way in every environment', () => {
+    const sizes = [stackIn(AWS), stackIn(AWS_CN), agnosticStack()].map((stack) => {
+      const bucket = new s3.Bucket(stack, 'Bucket');
+      return policyDocumentSize(stack, new iam.PolicyDocument({
+        statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*'), stack.formatArn({ service: 'sns', resource: 'x' })] })],
+      }));
+    });
+    // Only the stack's concrete region and account differ: the agnostic stack is sized at the longest values.
+    expect(sizes[2]).toBeGreaterThanOrEqual(sizes[0]);
+    expect(sizes[2]).toBeGreaterThanOrEqual(sizes[1]);
+    expect(sizes[0]).toBeGreaterThan(UNKNOWN_REFERENCE_LENGTH);
+  });
+});
+
+describe('createSizedManagedPolicies', () => {
+  const statement = (i: number, resources = 1) => new iam.PolicyStatement({
+    sid: `S${i}`,
+    actions: ['s3:GetObject'],
+    resources: Array.from({ length: resources }, (_, r) => `arn:aws:s3:::bucket-number-${i}-${r}/*`),
+  });
+
+  test('one policy, with the given id and description, when the statements fit', () => {
+    const stack = stackIn(AWS);
+    const policies = createSizedManagedPolicies(stack, 'Policy', 'Reads buckets', [statement(1), statement(2)]);
+    expect(policies.map((p) => p.node.id)).toEqual(['Policy']);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Description: 'Reads buckets',
+      PolicyDocument: { Statement: [{ Sid: 'S1' }, { Sid: 'S2' }] },
+    });
+  });
+
+  test('splits in order into Policy, Policy2, ... each within the quota', () => {
+    const stack = stackIn(AWS);
+    const statements = Array.from({ length: 30 }, (_, i) => statement(i, 20));
+    const policies = createSizedManagedPolicies(stack, 'Policy', 'Reads buckets', statements);
+    expect(policies.length).toBeGreaterThan(2);
+    expect(policies.map((p) => p.node.id)).toEqual(policies.map((_, i) => (i === 0 ? 'Policy' : `Policy${i + 1}`)));
+    const template = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy');
+    const docs = policies.map((p) => template[stack.getLogicalId(p.node.defaultChild as iam.CfnManagedPolicy)].Properties);
+    expect(docs.map((d) => d.Description)).toEqual(policies.map((_, i) => `Reads buckets (part ${i + 1} of ${policies.length})`));
+    expect(docs.flatMap((d) => d.PolicyDocument.Statement.map((s: any) => s.Sid))).toEqual(statements.map((s) => s.sid));
+    for (const d of docs) {
+      expect(policyJsonSize(d.PolicyDocument)).toBeLessThanOrEqual(MANAGED_POLICY_SIZE_QUOTA);
+    }
+    // Packed: each part but the last would overflow with the next statement.
+    for (let i = 0; i < docs.length - 1; i++) {
+      const next = { ...docs[i].PolicyDocument, Statement: [...docs[i].PolicyDocument.Statement, docs[i + 1].PolicyDocument.Statement[0]] };
+      expect(policyJsonSize(next)).toBeGreaterThan(MANAGED_POLICY_SIZE_QUOTA);
+    }
+  });
+
+  test('a statement larger than the quota on its own is an error naming it and the fix', () => {
+    const stack = stackIn(AWS);
+    expect(() => createSizedManagedPolicies(stack, 'Policy', 'd', [statement(1), statement(2, 200)]))
+      .toThrow(/Statement 'S2' of TestStack is \d+ characters long once its ARNs are resolved, more than the 6144 characters IAM allows in one managed policy\..*pass fewer of them/);
+  });
+
+  test('statements added after creation are checked at synthesis', () => {
+    const stack = stackIn(AWS);
+    const [policy] = createSizedManagedPolicies(stack, 'Policy', 'd', [statement(1)]);
+    expect(() => Template.fromStack(stack)).not.toThrow();
+    for (let i = 2; i < 12; i++) policy.addStatements(statement(i, 20));
+    expect(() => Stage.of(stack)!.synth({ force: true }))
+      .toThrow(/Managed policy TestStack\/Policy is \d+ characters long once its ARNs are resolved, more than the 6144 characters IAM allows\..*attach them in a policy of your own/);
+  });
+
+  test('sizes with the longest partition: a policy that fits in aws may not fit with aws-us-gov', () => {
+    // 6,144 characters of ARNs with a 3-letter partition token; with 'aws-us-gov' (10 letters) they grow.
+    const stack = agnosticStack();
+    const arns = Array.from({ length: 150 }, (_, i) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `r${i}` }));
+    const policies = createSizedManagedPolicies(stack, 'Policy', 'd', arns.map((arn, i) => new iam.PolicyStatement({ sid: `S${i}`, actions: ['iam:GetRole'], resources: [arn] })));
+    const measured = policies.map((p) => policyDocumentSize(stack, p.document));
+    expect(Math.max(...measured)).toBeLessThanOrEqual(MANAGED_POLICY_SIZE_QUOTA);
+    const commercial = policies.map((p) => JSON.stringify(evaluateIntrinsics(stack.resolve(p.document.toJSON()),
+      { 'AWS::Partition': 'aws', 'AWS::AccountId': '123456789012' }, () => 'x')).length);
+    expect(commercial.every((size, i) => size < measured[i])).toBe(true);
+  });
+});
+
+describe('validation', () => {
+  test('the default cluster path', () => {
+    expect(DEFAULT_IAM_PATH).toBe('/parallelcluster/');
+    expect(() => validateIamPath('iamPath', DEFAULT_IAM_PATH, false)).not.toThrow();
+  });
+
+  test.each(['/a/', '/a/b/', '/a-b_c.d@e+f=g,h/', `/${'a'.repeat(510)}/`])('%j is a valid path', (path) => {
+    expect(() => validateIamPath('p', path, false)).not.toThrow();
+  });
+
+  test.each([
+    ['a/', 'is not a valid IAM path'],
+    ['/a', 'is not a valid IAM path'],
+    ['', 'is not a valid IAM path'],
+    ['/a b/', 'is not a valid IAM path'],
+    ['/a//', 'is not a valid IAM path'],
+    ['//', 'is not a valid IAM path'],
+    ['/\u00e9/', 'is not a valid IAM path'],
+    [`/${'a'.repeat(511)}/`, 'is not a valid IAM path'],
+    ['/a*/', 'contains a wildcard'],
+    ['/a?/', 'contains a wildcard'],
+  ])('%j: %s', (path, message) => {
+    expect(() => validateIamPath('thePath', path, true)).toThrow(`thePath '${path}' ${message}`);
+  });
+
+  test('the root path only where allowed', () => {
+    expect(() => validateIamPath('rolePath', '/', true)).not.toThrow();
+    expect(() => validateIamPath('iamPath', '/', false)).toThrow(/iamPath '\/' would make every role in the account a cluster role/);
+  });
+
+  test('a token path is refused, whoever may allow it', () => {
+    const token = Token.asString({ Ref: 'Path' });
+    expect(() => validateIamPath('iamPath', token, true)).toThrow(/iamPath must be a literal string, got a token/);
+  });
+
+  test.each(['a', 'pcluster-admin', 'A+=,.@_-1', 'a'.repeat(64)])('role name %j is valid', (name) => {
+    expect(() => validateRoleName('roleName', name)).not.toThrow();
+  });
+
+  test.each(['', 'a b', 'a/b', 'a:b', 'caf\u00e9', 'a'.repeat(65)])('role name %j is refused', (name) => {
+    expect(() => validateRoleName('roleName', name)).toThrow(`roleName '${name}' is not a valid IAM role name: use 1 to 64 characters`);
+  });
+
+  test('no name and a token name are left to CloudFormation', () => {
+    expect(() => validateRoleName('roleName', undefined)).not.toThrow();
+    expect(() => validateRoleName('roleName', Token.asString({ Ref: 'Name' }))).not.toThrow();
+  });
+});

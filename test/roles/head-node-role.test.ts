@@ -1,0 +1,380 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ComputeNodeRole, HeadNodeRole, HeadNodeRoleProps, ParallelClusterVersion, Scheduler } from '../../src';
+import {
+  Statement,
+  docAwsManagedPolicyArns,
+  docStatements,
+  ec2ServiceNames,
+  expectAllowed,
+  expectDenied,
+  nearMisses,
+  requests,
+  requestsAllowedBy,
+  roleStatements,
+  withoutSid,
+} from '../support/cluster-roles-helpers';
+import { PolicySimulator } from '../support/simulate';
+import { AWS, AWS_CN, ENVIRONMENTS, TestEnvironment, agnosticStack, awsStack, stackIn } from '../support/stacks';
+
+function headNode(env: TestEnvironment, props: HeadNodeRoleProps = {}) {
+  const stack = stackIn(env);
+  const head = new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: ParallelClusterVersion.V3_2, ...props });
+  return { stack, head, sim: PolicySimulator.forRole(stack, head.role), template: Template.fromStack(stack) };
+}
+
+/** The doc's block with its documented differences: EC2 also `.cn` in China, the secret statement as given. */
+function expectedSlurm(env: TestEnvironment, secretArns: string[] = []): Statement[] {
+  return docStatements('headNode.slurm', env).flatMap((s) => {
+    if (s.Action.includes('iam:PassRole')) {
+      return [{ ...s, Condition: { StringEquals: { 'iam:PassedToService': ec2ServiceNames(env) } } }];
+    }
+    if (s.Action.includes('secretsmanager:GetSecretValue')) {
+      return secretArns.length === 0 ? [] : [{ ...s, Resource: secretArns }];
+    }
+    return [s];
+  });
+}
+
+function expectedBatch(env: TestEnvironment, secretArns: string[] = []): Statement[] {
+  return docStatements('headNode.awsBatch', env).flatMap((s) => {
+    if (s.Action.includes('secretsmanager:GetSecretValue')) {
+      return secretArns.length === 0 ? [] : [{ ...s, Resource: secretArns }];
+    }
+    return [s];
+  });
+}
+
+// The doc's PassRole statements also name instance profiles, which PassRole never acts on.
+const DOC_PASSROLE = { ineffectiveResources: /:instance-profile\// };
+
+describe.each(ENVIRONMENTS)('HeadNodeRole in $partition', (env) => {
+  const p = env.partition;
+  const r = env.region;
+  const a = env.account;
+
+  describe('Slurm (the default)', () => {
+    test('its statements are the doc block headNode.slurm, with a Sid each', () => {
+      const { sim, head } = headNode(env);
+      expect(head.scheduler).toBe(Scheduler.SLURM);
+      const statements = roleStatements(sim);
+      expect(statements.map(withoutSid)).toEqual(expectedSlurm(env));
+      expect(statements.map((s) => s.Sid)).toEqual([
+        'S3ParallelClusterObjects',
+        'DynamoDB',
+        'EC2TerminateComputeNodes',
+        'EC2RunInstances',
+        'IamPassRole',
+        'EC2Describe',
+        'EC2TagsAndVolumes',
+        'CloudFormation',
+        'Route53',
+      ]);
+    });
+
+    test('allows every statement of the doc block', async () => {
+      const { sim } = headNode(env);
+      await expectAllowed(sim, requestsAllowedBy(expectedSlurm(env), env, DOC_PASSROLE));
+    });
+
+    test('denies near misses: other tag, service, region, account, partition, path', async () => {
+      const { sim } = headNode(env);
+      await expectDenied(sim, nearMisses(expectedSlurm(env), env, DOC_PASSROLE));
+    });
+
+    test('denies what the doc does not grant', async () => {
+      const { sim } = headNode(env);
+      await expectDenied(sim, requests(
+        ['s3:PutObject', `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/config.yaml`],
+        ['s3:DeleteObject', `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/config.yaml`],
+        ['s3:GetObject', `arn:${p}:s3:::other-bucket/key`],
+        ['dynamodb:DeleteTable', `arn:${p}:dynamodb:${r}:${a}:table/parallelcluster-mycluster`],
+        ['dynamodb:Scan', `arn:${p}:dynamodb:${r}:${a}:table/parallelcluster-mycluster`],
+        ['dynamodb:GetItem', `arn:${p}:dynamodb:${r}:${a}:table/other`],
+        ['ec2:TerminateInstances', `arn:${p}:ec2:${r}:${a}:instance/i-0123`, { 'ec2:ResourceTag/parallelcluster:node-type': 'HeadNode' }],
+        ['ec2:DetachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123`],
+        ['iam:PassRole', `arn:${p}:iam::${a}:role/parallelcluster/node`, { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+        ['iam:PassRole', `arn:${p}:iam::${a}:role/custom/queue`, { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+        ['iam:CreateRole', `arn:${p}:iam::${a}:role/parallelcluster/node`],
+        ['secretsmanager:GetSecretValue', `arn:${p}:secretsmanager:${r}:${a}:secret:any-AbCdEf`],
+        ['route53:CreateHostedZone', '*'],
+        ['cloudformation:DeleteStack', `arn:${p}:cloudformation:${r}:${a}:stack/mycluster/id`],
+        ['batch:SubmitJob', `arn:${p}:batch:${r}:${a}:job-queue/PclusterJobQueue1`],
+      ));
+    });
+  });
+
+  describe('AWS Batch', () => {
+    test('its statements are the repaired doc block headNode.awsBatch, with a Sid each', () => {
+      const { sim, head } = headNode(env, { scheduler: Scheduler.AWS_BATCH });
+      expect(head.scheduler).toBe(Scheduler.AWS_BATCH);
+      const statements = roleStatements(sim);
+      expect(statements.map(withoutSid)).toEqual(expectedBatch(env));
+      expect(statements.map((s) => s.Sid)).toEqual([
+        'S3ClusterBucketObjects',
+        'S3ParallelClusterObjects',
+        'IamPassRole',
+        'BatchRead',
+        'BatchJobs',
+        'EC2Describe',
+        'EC2TagsAndVolumes',
+        'CloudFormation',
+      ]);
+    });
+
+    test('allows every statement of the doc block', async () => {
+      const { sim } = headNode(env, { scheduler: Scheduler.AWS_BATCH });
+      await expectAllowed(sim, requestsAllowedBy(expectedBatch(env), env, DOC_PASSROLE));
+    });
+
+    test('denies near misses: other service, region, account, partition, path', async () => {
+      const { sim } = headNode(env, { scheduler: Scheduler.AWS_BATCH });
+      await expectDenied(sim, nearMisses(expectedBatch(env), env, DOC_PASSROLE));
+    });
+
+    test('denies what the doc does not grant, including the Slurm head node permissions', async () => {
+      const { sim } = headNode(env, { scheduler: Scheduler.AWS_BATCH });
+      await expectDenied(sim, requests(
+        ['s3:PutObject', `arn:${p}:s3:::${r}-aws-parallelcluster/key`],
+        ['s3:DeleteObject', `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/key`],
+        ['batch:SubmitJob', `arn:${p}:batch:${r}:${a}:job-queue/OtherQueue`],
+        ['batch:DeleteJobQueue', `arn:${p}:batch:${r}:${a}:job-queue/PclusterJobQueue1`],
+        ['batch:CreateComputeEnvironment', `arn:${p}:batch:${r}:${a}:compute-environment/PclusterComputeEnvironment`],
+        ['logs:GetLogEvents', `arn:${p}:logs:${r}:${a}:log-group:/aws/other:log-stream:x`],
+        ['ec2:RunInstances', `arn:${p}:ec2:${r}:${a}:instance/i-0123`],
+        ['ec2:TerminateInstances', `arn:${p}:ec2:${r}:${a}:instance/i-0123`, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
+        ['iam:PassRole', `arn:${p}:iam::${a}:role/parallelcluster/node`, { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+        ['dynamodb:PutItem', `arn:${p}:dynamodb:${r}:${a}:table/parallelcluster-mycluster`],
+        ['route53:ChangeResourceRecordSets', `arn:${p}:route53:::hostedzone/Z0123`],
+      ));
+    });
+  });
+
+  test('has the doc\'s AWS managed policies', () => {
+    for (const [scheduler, block] of [[Scheduler.SLURM, 'headNode.slurm'], [Scheduler.AWS_BATCH, 'headNode.awsBatch']] as const) {
+      const { sim } = headNode(env, { scheduler });
+      expect(sim.awsManagedPolicyArns.sort()).toEqual(docAwsManagedPolicyArns(block, env).sort());
+    }
+  });
+
+  test('is trusted by EC2 under the partition\'s URL suffix', () => {
+    const { stack, head, template, sim } = headNode(env);
+    const logicalId = stack.getLogicalId(head.role.node.defaultChild as iam.CfnRole);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: { 'Fn::Join': ['', ['ec2.', { Ref: 'AWS::URLSuffix' }]] } },
+        }],
+      },
+    });
+    const trust = template.toJSON().Resources[logicalId].Properties.AssumeRolePolicyDocument;
+    expect(sim.evaluate(trust.Statement[0].Principal.Service)).toBe(`ec2.${env.urlSuffix}`);
+  });
+
+  test('secrets replace the doc\'s <SECRET_ID>: created and imported by name', async () => {
+    const stack = stackIn(env);
+    const munge = new secretsmanager.Secret(stack, 'MungeKey');
+    const database = secretsmanager.Secret.fromSecretNameV2(stack, 'Database', 'slurm-db');
+    const head = new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: ParallelClusterVersion.V3_2, secrets: [munge, database] });
+    const sim = PolicySimulator.forRole(stack, head.role);
+    const mungeArn = sim.evaluate(stack.resolve(munge.secretArn));
+    expect(roleStatements(sim).map(withoutSid))
+      .toEqual(expectedSlurm(env, [mungeArn, `arn:${p}:secretsmanager:${r}:${a}:secret:slurm-db-??????`]));
+    expect(roleStatements(sim).map((s) => s.Sid)).toContain('SecretsManagerGetSecretValue');
+    await expectAllowed(sim, requests(
+      ['secretsmanager:GetSecretValue', mungeArn],
+      ['secretsmanager:GetSecretValue', `arn:${p}:secretsmanager:${r}:${a}:secret:slurm-db-AbCdEf`],
+    ));
+    await expectDenied(sim, requests(
+      ['secretsmanager:GetSecretValue', `arn:${p}:secretsmanager:${r}:${a}:secret:slurm-db2-AbCdEf`],
+      ['secretsmanager:GetSecretValue', `arn:${p}:secretsmanager:${r}:${a}:secret:other-AbCdEf`],
+      ['secretsmanager:PutSecretValue', mungeArn],
+    ));
+  });
+
+  test('secrets on an AWS Batch head node', async () => {
+    const stack = stackIn(env);
+    const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Directory', 'ad-password');
+    const head = new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: ParallelClusterVersion.V3_2, scheduler: Scheduler.AWS_BATCH, secrets: [secret] });
+    const sim = PolicySimulator.forRole(stack, head.role);
+    expect(roleStatements(sim).map(withoutSid))
+      .toEqual(expectedBatch(env, [`arn:${p}:secretsmanager:${r}:${a}:secret:ad-password-??????`]));
+  });
+
+  test('computeNodeRoles outside the path may be passed to EC2, and only to EC2', async () => {
+    const stack = stackIn(env);
+    const custom = iam.Role.fromRoleArn(stack, 'Custom', `arn:${p}:iam::${a}:role/custom/queue1`);
+    const compute = new ComputeNodeRole(stack, 'Compute');
+    const head = new HeadNodeRole(stack, 'HeadNode', { computeNodeRoles: [custom, compute.role, custom] });
+    const sim = PolicySimulator.forRole(stack, head.role);
+    const statements = roleStatements(sim);
+    // The doc's statement stays as it is; the roles it does not cover get one of their own, each once.
+    // The compute role on the path is covered by the doc's statement and not listed again.
+    expect(statements.map(withoutSid).filter((s) => s.Action.includes('iam:PassRole'))).toEqual([
+      expectedSlurm(env).find((s) => s.Action.includes('iam:PassRole')),
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: [sim.evaluate(stack.resolve(custom.roleArn))],
+        Condition: { StringEquals: { 'iam:PassedToService': ec2ServiceNames(env) } },
+      },
+    ]);
+    expect(statements.find((s) => s.Action.includes('iam:PassRole') && s.Sid !== 'IamPassRole')?.Sid).toBe('IamPassComputeNodeRoles');
+    const computeArn = sim.evaluate(stack.resolve(compute.roleArn));
+    await expectAllowed(sim, ec2ServiceNames(env).flatMap((service) => requests(
+      ['iam:PassRole', `arn:${p}:iam::${a}:role/custom/queue1`, { 'iam:PassedToService': service }],
+      ['iam:PassRole', computeArn, { 'iam:PassedToService': service }],
+    )));
+    await expectDenied(sim, requests(
+      ['iam:PassRole', `arn:${p}:iam::${a}:role/custom/queue1`, { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+      ['iam:PassRole', `arn:${p}:iam::${a}:role/custom/queue2`, { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+    ));
+  });
+});
+
+describe('HeadNodeRole options', () => {
+  test('many compute node roles are spread over statements and policies, all passable', async () => {
+    const stack = awsStack();
+    const roles = Array.from({ length: 45 }, (_, i) => new ComputeNodeRole(stack, `Queue${i}`, { iamPath: `/queue${i}/` }).role);
+    const head = new HeadNodeRole(stack, 'HeadNode', { computeNodeRoles: roles });
+    const sim = PolicySimulator.forRole(stack, head.role);
+    const sids = roleStatements(sim).map((s) => s.Sid);
+    expect(sids.filter((s) => s?.startsWith('IamPassComputeNodeRoles'))).toEqual([
+      'IamPassComputeNodeRoles', 'IamPassComputeNodeRoles2', 'IamPassComputeNodeRoles3', 'IamPassComputeNodeRoles4', 'IamPassComputeNodeRoles5',
+    ]);
+    expect(new Set(sids).size).toBe(sids.length);
+    expect(head.managedPolicies.length).toBeGreaterThan(1);
+    expect(Template.fromStack(stack).toJSON()).toBeDefined(); // validations (sizes, policy count) pass
+    await expectAllowed(sim, roles.map((role) => ({
+      action: 'iam:PassRole', resource: sim.evaluate(stack.resolve(role.roleArn)), context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+    })));
+  });
+
+  test('computeNodeRoles on an AWS Batch head node is an error', () => {
+    const stack = awsStack();
+    const role = iam.Role.fromRoleArn(stack, 'Custom', 'arn:aws:iam::111122223333:role/custom/queue1');
+    expect(() => new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: ParallelClusterVersion.V3_2, scheduler: Scheduler.AWS_BATCH, computeNodeRoles: [role] }))
+      .toThrow(/computeNodeRoles has 1 role\(s\) but scheduler is Scheduler.AWS_BATCH.*Leave computeNodeRoles out, or use Scheduler.SLURM/);
+    // An empty list is no error.
+    expect(() => new HeadNodeRole(stack, 'Empty', { scheduler: Scheduler.AWS_BATCH, computeNodeRoles: [] })).not.toThrow();
+  });
+
+  test('role and instance profile are on the IAM path, and the instance profile holds the role', () => {
+    const { stack, head, template } = headNode(AWS);
+    const roleId = stack.getLogicalId(head.role.node.defaultChild as iam.CfnRole);
+    const profileId = stack.getLogicalId(head.instanceProfile.node.defaultChild as iam.CfnInstanceProfile);
+    template.hasResourceProperties('AWS::IAM::Role', { Path: '/parallelcluster/' });
+    template.resourceCountIs('AWS::IAM::InstanceProfile', 1);
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', { Path: '/parallelcluster/', Roles: [{ Ref: roleId }] });
+    expect(stack.resolve(head.roleArn)).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(stack.resolve(head.instanceProfileArn)).toEqual({ 'Fn::GetAtt': [profileId, 'Arn'] });
+    expect(head.iamPath).toBe('/parallelcluster/');
+  });
+
+  test('a custom iamPath moves the role, the instance profile and every path-scoped permission', async () => {
+    const { sim, template, head } = headNode(AWS_CN, { iamPath: '/hpc/team-a/' });
+    expect(head.iamPath).toBe('/hpc/team-a/');
+    template.hasResourceProperties('AWS::IAM::Role', { Path: '/hpc/team-a/' });
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', { Path: '/hpc/team-a/' });
+    const expected = docStatements('headNode.slurm', AWS_CN, '/hpc/team-a/').find((s) => s.Action.includes('iam:PassRole'))!;
+    expect(roleStatements(sim).find((s) => s.Sid === 'IamPassRole')?.Resource).toEqual(expected.Resource);
+    expect(expected.Resource.join()).toContain(':role/hpc/team-a/*');
+    await expectAllowed(sim, requests(
+      ['iam:PassRole', 'arn:aws-cn:iam::111122223333:role/hpc/team-a/compute', { 'iam:PassedToService': 'ec2.amazonaws.com.cn' }],
+    ));
+    await expectDenied(sim, requests(
+      ['iam:PassRole', 'arn:aws-cn:iam::111122223333:role/parallelcluster/compute', { 'iam:PassedToService': 'ec2.amazonaws.com.cn' }],
+      ['iam:PassRole', 'arn:aws-cn:iam::111122223333:role/hpc/compute', { 'iam:PassedToService': 'ec2.amazonaws.com.cn' }],
+    ));
+  });
+
+  test.each([
+    ['/', /iamPath '\/' would make every role in the account a cluster role/],
+    ['parallelcluster', /iamPath 'parallelcluster' is not a valid IAM path/],
+    ['/a//b/', /iamPath '\/a\/\/b\/' is not a valid IAM path/],
+    ['/team*/', /iamPath '\/team\*\/' contains a wildcard/],
+  ])('iamPath %s is an error', (iamPath, message) => {
+    expect(() => new HeadNodeRole(awsStack(), 'HeadNode', { iamPath })).toThrow(message);
+  });
+
+  test('roleName is used, and an invalid one is an error', () => {
+    const { template } = headNode(AWS, { roleName: 'pcluster-head-node' });
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'pcluster-head-node' });
+    expect(() => new HeadNodeRole(awsStack(), 'HeadNode', { roleName: 'head node!' }))
+      .toThrow(/roleName 'head node!' is not a valid IAM role name/);
+  });
+
+  test('enableSessionManager and enableCloudWatchAgent switch the AWS managed policies', () => {
+    const managed = (props: HeadNodeRoleProps) => headNode(AWS, props).sim.awsManagedPolicyArns;
+    expect(managed({ enableSessionManager: false })).toEqual(['arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy']);
+    expect(managed({ enableCloudWatchAgent: false })).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
+    expect(managed({ enableCloudWatchAgent: false, enableSessionManager: false })).toEqual([]);
+  });
+
+  test('additionalIamPolicies are attached, the construct\'s own policies are listed in managedPolicies', () => {
+    const stack = awsStack();
+    const extra = new iam.ManagedPolicy(stack, 'Extra', { statements: [new iam.PolicyStatement({ actions: ['fsx:DescribeFileSystems'], resources: ['*'] })] });
+    const imported = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Imported', 'arn:aws:iam::111122223333:policy/site-policy');
+    const head = new HeadNodeRole(stack, 'HeadNode', { additionalIamPolicies: [extra, imported] });
+    const roleId = stack.getLogicalId(head.role.node.defaultChild as iam.CfnRole);
+    const arns = Template.fromStack(stack).toJSON().Resources[roleId].Properties.ManagedPolicyArns;
+    expect(head.managedPolicies).toHaveLength(1);
+    // After the two AWS managed ones (checked above): the construct's own, then the additional ones.
+    expect(arns.slice(2)).toEqual([
+      ...head.managedPolicies.map((policy) => stack.resolve(policy.managedPolicyArn)),
+      stack.resolve(extra.managedPolicyArn),
+      'arn:aws:iam::111122223333:policy/site-policy',
+    ]);
+    expect(arns).toHaveLength(5);
+  });
+
+  test('more managed policies than IAM allows per role fail synthesis', () => {
+    const stack = awsStack();
+    const extra = Array.from({ length: 8 }, (_, i) => iam.ManagedPolicy.fromManagedPolicyArn(stack, `P${i}`, `arn:aws:iam::111122223333:policy/p${i}`));
+    new HeadNodeRole(stack, 'HeadNode', { additionalIamPolicies: extra });
+    expect(() => Template.fromStack(stack)).toThrow(/has 11 managed policies, more than the 10 IAM allows per role by default/);
+  });
+
+  test('a permissions boundary from the prop or from iam.PermissionsBoundary.of', () => {
+    const stack = awsStack();
+    const boundary = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Boundary', 'arn:aws:iam::111122223333:policy/boundary');
+    new HeadNodeRole(stack, 'WithProp', { permissionsBoundary: boundary });
+    const scoped = new HeadNodeRole(stack, 'Scoped');
+    const other = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Other', 'arn:aws:iam::111122223333:policy/org-boundary');
+    iam.PermissionsBoundary.of(scoped).apply(other);
+    const template = Template.fromStack(stack);
+    const boundaries = Object.values(template.findResources('AWS::IAM::Role')).map((role) => role.Properties.PermissionsBoundary);
+    expect(boundaries.sort()).toEqual(['arn:aws:iam::111122223333:policy/boundary', 'arn:aws:iam::111122223333:policy/org-boundary']);
+  });
+
+  test('is an IGrantable: grants land on the head node role', async () => {
+    const stack = awsStack();
+    const head = new HeadNodeRole(stack, 'HeadNode');
+    head.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }));
+    const sim = PolicySimulator.forRole(stack, head.role);
+    expect(head.grantPrincipal).toBe(head.role);
+    expect(await sim.allows('sqs:SendMessage', 'arn:aws:sqs:us-east-1:111122223333:queue')).toBe(true);
+  });
+
+  test('an environment-agnostic stack accepts both EC2 service names and takes the region from the stack', async () => {
+    const stack = agnosticStack();
+    const head = new HeadNodeRole(stack, 'HeadNode');
+    const sim = PolicySimulator.forRole(stack, head.role);
+    expect(roleStatements(sim).find((s) => s.Sid === 'IamPassRole')?.Condition)
+      .toEqual({ StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } });
+    const resolved = JSON.stringify(stack.resolve(head.managedPolicies.map((p) => (p as iam.ManagedPolicy).document.toJSON())));
+    expect(resolved).toContain('{"Ref":"AWS::Region"}');
+    await expectAllowed(sim, requests(['dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:111122223333:table/parallelcluster-c']));
+  });
+
+  test('never writes a literal partition into its policies', () => {
+    const stack = new Stack();
+    new HeadNodeRole(stack, 'HeadNode', { computeNodeRoles: [new ComputeNodeRole(stack, 'Compute').role] });
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toMatch(/arn:aws[-:]/);
+  });
+});

@@ -1,0 +1,226 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ImageBuilderRoles, ImageBuilderRolesProps } from '../../src';
+import {
+  Statement,
+  docAwsManagedPolicyArns,
+  docStatements,
+  expectAllowed,
+  expectDenied,
+  nearMisses,
+  requests,
+  requestsAllowedBy,
+  roleStatements,
+  withoutSid,
+} from '../support/cluster-roles-helpers';
+import { PolicySimulator } from '../support/simulate';
+import { AWS, AWS_US_GOV, ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/stacks';
+
+function imageRoles(env: TestEnvironment, props: ImageBuilderRolesProps = {}) {
+  const stack = stackIn(env);
+  const roles = new ImageBuilderRoles(stack, 'Image', props);
+  return {
+    stack,
+    roles,
+    instance: PolicySimulator.forRole(stack, roles.instanceRole),
+    cleanup: PolicySimulator.forRole(stack, roles.cleanupLambdaRole),
+    template: Template.fromStack(stack),
+  };
+}
+
+/** The doc's cleanup block with its one documented difference: `SNS:` written `sns:`. */
+function expectedCleanup(env: TestEnvironment): Statement[] {
+  return docStatements('imageBuilder.cleanupLambda', env)
+    .map((s) => ({ ...s, Action: s.Action.map((action) => action.replace(/^SNS:/, 'sns:')) }));
+}
+
+describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
+  const p = env.partition;
+  const r = env.region;
+  const a = env.account;
+
+  describe('instance role', () => {
+    test('its statements are the doc block imageBuilder.instanceRole, with a Sid', () => {
+      const { instance } = imageRoles(env);
+      expect(roleStatements(instance).map(withoutSid)).toEqual(docStatements('imageBuilder.instanceRole', env));
+      expect(roleStatements(instance).map((s) => s.Sid)).toEqual(['EC2ImageTagsAndAttributes']);
+    });
+
+    test('allows the doc block and denies its near misses and what it does not grant', async () => {
+      const { instance } = imageRoles(env);
+      await expectAllowed(instance, requestsAllowedBy(docStatements('imageBuilder.instanceRole', env), env));
+      await expectDenied(instance, nearMisses(docStatements('imageBuilder.instanceRole', env), env));
+      await expectDenied(instance, requests(
+        ['ec2:DeregisterImage', `arn:${p}:ec2:${r}::image/ami-0123`],
+        ['ec2:CreateTags', `arn:${p}:ec2:${r}:${a}:instance/i-0123`],
+        ['ec2:ModifySnapshotAttribute', `arn:${p}:ec2:${r}::snapshot/snap-0123`],
+      ));
+    });
+
+    test('has the doc\'s AWS managed policies and an EC2 trust under the partition\'s URL suffix', () => {
+      const { instance, template, stack, roles } = imageRoles(env);
+      expect(instance.awsManagedPolicyArns.sort()).toEqual(docAwsManagedPolicyArns('imageBuilder.instanceRole', env).sort());
+      const trust = template.toJSON().Resources[stack.getLogicalId(roles.instanceRole.node.defaultChild as iam.CfnRole)]
+        .Properties.AssumeRolePolicyDocument;
+      expect(trust.Statement).toEqual([{
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: { 'Fn::Join': ['', ['ec2.', { Ref: 'AWS::URLSuffix' }]] } },
+      }]);
+      expect(instance.evaluate(trust.Statement[0].Principal.Service)).toBe(`ec2.${env.urlSuffix}`);
+    });
+  });
+
+  describe('cleanup Lambda role', () => {
+    test('its statements are the doc block imageBuilder.cleanupLambda (sns: in lower case), with a Sid each', () => {
+      const { cleanup } = imageRoles(env);
+      expect(roleStatements(cleanup).map(withoutSid)).toEqual(expectedCleanup(env));
+      expect(roleStatements(cleanup).map((s) => s.Sid)).toEqual([
+        'IamDeleteRoles',
+        'IamDeleteInstanceProfiles',
+        'ImageBuilderDeleteInfrastructureConfiguration',
+        'ImageBuilderDeleteComponent',
+        'ImageBuilderDeleteImageRecipe',
+        'ImageBuilderDeleteDistributionConfiguration',
+        'ImageBuilderImage',
+        'CloudFormationDeleteStack',
+        'EC2TagImages',
+        'TagResources',
+        'LambdaDeleteFunction',
+        'CloudWatchLogsDeleteLogGroup',
+        'SNSDeleteTopic',
+      ]);
+    });
+
+    test('allows every statement of the doc block', async () => {
+      const { cleanup } = imageRoles(env);
+      await expectAllowed(cleanup, requestsAllowedBy(expectedCleanup(env), env));
+    });
+
+    test('denies near misses: other region, account, partition, IAM path', async () => {
+      const { cleanup } = imageRoles(env);
+      await expectDenied(cleanup, nearMisses(expectedCleanup(env), env));
+    });
+
+    test('denies what the doc does not grant', async () => {
+      const { cleanup } = imageRoles(env);
+      await expectDenied(cleanup, requests(
+        ['iam:CreateRole', `arn:${p}:iam::${a}:role/parallelcluster/ParallelClusterImage-x`],
+        ['iam:DeleteRole', `arn:${p}:iam::${a}:role/admin`],
+        ['imagebuilder:DeleteImage', `arn:${p}:imagebuilder:${r}:${a}:image/other-image/1.0.0/1`],
+        ['imagebuilder:CreateImageRecipe', `arn:${p}:imagebuilder:${r}:${a}:image-recipe/parallelclusterimage-x/1.0.0`],
+        ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-other`],
+        ['lambda:InvokeFunction', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-x`],
+        ['logs:DeleteLogGroup', `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/other:*`],
+        ['sns:Publish', `arn:${p}:sns:${r}:${a}:ParallelClusterImage-x`],
+        ['ec2:DeregisterImage', `arn:${p}:ec2:${r}::image/ami-0123`],
+      ));
+    });
+
+    test('is trusted by Lambda and has AWSLambdaBasicExecutionRole', () => {
+      const { cleanup, template, stack, roles } = imageRoles(env);
+      expect(cleanup.awsManagedPolicyArns).toEqual(docAwsManagedPolicyArns('imageBuilder.cleanupLambda', env));
+      const trust = template.toJSON().Resources[stack.getLogicalId(roles.cleanupLambdaRole.node.defaultChild as iam.CfnRole)]
+        .Properties.AssumeRolePolicyDocument;
+      expect(trust.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }]);
+    });
+  });
+});
+
+describe('ImageBuilderRoles options', () => {
+  test('roles and instance profile are on the IAM path; the instance profile holds the instance role', () => {
+    const { stack, roles, template } = imageRoles(AWS);
+    const instanceId = stack.getLogicalId(roles.instanceRole.node.defaultChild as iam.CfnRole);
+    const cleanupId = stack.getLogicalId(roles.cleanupLambdaRole.node.defaultChild as iam.CfnRole);
+    const profileId = stack.getLogicalId(roles.instanceProfile.node.defaultChild as iam.CfnInstanceProfile);
+    const resources = template.toJSON().Resources;
+    expect(resources[instanceId].Properties.Path).toBe('/parallelcluster/');
+    expect(resources[cleanupId].Properties.Path).toBe('/parallelcluster/');
+    template.resourceCountIs('AWS::IAM::InstanceProfile', 1);
+    expect(resources[profileId].Properties).toEqual({ Path: '/parallelcluster/', Roles: [{ Ref: instanceId }] });
+    expect(stack.resolve(roles.instanceRoleArn)).toEqual({ 'Fn::GetAtt': [instanceId, 'Arn'] });
+    expect(stack.resolve(roles.cleanupLambdaRoleArn)).toEqual({ 'Fn::GetAtt': [cleanupId, 'Arn'] });
+    expect(stack.resolve(roles.instanceProfileArn)).toEqual({ 'Fn::GetAtt': [profileId, 'Arn'] });
+    expect(roles.managedPolicies).toHaveLength(2);
+    expect(roles.grantPrincipal).toBe(roles.instanceRole);
+  });
+
+  test('a custom iamPath moves the roles and profile, while the cleanup keeps deleting on /parallelcluster/', async () => {
+    const { roles, template, stack, cleanup } = imageRoles(AWS_US_GOV, { iamPath: '/hpc/' });
+    expect(roles.iamPath).toBe('/hpc/');
+    const resources = template.toJSON().Resources;
+    for (const construct of [roles.instanceRole, roles.cleanupLambdaRole, roles.instanceProfile]) {
+      expect(resources[stack.getLogicalId(construct.node.defaultChild as CfnResource)].Properties.Path).toBe('/hpc/');
+    }
+    // ParallelCluster creates the build's instance profile (and default roles) on its fixed path.
+    expect(roleStatements(cleanup).map(withoutSid)).toEqual(expectedCleanup(AWS_US_GOV));
+    await expectAllowed(cleanup, requests(
+      ['iam:DeleteInstanceProfile', 'arn:aws-us-gov:iam::111122223333:instance-profile/parallelcluster/ParallelClusterImage-x'],
+      ['iam:DeleteRole', 'arn:aws-us-gov:iam::111122223333:role/parallelcluster/ParallelClusterImage-x'],
+    ));
+    await expectDenied(cleanup, requests(
+      ['iam:DeleteInstanceProfile', 'arn:aws-us-gov:iam::111122223333:instance-profile/hpc/x'],
+      ['iam:DeleteRole', 'arn:aws-us-gov:iam::111122223333:role/hpc/x'],
+    ));
+  });
+
+  test('an invalid iamPath is an error', () => {
+    expect(() => new ImageBuilderRoles(awsStack(), 'Image', { iamPath: '/' })).toThrow(/iamPath '\/' would make every role/);
+    expect(() => new ImageBuilderRoles(awsStack(), 'Image', { iamPath: '/a b/' })).toThrow(/iamPath '\/a b\/' is not a valid IAM path/);
+  });
+
+  test('enableSessionManager: false drops AmazonSSMManagedInstanceCore from the instance role only', () => {
+    const { instance, cleanup } = imageRoles(AWS, { enableSessionManager: false });
+    expect(instance.awsManagedPolicyArns).toEqual(['arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder']);
+    expect(cleanup.awsManagedPolicyArns).toEqual(['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']);
+  });
+
+  test('lambdaFunctionsInVpc adds AWSLambdaVPCAccessExecutionRole to the cleanup role only', () => {
+    const { instance, cleanup } = imageRoles(AWS, { lambdaFunctionsInVpc: true });
+    expect(cleanup.awsManagedPolicyArns).toEqual([
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+    ]);
+    expect(instance.awsManagedPolicyArns.sort()).toEqual(docAwsManagedPolicyArns('imageBuilder.instanceRole', AWS).sort());
+  });
+
+  test('additionalIamPolicies go to the instance role only', () => {
+    const stack = awsStack();
+    const extra = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Components', 'arn:aws:iam::111122223333:policy/read-components');
+    const roles = new ImageBuilderRoles(stack, 'Image', { additionalIamPolicies: [extra] });
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const arnsOf = (role: iam.IRole) => resources[stack.getLogicalId(role.node.defaultChild as iam.CfnRole)].Properties.ManagedPolicyArns;
+    expect(arnsOf(roles.instanceRole)).toContain('arn:aws:iam::111122223333:policy/read-components');
+    expect(arnsOf(roles.cleanupLambdaRole)).not.toContain('arn:aws:iam::111122223333:policy/read-components');
+  });
+
+  test('a permissions boundary from the prop or from iam.PermissionsBoundary.of reaches both roles', () => {
+    const stack = awsStack();
+    const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'pcluster-boundary');
+    new ImageBuilderRoles(stack, 'WithProp', { permissionsBoundary: boundary });
+    iam.PermissionsBoundary.of(new ImageBuilderRoles(stack, 'Scoped')).apply(boundary);
+    const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+    expect(roles).toHaveLength(4);
+    for (const role of roles) {
+      expect(stack.resolve(role.Properties.PermissionsBoundary)).toEqual(stack.resolve(boundary.managedPolicyArn));
+    }
+  });
+});
+
+describe('ImageBuilderRoles role names', () => {
+  test('each role takes its own name, on the IAM path', () => {
+    const stack = awsStack();
+    new ImageBuilderRoles(stack, 'Image', { instanceRoleName: 'hpc-image-build', cleanupLambdaRoleName: 'hpc-image-cleanup' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'hpc-image-build', Path: '/parallelcluster/' });
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'hpc-image-cleanup', Path: '/parallelcluster/' });
+  });
+
+  test.each([
+    [{ instanceRoleName: 'bad name' }, /instanceRoleName 'bad name' is not a valid IAM role name/],
+    [{ cleanupLambdaRoleName: 'x'.repeat(65) }, /cleanupLambdaRoleName 'x+' is not a valid IAM role name: use 1 to 64 characters/],
+  ])('an invalid name %p is refused at synth time', (props, message) => {
+    expect(() => new ImageBuilderRoles(awsStack(), 'Image', props)).toThrow(message);
+  });
+});

@@ -1,0 +1,105 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { LambdaFunctionsRole, LambdaFunctionsRoleProps } from '../../src';
+import {
+  docStatements,
+  expectAllowed,
+  expectDenied,
+  nearMisses,
+  requests,
+  requestsAllowedBy,
+  roleStatements,
+  withoutSid,
+} from '../support/cluster-roles-helpers';
+import { PolicySimulator } from '../support/simulate';
+import { AWS, ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/stacks';
+
+function lambdaRole(env: TestEnvironment, props: LambdaFunctionsRoleProps = {}) {
+  const stack = stackIn(env);
+  const lambda = new LambdaFunctionsRole(stack, 'Lambda', props);
+  return { stack, lambda, sim: PolicySimulator.forRole(stack, lambda.role), template: Template.fromStack(stack) };
+}
+
+describe.each(ENVIRONMENTS)('LambdaFunctionsRole in $partition', (env) => {
+  const p = env.partition;
+  const r = env.region;
+  const a = env.account;
+
+  test('its statements are the doc block lambdaFunctions, with a Sid each', () => {
+    const { sim } = lambdaRole(env);
+    const statements = roleStatements(sim);
+    expect(statements.map(withoutSid)).toEqual(docStatements('lambdaFunctions', env));
+    expect(statements.map((s) => s.Sid)).toEqual([
+      'Route53', 'CloudWatchLogs', 'EC2DescribeInstances', 'EC2TerminateComputeNodes', 'S3ClusterBucketCleanup',
+    ]);
+  });
+
+  test('allows every statement of the doc block', async () => {
+    const { sim } = lambdaRole(env);
+    await expectAllowed(sim, requestsAllowedBy(docStatements('lambdaFunctions', env), env));
+  });
+
+  test('denies near misses: other tag, region, account, partition', async () => {
+    const { sim } = lambdaRole(env);
+    await expectDenied(sim, nearMisses(docStatements('lambdaFunctions', env), env));
+  });
+
+  test('denies what the doc does not grant', async () => {
+    const { sim } = lambdaRole(env);
+    await expectDenied(sim, requests(
+      ['route53:DeleteHostedZone', `arn:${p}:route53:::hostedzone/Z0123`],
+      ['logs:CreateLogStream', `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/other-function:log-stream:x`],
+      ['logs:DeleteLogGroup', `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/pcluster-CleanupResources-x`],
+      ['ec2:TerminateInstances', `arn:${p}:ec2:${r}:${a}:instance/i-0123`, { 'ec2:ResourceTag/parallelcluster:node-type': 'HeadNode' }],
+      ['s3:DeleteObject', `arn:${p}:s3:::other-bucket/key`],
+      ['s3:DeleteBucket', `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete`],
+      ['s3:PutObject', `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/key`],
+      ['iam:PassRole', `arn:${p}:iam::${a}:role/parallelcluster/node`, { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+    ));
+  });
+
+  test('is trusted by Lambda and has no AWS managed policy outside a VPC', () => {
+    const { sim, template } = lambdaRole(env);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+      },
+    });
+    expect(sim.awsManagedPolicyArns).toEqual([]);
+  });
+
+  test('lambdaFunctionsInVpc adds AWSLambdaVPCAccessExecutionRole', () => {
+    const { sim } = lambdaRole(env, { lambdaFunctionsInVpc: true });
+    expect(sim.awsManagedPolicyArns).toEqual([`arn:${p}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`]);
+  });
+});
+
+describe('LambdaFunctionsRole options', () => {
+  test('the role is on the IAM path, with no instance profile', () => {
+    const { lambda, template, stack } = lambdaRole(AWS, { iamPath: '/hpc/' });
+    template.hasResourceProperties('AWS::IAM::Role', { Path: '/hpc/' });
+    template.resourceCountIs('AWS::IAM::InstanceProfile', 0);
+    expect(lambda.iamPath).toBe('/hpc/');
+    expect(stack.resolve(lambda.roleArn)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(lambda.role.node.defaultChild as iam.CfnRole), 'Arn'] });
+    expect(lambda.managedPolicies).toHaveLength(1);
+    expect(lambda.grantPrincipal).toBe(lambda.role);
+  });
+
+  test('roleName is used; an invalid iamPath or roleName is an error', () => {
+    lambdaRole(AWS, { roleName: 'pcluster-lambda' }).template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'pcluster-lambda' });
+    expect(() => new LambdaFunctionsRole(awsStack(), 'Lambda', { iamPath: '/' })).toThrow(/iamPath '\/' would make every role/);
+    expect(() => new LambdaFunctionsRole(awsStack(), 'Lambda', { roleName: 'a/b' })).toThrow(/roleName 'a\/b' is not a valid IAM role name/);
+  });
+
+  test('a permissions boundary from the prop or from iam.PermissionsBoundary.of', () => {
+    const stack = awsStack();
+    const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'pcluster-boundary');
+    new LambdaFunctionsRole(stack, 'WithProp', { permissionsBoundary: boundary });
+    iam.PermissionsBoundary.of(stack).apply(boundary);
+    new LambdaFunctionsRole(stack, 'Scoped');
+    const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+    expect(roles.map((role) => stack.resolve(role.Properties.PermissionsBoundary)))
+      .toEqual([stack.resolve(boundary.managedPolicyArn), stack.resolve(boundary.managedPolicyArn)]);
+  });
+});
