@@ -8,6 +8,9 @@
 #      (examples/python/tests) run, then the example app examples/python/app.py synthesizes.
 #   3. Java: the jar goes into the local Maven repository; Maven takes aws-cdk-lib from Maven Central, runs
 #      the wrong-input tests (examples/java/src/test) and the example app (examples/java/src/main).
+#      Then every ```python and ```java code sample of README.md and docs/*.md runs the same way (extracted by
+#      scripts/check-samples.ts): each Python sample with the venv's Python, the Java samples compiled in a copy
+#      of the example's Maven project and run; each must synthesize.
 #   4. TypeScript: the example app examples/app.ts synthesizes from source.
 #   5. scripts/compare-templates.ts requires the three cloud assemblies (template, ParallelCluster config
 #      fragments, permissions report, manifest, construct tree) to be identical after normalising only what
@@ -133,6 +136,29 @@ step "python wheel" python_wheel
 step "python tests" "$VENV/bin/python" -m pytest -p no:cacheprovider -v examples/python/tests
 step "python example" env EXAMPLE_OUTDIR="$OUT/python" "$VENV/bin/python" examples/python/app.py
 
+# The ```python samples of README.md and docs/*.md, as a user copies them: each one a complete app whose
+# app.synth() must write a cloud assembly (CDK_OUTDIR, one per sample).
+SAMPLES=$OUT/samples
+python_samples() {
+  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-python "$SAMPLES/python"
+  local f name passed=0 failed=0
+  for f in "$SAMPLES"/python/*.py; do
+    [[ -e $f ]] || continue
+    name=$(basename "$f" .py)
+    if (cd "$SAMPLES/python" && CDK_OUTDIR="$SAMPLES/python-out/$name" "$VENV/bin/python" "$f") \
+      && [[ -f $SAMPLES/python-out/$name/manifest.json ]]; then
+      echo "ok   $(head -n 1 "$f" | sed 's/^# //')"
+      passed=$((passed + 1))
+    else
+      echo "FAIL $(head -n 1 "$f" | sed 's/^# //'): see the output above"
+      failed=$((failed + 1))
+    fi
+  done
+  echo "python samples: $passed passed, $failed failed"
+  [[ $failed -eq 0 ]]
+}
+step "python samples" python_samples
+
 # 3. Java ----------------------------------------------------------------------------------------------------
 # install-file overwrites any earlier build of the same version in the local repository, so a stale jar
 # from a previous run is never used.
@@ -140,6 +166,17 @@ step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugi
   -DpomFile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" -Dfile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar"
 step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
   -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java
+
+# The ```java samples of README.md and docs/*.md: their statements in a main method each, compiled against the
+# jar in a copy of the example's Maven project (same aws-cdk-lib pin), then run in order by samples.RunAll.
+java_samples() {
+  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-java "$SAMPLES/java/src/main/java"
+  cp examples/java/pom.xml "$SAMPLES/java/pom.xml"
+  CDK_OUTDIR="$SAMPLES/java-out" "${MVN[@]}" -f "$SAMPLES/java/pom.xml" \
+    -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" -Dexec.mainClass=samples.RunAll \
+    compile exec:java
+}
+step "java samples" java_samples
 
 # 4. TypeScript ----------------------------------------------------------------------------------------------
 step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --project tsconfig.dev.json examples/app.ts
@@ -152,6 +189,8 @@ npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts --self-chec
   typescript="$OUT/typescript" python="$OUT/python" java="$OUT/java"
 
 echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$(log_of "python tests")" | tail -n 1 | tr -d '=' | xargs || true)"
+echo "  $(grep -E '^python samples: ' "$(log_of "python samples")" | tail -n 1)"
+echo "  $(grep -E '^java samples: [0-9]+ passed' "$(log_of "java samples")" | tail -n 1)"
 echo "  java tests: $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$(log_of "java tests and example")" | tail -n 1 | sed 's/^\[INFO\] //' || true)"
 echo "  step times: $(IFS=';'; echo "${TIMINGS[*]}" | sed 's/;/, /g')"
-echo "bindings-check: OK: Python wheel and Java jar built; the Python and Java example apps synthesized the same assembly as examples/app.ts, in $((SECONDS - START))s"
+echo "bindings-check: OK: Python wheel and Java jar built; the Python and Java example apps synthesized the same assembly as examples/app.ts, and the README's and docs' Python and Java samples ran, in $((SECONDS - START))s"
