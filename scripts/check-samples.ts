@@ -61,8 +61,12 @@ export function extractSamples(file: string, text: string): Sample[] {
     if (!open) {
       if (match) {
         open = {
-          fence: match[2], indent: match[1].length, language: match[3].toLowerCase(),
-          flags: match[4].trim() ? match[4].trim().split(/\s+/) : [], start: index + 2, body: [],
+          fence: match[2],
+          indent: match[1].length,
+          language: match[3].toLowerCase(),
+          flags: match[4].trim() ? match[4].trim().split(/\s+/) : [],
+          start: index + 2,
+          body: [],
         };
       }
       return;
@@ -142,8 +146,11 @@ export function checkTypeScript(samples: Sample[], dir: string, run: boolean): F
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
     extends: path.relative(dir, path.join(ROOT, 'tsconfig.dev.json')).split(path.sep).join('/'),
     compilerOptions: {
-      noEmit: true, rootDir: path.relative(dir, ROOT).split(path.sep).join('/') || '.', types: ['node'],
-      noUnusedLocals: false, noUnusedParameters: false,
+      noEmit: true,
+      rootDir: path.relative(dir, ROOT).split(path.sep).join('/') || '.',
+      types: ['node'],
+      noUnusedLocals: false,
+      noUnusedParameters: false,
     },
     include: ['*.ts'],
     exclude: [],
@@ -313,7 +320,7 @@ function selfTest(dir: string): string[] {
   const checked = samples.filter((s) => kindOf(s) === 'typescript');
   const failures = checkTypeScript(checked, dir, true);
   checked.forEach((sample, index) => {
-    if (!failures.some((f) => f.where.startsWith(`self-test.md:`) && lineOf(f.where) >= sample.line && lineOf(f.where) < sample.line + sample.code.split('\n').length)) {
+    if (!failures.some((f) => f.where.startsWith('self-test.md:') && lineOf(f.where) >= sample.line && lineOf(f.where) < sample.line + sample.code.split('\n').length)) {
       problems.push(`a sample with ${SELF_TEST[index].why} passed the check`);
     }
   });
