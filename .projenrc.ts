@@ -110,13 +110,21 @@ project.addTask('bindings', {
   exec: 'bash scripts/bindings-check.sh',
 });
 
+// Every code sample of README.md and docs/*.md works as copied: the TypeScript ones are type-checked and run
+// here (with a self-test that broken samples fail); the Python and Java ones run in the bindings check.
+project.addTask('samples:check', {
+  description: 'Type-check and run the TypeScript samples of README.md and docs/*.md (Python and Java: see bindings)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --self-test',
+});
+
 // The whole test suite, as CI runs it: compile, unit tests, lint and docs (build), then the checks that
 // need tools from PyPI and Maven Central (policy linters, deploy to a local emulator, Python and Java bindings).
 const withPythonTools = (task: string) => `bash -c 'PATH="$PWD/.venv/bin:$PATH" npx projen ${task}'`;
 project.addTask('ci', {
-  description: 'Everything CI runs: build and unit tests, policy linters, local deploy test, Python and Java bindings',
+  description: 'Everything CI runs: build and unit tests, code samples, policy linters, local deploy test, Python and Java bindings',
   steps: [
     { spawn: 'build' },
+    { spawn: 'samples:check' },
     { exec: 'bash scripts/install-python-tools.sh' },
     { exec: withPythonTools('lint:policies') },
     { exec: withPythonTools('integ:local') },

@@ -8,6 +8,9 @@
 #      (examples/python/tests) run, then the example app examples/python/app.py synthesizes.
 #   3. Java: the jar goes into the local Maven repository; Maven takes aws-cdk-lib from Maven Central, runs
 #      the wrong-input tests (examples/java/src/test) and the example app (examples/java/src/main).
+#      Then every ```python and ```java code sample of README.md and docs/*.md runs the same way (extracted by
+#      scripts/check-samples.ts): each Python sample with the venv's Python, the Java samples compiled in a copy
+#      of the example's Maven project and run; each must synthesize.
 #   4. TypeScript: the example app examples/app.ts synthesizes from source.
 #   5. scripts/compare-templates.ts requires the three cloud assemblies (template, ParallelCluster config
 #      fragments, permissions report, manifest, construct tree) to be identical after normalising only what
@@ -133,6 +136,31 @@ step "python wheel" python_wheel
 step "python tests" "$VENV/bin/python" -m pytest -p no:cacheprovider -v examples/python/tests
 step "python example" env EXAMPLE_OUTDIR="$OUT/python" "$VENV/bin/python" examples/python/app.py
 
+# The ```python samples of README.md and docs/*.md, as a user copies them: each one a complete app whose
+# app.synth() must write a cloud assembly (CDK_OUTDIR, one per sample). python_samples DIR [FILE.md ...]
+SAMPLES=$OUT/samples
+python_samples() {
+  local dir=$1
+  shift
+  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-python "$dir/src" "$@"
+  local f name where passed=0 failed=0
+  for f in "$dir"/src/*.py; do
+    [[ -e $f ]] || continue
+    name=$(basename "$f" .py)
+    where=$(head -n 1 "$f" | sed 's/^# //')
+    if (cd "$dir/src" && CDK_OUTDIR="$dir/out/$name" "$VENV/bin/python" "$f") && [[ -f $dir/out/$name/manifest.json ]]; then
+      echo "ok   $where"
+      passed=$((passed + 1))
+    else
+      echo "FAIL $where: see the output above"
+      failed=$((failed + 1))
+    fi
+  done
+  echo "python samples: $passed passed, $failed failed"
+  [[ $failed -eq 0 ]]
+}
+step "python samples" python_samples "$SAMPLES/python"
+
 # 3. Java ----------------------------------------------------------------------------------------------------
 # install-file overwrites any earlier build of the same version in the local repository, so a stale jar
 # from a previous run is never used.
@@ -140,6 +168,36 @@ step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugi
   -DpomFile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" -Dfile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar"
 step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
   -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java
+
+# The ```java samples of README.md and docs/*.md: their statements in a main method each, compiled against the
+# jar in a copy of the example's Maven project (same aws-cdk-lib pin), then run in order by samples.RunAll.
+# java_samples DIR [FILE.md ...]
+java_samples() {
+  local dir=$1
+  shift
+  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-java "$dir/src/main/java" "$@"
+  cp examples/java/pom.xml "$dir/pom.xml"
+  CDK_OUTDIR="$dir/out" "${MVN[@]}" -f "$dir/pom.xml" \
+    -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" -Dexec.mainClass=samples.RunAll \
+    compile exec:java
+}
+step "java samples" java_samples "$SAMPLES/java"
+
+# The two runners above must fail on a broken sample: one that raises (Python), one that does not compile and
+# one that throws (Java). Each is run alone, so that one failing does not hide another that passes.
+samples_self_test() {
+  local dir=$SAMPLES/self-test
+  mkdir -p "$dir"
+  printf '%s\n' '```python' 'import aws_cdk as cdk' 'app = cdk.App()' 'undefined_bucket.grant_read(app)' 'app.synth()' '```' >"$dir/raises.md"
+  printf '%s\n' '```java' 'import software.amazon.awscdk.App;' 'App app = new App();' 'undefinedBucket.grantRead(app);' 'app.synth();' '```' >"$dir/no-compile.md"
+  printf '%s\n' '```java' 'import software.amazon.awscdk.App;' 'import software.amazon.awscdk.Stack;' 'App app = new App();' \
+    'new Stack(app, "Not a valid id!");' 'app.synth();' '```' >"$dir/throws.md"
+  if python_samples "$dir/python" "$dir/raises.md"; then echo "self-test: a Python sample that raises passed" >&2; return 1; fi
+  if java_samples "$dir/no-compile" "$dir/no-compile.md"; then echo "self-test: a Java sample that does not compile passed" >&2; return 1; fi
+  if java_samples "$dir/throws" "$dir/throws.md"; then echo "self-test: a Java sample that throws passed" >&2; return 1; fi
+  echo "samples self-test: the Python and Java runners fail on a sample that raises, does not compile or throws"
+}
+step "samples self-test" samples_self_test
 
 # 4. TypeScript ----------------------------------------------------------------------------------------------
 step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --project tsconfig.dev.json examples/app.ts
@@ -152,6 +210,9 @@ npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts --self-chec
   typescript="$OUT/typescript" python="$OUT/python" java="$OUT/java"
 
 echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$(log_of "python tests")" | tail -n 1 | tr -d '=' | xargs || true)"
+echo "  $(grep -E '^python samples: ' "$(log_of "python samples")" | tail -n 1)"
+echo "  $(grep -E '^java samples: [0-9]+ passed' "$(log_of "java samples")" | tail -n 1)"
+echo "  $(grep -E '^samples self-test: ' "$(log_of "samples self-test")" | tail -n 1)"
 echo "  java tests: $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$(log_of "java tests and example")" | tail -n 1 | sed 's/^\[INFO\] //' || true)"
 echo "  step times: $(IFS=';'; echo "${TIMINGS[*]}" | sed 's/;/, /g')"
-echo "bindings-check: OK: Python wheel and Java jar built; the Python and Java example apps synthesized the same assembly as examples/app.ts, in $((SECONDS - START))s"
+echo "bindings-check: OK: Python wheel and Java jar built; the Python and Java example apps synthesized the same assembly as examples/app.ts, and the README's and docs' Python and Java samples ran, in $((SECONDS - START))s"

@@ -7,7 +7,7 @@ in permissions-boundary mode. Written the way a Python CDK user writes it: props
 cloud assembly (template, config fragments, permissions report) to be identical to the TypeScript one, so
 keep this file, examples/app.ts and examples/java in step.
 
-Run it from the repository root (the README, "Python and Java", has the full commands)::
+Run it from the repository root (docs/bindings.md has the full commands)::
 
     npx projen compile && npx projen package:python
     python3 -m venv examples/python/.venv

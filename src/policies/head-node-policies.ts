@@ -6,7 +6,7 @@ import { PolicyContext, allow } from './context';
  * `headNode.slurm` and `headNode.awsBatch` of shared/reference/seed-policies.json; the AWS Batch block
  * is the repaired one). One factory per block; the construct wiring lives in ../head-node-role.ts.
  * Statements the two blocks share are written once below. Deliberate differences from the doc are
- * marked `DIFF:` and listed in the README ("Where the library differs from the doc page").
+ * marked `DIFF:` and listed in docs/doc-differences.md.
  */
 
 /**

@@ -11,7 +11,7 @@ import { PolicyContext, allow } from './context';
  * Statements of the ParallelCluster user policies: the seed doc's section "AWS ParallelCluster example
  * user policies" (blocks `user.*` of shared/reference/seed-policies.json). One factory per block; the
  * construct wiring lives in ../user-role.ts. Deliberate differences from the doc are marked `DIFF:` and
- * listed in the README.
+ * listed in docs/doc-differences.md.
  */
 
 /** AWS managed policies ParallelCluster attaches to the roles it creates (privileged and boundary modes). */

@@ -44,7 +44,7 @@ interface Built {
   readonly values: Record<string, string>;
 }
 
-/** A request of the block that the library deliberately does not allow (a narrowing documented in the README). */
+/** A request of the block that the library deliberately does not allow (a narrowing documented in docs/doc-differences.md). */
 interface Narrowing {
   readonly sid: string;
   readonly action: string;
@@ -127,7 +127,7 @@ const userRow = (props: (f: Fixtures) => ParallelClusterUserRoleProps) =>
   (stack: Stack, id: string, f: Fixtures, version: ParallelClusterVersion): iam.IRole =>
     new ParallelClusterUserRole(stack, id, { parallelClusterVersion: version, ...props(f) }).role;
 
-// DIFF (README): the doc grants iam:CreateServiceLinkedRole on role/parallelcluster/*, where no
+// DIFF (docs/doc-differences.md): the doc grants iam:CreateServiceLinkedRole on role/parallelcluster/*, where no
 // service-linked role can be (they live under role/aws-service-role/); the library leaves it out.
 // What it allows instead is tested below ("service-linked roles are granted where they live").
 const SLR_ON_CLUSTER_PATH: Narrowing = {
@@ -173,7 +173,7 @@ const ROWS: BlockRow[] = [
     narrowings: [],
     docDefects: [
       DELETE_SLR_NEVER_GRANTED('#0'),
-      // DIFF (README): fixed by the library, which adds `<bucket>/*` (see "FSx data repository objects").
+      // DIFF (docs/doc-differences.md): fixed by the library, which adds `<bucket>/*` (see "FSx data repository objects").
       { kind: 'no-resource', sid: '#3', what: 's3:PutObject', why: 'the doc names only the bucket, and PutObject acts on objects' },
     ],
   },

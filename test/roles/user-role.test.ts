@@ -121,7 +121,7 @@ function blockRequests(env: TestEnvironment, b: Built, blocks: string[]): Array<
     '<PERMISSIONS BOUNDARY ARN>': b.arn(b.f.boundary),
   };
   const requests = blocks.flatMap((block) => seedRequests(block, env, values, 3).requests
-    // Narrowed on purpose (README): not on the cluster path; tested below.
+    // Narrowed on purpose (docs/doc-differences.md): not on the cluster path; tested below.
     .filter((req) => !(req.action === 'iam:CreateServiceLinkedRole' && req.statement.sid === 'IamRole'))
     // Never granted by the doc itself (iam:AWSServiceName is not set for it); see seed-simulation.test.ts.
     .filter((req) => req.action !== 'iam:DeleteServiceLinkedRole')

@@ -31,7 +31,7 @@ import software.amazon.awscdk.services.secretsmanager.Secret;
  * factories). scripts/bindings-check.sh requires its cloud assembly (template, config fragments, permissions
  * report) to be identical to the TypeScript one, so keep this file, examples/app.ts and examples/python in step.
  *
- * <p>Outputs go to {@code $EXAMPLE_OUTDIR}, or {@code example-java.out} without it. The README ("Python and Java") has the
+ * <p>Outputs go to {@code $EXAMPLE_OUTDIR}, or {@code example-java.out} without it. docs/bindings.md has the
  * commands to run it.
  */
 public final class ParallelClusterIamExample {

@@ -1,0 +1,405 @@
+// The samples check (`npx projen samples:check`, a step of `npx projen ci`): every code sample in README.md and
+// docs/*.md must work as a user copies it.
+//
+//   ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts [options] [FILE.md ...]
+//
+// It reads the fenced code blocks of the files (README.md and docs/*.md when none are given) and sorts them by
+// the language of the fence:
+//
+//   ```ts / ```typescript   type-checked with the project's compiler settings (strict, ...; unused locals allowed)
+//                           against the library's source, then run with ts-node, each in a fresh module, with
+//                           CDK_OUTDIR pointing at a scratch directory (offline: the samples use fixed or no
+//                           environments). A sample must be complete: imports, and `app.synth()`.
+//   ```ts fragment          a TypeScript fragment that cannot be complete (for example a signature). Counted,
+//                           not checked. Use it sparingly: the check prints how many there are.
+//   ```python               a complete Python app; with --emit-python DIR each block is written to DIR for the
+//                           bindings check (scripts/bindings-check.sh), which runs it against the built wheel.
+//   ```java                 import lines and statements; with --emit-java DIR each block is wrapped in a class
+//                           with a main method (package `samples`, plus a RunAll class that runs them in order)
+//                           for the bindings check, which compiles and runs them against the built jar.
+//   anything else           shell commands, YAML, XML, JSON, text: skipped by language, and counted.
+//
+// The only change made to a TypeScript sample before it is checked is the module specifier
+// 'cdk-parallelcluster-iam', which points at the library's source (src/index.ts) instead of the npm package.
+//
+// Options:
+//   --self-test        also checks that the check fails: a broken sample (an undefined variable, a type error,
+//                      a sample that throws at synthesis, a sample without app.synth()) must each be reported.
+//   --no-run           type-check only.
+//   --emit-python DIR  write the Python samples to DIR (one file each) and exit after listing them.
+//   --emit-java DIR    write the Java samples to DIR/samples/ (one class each, and RunAll) and exit.
+//
+// Exits 1 on any failure, naming the Markdown file and line of the sample. Scratch files go to samples.out/
+// (git-ignored) and are removed at the end, also on failure, unless SAMPLES_KEEP=1.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+const LIBRARY = 'cdk-parallelcluster-iam';
+
+/** A fenced code block of a Markdown file. */
+export interface Sample {
+  /** The Markdown file, relative to the repository root. */
+  readonly file: string;
+  /** The line of the block's first code line (1-based). */
+  readonly line: number;
+  /** The fence's language, lower-cased ('' without one). */
+  readonly language: string;
+  /** The words after the language on the fence line (e.g. 'fragment'). */
+  readonly flags: string[];
+  readonly code: string;
+}
+
+/** The fenced code blocks of a Markdown text. Fences may be indented (inside lists or <details>). */
+export function extractSamples(file: string, text: string): Sample[] {
+  const samples: Sample[] = [];
+  const lines = text.split('\n');
+  let open: { fence: string; indent: number; language: string; flags: string[]; start: number; body: string[] } | undefined;
+  lines.forEach((raw, index) => {
+    const match = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)\s*(.*)$/.exec(raw);
+    if (!open) {
+      if (match) {
+        open = {
+          fence: match[2],
+          indent: match[1].length,
+          language: match[3].toLowerCase(),
+          flags: match[4].trim() ? match[4].trim().split(/\s+/) : [],
+          start: index + 2,
+          body: [],
+        };
+      }
+      return;
+    }
+    if (match && match[2].startsWith(open.fence) && match[3] === '' && match[4].trim() === '') {
+      samples.push({ file, line: open.start, language: open.language, flags: open.flags, code: open.body.join('\n') + '\n' });
+      open = undefined;
+      return;
+    }
+    open.body.push(raw.substring(Math.min(open.indent, raw.length - raw.trimStart().length)));
+  });
+  if (open) {
+    throw new Error(`${file}:${open.start - 1}: code block never closed`);
+  }
+  return samples;
+}
+
+type Kind = 'typescript' | 'typescript-fragment' | 'python' | 'java' | 'skipped';
+
+export function kindOf(sample: Sample): Kind {
+  if (sample.language === 'ts' || sample.language === 'typescript') {
+    return sample.flags.includes('fragment') ? 'typescript-fragment' : 'typescript';
+  }
+  if (sample.language === 'python' || sample.language === 'py') return 'python';
+  if (sample.language === 'java') return 'java';
+  return 'skipped';
+}
+
+/** A name for a sample's scratch file, unique per file and line: README_L123, docs_security_L45. */
+function nameOf(sample: Sample): string {
+  return `${sample.file.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '_')}_L${sample.line}`;
+}
+
+function defaultFiles(): string[] {
+  const docs = fs.existsSync(path.join(ROOT, 'docs'))
+    ? fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)
+    : [];
+  return ['README.md', ...docs];
+}
+
+interface Failure { readonly where: string; readonly message: string }
+
+/** A complete app ends with a synthesis; the CDK CLI fails on one that does not (ENOENT ... manifest.json). */
+function synthesizes(sample: Sample): boolean {
+  switch (kindOf(sample)) {
+    case 'typescript': return /\.synth\(\s*\)/.test(sample.code);
+    case 'python': return /\.synth\(\s*\)/.test(sample.code);
+    case 'java': return /\.synth\(\s*\)/.test(sample.code);
+    default: return true;
+  }
+}
+
+/**
+ * Type-checks and runs the TypeScript samples in `dir` (created and removed here). Returns one failure per
+ * broken sample, located at its Markdown file and line.
+ */
+export function checkTypeScript(samples: Sample[], dir: string, run: boolean): Failure[] {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const failures: Failure[] = [];
+  const byName = new Map<string, Sample>();
+  const src = path.relative(dir, path.join(ROOT, 'src')).split(path.sep).join('/');
+  for (const sample of samples) {
+    const name = nameOf(sample);
+    byName.set(name, sample);
+    // Same line numbers as the block: only the module specifier changes.
+    const code = sample.code.replace(new RegExp(`(['"])${LIBRARY}\\1`, 'g'), `'${src}'`);
+    fs.writeFileSync(path.join(dir, `${name}.ts`), code);
+    if (!synthesizes(sample)) {
+      failures.push({ where: `${sample.file}:${sample.line}`, message: 'never calls app.synth(): the CDK CLI would find no cloud assembly (mark a fragment ```ts fragment)' });
+    }
+  }
+  if (samples.length === 0) return failures;
+
+  // The project's compiler settings (tsconfig.dev.json extends tsconfig.json: strict, ...), on the samples only,
+  // without the two a user's project (`cdk init`) does not have: a sample may name a role it does not use again.
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    extends: path.relative(dir, path.join(ROOT, 'tsconfig.dev.json')).split(path.sep).join('/'),
+    compilerOptions: {
+      noEmit: true,
+      rootDir: path.relative(dir, ROOT).split(path.sep).join('/') || '.',
+      types: ['node'],
+      noUnusedLocals: false,
+      noUnusedParameters: false,
+    },
+    include: ['*.ts'],
+    exclude: [],
+  }, null, 2));
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', dir, '--pretty', 'false'], {
+    cwd: ROOT, encoding: 'utf-8',
+  });
+  const broken = new Set<string>();
+  if (tsc.status !== 0) {
+    const output = `${tsc.stdout}${tsc.stderr}`;
+    let located = false;
+    for (const line of output.split('\n')) {
+      const m = /([A-Za-z0-9_]+)\.ts\((\d+),(\d+)\): (error .*)$/.exec(line);
+      const sample = m && byName.get(m[1]);
+      if (m && sample) {
+        located = true;
+        broken.add(m[1]);
+        failures.push({ where: `${sample.file}:${sample.line + Number(m[2]) - 1}:${m[3]}`, message: m[4] });
+      }
+    }
+    if (!located) {
+      failures.push({ where: 'tsc', message: output.trim() || `exited with ${tsc.status}` });
+      return failures;
+    }
+  }
+  if (!run) return failures;
+
+  // Run each sample that type-checks in a process of its own (a fresh aws-cdk-lib, as `cdk synth` has),
+  // with its cloud assembly in the scratch directory. transpile-only: the types were checked above.
+  const tsNode = require.resolve('ts-node/dist/bin.js');
+  for (const [name, sample] of byName) {
+    if (broken.has(name)) continue;
+    const outdir = path.join(dir, `${name}.cdk.out`);
+    const result = spawnSync(process.execPath, [tsNode, '--transpile-only', '--project', path.join(dir, 'tsconfig.json'), path.join(dir, `${name}.ts`)], {
+      cwd: dir, encoding: 'utf-8', env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_FILES: 'false' },
+    });
+    if (result.status !== 0) {
+      const lines = `${result.stderr}`.trim().split('\n');
+      const error = lines.find((l) => /Error|error/.test(l)) ?? lines[0] ?? `exited with ${result.status}`;
+      failures.push({ where: `${sample.file}:${sample.line}`, message: `failed when run: ${error.trim()}` });
+    } else if (synthesizes(sample) && !fs.existsSync(path.join(outdir, 'manifest.json'))) {
+      failures.push({ where: `${sample.file}:${sample.line}`, message: `ran, but wrote no cloud assembly to CDK_OUTDIR (${outdir})` });
+    }
+  }
+  return failures;
+}
+
+/** Writes the Python samples to `dir`, one file each; returns the file names. */
+function emitPython(samples: Sample[], dir: string): string[] {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return samples.map((sample) => {
+    const name = `${nameOf(sample)}.py`;
+    fs.writeFileSync(path.join(dir, name), `# ${sample.file}:${sample.line}\n${sample.code}`);
+    return name;
+  });
+}
+
+/**
+ * Writes the Java samples to `dir`/samples/: the block's imports, then its statements in a `main` method of a
+ * class named after the sample; RunAll runs every sample's main and exits 1 if one throws.
+ */
+function emitJava(samples: Sample[], dir: string): string[] {
+  const pkg = path.join(dir, 'samples');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(pkg, { recursive: true });
+  const classes = samples.map((sample) => {
+    const name = `Sample_${nameOf(sample)}`;
+    const lines = sample.code.split('\n');
+    const imports = lines.filter((l) => /^\s*import\s/.test(l));
+    const body = lines.filter((l) => !/^\s*import\s/.test(l));
+    fs.writeFileSync(path.join(pkg, `${name}.java`), [
+      `// ${sample.file}:${sample.line}`,
+      'package samples;',
+      '',
+      ...imports,
+      '',
+      `public class ${name} {`,
+      '  public static void main(final String[] args) throws Exception {',
+      ...body.map((l) => (l ? `    ${l}` : l)),
+      '  }',
+      '}',
+      '',
+    ].join('\n'));
+    return { name, where: `${sample.file}:${sample.line}` };
+  });
+  fs.writeFileSync(path.join(pkg, 'RunAll.java'), [
+    '// Runs every Java sample of README.md and docs/*.md (generated by scripts/check-samples.ts).',
+    'package samples;',
+    '',
+    'public class RunAll {',
+    '  public static void main(final String[] args) {',
+    '    int failed = 0;',
+    ...classes.flatMap(({ name, where }) => [
+      '    try {',
+      `      ${name}.main(args);`,
+      `      System.out.println("ok   ${where}");`,
+      '    } catch (Throwable e) {',
+      '      failed++;',
+      `      System.out.println("FAIL ${where}: " + e);`,
+      '    }',
+    ]),
+    `    System.out.println("java samples: " + (${classes.length} - failed) + " passed, " + failed + " failed");`,
+    '    System.exit(failed == 0 ? 0 : 1);',
+    '  }',
+    '}',
+    '',
+  ].join('\n'));
+  return classes.map(({ name }) => `${name}.java`);
+}
+
+/** Broken samples that the check must reject, each for its own reason. */
+const SELF_TEST: Array<{ readonly why: string; readonly code: string }> = [
+  {
+    why: 'an undefined variable',
+    code: [
+      "import { App, Stack } from 'aws-cdk-lib';",
+      `import { ParallelClusterUserRole } from '${LIBRARY}';`,
+      'const app = new App();',
+      "const stack = new Stack(app, 'S');",
+      "new ParallelClusterUserRole(stack, 'User', { secrets: [adPassword] });",
+      'app.synth();',
+    ].join('\n'),
+  },
+  {
+    why: 'a wrong type',
+    code: [
+      "import { App, Stack } from 'aws-cdk-lib';",
+      `import { ParallelClusterIam } from '${LIBRARY}';`,
+      'const app = new App();',
+      "const stack = new Stack(app, 'S');",
+      "new ParallelClusterIam(stack, 'Cluster', { slurmQueues: 'cpu' });",
+      'app.synth();',
+    ].join('\n'),
+  },
+  {
+    why: 'an error at synthesis',
+    code: [
+      "import { App, Stack } from 'aws-cdk-lib';",
+      `import { ParallelClusterIam } from '${LIBRARY}';`,
+      'const app = new App();',
+      "const stack = new Stack(app, 'S');",
+      "new ParallelClusterIam(stack, 'Cluster', { slurmQueues: ['Not_A_Queue'] });",
+      'app.synth();',
+    ].join('\n'),
+  },
+  {
+    why: 'no app.synth()',
+    code: [
+      "import { App, Stack } from 'aws-cdk-lib';",
+      `import { ParallelClusterIam } from '${LIBRARY}';`,
+      'const app = new App();',
+      "const stack = new Stack(app, 'S');",
+      "new ParallelClusterIam(stack, 'Cluster', {});",
+    ].join('\n'),
+  },
+];
+
+function selfTest(dir: string): string[] {
+  const markdown = SELF_TEST.map(({ why, code }) => `A sample with ${why}:\n\n\`\`\`ts\n${code}\n\`\`\`\n`).join('\n')
+    + '\nA fragment:\n\n```ts fragment\nnew ParallelClusterIam(this, \'Cluster\');\n```\n';
+  const samples = extractSamples('self-test.md', markdown);
+  const problems: string[] = [];
+  if (samples.filter((s) => kindOf(s) === 'typescript-fragment').length !== 1) {
+    problems.push('the fragment was not recognised as one');
+  }
+  const checked = samples.filter((s) => kindOf(s) === 'typescript');
+  const failures = checkTypeScript(checked, dir, true);
+  checked.forEach((sample, index) => {
+    if (!failures.some((f) => f.where.startsWith('self-test.md:') && lineOf(f.where) >= sample.line && lineOf(f.where) < sample.line + sample.code.split('\n').length)) {
+      problems.push(`a sample with ${SELF_TEST[index].why} passed the check`);
+    }
+  });
+  return problems;
+}
+
+function lineOf(where: string): number {
+  return Number(where.split(':')[1]);
+}
+
+function main(argv: string[]): number {
+  const option = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    if (i < 0) return undefined;
+    const value = argv[i + 1];
+    argv.splice(i, 2);
+    return value;
+  };
+  const flag = (name: string): boolean => {
+    const i = argv.indexOf(name);
+    if (i >= 0) argv.splice(i, 1);
+    return i >= 0;
+  };
+  const pythonDir = option('--emit-python');
+  const javaDir = option('--emit-java');
+  const runSelfTest = flag('--self-test');
+  const run = !flag('--no-run');
+  const files = argv.length > 0 ? argv : defaultFiles();
+
+  const samples = files.flatMap((file) => extractSamples(file, fs.readFileSync(path.resolve(ROOT, file), 'utf-8')));
+  const of = (kind: Kind) => samples.filter((s) => kindOf(s) === kind);
+
+  if (pythonDir || javaDir) {
+    if (pythonDir) {
+      const written = emitPython(of('python'), path.resolve(pythonDir));
+      console.log(`python samples: ${written.length} written to ${pythonDir}`);
+    }
+    if (javaDir) {
+      const written = emitJava(of('java'), path.resolve(javaDir));
+      console.log(`java samples: ${written.length} written to ${javaDir}/samples`);
+    }
+    return 0;
+  }
+
+  const scratch = path.join(ROOT, 'samples.out');
+  const failures: Failure[] = [];
+  const selfProblems: string[] = [];
+  try {
+    if (runSelfTest) {
+      selfProblems.push(...selfTest(path.join(scratch, 'self-test')));
+    }
+    failures.push(...checkTypeScript(of('typescript'), path.join(scratch, 'typescript'), run));
+    // Python and Java run in the bindings check, against the built packages; here they must at least be apps.
+    for (const sample of [...of('python'), ...of('java')]) {
+      if (!synthesizes(sample)) {
+        failures.push({ where: `${sample.file}:${sample.line}`, message: `${kindOf(sample)} sample never calls app.synth(): the CDK CLI would find no cloud assembly` });
+      }
+    }
+  } finally {
+    if (!process.env.SAMPLES_KEEP) fs.rmSync(scratch, { recursive: true, force: true });
+  }
+
+  for (const f of failures) console.error(`${f.where}: ${f.message}`);
+  for (const p of selfProblems) console.error(`self-test: ${p}`);
+  const counts = [
+    `${of('typescript').length} TypeScript samples ${run ? 'type-checked and run' : 'type-checked'}`,
+    `${of('typescript-fragment').length} TypeScript fragments not checked`,
+    `${of('python').length} Python and ${of('java').length} Java samples (run by the bindings check)`,
+    `${of('skipped').length} other blocks skipped (${[...new Set(of('skipped').map((s) => s.language || 'no language'))].sort().join(', ')})`,
+  ];
+  console.log(`samples: ${files.length} files; ${counts.join('; ')}${runSelfTest ? `; self-test ${selfProblems.length === 0 ? 'passed' : 'FAILED'}` : ''}`);
+  if (failures.length > 0 || selfProblems.length > 0) {
+    console.error(`samples: FAILED (${failures.length} failures${selfProblems.length ? `, ${selfProblems.length} self-test problems` : ''})`);
+    return 1;
+  }
+  console.log('samples: OK');
+  return 0;
+}
+
+if (require.main === module) {
+  process.exit(main(process.argv.slice(2)));
+}
