@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { QUEUE_NAME_MAX_LENGTH, QUEUE_NAME_PATTERN, RESERVED_QUEUE_NAME } from '../private/pcluster-limits';
 import { YamlValue, toYaml } from '../private/yaml';
 import { Scheduler } from '../scheduler';
 
@@ -116,9 +117,8 @@ export interface ImageConfigFragmentProps {
 }
 
 // ParallelCluster's rule for queue and login node pool names (`NameValidator`: NAME_REGEX, at most
-// NAME_MAX_LENGTH = 25 characters, and never `default`).
-const QUEUE_NAME = /^[a-z][a-z0-9-]*$/;
-const QUEUE_NAME_MAX_LENGTH = 25;
+// NAME_MAX_LENGTH = 25 characters, and never `default`), in src/private/pcluster-limits.ts.
+const QUEUE_NAME = QUEUE_NAME_PATTERN;
 
 /**
  * The `Iam` parts of ParallelCluster configuration files, as YAML to merge into the user's own.
@@ -235,7 +235,7 @@ function validateNames(kind: string, names: string[]): void {
     if (Token.isUnresolved(name)) {
       throw new Error(`${kind} names must be literal strings, got a token (${name}): the name is part of the configuration written at synth time.`);
     }
-    if (!QUEUE_NAME.test(name) || name.length > QUEUE_NAME_MAX_LENGTH || name === 'default') {
+    if (!QUEUE_NAME.test(name) || name.length > QUEUE_NAME_MAX_LENGTH || name === RESERVED_QUEUE_NAME) {
       throw new Error(
         `${kind} name '${name}' is invalid: ParallelCluster accepts lower-case letters, digits and hyphens, ` +
         `starting with a letter, at most ${QUEUE_NAME_MAX_LENGTH} characters, and not 'default' (for example 'compute' or 'gpu-spot').`,
