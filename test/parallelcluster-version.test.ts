@@ -4,7 +4,7 @@ describe('ParallelClusterVersion', () => {
   const all = ParallelClusterVersion.all();
 
   test('revisions are ordered by their first release, oldest first', () => {
-    expect(all.map((v) => v.version)).toEqual(['3.2', '3.3', '3.4', '3.5', '3.6', '3.7', '3.8', '3.9', '3.11']);
+    expect(all.map((v) => v.version)).toEqual(['3.2', '3.3', '3.4', '3.5', '3.6', '3.7', '3.8', '3.9', '3.11', '3.13', '3.14', '3.15', '3.16']);
     expect(all.map((v) => v.toString())).toEqual(['V3_2', 'V3_3', 'V3_4', 'V3_5', 'V3_6', 'V3_7', 'V3_8', 'V3_9', 'V3_11', 'V3_13', 'V3_14', 'V3_15', 'V3_16']);
   });
 
