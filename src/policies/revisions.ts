@@ -98,6 +98,12 @@ const ATTACH_LAMBDA_VPC_POLICY: PolicyChange = {
   values: (ctx) => [ctx.awsManagedPolicy(LAMBDA_VPC_ACCESS_EXECUTION_ROLE)],
 };
 
+/**
+ * The aws-parallelcluster release whose wheel `LATEST` was checked against: `npx projen upstream:diff
+ * <release>` compares a new release with it (scripts/upstream-diff.sh reads this line).
+ */
+export const LATEST_CHECKED_RELEASE = '3.16.1';
+
 /** Every revision's changes, oldest first. */
 export const REVISIONS: ReadonlyArray<Revision> = [
   {
