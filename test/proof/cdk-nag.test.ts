@@ -13,6 +13,7 @@ import {
   LoginNodeRole,
   ParallelClusterIam,
   ParallelClusterUserRole,
+  ParallelClusterVersion,
   Scheduler,
 } from '../../src';
 
@@ -298,7 +299,7 @@ describe('cdk-nag AwsSolutions', () => {
   const defaults: Array<[string, (stack: Stack) => void]> = [
     ['ParallelClusterUserRole', (s) => suppress(new ParallelClusterUserRole(s, 'User'), 'user', '/parallelcluster/')],
     ['HeadNodeRole (Slurm)', (s) => suppress(new HeadNodeRole(s, 'Head'), 'headNode', '/parallelcluster/')],
-    ['HeadNodeRole (AWS Batch)', (s) => suppress(new HeadNodeRole(s, 'Head', { scheduler: Scheduler.AWS_BATCH }), 'headNode', '/parallelcluster/')],
+    ['HeadNodeRole (AWS Batch)', (s) => suppress(new HeadNodeRole(s, 'Head', { scheduler: Scheduler.AWS_BATCH, parallelClusterVersion: ParallelClusterVersion.V3_15 }), 'headNode', '/parallelcluster/')],
     ['ComputeNodeRole', (s) => suppress(new ComputeNodeRole(s, 'Compute'), 'computeNode', '/parallelcluster/')],
     ['LoginNodeRole', (s) => suppress(new LoginNodeRole(s, 'Login'), 'loginNode', '/parallelcluster/')],
     ['LambdaFunctionsRole', (s) => suppress(new LambdaFunctionsRole(s, 'Lambda'), 'lambdaFunctions', '/parallelcluster/')],

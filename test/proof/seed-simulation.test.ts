@@ -18,6 +18,7 @@ import {
   Scheduler,
 } from '../../src';
 import { PolicyChange, REVISIONS } from '../../src/policies/revisions';
+import { LAST_AWS_BATCH_REVISION } from '../../src/private/pcluster-limits';
 import { SEED, SeedRequest, describeRequest, seedRequests, seedStatements, substitutePlaceholders } from '../support/seed';
 import { PolicySimulator, RequestContext } from '../support/simulate';
 import { AWS_US_GOV, ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from '../support/stacks';
@@ -249,11 +250,15 @@ function world(env: TestEnvironment, version: ParallelClusterVersion): Map<strin
     const stack = stackIn(env);
     const f = makeFixtures(stack);
     const roles = new Map<string, iam.IRole>();
+    // AWS Batch ends with ParallelCluster 3.15: what grants Batch is built at the last revision with it.
+    const batchVersion = version.isAtLeast(LAST_AWS_BATCH_REVISION) ? LAST_AWS_BATCH_REVISION : version;
+    const usesBatch = (name: string) => ['user.batch', 'headNode.awsBatch', 'full:privileged', 'full:permissionsBoundary'].includes(name);
     for (const row of ROWS) {
-      roles.set(row.block, row.make(stack, row.block.replace(/\W/g, '_'), f, version));
+      roles.set(row.block, row.make(stack, row.block.replace(/\W/g, '_'), f, usesBatch(row.block) ? batchVersion : version));
     }
     for (const mode of MODE_NAMES) {
-      roles.set(`full:${mode}`, userRow(fullUserProps(mode))(stack, `Full_${mode}`, f, version));
+      const name = `full:${mode}`;
+      roles.set(name, userRow(fullUserProps(mode))(stack, `Full_${mode}`, f, usesBatch(name) ? batchVersion : version));
     }
     let values: Record<string, string> | undefined;
     const built = new Map<string, Built>();
