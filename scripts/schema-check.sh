@@ -41,6 +41,12 @@ if [ "$checked" -lt 8 ]; then
   exit 1
 fi
 
+# From 3.14, pcluster build-image without Build/Iam/CleanupLambdaRole creates an account-wide role on
+# /parallelcluster/ with no permissions boundary: every image fragment must name the library's role.
+for file in "$OUT"/*/image/*.yaml; do
+  grep -q 'CleanupLambdaRole: arn:' "$file" || { echo "schema-check: $file has no Build/Iam/CleanupLambdaRole" >&2; exit 1; }
+done
+
 # The self-test: each refused file must fail, and for the key it was broken on.
 declare -A REASON=([misspelt-permissions-boundary]="PermissionBoundary" [awsbatch-v3-15]="Scheduler")
 refused=0
