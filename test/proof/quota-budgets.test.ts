@@ -534,7 +534,10 @@ describe('configurations that cannot fit fail at synth time with a clear message
     const stack = newStack('us-east-1', { minimizePolicies: false, partitionLiterals: false });
     const user = new ParallelClusterUserRole(stack, 'User', {
       parallelClusterVersion: ParallelClusterVersion.V3_15,
-      iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true, enableFsxLustre: true, enableImageBuilder: true,
+      iamAccessMode: IamAccessMode.privileged(),
+      enableAwsBatch: true,
+      enableFsxLustre: true,
+      enableImageBuilder: true,
     });
     const attached = Stack.of(stack).resolve((user.role.node.defaultChild as iam.CfnRole).managedPolicyArns).length;
     for (let i = attached; i <= MANAGED_POLICIES_PER_ROLE; i++) {
