@@ -70,6 +70,15 @@ export type PolicyChange =
     readonly operator: string;
     readonly key: string;
     readonly values: (ctx: PolicyContext) => string[];
+  }
+  /** Removes values from one condition key of the statement with this Sid (each must be there). */
+  | {
+    readonly kind: 'removeConditionValues';
+    readonly release: string;
+    readonly sid: string;
+    readonly operator: string;
+    readonly key: string;
+    readonly values: (ctx: PolicyContext) => string[];
   };
 
 /** The changes of one revision, by block. */
@@ -103,6 +112,24 @@ const ATTACH_LAMBDA_VPC_POLICY: PolicyChange = {
  * <release>` compares a new release with it (scripts/upstream-diff.sh reads this line).
  */
 export const LATEST_CHECKED_RELEASE = '3.16.1';
+
+// 3.16.0 (wheel pcluster/templates/: awsbatch_builder.py is gone, and no template names these policies any
+// more): the roles ParallelCluster creates no longer get the AWS Batch and ECS policies, so the user may no
+// longer attach them (AWSBatchFullAccess would let a cluster role pass roles to Batch, ECS and EC2).
+const DETACH_BATCH_POLICIES: PolicyChange = {
+  kind: 'removeConditionValues',
+  release: '3.16.0',
+  sid: 'IamPolicy',
+  operator: 'ArnLike',
+  key: 'iam:PolicyARN',
+  values: (ctx) => [
+    'AWSBatchFullAccess',
+    'service-role/AWSBatchServiceRole',
+    'service-role/AmazonEC2ContainerServiceforEC2Role',
+    'service-role/AmazonECSTaskExecutionRolePolicy',
+    'service-role/AmazonEC2SpotFleetTaggingRole',
+  ].map((name) => ctx.awsManagedPolicy(name)),
+};
 
 /** Every revision's changes, oldest first. */
 export const REVISIONS: ReadonlyArray<Revision> = [
@@ -378,7 +405,10 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         addStatements('3.16.0', () => [allow('ResourceGroupsTaggingApiRead', ['tag:GetResources'], ['*'])]),
       ],
       // 3.16.0 removed the AWS Batch scheduler: user.batch, headNode.awsBatch and
-      // lambdaFunctions.awsBatch are refused from V3_16 on (src/private/pcluster-limits.ts).
+      // lambdaFunctions.awsBatch are refused from V3_16 on (src/private/pcluster-limits.ts), and the
+      // managed policies only AWS Batch clusters attached leave the user's allow-list.
+      'user.iam.privileged': [DETACH_BATCH_POLICIES],
+      'user.iam.permissionsBoundary': [DETACH_BATCH_POLICIES],
     },
   },
 ];
@@ -461,6 +491,25 @@ export function applyChange(statements: iam.PolicyStatement[], change: PolicyCha
         throw new Error(`${where}: statement '${change.sid}' has no ${change.operator} condition on ${change.key} to extend.`);
       }
       const values = [...(Array.isArray(existing) ? existing : [existing]), ...change.values(ctx)];
+      return replaceAt(index, [statement.copy({
+        conditions: { ...conditions, [change.operator]: { ...operator, [change.key]: values } },
+      })]);
+    }
+    case 'removeConditionValues': {
+      const index = indexOf(change.sid);
+      const statement = statements[index];
+      const conditions = statement.conditions as Record<string, Record<string, unknown>>;
+      const operator = conditions[change.operator];
+      const existing = operator?.[change.key];
+      const current: unknown[] = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+      const remove = change.values(ctx);
+      const stack = ctx.stack;
+      const key = (value: unknown) => JSON.stringify(stack.resolve(value));
+      const missing = remove.filter((value) => !current.some((c) => key(c) === key(value)));
+      if (missing.length > 0) {
+        throw new Error(`${where}: statement '${change.sid}' has no ${change.operator} ${change.key} value ${missing.map(key).join(', ')} to remove.`);
+      }
+      const values = current.filter((c) => !remove.some((value) => key(c) === key(value)));
       return replaceAt(index, [statement.copy({
         conditions: { ...conditions, [change.operator]: { ...operator, [change.key]: values } },
       })]);

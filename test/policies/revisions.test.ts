@@ -288,6 +288,26 @@ describe('revise', () => {
     }
   });
 
+  test('V3_16 takes the AWS Batch and ECS managed policies off the user\'s allow-list, in both IAM modes', async () => {
+    for (const env of ENVIRONMENTS) {
+      const role = `arn:${env.partition}:iam::${env.account}:role/parallelcluster/my-cluster/HeadNode`;
+      const policy = (name: string) => `arn:${env.partition}:iam::aws:policy/${name}`;
+      for (const block of ['user.iam.privileged', 'user.iam.permissionsBoundary'] as PolicyBlock[]) {
+        const context = (name: string): RequestContext => ({
+          'iam:PolicyARN': policy(name), ...(block === 'user.iam.permissionsBoundary' ? { 'iam:PermissionsBoundary': BOUNDARY } : {}),
+        });
+        for (const name of ['AWSBatchFullAccess', 'service-role/AWSBatchServiceRole', 'service-role/AmazonEC2ContainerServiceforEC2Role',
+          'service-role/AmazonECSTaskExecutionRolePolicy', 'service-role/AmazonEC2SpotFleetTaggingRole']) {
+          expect([block, name, await simulator(env, block, V.V3_15).allows('iam:AttachRolePolicy', role, context(name))]).toEqual([block, name, true]);
+          expect([block, name, await simulator(env, block, V.V3_16).allows('iam:AttachRolePolicy', role, context(name))]).toEqual([block, name, false]);
+        }
+        for (const name of ['service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole', 'AmazonSSMManagedInstanceCore']) {
+          expect([block, name, await simulator(env, block, V.V3_16).allows('iam:AttachRolePolicy', role, context(name))]).toEqual([block, name, true]);
+        }
+      }
+    }
+  });
+
   test('V3_2 of the AWS Batch Lambda role drops what only Slurm clusters need', async () => {
     const env = ENVIRONMENTS[0];
     const batch = simulator(env, 'lambdaFunctions.awsBatch', V.V3_2);
@@ -331,6 +351,10 @@ describe('revise', () => {
       .map((s) => (s.sid === 'EC2RunInstances' ? s.copy({ sid: 'RunInstances' }) : s));
     expect(() => revise('headNode.slurm', renamed, ctx, V.V3_3))
       .toThrow(/headNode\.slurm \(V3_3, ParallelCluster 3\.3\.0\): no statement with Sid 'EC2RunInstances'/);
+    const withoutBatchPolicies = userIamStatements(ctx, []).map((st) => (st.sid === 'IamPolicy'
+      ? st.copy({ conditions: { ArnLike: { 'iam:PolicyARN': [ctx.awsManagedPolicy('service-role/AWSLambdaBasicExecutionRole')] } } }) : st));
+    expect(() => revise('user.iam.privileged', withoutBatchPolicies, ctx, V.V3_16))
+      .toThrow(/user\.iam\.privileged \(V3_16, ParallelCluster 3\.16\.0\): statement 'IamPolicy' has no ArnLike iam:PolicyARN value .*AWSBatchFullAccess.* to remove/);
     expect(() => revise('computeNode', [...computeNodeStatements(ctx, []), allow('DynamoDBNodeStatus', ['dynamodb:Query'], ['*'])], ctx, V.V3_9))
       .toThrow(/computeNode at V3_9 has two statements with Sid 'DynamoDBNodeStatus'/);
   });

@@ -383,13 +383,14 @@ describe.each(ENVIRONMENTS)('seed simulation in $partition', (env) => {
 });
 
 /**
- * The Sids of a block's statements that some revision replaces or removes (src/policies/revisions.ts):
+ * The Sids of a block's statements that some revision replaces, removes or narrows (src/policies/revisions.ts):
  * upstream's own narrowings, each with its release; what they allow instead is tested in
  * revisions.test.ts.
  */
 function revisedAwaySids(block: string): string[] {
   return REVISIONS.flatMap((revision) => (revision.changes as Record<string, PolicyChange[] | undefined>)[block] ?? [])
-    .flatMap((change) => (change.kind === 'replaceStatement' ? [change.sid] : change.kind === 'removeStatements' ? change.sids : []));
+    .flatMap((change) => (change.kind === 'replaceStatement' || change.kind === 'removeConditionValues' ? [change.sid]
+      : change.kind === 'removeStatements' ? change.sids : []));
 }
 
 /** The actions of the statements that replace others in a block (for doc statements without a Sid). */
