@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { QUEUE_NAME_MAX_LENGTH, QUEUE_NAME_PATTERN, RESERVED_QUEUE_NAME } from '../private/pcluster-limits';
+import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, QUEUE_NAME_MAX_LENGTH, QUEUE_NAME_PATTERN, RESERVED_QUEUE_NAME, checkCount } from '../private/pcluster-limits';
 import { YamlValue, toYaml } from '../private/yaml';
 import { Scheduler } from '../scheduler';
 
@@ -177,6 +177,7 @@ export class ConfigFragment {
       );
     }
     ConfigFragment.validateSlurmQueueNames(queues.map((q) => q.name));
+    checkCount('slurmQueues', 'Slurm queue', queues.map((q) => q.name), MAX_SLURM_QUEUES);
     const pools = props.loginNodePools ?? [];
     if (scheduler !== Scheduler.SLURM && pools.length > 0) {
       throw new Error(
@@ -185,6 +186,7 @@ export class ConfigFragment {
       );
     }
     ConfigFragment.validateLoginNodePoolNames(pools.map((p) => p.name));
+    checkCount('loginNodePools', 'login node pool', pools.map((p) => p.name), MAX_LOGIN_NODE_POOLS);
     const roles = props.lambdaFunctionsRoleArn === undefined ? undefined : { LambdaFunctionsRole: props.lambdaFunctionsRoleArn };
     const iam = roles === undefined && props.permissionsBoundaryArn === undefined
       ? undefined

@@ -1,3 +1,4 @@
+import { ConfigFragment } from '../../src/cluster/config-fragment';
 import { ParallelClusterIam } from '../../src/cluster/parallel-cluster-iam';
 import { IamAccessMode } from '../../src/iam-access-mode';
 import { ParallelClusterVersion } from '../../src/parallelcluster-version';
@@ -29,6 +30,14 @@ describe('limits ParallelCluster 3.16 enforces', () => {
       .toThrow(/loginNodePools has 11 login node pools, but ParallelCluster accepts at most 10 per cluster/);
     const cluster = new ParallelClusterIam(awsStack(), 'Cluster', { loginNodePools: names('pool', 10) });
     expect(cluster.loginNodePoolNames).toHaveLength(10);
+  });
+
+  test('ConfigFragment.cluster refuses the same counts', () => {
+    const queues = names('q', 51).map((name) => ({ name }));
+    expect(() => ConfigFragment.cluster({ slurmQueues: queues })).toThrow(/slurmQueues has 51 Slurm queues, but ParallelCluster accepts at most 50/);
+    expect(() => ConfigFragment.cluster({ loginNodePools: names('p', 11).map((name) => ({ name })) }))
+      .toThrow(/loginNodePools has 11 login node pools, but ParallelCluster accepts at most 10/);
+    expect(ConfigFragment.cluster({ slurmQueues: queues.slice(0, 50) })).toContain('q49');
   });
 
   test.each([
