@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ParallelClusterVersion } from '../../src/parallelcluster-version';
 import { PolicyContext } from '../../src/policies/context';
@@ -64,6 +66,16 @@ describe('service-side fixes', () => {
       expect([fix.id, /^\d{4}-\d{2}-\d{2}$/.test(fix.date), fix.source.length > 10, Object.keys(fix.changes).length > 0])
         .toEqual([fix.id, true, true, true]);
       expect(Object.values(fix.changes).flat().every((c) => c!.release === 'service')).toBe(true);
+    }
+  });
+
+  test('docs/revisions.md lists every fix and every revision', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'revisions.md'), 'utf-8');
+    for (const fix of SERVICE_FIXES) {
+      expect([fix.id, doc.includes(`| \`${fix.id}\` | ${fix.date} |`)]).toEqual([fix.id, true]);
+    }
+    for (const version of V.all()) {
+      expect([version.toString(), new RegExp(`^\\| \`${version}\`( = \`LATEST\`)? \\| 3\\.`, 'm').test(doc)]).toEqual([version.toString(), true]);
     }
   });
 
