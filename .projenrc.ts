@@ -100,6 +100,19 @@ project.addTask('lint:policies', {
   exec: 'bash scripts/lint-policies.sh',
 });
 
+project.addTask('schema:check', {
+  description: 'Load the emitted configuration fragments with aws-parallelcluster\'s own schema, offline (needs the Python tools from scripts/install-python-tools.sh)',
+  exec: 'bash scripts/schema-check.sh',
+});
+
+// When ParallelCluster releases: `npx projen upstream:diff 3.17.0` lists the IAM actions and conditions
+// that changed since the release LATEST was checked against (docs/revisions.md, "Staying current").
+project.addTask('upstream:diff', {
+  description: 'List the IAM actions and conditions that changed in aws-parallelcluster since the release LATEST was checked against (give the new release)',
+  exec: 'bash scripts/upstream-diff.sh',
+  receiveArgs: true,
+});
+
 project.addTask('integ:local', {
   description: 'Deploy the example to a local AWS emulator (LocalStack core, no Docker), read it back, update it, destroy it',
   exec: 'bash scripts/integ-local.sh',
@@ -127,6 +140,7 @@ project.addTask('ci', {
     { spawn: 'samples:check' },
     { exec: 'bash scripts/install-python-tools.sh' },
     { exec: withPythonTools('lint:policies') },
+    { exec: withPythonTools('schema:check') },
     { exec: withPythonTools('integ:local') },
     { spawn: 'bindings' },
   ],

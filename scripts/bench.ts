@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnElement, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IamAccessMode, ParallelClusterIam, ParallelClusterIamProps, Scheduler } from '../src';
+import { IamAccessMode, ParallelClusterIam, ParallelClusterIamProps, ParallelClusterVersion, Scheduler } from '../src';
 import {
   INLINE_POLICIES_PER_ROLE_QUOTA,
   MANAGED_POLICIES_PER_ROLE_QUOTA,
@@ -226,7 +226,8 @@ function main(): void {
     ['Slurm, 5 queues, FSx, image builder, privileged mode', clusterTemplate({
       slurmQueues: ['q1', 'q2', 'q3', 'q4', 'q5'], enableFsxLustre: true, enableImageBuilder: true, iamAccessMode: IamAccessMode.privileged(),
     })],
-    ['AWS Batch, privileged mode', clusterTemplate({ scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged() })],
+    ['AWS Batch (V3_15, the last revision with it), privileged mode',
+      clusterTemplate({ scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(), parallelClusterVersion: ParallelClusterVersion.V3_15 })],
   ];
   console.log(table(['Cluster', 'Resources', 'By type'], setups.map(([name, t]) => {
     const { total, byType } = resourceCounts(t);

@@ -67,7 +67,9 @@ export function addFullestConfiguration(stack: Stack): FullestConstructs {
     iamPath,
     lambdaFunctionsInVpc: true,
   });
+  // AWS Batch ends with ParallelCluster 3.15: its constructs use the last revision that has it.
   const batchCluster = new ParallelClusterIam(stack, 'BatchCluster', {
+    parallelClusterVersion: ParallelClusterVersion.V3_15,
     scheduler: Scheduler.AWS_BATCH,
     iamAccessMode: IamAccessMode.privileged(),
     permissionsBoundary: boundary,
@@ -99,6 +101,7 @@ export function addFullestConfiguration(stack: Stack): FullestConstructs {
 
   // Each construct on its own, with the options the composite does not reach.
   const userRole = new ParallelClusterUserRole(stack, 'UserRole', {
+    parallelClusterVersion: ParallelClusterVersion.V3_15,
     iamAccessMode: IamAccessMode.permissionsBoundary(boundary),
     enableAwsBatch: true,
     enableFsxLustre: true,
@@ -127,6 +130,7 @@ export function addFullestConfiguration(stack: Stack): FullestConstructs {
     iamPath,
   });
   const batchHeadNodeRole = new HeadNodeRole(stack, 'BatchHeadNodeRole', {
+    parallelClusterVersion: ParallelClusterVersion.V3_15,
     scheduler: Scheduler.AWS_BATCH,
     secrets,
     s3Access,

@@ -4,8 +4,10 @@
  *
  * Each revision grants what its releases need and what every earlier revision grants, so pick the
  * revision of the ParallelCluster version you run (or `forRelease('3.10.1')`). Newer revisions only
- * add what the releases added (plus where upstream narrowed `cloudformation:*`, since `V3_6`); see
- * docs/revisions.md for the permissions each revision adds.
+ * add what the releases added (plus where upstream narrowed `cloudformation:*`, since `V3_6`, and the
+ * image cleanup role's `cloudformation:DeleteStack`, since `V3_14`); `V3_16` drops AWS Batch, which
+ * ParallelCluster 3.16 removed. Fixes for changes on the AWS side (tagging, ARN formats) reach every
+ * revision that has the feature. See docs/revisions.md for the permissions each revision adds.
  */
 export class ParallelClusterVersion {
   /**
@@ -50,13 +52,41 @@ export class ParallelClusterVersion {
   public static readonly V3_9 = new ParallelClusterVersion('3.9', 7);
 
   /**
-   * ParallelCluster 3.11.x and later (checked against the source of 3.12.0 in development): login node
-   * load balancer health checks and the service-linked roles of login nodes.
+   * ParallelCluster 3.11.x and 3.12.x: login node load balancer health checks and the service-linked
+   * roles of login nodes. 3.12 changed no role policy (wheel 3.11.1 against 3.12.0).
    */
   public static readonly V3_11 = new ParallelClusterVersion('3.11', 8);
 
-  /** The newest revision the library knows (currently `V3_11`). */
-  public static readonly LATEST = ParallelClusterVersion.V3_11;
+  /**
+   * ParallelCluster 3.13.x: the head node reads launch template versions
+   * (`ec2:DescribeLaunchTemplateVersions`), since compute nodes get their configuration from their
+   * launch template's user data.
+   */
+  public static readonly V3_13 = new ParallelClusterVersion('3.13', 9);
+
+  /**
+   * ParallelCluster 3.14.x: the image build's cleanup role deletes only stacks tagged
+   * `parallelcluster:image_id`. Without `Build/Iam/CleanupLambdaRole`, `pcluster build-image` creates an
+   * account-wide cleanup role on `/parallelcluster/` with no permissions boundary: pass
+   * `ImageBuilderRoles`' cleanup role instead.
+   */
+  public static readonly V3_14 = new ParallelClusterVersion('3.14', 10);
+
+  /**
+   * ParallelCluster 3.15.x: cluster tags become updatable, so the user may remove tags from the
+   * cluster's roles, tables, alarms, Auto Scaling groups and load balancers, and read log group tags.
+   */
+  public static readonly V3_15 = new ParallelClusterVersion('3.15', 11);
+
+  /**
+   * ParallelCluster 3.16.x (checked against the 3.16.1 wheel): the user finds login node load balancers
+   * with `tag:GetResources`. 3.16.0 removed the AWS Batch scheduler: from this revision on,
+   * `Scheduler.AWS_BATCH` and `enableAwsBatch` are refused (use `V3_15` for AWS Batch clusters).
+   */
+  public static readonly V3_16 = new ParallelClusterVersion('3.16', 12);
+
+  /** The newest revision the library knows (currently `V3_16`). */
+  public static readonly LATEST = ParallelClusterVersion.V3_16;
 
   /** Every revision, oldest first. */
   public static all(): ParallelClusterVersion[] {
@@ -103,6 +133,10 @@ export class ParallelClusterVersion {
       ParallelClusterVersion.V3_8,
       ParallelClusterVersion.V3_9,
       ParallelClusterVersion.V3_11,
+      ParallelClusterVersion.V3_13,
+      ParallelClusterVersion.V3_14,
+      ParallelClusterVersion.V3_15,
+      ParallelClusterVersion.V3_16,
     ];
   }
 

@@ -4,12 +4,12 @@ describe('ParallelClusterVersion', () => {
   const all = ParallelClusterVersion.all();
 
   test('revisions are ordered by their first release, oldest first', () => {
-    expect(all.map((v) => v.version)).toEqual(['3.2', '3.3', '3.4', '3.5', '3.6', '3.7', '3.8', '3.9', '3.11']);
-    expect(all.map((v) => v.toString())).toEqual(['V3_2', 'V3_3', 'V3_4', 'V3_5', 'V3_6', 'V3_7', 'V3_8', 'V3_9', 'V3_11']);
+    expect(all.map((v) => v.version)).toEqual(['3.2', '3.3', '3.4', '3.5', '3.6', '3.7', '3.8', '3.9', '3.11', '3.13', '3.14', '3.15', '3.16']);
+    expect(all.map((v) => v.toString())).toEqual(['V3_2', 'V3_3', 'V3_4', 'V3_5', 'V3_6', 'V3_7', 'V3_8', 'V3_9', 'V3_11', 'V3_13', 'V3_14', 'V3_15', 'V3_16']);
   });
 
   test('LATEST is the newest revision', () => {
-    expect(ParallelClusterVersion.LATEST).toBe(ParallelClusterVersion.V3_11);
+    expect(ParallelClusterVersion.LATEST).toBe(ParallelClusterVersion.V3_16);
     expect(ParallelClusterVersion.LATEST).toBe(all[all.length - 1]);
   });
 
@@ -31,9 +31,20 @@ describe('ParallelClusterVersion', () => {
     ['3.9.3', 'V3_9'],
     ['3.10.1', 'V3_9'],
     ['3.11.0', 'V3_11'],
-    ['3.12.0', 'V3_11'],
-    ['3.14.2', 'V3_11'],
+    ['3.17.0', 'V3_16'],
   ])('forRelease(%s) is %s', (release, expected) => {
+    expect(ParallelClusterVersion.forRelease(release).toString()).toBe(expected);
+  });
+
+  // Every 3.12 to 3.16 release on PyPI (3.16.2 and 3.16.3 are GitHub releases), by the revision its
+  // wheel was checked against.
+  test.each([
+    ['3.12.0', 'V3_11'],
+    ['3.13.0', 'V3_13'], ['3.13.1', 'V3_13'], ['3.13.2', 'V3_13'],
+    ['3.14.0', 'V3_14'], ['3.14.1', 'V3_14'], ['3.14.2', 'V3_14'],
+    ['3.15.0', 'V3_15'], ['3.15.1', 'V3_15'],
+    ['3.16.0', 'V3_16'], ['3.16.1', 'V3_16'], ['3.16.2', 'V3_16'], ['3.16.3', 'V3_16'],
+  ])('forRelease(%s) is %s (3.12 to 3.16 releases)', (release, expected) => {
     expect(ParallelClusterVersion.forRelease(release).toString()).toBe(expected);
   });
 

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, QUEUE_NAME_MAX_LENGTH, QUEUE_NAME_PATTERN, RESERVED_QUEUE_NAME, checkCount } from '../private/pcluster-limits';
 import { YamlValue, toYaml } from '../private/yaml';
 import { Scheduler } from '../scheduler';
 
@@ -116,9 +117,8 @@ export interface ImageConfigFragmentProps {
 }
 
 // ParallelCluster's rule for queue and login node pool names (`NameValidator`: NAME_REGEX, at most
-// NAME_MAX_LENGTH = 25 characters, and never `default`).
-const QUEUE_NAME = /^[a-z][a-z0-9-]*$/;
-const QUEUE_NAME_MAX_LENGTH = 25;
+// NAME_MAX_LENGTH = 25 characters, and never `default`), in src/private/pcluster-limits.ts.
+const QUEUE_NAME = QUEUE_NAME_PATTERN;
 
 /**
  * The `Iam` parts of ParallelCluster configuration files, as YAML to merge into the user's own.
@@ -177,6 +177,7 @@ export class ConfigFragment {
       );
     }
     ConfigFragment.validateSlurmQueueNames(queues.map((q) => q.name));
+    checkCount('slurmQueues', 'Slurm queue', queues.map((q) => q.name), MAX_SLURM_QUEUES);
     const pools = props.loginNodePools ?? [];
     if (scheduler !== Scheduler.SLURM && pools.length > 0) {
       throw new Error(
@@ -185,6 +186,7 @@ export class ConfigFragment {
       );
     }
     ConfigFragment.validateLoginNodePoolNames(pools.map((p) => p.name));
+    checkCount('loginNodePools', 'login node pool', pools.map((p) => p.name), MAX_LOGIN_NODE_POOLS);
     const roles = props.lambdaFunctionsRoleArn === undefined ? undefined : { LambdaFunctionsRole: props.lambdaFunctionsRoleArn };
     const iam = roles === undefined && props.permissionsBoundaryArn === undefined
       ? undefined
@@ -235,7 +237,7 @@ function validateNames(kind: string, names: string[]): void {
     if (Token.isUnresolved(name)) {
       throw new Error(`${kind} names must be literal strings, got a token (${name}): the name is part of the configuration written at synth time.`);
     }
-    if (!QUEUE_NAME.test(name) || name.length > QUEUE_NAME_MAX_LENGTH || name === 'default') {
+    if (!QUEUE_NAME.test(name) || name.length > QUEUE_NAME_MAX_LENGTH || name === RESERVED_QUEUE_NAME) {
       throw new Error(
         `${kind} name '${name}' is invalid: ParallelCluster accepts lower-case letters, digits and hyphens, ` +
         `starting with a letter, at most ${QUEUE_NAME_MAX_LENGTH} characters, and not 'default' (for example 'compute' or 'gpu-spot').`,

@@ -7,7 +7,9 @@ import { Construct } from 'constructs';
 import { ClusterConfigFragmentProps, ConfigFragment, ImageConfigFragmentProps } from './config-fragment';
 import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
+import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, checkAwsBatchSupported, checkCount } from '../private/pcluster-limits';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
 import { ComputeNodeRole } from '../roles/compute-node-role';
@@ -29,8 +31,8 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
 
   /**
    * The names of the cluster's Slurm queues (`Scheduling/SlurmQueues[]/Name`): one `ComputeNodeRole`
-   * per queue. Lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.
-   * Slurm only.
+   * per queue. Lower-case letters, digits and hyphens, starting with a letter, at most 25 characters,
+   * not `default`; at most 50 queues (ParallelCluster's limits). Slurm only.
    *
    * @default ['compute'] for Slurm; none for AWS Batch
    */
@@ -38,7 +40,8 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
 
   /**
    * The names of the cluster's login node pools (`LoginNodes/Pools[]/Name`, ParallelCluster 3.7+): one
-   * `LoginNodeRole` per pool. The same naming rule as queues. Slurm only.
+   * `LoginNodeRole` per pool. The same naming rule as queues; at most 10 pools (ParallelCluster's limit).
+   * Slurm only.
    *
    * @default - no login nodes
    */
@@ -193,6 +196,9 @@ export class ParallelClusterIam extends Construct {
     const mode = props.iamAccessMode ?? IamAccessMode.restricted();
     const iamPath = props.iamPath ?? DEFAULT_IAM_PATH;
     validateIamPath('iamPath', iamPath, false);
+    if (scheduler === Scheduler.AWS_BATCH) {
+      checkAwsBatchSupported('scheduler Scheduler.AWS_BATCH', props.parallelClusterVersion ?? ParallelClusterVersion.LATEST);
+    }
     if (scheduler === Scheduler.AWS_BATCH && props.slurmQueues !== undefined) {
       throw new Error(
         `slurmQueues is [${props.slurmQueues.join(', ')}] but the scheduler is Scheduler.AWS_BATCH: AWS Batch queues have no ` +
@@ -209,6 +215,7 @@ export class ParallelClusterIam extends Construct {
     if (scheduler === Scheduler.SLURM && queueNames.length === 0) {
       throw new Error("slurmQueues is empty: a Slurm cluster needs at least one queue. Give its names, for example ['compute'].");
     }
+    checkCount('slurmQueues', 'Slurm queue', queueNames, MAX_SLURM_QUEUES);
     ConfigFragment.validateSlurmQueueNames(queueNames);
     const poolNames = [...(props.loginNodePools ?? [])];
     if (scheduler === Scheduler.AWS_BATCH && poolNames.length > 0) {
@@ -217,6 +224,7 @@ export class ParallelClusterIam extends Construct {
         'nodes for Slurm clusters only. Leave loginNodePools out, or use Scheduler.SLURM.',
       );
     }
+    checkCount('loginNodePools', 'login node pool', poolNames, MAX_LOGIN_NODE_POOLS);
     ConfigFragment.validateLoginNodePoolNames(poolNames);
     const boundary = clusterBoundary(this, props.permissionsBoundary, mode);
 

@@ -49,6 +49,40 @@ export function imageBuilderCleanupLambdaStatements(ctx: PolicyContext): iam.Pol
   ];
 }
 
+/**
+ * ParallelCluster 3.14+ (wheel imagebuilder_utils.py): the cleanup function deletes only stacks tagged
+ * `parallelcluster:image_id`, the tag pcluster puts on every image stack. Replaces the doc's
+ * `CloudFormationDeleteStack` from revision V3_14 on.
+ *
+ * DIFF: upstream writes `ForAnyValue:StringLike` on `cloudformation:ResourceTag/parallelcluster:image_id`;
+ * the library uses the global key `aws:ResourceTag/...` with `StringLike`, which fails when the stack
+ * has no such tag (a `ForAnyValue` operator is meant for multivalued keys).
+ */
+export function cleanupDeleteImageStackStatements(ctx: PolicyContext): iam.PolicyStatement[] {
+  return [
+    allow('CloudFormationDeleteStack', ['cloudformation:DeleteStack'], [ctx.arn('cloudformation', ctx.region, 'stack/*/*')], {
+      StringLike: { [`aws:ResourceTag/${IMAGE_ID_TAG}`]: '*' },
+    }),
+  ];
+}
+
+/**
+ * The cleanup function's `logs:DeleteLogGroup`, on the log group's ARN as CloudWatch Logs now
+ * authorizes it (`log-group:<name>`), and on the doc's `log-group:<name>:*` as it authorized it before
+ * (service-fixes.ts).
+ */
+export function cleanupDeleteLogGroupStatements(ctx: PolicyContext): iam.PolicyStatement[] {
+  return [
+    allow('CloudWatchLogsDeleteLogGroup', ['logs:DeleteLogGroup'], [
+      ctx.arn('logs', ctx.region, 'log-group:/aws/lambda/ParallelClusterImage-*'),
+      ctx.arn('logs', ctx.region, 'log-group:/aws/lambda/ParallelClusterImage-*:*'),
+    ]),
+  ];
+}
+
+/** The tag pcluster puts on every image stack (`PCLUSTER_IMAGE_ID_TAG`). */
+const IMAGE_ID_TAG = 'parallelcluster:image_id';
+
 /** `arn:P:ec2:<REGION>::image/*`: AMIs have no account in their ARN. */
 function imagesInRegion(ctx: PolicyContext): string {
   return ctx.arn('ec2', ctx.region, 'image/*', '');

@@ -4,16 +4,18 @@ import { IConstruct } from 'constructs';
 import { PolicyContext } from './context';
 import { scopeToRegion, validateScopeRegion } from './region-scope';
 import { PolicyBlock, revise } from './revisions';
+import { applyServiceFixes } from './service-fixes';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { partitionOfRegion, possiblePartitions } from '../private/partition';
 
 /**
  * The final statements of one policy block: the factory's statements (the doc's revision) with the
- * changes of every ParallelCluster revision up to `ctx.version`, scoped to `ctx.scopeRegion` when
- * one is set. Every construct builds its policies through this one function.
+ * changes of every ParallelCluster revision up to `ctx.version` and the service-side fixes that
+ * revision needs (service-fixes.ts), scoped to `ctx.scopeRegion` when one is set. Every construct builds
+ * its policies through this one function.
  */
 export function policyBlock(ctx: PolicyContext, block: PolicyBlock, statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
-  const revised = revise(block, statements, ctx, ctx.version);
+  const revised = applyServiceFixes(block, revise(block, statements, ctx, ctx.version), ctx, ctx.version);
   return ctx.scopeRegion === undefined ? revised : scopeToRegion(revised, ctx.scopeRegion);
 }
 

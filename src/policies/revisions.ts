@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LAMBDA_VPC_ACCESS_EXECUTION_ROLE } from './aws-managed-policies';
 import { PolicyContext, allow } from './context';
+import { cleanupDeleteImageStackStatements } from './image-builder-policies';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 
 /*
@@ -16,6 +17,11 @@ import { ParallelClusterVersion } from '../parallelcluster-version';
  * it (found by comparing the files at every v3.x tag, which also catches backports to patch releases).
  * Where the doc was already behind the release it was written for, the change is in V3_3 (V3_2 must
  * stay the doc) and says so.
+ *
+ * From 3.12 on, the facts come from the `aws-parallelcluster` wheels on PyPI (pcluster/templates/,
+ * pcluster/imagebuilder_utils.py; `npx projen upstream:diff <release>` lists what changed) and from
+ * upstream PRs for the user policies, which the wheel does not hold. Changes made on the AWS side, which
+ * reach every release, are not here but in service-fixes.ts.
  */
 
 /** The policy blocks `revise` knows: the doc's blocks, plus the ones the doc lacks. */
@@ -64,6 +70,15 @@ export type PolicyChange =
     readonly operator: string;
     readonly key: string;
     readonly values: (ctx: PolicyContext) => string[];
+  }
+  /** Removes values from one condition key of the statement with this Sid (each must be there). */
+  | {
+    readonly kind: 'removeConditionValues';
+    readonly release: string;
+    readonly sid: string;
+    readonly operator: string;
+    readonly key: string;
+    readonly values: (ctx: PolicyContext) => string[];
   };
 
 /** The changes of one revision, by block. */
@@ -90,6 +105,30 @@ const ATTACH_LAMBDA_VPC_POLICY: PolicyChange = {
   operator: 'ArnLike',
   key: 'iam:PolicyARN',
   values: (ctx) => [ctx.awsManagedPolicy(LAMBDA_VPC_ACCESS_EXECUTION_ROLE)],
+};
+
+/**
+ * The aws-parallelcluster release whose wheel `LATEST` was checked against: `npx projen upstream:diff
+ * <release>` compares a new release with it (scripts/upstream-diff.sh reads this line).
+ */
+export const LATEST_CHECKED_RELEASE = '3.16.1';
+
+// 3.16.0 (wheel pcluster/templates/: awsbatch_builder.py is gone, and no template names these policies any
+// more): the roles ParallelCluster creates no longer get the AWS Batch and ECS policies, so the user may no
+// longer attach them (AWSBatchFullAccess would let a cluster role pass roles to Batch, ECS and EC2).
+const DETACH_BATCH_POLICIES: PolicyChange = {
+  kind: 'removeConditionValues',
+  release: '3.16.0',
+  sid: 'IamPolicy',
+  operator: 'ArnLike',
+  key: 'iam:PolicyARN',
+  values: (ctx) => [
+    'AWSBatchFullAccess',
+    'service-role/AWSBatchServiceRole',
+    'service-role/AmazonEC2ContainerServiceforEC2Role',
+    'service-role/AmazonECSTaskExecutionRolePolicy',
+    'service-role/AmazonEC2SpotFleetTaggingRole',
+  ].map((name) => ctx.awsManagedPolicy(name)),
 };
 
 /** Every revision's changes, oldest first. */
@@ -205,32 +244,49 @@ export const REVISIONS: ReadonlyArray<Revision> = [
     revision: ParallelClusterVersion.V3_7,
     changes: {
       'user.base': [
-        // 3.7.0: login node pools are Auto Scaling groups behind a Network Load Balancer. The tag
-        // condition and the split are upstream's (parallelcluster-policies.yaml).
+        // 3.7.0: login node pools are Auto Scaling groups behind a Network Load Balancer, created by the
+        // cluster stack with the cluster's tags (`parallelcluster:cluster-name`, `parallelcluster:version`
+        // and the user's `Tags`).
+        // DIFF: upstream conditions one statement on `ForAllValues:StringEquals aws:TagKeys
+        // [parallelcluster:cluster-name]`, which holds for every request without tags (so it allows
+        // deleting any Auto Scaling group or load balancer of the account) and fails for requests that
+        // carry the user's tags too (aws/aws-parallelcluster#7491). Here, by kind of action: changes to
+        // existing resources need the resource to carry the cluster-name tag, creation needs the tag in
+        // the request, and reads are unconditioned.
         addStatements('3.7.0', () => [
           allow('LoginNodes', [
             'autoscaling:DeleteAutoScalingGroup',
             'autoscaling:DeleteLifecycleHook',
-            'autoscaling:DescribeAutoScalingGroups',
-            'autoscaling:DescribeLifecycleHooks',
-            'autoscaling:DescribeScalingActivities',
             'autoscaling:PutLifecycleHook',
             'autoscaling:UpdateAutoScalingGroup',
+            // Authorized on the load balancer, which carries the tag; see also the listener fix in
+            // service-fixes.ts.
             'elasticloadbalancing:CreateListener',
-            'elasticloadbalancing:CreateTargetGroup',
             'elasticloadbalancing:DeleteListener',
             'elasticloadbalancing:DeleteLoadBalancer',
             'elasticloadbalancing:DeleteTargetGroup',
+            'elasticloadbalancing:ModifyLoadBalancerAttributes',
+          ], ['*'], { StringLike: { [`aws:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' } }),
+          allow('LoginNodesCreate', [
+            'autoscaling:CreateAutoScalingGroup',
+            'elasticloadbalancing:CreateLoadBalancer',
+            'elasticloadbalancing:CreateTargetGroup',
+          ], ['*'], { Null: { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: 'false' } }),
+          // Tagging a load balancer or target group as it is created (ELB authorizes AddTags with the
+          // create action's name): never an existing resource, so AddTags cannot put the cluster tag on
+          // a load balancer that does not belong to a cluster.
+          allow('LoginNodesTagOnCreate', ['elasticloadbalancing:AddTags'], ['*'], {
+            StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateLoadBalancer', 'CreateTargetGroup'] },
+            Null: { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: 'false' },
+          }),
+          allow('LoginNodesDescribe', [
+            'autoscaling:DescribeAutoScalingGroups',
+            'autoscaling:DescribeLifecycleHooks',
+            'autoscaling:DescribeScalingActivities',
             'elasticloadbalancing:DescribeListeners',
             'elasticloadbalancing:DescribeLoadBalancers',
             'elasticloadbalancing:DescribeTags',
             'elasticloadbalancing:DescribeTargetGroups',
-            'elasticloadbalancing:ModifyLoadBalancerAttributes',
-          ], ['*'], { 'ForAllValues:StringEquals': { 'aws:TagKeys': [CLUSTER_NAME_TAG] } }),
-          allow('LoginNodesCreate', [
-            'autoscaling:CreateAutoScalingGroup',
-            'elasticloadbalancing:AddTags',
-            'elasticloadbalancing:CreateLoadBalancer',
           ], ['*']),
         ]),
       ],
@@ -274,7 +330,7 @@ export const REVISIONS: ReadonlyArray<Revision> = [
     changes: {
       'user.base': [
         // 3.11.0: the login nodes' target group health is read back.
-        addActions('LoginNodes', '3.11.0', ['elasticloadbalancing:DescribeTargetHealth']),
+        addActions('LoginNodesDescribe', '3.11.0', ['elasticloadbalancing:DescribeTargetHealth']),
         // 3.11.0: the first Auto Scaling group or load balancer of an account creates the services'
         // service-linked roles (upstream's test role allows it on any role; here only those two).
         addStatements('3.11.0', (ctx) => [
@@ -293,6 +349,66 @@ export const REVISIONS: ReadonlyArray<Revision> = [
           allow('DcvLicense', ['s3:GetObject'], [ctx.s3(`dcv-license.${ctx.region}/*`)]),
         ]),
       ],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_13,
+    changes: {
+      // 3.13.0 (wheel templates/cdk_builder_utils.py, HeadNodeIamResources Sid Ec2): compute nodes take
+      // their configuration from launch template user data, which the head node reads.
+      'headNode.slurm': [addActions('EC2Describe', '3.13.0', ['ec2:DescribeLaunchTemplateVersions'])],
+      'headNode.awsBatch': [addActions('EC2Describe', '3.13.0', ['ec2:DescribeLaunchTemplateVersions'])],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_14,
+    changes: {
+      // 3.14.0 (wheel imagebuilder_utils.py, the cleanup role's inline policy): the cleanup function
+      // deletes only image stacks, which pcluster tags `parallelcluster:image_id`.
+      'imageBuilder.cleanupLambda': [
+        { kind: 'replaceStatement', release: '3.14.0', sid: 'CloudFormationDeleteStack', statements: cleanupDeleteImageStackStatements },
+      ],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_15,
+    changes: {
+      // 3.15.0: cluster Tags become updatable (PRs #7255, #7267, #7296; release inferred from their
+      // merge dates and the features they fix, which first ship in 3.15.0).
+      'user.base': [
+        addActions('DynamoDB', '3.15.0', ['dynamodb:UntagResource']),
+        addActions('CloudWatchLogs', '3.15.0', ['logs:ListTagsForResource']),
+        // DIFF: upstream grants these without a condition; here they need the resource to carry the
+        // cluster-name tag, like the statement's other changes to existing resources.
+        addActions('LoginNodes', '3.15.0', [
+          'autoscaling:CreateOrUpdateTags',
+          'autoscaling:DeleteTags',
+          'elasticloadbalancing:AddTags',
+          'elasticloadbalancing:RemoveTags',
+          'elasticloadbalancing:ModifyTargetGroup',
+        ]),
+        // cloudwatch:TagResource is a service-side fix for every revision with alarms (service-fixes.ts).
+        addStatements('3.15.0', (ctx) => [
+          allow('CloudWatchUntagAlarms', ['cloudwatch:UntagResource'], [ctx.arn('cloudwatch', '*', 'alarm:*')]),
+        ]),
+      ],
+      'user.iam.privileged': [addActions('IamRole', '3.15.0', ['iam:UntagRole'])],
+      'user.iam.permissionsBoundary': [addActions('IamRole', '3.15.0', ['iam:UntagRole'])],
+    },
+  },
+  {
+    revision: ParallelClusterVersion.V3_16,
+    changes: {
+      // 3.16.0 (wheel models/login_nodes_status.py, aws/resource_groups_tagging_api.py; PR #7361):
+      // describe-cluster finds the login nodes' load balancers through the Resource Groups Tagging API.
+      'user.base': [
+        addStatements('3.16.0', () => [allow('ResourceGroupsTaggingApiRead', ['tag:GetResources'], ['*'])]),
+      ],
+      // 3.16.0 removed the AWS Batch scheduler: user.batch, headNode.awsBatch and
+      // lambdaFunctions.awsBatch are refused from V3_16 on (src/private/pcluster-limits.ts), and the
+      // managed policies only AWS Batch clusters attached leave the user's allow-list.
+      'user.iam.privileged': [DETACH_BATCH_POLICIES],
+      'user.iam.permissionsBoundary': [DETACH_BATCH_POLICIES],
     },
   },
 ];
@@ -336,7 +452,8 @@ export function revise(
   return result;
 }
 
-function applyChange(statements: iam.PolicyStatement[], change: PolicyChange, ctx: PolicyContext, where: string): iam.PolicyStatement[] {
+/** One change applied to `statements` (copies; the input is never modified). `where` names it in errors. */
+export function applyChange(statements: iam.PolicyStatement[], change: PolicyChange, ctx: PolicyContext, where: string): iam.PolicyStatement[] {
   const indexOf = (sid: string): number => {
     const index = statements.findIndex((s) => s.sid === sid);
     if (index < 0) {
@@ -374,6 +491,25 @@ function applyChange(statements: iam.PolicyStatement[], change: PolicyChange, ct
         throw new Error(`${where}: statement '${change.sid}' has no ${change.operator} condition on ${change.key} to extend.`);
       }
       const values = [...(Array.isArray(existing) ? existing : [existing]), ...change.values(ctx)];
+      return replaceAt(index, [statement.copy({
+        conditions: { ...conditions, [change.operator]: { ...operator, [change.key]: values } },
+      })]);
+    }
+    case 'removeConditionValues': {
+      const index = indexOf(change.sid);
+      const statement = statements[index];
+      const conditions = statement.conditions as Record<string, Record<string, unknown>>;
+      const operator = conditions[change.operator];
+      const existing = operator?.[change.key];
+      const current: unknown[] = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+      const remove = change.values(ctx);
+      const stack = ctx.stack;
+      const key = (value: unknown) => JSON.stringify(stack.resolve(value));
+      const missing = remove.filter((value) => !current.some((c) => key(c) === key(value)));
+      if (missing.length > 0) {
+        throw new Error(`${where}: statement '${change.sid}' has no ${change.operator} ${change.key} value ${missing.map(key).join(', ')} to remove.`);
+      }
+      const values = current.filter((c) => !remove.some((value) => key(c) === key(value)));
       return replaceAt(index, [statement.copy({
         conditions: { ...conditions, [change.operator]: { ...operator, [change.key]: values } },
       })]);

@@ -7,6 +7,7 @@ import { S3Access, s3AccessStatements } from './s3-access';
 import { headNodeAwsBatchStatements, headNodeSlurmStatements } from '../policies/head-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
+import { checkAwsBatchSupported } from '../private/pcluster-limits';
 import { Scheduler } from '../scheduler';
 
 /** Properties of a `HeadNodeRole`. */
@@ -63,6 +64,9 @@ export class HeadNodeRole extends NodeRole {
       );
     }
     const ctx = policyContextFor(scope, iamPath, props);
+    if (scheduler === Scheduler.AWS_BATCH) {
+      checkAwsBatchSupported('scheduler Scheduler.AWS_BATCH', ctx.version);
+    }
     const secretArns = secretArnsForPolicies(props.secrets);
     const statements = scheduler === Scheduler.AWS_BATCH
       ? policyBlock(ctx, 'headNode.awsBatch', headNodeAwsBatchStatements(ctx, secretArns))

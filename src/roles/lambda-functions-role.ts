@@ -5,6 +5,7 @@ import { lambdaFunctionsStatements } from '../policies/lambda-functions-policies
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { clusterIamPath, createLambdaRole } from '../private/node-role';
+import { checkAwsBatchSupported } from '../private/pcluster-limits';
 import { Scheduler } from '../scheduler';
 
 /** Properties of a `LambdaFunctionsRole`. */
@@ -73,6 +74,9 @@ export class LambdaFunctionsRole extends Construct implements iam.IGrantable {
     this.iamPath = clusterIamPath(props.iamPath);
     const scheduler = props.scheduler ?? Scheduler.SLURM;
     const ctx = policyContextFor(this, this.iamPath, props);
+    if (scheduler === Scheduler.AWS_BATCH) {
+      checkAwsBatchSupported('scheduler Scheduler.AWS_BATCH', ctx.version);
+    }
     const created = createLambdaRole(this, {
       roleId: 'Role',
       policyId: 'Policy',

@@ -3,6 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IamAccessMode } from '../iam-access-mode';
+import { ParallelClusterVersion } from '../parallelcluster-version';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import {
   userBaseStatements,
@@ -14,6 +15,7 @@ import {
 } from '../policies/user-policies';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { secretArnsForPolicies } from '../private/node-role';
+import { checkAwsBatchSupported } from '../private/pcluster-limits';
 import { validateManagedPolicyCount } from '../private/role-quotas';
 import { createSizedManagedPolicies } from '../private/sized-policies';
 import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from '../private/validation';
@@ -164,6 +166,9 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
         `rolePath '${rolePath}' is inside iamPath '${iamPath}': a user role on the cluster path could change its own ` +
         "policies through the path-scoped IAM permissions. Put it elsewhere, for example rolePath '/' (the default).",
       );
+    }
+    if (props.enableAwsBatch) {
+      checkAwsBatchSupported('enableAwsBatch', props.parallelClusterVersion ?? ParallelClusterVersion.LATEST);
     }
     if (props.enableAwsBatch && !mode.grantsIamRights) {
       throw new Error(

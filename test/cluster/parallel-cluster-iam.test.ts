@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { parse } from 'yaml';
-import { IamAccessMode, ParallelClusterIam, ParallelClusterIamProps, Scheduler } from '../../src';
+import { IamAccessMode, ParallelClusterIam, ParallelClusterIamProps, ParallelClusterVersion, Scheduler } from '../../src';
 import { PolicySimulator } from '../support/simulate';
 import { AWS, TestEnvironment, agnosticStack, awsStack, ENVIRONMENTS, stackIn } from '../support/stacks';
 
@@ -240,7 +240,7 @@ describe('roles and names', () => {
 
   test('AWS Batch: a head node role and a Lambda functions role for Batch, no queue roles', async () => {
     const stack = awsStack();
-    const cluster = new ParallelClusterIam(stack, 'Cluster', { scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged() });
+    const cluster = new ParallelClusterIam(stack, 'Cluster', { parallelClusterVersion: ParallelClusterVersion.V3_15, scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged() });
     expect(cluster.queueNames).toEqual([]);
     expect(cluster.computeNodeRoleList).toEqual([]);
     expect(cluster.headNodeRole.scheduler).toBe(Scheduler.AWS_BATCH);
@@ -263,7 +263,7 @@ describe('roles and names', () => {
     const user = PolicySimulator.forRole(stack, cluster.userRole.role);
     expect(await user.allows('iam:PassRole', arnOf(stack, login.role), { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(true);
     expect(parse(cluster.clusterConfig()).LoginNodes.Pools.map((p: any) => p.Name)).toEqual(['login', 'login-gpu']);
-    expect(() => new ParallelClusterIam(awsStack(), 'Batch', { scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(), loginNodePools: ['login'] }))
+    expect(() => new ParallelClusterIam(awsStack(), 'Batch', { parallelClusterVersion: ParallelClusterVersion.V3_15, scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(), loginNodePools: ['login'] }))
       .toThrow(/loginNodePools is \[login\] but the scheduler is Scheduler.AWS_BATCH/);
     expect(() => new ParallelClusterIam(awsStack(), 'Bad', { loginNodePools: ['Login'] })).toThrow(/login node pool name 'Login' is invalid/);
     expect(() => new ParallelClusterIam(awsStack(), 'Default', { slurmQueues: ['default'] })).toThrow(/Slurm queue name 'default' is invalid: .*not 'default'/);
@@ -319,7 +319,7 @@ describe('configuration fragments', () => {
 
   test('AWS Batch: the Lambda functions role, the head node role and the scheduler', () => {
     const stack = awsStack();
-    const cluster = new ParallelClusterIam(stack, 'Cluster', { scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged() });
+    const cluster = new ParallelClusterIam(stack, 'Cluster', { parallelClusterVersion: ParallelClusterVersion.V3_15, scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged() });
     expect(parse(resolvedOutput(stack, cluster, cluster.clusterConfigOutput))).toEqual({
       Iam: { Roles: { LambdaFunctionsRole: arnOf(stack, cluster.lambdaFunctionsRole.role) } },
       HeadNode: { Iam: { InstanceRole: arnOf(stack, cluster.headNodeRole.role) } },
@@ -405,12 +405,12 @@ describe('bad input', () => {
 
   test('refuses slurmQueues with AWS Batch', () => {
     expect(() => new ParallelClusterIam(awsStack(), 'Cluster', {
-      scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(), slurmQueues: ['cpu'],
+      parallelClusterVersion: ParallelClusterVersion.V3_15, scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(), slurmQueues: ['cpu'],
     })).toThrow('slurmQueues is [cpu] but the scheduler is Scheduler.AWS_BATCH');
   });
 
   test('refuses restricted mode with AWS Batch', () => {
-    expect(() => new ParallelClusterIam(awsStack(), 'Cluster', { scheduler: Scheduler.AWS_BATCH }))
+    expect(() => new ParallelClusterIam(awsStack(), 'Cluster', { parallelClusterVersion: ParallelClusterVersion.V3_15, scheduler: Scheduler.AWS_BATCH }))
       .toThrow('The scheduler is Scheduler.AWS_BATCH but iamAccessMode is restricted');
   });
 

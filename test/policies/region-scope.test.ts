@@ -40,6 +40,8 @@ describe('scopeToRegion', () => {
     const sim = simulatorFor(env, region);
     const inRegion = { 'aws:RequestedRegion': region };
     const inHome = { 'aws:RequestedRegion': home };
+    // Login node resources are created with the cluster's tag (revisions.ts V3_7).
+    const clusterTag = { 'aws:RequestTag/parallelcluster:cluster-name': 'my-cluster' };
 
     test.each([
       // Statements on `*` of regional services: only requests made to the region.
@@ -47,8 +49,8 @@ describe('scopeToRegion', () => {
       ['ec2:RunInstances', `arn:${p}:ec2:${home}:${a}:instance/i-0123`, inHome, false],
       ['cloudwatch:PutDashboard', `arn:${p}:cloudwatch::${a}:dashboard/my-cluster`, inRegion, true],
       ['cloudwatch:PutDashboard', `arn:${p}:cloudwatch::${a}:dashboard/my-cluster`, inHome, false],
-      ['elasticloadbalancing:CreateLoadBalancer', '*', inRegion, true],
-      ['elasticloadbalancing:CreateLoadBalancer', '*', inHome, false],
+      ['elasticloadbalancing:CreateLoadBalancer', '*', { ...inRegion, ...clusterTag }, true],
+      ['elasticloadbalancing:CreateLoadBalancer', '*', { ...inHome, ...clusterTag }, false],
       // ARNs with `*` as region: the region instead.
       ['dynamodb:CreateTable', `arn:${p}:dynamodb:${region}:${a}:table/parallelcluster-my-cluster`, inRegion, true],
       ['dynamodb:CreateTable', `arn:${p}:dynamodb:${home}:${a}:table/parallelcluster-my-cluster`, inHome, false],

@@ -66,31 +66,40 @@ interface Addition {
 const add = (revision: ParallelClusterVersion, block: PolicyBlock, actions: string[], resource: Arn, extra: Partial<Addition> = {}): Addition[] =>
   actions.map((action) => ({ revision, block, action, resource, ...extra }));
 
-const LOGIN_NODE_ACTIONS = [
-  'autoscaling:DeleteAutoScalingGroup', 'autoscaling:DeleteLifecycleHook', 'autoscaling:DescribeAutoScalingGroups',
-  'autoscaling:DescribeLifecycleHooks', 'autoscaling:DescribeScalingActivities', 'autoscaling:PutLifecycleHook',
-  'autoscaling:UpdateAutoScalingGroup', 'elasticloadbalancing:CreateListener', 'elasticloadbalancing:CreateTargetGroup',
-  'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:DeleteTargetGroup',
-  'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags',
-  'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:ModifyLoadBalancerAttributes',
-  'autoscaling:CreateAutoScalingGroup', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:CreateLoadBalancer',
-];
 const ASG = arn('autoscaling', 'autoScalingGroup:0a1b2c3d-1111-2222-3333-444455556666:autoScalingGroupName/my-cluster-pool1-AutoScalingGroup');
 const LOAD_BALANCER = arn('elasticloadbalancing', 'loadbalancer/net/my-cluster-pool1/0123456789abcdef');
+const LISTENER = arn('elasticloadbalancing', 'listener/net/my-cluster-pool1/0123456789abcdef/fedcba9876543210');
+const TARGET_GROUP = arn('elasticloadbalancing', 'targetgroup/my-cluster-pool1/0123456789abcdef');
+/** An existing login-node resource: it carries the cluster-name tag, as CloudFormation tagged it. */
+const TAGGED_RESOURCE: RequestContext = { 'aws:ResourceTag/parallelcluster:cluster-name': 'my-cluster' };
+/** A create request with the cluster's tags: the cluster-name tag, the version tag and the user's own. */
+const CLUSTER_TAGS: RequestContext = {
+  'aws:RequestTag/parallelcluster:cluster-name': 'my-cluster',
+  'aws:TagKeys': ['parallelcluster:cluster-name', 'parallelcluster:version', 'Owner'],
+};
 
-/** Resource of a login-node action: the Auto Scaling group, the load balancer, or `*` for list actions. */
-function loginNodeResource(action: string): Arn {
-  if (/Describe|CreateListener|CreateTargetGroup|CreateLoadBalancer|CreateAutoScalingGroup/.test(action)) {
-    return ANY;
-  }
-  if (action.endsWith('Listener')) {
-    return arn('elasticloadbalancing', 'listener/net/my-cluster-pool1/0123456789abcdef/fedcba9876543210');
-  }
-  if (action.endsWith('TargetGroup')) {
-    return arn('elasticloadbalancing', 'targetgroup/my-cluster-pool1/0123456789abcdef');
-  }
-  return action.startsWith('autoscaling:') ? ASG : LOAD_BALANCER;
-}
+/** The login-node calls of 3.7, by how the library conditions them (src/policies/revisions.ts V3_7). */
+const LOGIN_NODE_CALLS: Array<[string, Arn, RequestContext | undefined]> = [
+  // Changes to existing resources: the resource carries the cluster-name tag.
+  ['autoscaling:DeleteAutoScalingGroup', ASG, TAGGED_RESOURCE],
+  ['autoscaling:DeleteLifecycleHook', ASG, TAGGED_RESOURCE],
+  ['autoscaling:PutLifecycleHook', ASG, TAGGED_RESOURCE],
+  ['autoscaling:UpdateAutoScalingGroup', ASG, TAGGED_RESOURCE],
+  ['elasticloadbalancing:CreateListener', LOAD_BALANCER, TAGGED_RESOURCE],
+  ['elasticloadbalancing:DeleteListener', LISTENER, TAGGED_RESOURCE],
+  ['elasticloadbalancing:DeleteLoadBalancer', LOAD_BALANCER, TAGGED_RESOURCE],
+  ['elasticloadbalancing:DeleteTargetGroup', TARGET_GROUP, TAGGED_RESOURCE],
+  ['elasticloadbalancing:ModifyLoadBalancerAttributes', LOAD_BALANCER, TAGGED_RESOURCE],
+  // Creation: the request carries the cluster-name tag (and the user's tags).
+  ['autoscaling:CreateAutoScalingGroup', ASG, CLUSTER_TAGS],
+  ['elasticloadbalancing:CreateLoadBalancer', LOAD_BALANCER, CLUSTER_TAGS],
+  ['elasticloadbalancing:CreateTargetGroup', TARGET_GROUP, CLUSTER_TAGS],
+  ['elasticloadbalancing:AddTags', LOAD_BALANCER, { ...CLUSTER_TAGS, 'elasticloadbalancing:CreateAction': 'CreateLoadBalancer' }],
+  // Reads.
+  ...['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLifecycleHooks', 'autoscaling:DescribeScalingActivities',
+    'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags',
+    'elasticloadbalancing:DescribeTargetGroups'].map((action): [string, Arn, undefined] => [action, ANY, undefined]),
+];
 
 const ADDITIONS: Addition[] = [
   // V3_2: the AWS Batch variant of the Lambda functions role (the doc has none).
@@ -128,7 +137,7 @@ const ADDITIONS: Addition[] = [
     'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate', 'cloudformation:DescribeStacks'], STACK, { replaces: true }),
   ...add(V.V3_6, 'user.base', ['cloudformation:DescribeStacks', 'cloudformation:ListStacks'], ANY, { replaces: true }),
   // V3_7
-  ...LOGIN_NODE_ACTIONS.flatMap((action) => add(V.V3_7, 'user.base', [action], loginNodeResource(action))),
+  ...LOGIN_NODE_CALLS.flatMap(([action, resource, context]) => add(V.V3_7, 'user.base', [action], resource, { context })),
   // V3_8
   ...add(V.V3_8, 'user.base', ['cloudwatch:PutCompositeAlarm'], arn('cloudwatch', 'alarm:my-cluster-HeadNode')),
   // V3_9
@@ -144,6 +153,22 @@ const ADDITIONS: Addition[] = [
     { context: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } }),
   ...add(V.V3_11, 'loginNode', ['cloudformation:DescribeStacks'], STACK),
   ...add(V.V3_11, 'loginNode', ['s3:GetObject'], (e) => `arn:${e.partition}:s3:::dcv-license.${e.region}/license`),
+  // V3_13
+  ...(['headNode.slurm', 'headNode.awsBatch'] as PolicyBlock[]).flatMap((block) =>
+    add(V.V3_13, block, ['ec2:DescribeLaunchTemplateVersions'], ANY)),
+  // V3_15
+  ...add(V.V3_15, 'user.base', ['dynamodb:UntagResource'], TABLE),
+  ...add(V.V3_15, 'user.base', ['logs:ListTagsForResource'], arn('logs', 'log-group:/aws/parallelcluster/my-cluster')),
+  ...add(V.V3_15, 'user.base', ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'], ASG,
+    { context: { ...TAGGED_RESOURCE, 'aws:TagKeys': ['Owner'] } }),
+  ...add(V.V3_15, 'user.base', ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'], LOAD_BALANCER,
+    { context: { ...TAGGED_RESOURCE, 'aws:TagKeys': ['Owner'] } }),
+  ...add(V.V3_15, 'user.base', ['elasticloadbalancing:ModifyTargetGroup'], TARGET_GROUP, { context: TAGGED_RESOURCE }),
+  ...add(V.V3_15, 'user.base', ['cloudwatch:UntagResource'], arn('cloudwatch', 'alarm:my-cluster-HeadNode')),
+  ...(['user.iam.privileged', 'user.iam.permissionsBoundary'] as PolicyBlock[]).flatMap((block) =>
+    add(V.V3_15, block, ['iam:UntagRole'], arn('iam', 'role/parallelcluster/my-cluster/HeadNode', false))),
+  // V3_16
+  ...add(V.V3_16, 'user.base', ['tag:GetResources'], ANY),
 ];
 
 /** Action strings each (block, revision) drops: what a replacement or a removal takes away. */
@@ -263,6 +288,26 @@ describe('revise', () => {
     }
   });
 
+  test('V3_16 takes the AWS Batch and ECS managed policies off the user\'s allow-list, in both IAM modes', async () => {
+    for (const env of ENVIRONMENTS) {
+      const role = `arn:${env.partition}:iam::${env.account}:role/parallelcluster/my-cluster/HeadNode`;
+      const policy = (name: string) => `arn:${env.partition}:iam::aws:policy/${name}`;
+      for (const block of ['user.iam.privileged', 'user.iam.permissionsBoundary'] as PolicyBlock[]) {
+        const context = (name: string): RequestContext => ({
+          'iam:PolicyARN': policy(name), ...(block === 'user.iam.permissionsBoundary' ? { 'iam:PermissionsBoundary': BOUNDARY } : {}),
+        });
+        for (const name of ['AWSBatchFullAccess', 'service-role/AWSBatchServiceRole', 'service-role/AmazonEC2ContainerServiceforEC2Role',
+          'service-role/AmazonECSTaskExecutionRolePolicy', 'service-role/AmazonEC2SpotFleetTaggingRole']) {
+          expect([block, name, await simulator(env, block, V.V3_15).allows('iam:AttachRolePolicy', role, context(name))]).toEqual([block, name, true]);
+          expect([block, name, await simulator(env, block, V.V3_16).allows('iam:AttachRolePolicy', role, context(name))]).toEqual([block, name, false]);
+        }
+        for (const name of ['service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole', 'AmazonSSMManagedInstanceCore']) {
+          expect([block, name, await simulator(env, block, V.V3_16).allows('iam:AttachRolePolicy', role, context(name))]).toEqual([block, name, true]);
+        }
+      }
+    }
+  });
+
   test('V3_2 of the AWS Batch Lambda role drops what only Slurm clusters need', async () => {
     const env = ENVIRONMENTS[0];
     const batch = simulator(env, 'lambdaFunctions.awsBatch', V.V3_2);
@@ -306,6 +351,10 @@ describe('revise', () => {
       .map((s) => (s.sid === 'EC2RunInstances' ? s.copy({ sid: 'RunInstances' }) : s));
     expect(() => revise('headNode.slurm', renamed, ctx, V.V3_3))
       .toThrow(/headNode\.slurm \(V3_3, ParallelCluster 3\.3\.0\): no statement with Sid 'EC2RunInstances'/);
+    const withoutBatchPolicies = userIamStatements(ctx, []).map((st) => (st.sid === 'IamPolicy'
+      ? st.copy({ conditions: { ArnLike: { 'iam:PolicyARN': [ctx.awsManagedPolicy('service-role/AWSLambdaBasicExecutionRole')] } } }) : st));
+    expect(() => revise('user.iam.privileged', withoutBatchPolicies, ctx, V.V3_16))
+      .toThrow(/user\.iam\.privileged \(V3_16, ParallelCluster 3\.16\.0\): statement 'IamPolicy' has no ArnLike iam:PolicyARN value .*AWSBatchFullAccess.* to remove/);
     expect(() => revise('computeNode', [...computeNodeStatements(ctx, []), allow('DynamoDBNodeStatus', ['dynamodb:Query'], ['*'])], ctx, V.V3_9))
       .toThrow(/computeNode at V3_9 has two statements with Sid 'DynamoDBNodeStatus'/);
   });

@@ -13,6 +13,7 @@ import {
   LoginNodeRole,
   ParallelClusterIam,
   ParallelClusterUserRole,
+  ParallelClusterVersion,
   Scheduler,
 } from '../../src';
 
@@ -118,6 +119,9 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
     ...['autoscaling', 'elasticloadbalancing'].map((service) =>
       iam5(() => `Resource::arn:${P}:iam::${w.account}:role/aws-service-role/${service}.amazonaws.com/*`,
         `user.base LoginNodesServiceLinkedRoles (ParallelCluster 3.11): the first login node pool of an account creates the ${service} service-linked role.`)),
+    iam5(() => arn('cloudwatch', '*', w.account, 'alarm:*'),
+      'user.base CloudWatchTagAlarms and CloudWatchUntagAlarms (service fix, ParallelCluster 3.6+; 3.15): CloudFormation tags the ' +
+      "cluster's alarms, whose names are generated from the cluster name; tagging actions on alarms only."),
     iam5(() => `Resource::arn:${P}:iam::${w.account}:role/aws-service-role/batch.amazonaws.com/*`,
       "user.batch BatchServiceLinkedRole: AWS Batch's service-linked role, also limited by iam:AWSServiceName."),
     iam5(action('codebuild:*'), 'user.batch CodeBuild: ParallelCluster builds the AWS Batch job image in CodeBuild projects named pcluster-*.'),
@@ -227,6 +231,8 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
       iam5(() => arn('imagebuilder', w.region, w.account, r), 'imageBuilder.cleanupLambda: the Image Builder resources of the build, named parallelclusterimage-<image id>.')),
     iam5(() => arn('lambda', w.region, w.account, 'function:ParallelClusterImage-*'), "imageBuilder.cleanupLambda: the build's own function, named after the image id."),
     iam5(() => arn('logs', w.region, w.account, 'log-group:/aws/lambda/ParallelClusterImage-*:*'), "imageBuilder.cleanupLambda: the build function's log group."),
+    iam5(() => arn('logs', w.region, w.account, 'log-group:/aws/lambda/ParallelClusterImage-*'),
+      "imageBuilder.cleanupLambda (service fix): the build function's log group, by the log-group ARN CloudWatch Logs now authorizes."),
     iam5(() => arn('sns', w.region, w.account, 'ParallelClusterImage-*'), "imageBuilder.cleanupLambda: the build's notification topic."),
   ],
 };
@@ -298,7 +304,7 @@ describe('cdk-nag AwsSolutions', () => {
   const defaults: Array<[string, (stack: Stack) => void]> = [
     ['ParallelClusterUserRole', (s) => suppress(new ParallelClusterUserRole(s, 'User'), 'user', '/parallelcluster/')],
     ['HeadNodeRole (Slurm)', (s) => suppress(new HeadNodeRole(s, 'Head'), 'headNode', '/parallelcluster/')],
-    ['HeadNodeRole (AWS Batch)', (s) => suppress(new HeadNodeRole(s, 'Head', { scheduler: Scheduler.AWS_BATCH }), 'headNode', '/parallelcluster/')],
+    ['HeadNodeRole (AWS Batch)', (s) => suppress(new HeadNodeRole(s, 'Head', { scheduler: Scheduler.AWS_BATCH, parallelClusterVersion: ParallelClusterVersion.V3_15 }), 'headNode', '/parallelcluster/')],
     ['ComputeNodeRole', (s) => suppress(new ComputeNodeRole(s, 'Compute'), 'computeNode', '/parallelcluster/')],
     ['LoginNodeRole', (s) => suppress(new LoginNodeRole(s, 'Login'), 'loginNode', '/parallelcluster/')],
     ['LambdaFunctionsRole', (s) => suppress(new LambdaFunctionsRole(s, 'Lambda'), 'lambdaFunctions', '/parallelcluster/')],

@@ -368,12 +368,17 @@ const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
 }).map((o) => {
   // Combinations the library refuses on purpose (tested in the constructs' own tests) are folded into
   // valid ones: AWS Batch needs IAM rights, so restricted mode becomes privileged for it.
+  // AWS Batch ends with ParallelCluster 3.15, so Batch with a later revision uses V3_15.
   const mode = o.scheduler === Scheduler.AWS_BATCH && o.mode === 'restricted' ? 'privileged' as const : o.mode;
-  return { ...o, mode, batch: o.batch && mode !== 'restricted' };
+  const batch = o.batch && mode !== 'restricted';
+  const lastBatch = ParallelClusterVersion.V3_15;
+  const version = (batch || o.scheduler === Scheduler.AWS_BATCH) && o.version.isAtLeast(lastBatch) ? lastBatch : o.version;
+  return { ...o, mode, batch, version };
 });
 
+// AWS Batch (the largest user policy) ends with ParallelCluster 3.15: the fullest options use V3_15.
 const FULLEST: Options = {
-  version: ParallelClusterVersion.LATEST,
+  version: ParallelClusterVersion.V3_15,
   scheduler: Scheduler.SLURM,
   queues: 10,
   lambdaFunctionsInVpc: true,
@@ -528,7 +533,11 @@ describe('configurations that cannot fit fail at synth time with a clear message
   test('an eleventh managed policy on the user role', () => {
     const stack = newStack('us-east-1', { minimizePolicies: false, partitionLiterals: false });
     const user = new ParallelClusterUserRole(stack, 'User', {
-      iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true, enableFsxLustre: true, enableImageBuilder: true,
+      parallelClusterVersion: ParallelClusterVersion.V3_15,
+      iamAccessMode: IamAccessMode.privileged(),
+      enableAwsBatch: true,
+      enableFsxLustre: true,
+      enableImageBuilder: true,
     });
     const attached = Stack.of(stack).resolve((user.role.node.defaultChild as iam.CfnRole).managedPolicyArns).length;
     for (let i = attached; i <= MANAGED_POLICIES_PER_ROLE; i++) {

@@ -17,7 +17,9 @@ import {
   ParallelClusterVersion,
   Scheduler,
 } from '../../src';
+import { PolicyContext } from '../../src/policies/context';
 import { PolicyChange, REVISIONS } from '../../src/policies/revisions';
+import { LAST_AWS_BATCH_REVISION } from '../../src/private/pcluster-limits';
 import { SEED, SeedRequest, describeRequest, seedRequests, seedStatements, substitutePlaceholders } from '../support/seed';
 import { PolicySimulator, RequestContext } from '../support/simulate';
 import { AWS_US_GOV, ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from '../support/stacks';
@@ -249,11 +251,15 @@ function world(env: TestEnvironment, version: ParallelClusterVersion): Map<strin
     const stack = stackIn(env);
     const f = makeFixtures(stack);
     const roles = new Map<string, iam.IRole>();
+    // AWS Batch ends with ParallelCluster 3.15: what grants Batch is built at the last revision with it.
+    const batchVersion = version.isAtLeast(LAST_AWS_BATCH_REVISION) ? LAST_AWS_BATCH_REVISION : version;
+    const usesBatch = (name: string) => ['user.batch', 'headNode.awsBatch', 'full:privileged', 'full:permissionsBoundary'].includes(name);
     for (const row of ROWS) {
-      roles.set(row.block, row.make(stack, row.block.replace(/\W/g, '_'), f, version));
+      roles.set(row.block, row.make(stack, row.block.replace(/\W/g, '_'), f, usesBatch(row.block) ? batchVersion : version));
     }
     for (const mode of MODE_NAMES) {
-      roles.set(`full:${mode}`, userRow(fullUserProps(mode))(stack, `Full_${mode}`, f, version));
+      const name = `full:${mode}`;
+      roles.set(name, userRow(fullUserProps(mode))(stack, `Full_${mode}`, f, usesBatch(name) ? batchVersion : version));
     }
     let values: Record<string, string> | undefined;
     const built = new Map<string, Built>();
@@ -377,13 +383,21 @@ describe.each(ENVIRONMENTS)('seed simulation in $partition', (env) => {
 });
 
 /**
- * The Sids of a block's statements that some revision replaces or removes (src/policies/revisions.ts):
+ * The Sids of a block's statements that some revision replaces, removes or narrows (src/policies/revisions.ts):
  * upstream's own narrowings, each with its release; what they allow instead is tested in
  * revisions.test.ts.
  */
 function revisedAwaySids(block: string): string[] {
   return REVISIONS.flatMap((revision) => (revision.changes as Record<string, PolicyChange[] | undefined>)[block] ?? [])
-    .flatMap((change) => (change.kind === 'replaceStatement' ? [change.sid] : change.kind === 'removeStatements' ? change.sids : []));
+    .flatMap((change) => (change.kind === 'replaceStatement' || change.kind === 'removeConditionValues' ? [change.sid]
+      : change.kind === 'removeStatements' ? change.sids : []));
+}
+
+/** The actions of the statements that replace others in a block (for doc statements without a Sid). */
+function revisedAwayActions(block: string, env: TestEnvironment): string[] {
+  const ctx = new PolicyContext(stackIn(env));
+  return REVISIONS.flatMap((revision) => (revision.changes as Record<string, PolicyChange[] | undefined>)[block] ?? [])
+    .flatMap((change) => (change.kind === 'replaceStatement' ? change.statements(ctx).flatMap((s) => s.actions) : []));
 }
 
 // The default revision is the newest: it must still grant everything the doc grants, except the
@@ -394,8 +408,11 @@ describe.each([AWS_US_GOV])('latest revision in $partition', (env) => {
   test.each(ROWS)('$block keeps every doc grant, but for statements replaced by a revision', async (row) => {
     const { outcomes } = await evaluateBlock(row, env, ParallelClusterVersion.LATEST);
     const revisedAway = revisedAwaySids(row.block);
+    // Doc blocks without Sids (the cleanup role's) are numbered: match a replaced statement by its actions.
+    const replacedActions = revisedAwayActions(row.block, env);
     const granted = outcomes.filter((o) => o.doc === 'Allowed' && !isNarrowed(row, o.request));
-    const lost = granted.filter((o) => o.library !== 'Allowed' && !revisedAway.includes(o.request.statement.sid));
+    const lost = granted.filter((o) => o.library !== 'Allowed' && !revisedAway.includes(o.request.statement.sid)
+      && !(/^#\d+$/.test(o.request.statement.sid) && replacedActions.includes(o.request.action)));
     expect(lost.map((o) => describeRequest(o.request))).toEqual([]);
     // A replaced statement loses some of the doc's grants (otherwise the revision would not narrow).
     for (const sid of revisedAway.filter((id) => granted.some((o) => o.request.statement.sid === id))) {

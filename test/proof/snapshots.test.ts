@@ -15,6 +15,7 @@ import {
   LoginNodeRole,
   ParallelClusterIam,
   ParallelClusterUserRole,
+  ParallelClusterVersion,
   Scheduler,
 } from '../../src';
 
@@ -48,6 +49,8 @@ describe('ParallelClusterUserRole', () => {
   test('every option (permissions-boundary mode, AWS Batch, FSx, image builder, custom roles, secrets)', () => {
     const stack = newStack();
     new ParallelClusterUserRole(stack, 'User', {
+      // AWS Batch ends with ParallelCluster 3.15.
+      parallelClusterVersion: ParallelClusterVersion.V3_15,
       iamAccessMode: IamAccessMode.permissionsBoundary(iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'cluster-boundary')),
       enableAwsBatch: true,
       enableFsxLustre: true,
@@ -66,7 +69,7 @@ describe('ParallelClusterUserRole', () => {
 
 describe.each([
   ['HeadNodeRole (Slurm)', (stack: Stack) => new HeadNodeRole(stack, 'HeadNode')],
-  ['HeadNodeRole (AWS Batch)', (stack: Stack) => new HeadNodeRole(stack, 'HeadNode', { scheduler: Scheduler.AWS_BATCH })],
+  ['HeadNodeRole (AWS Batch)', (stack: Stack) => new HeadNodeRole(stack, 'HeadNode', { scheduler: Scheduler.AWS_BATCH, parallelClusterVersion: ParallelClusterVersion.V3_15 })],
   ['ComputeNodeRole', (stack: Stack) => new ComputeNodeRole(stack, 'ComputeNode')],
   ['LoginNodeRole', (stack: Stack) => new LoginNodeRole(stack, 'LoginNode')],
   ['LambdaFunctionsRole', (stack: Stack) => new LambdaFunctionsRole(stack, 'LambdaFunctions')],

@@ -261,7 +261,7 @@ describe('HeadNodeRole options', () => {
     expect(() => new HeadNodeRole(stack, 'HeadNode', { parallelClusterVersion: ParallelClusterVersion.V3_2, scheduler: Scheduler.AWS_BATCH, computeNodeRoles: [role] }))
       .toThrow(/computeNodeRoles has 1 role\(s\) but scheduler is Scheduler.AWS_BATCH.*Leave computeNodeRoles out, or use Scheduler.SLURM/);
     // An empty list is no error.
-    expect(() => new HeadNodeRole(stack, 'Empty', { scheduler: Scheduler.AWS_BATCH, computeNodeRoles: [] })).not.toThrow();
+    expect(() => new HeadNodeRole(stack, 'Empty', { parallelClusterVersion: ParallelClusterVersion.V3_15, scheduler: Scheduler.AWS_BATCH, computeNodeRoles: [] })).not.toThrow();
   });
 
   test('role and instance profile are on the IAM path, and the instance profile holds the role', () => {

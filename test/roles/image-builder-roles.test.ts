@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ImageBuilderRoles, ImageBuilderRolesProps } from '../../src';
+import { ImageBuilderRoles, ImageBuilderRolesProps, ParallelClusterVersion } from '../../src';
 import {
   Statement,
   docAwsManagedPolicyArns,
@@ -17,6 +17,8 @@ import {
 import { PolicySimulator } from '../support/simulate';
 import { AWS, AWS_US_GOV, ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/stacks';
 
+const DOC_REVISION: ImageBuilderRolesProps = { parallelClusterVersion: ParallelClusterVersion.V3_2 };
+
 function imageRoles(env: TestEnvironment, props: ImageBuilderRolesProps = {}) {
   const stack = stackIn(env);
   const roles = new ImageBuilderRoles(stack, 'Image', props);
@@ -29,10 +31,16 @@ function imageRoles(env: TestEnvironment, props: ImageBuilderRolesProps = {}) {
   };
 }
 
-/** The doc's cleanup block with its one documented difference: `SNS:` written `sns:`. */
+/**
+ * The doc's cleanup block (revision V3_2) with its documented differences: `SNS:` written `sns:`, and the
+ * service-side fixes every revision gets (src/policies/service-fixes.ts): CloudFormation's Lambda reads,
+ * and the log group's ARN without `:*`. (V3_14's image-stack condition: test/policies/service-fixes.test.ts.)
+ */
 function expectedCleanup(env: TestEnvironment): Statement[] {
   return docStatements('imageBuilder.cleanupLambda', env)
-    .map((s) => ({ ...s, Action: s.Action.map((action) => action.replace(/^SNS:/, 'sns:')) }));
+    .map((s) => ({ ...s, Action: s.Action.map((action) => action.replace(/^SNS:/, 'sns:')) }))
+    .map((s) => (s.Action.includes('lambda:DeleteFunction') ? { ...s, Action: [...s.Action, 'lambda:GetFunction', 'lambda:GetPolicy'] } : s))
+    .map((s) => (s.Action.includes('logs:DeleteLogGroup') ? { ...s, Resource: [s.Resource[0].replace(/:\*$/, ''), ...s.Resource] } : s));
 }
 
 describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
@@ -74,7 +82,7 @@ describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
 
   describe('cleanup Lambda role', () => {
     test('its statements are the doc block imageBuilder.cleanupLambda (sns: in lower case), with a Sid each', () => {
-      const { cleanup } = imageRoles(env);
+      const { cleanup } = imageRoles(env, DOC_REVISION);
       expect(roleStatements(cleanup).map(withoutSid)).toEqual(expectedCleanup(env));
       expect(roleStatements(cleanup).map((s) => s.Sid)).toEqual([
         'IamDeleteRoles',
@@ -94,17 +102,17 @@ describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
     });
 
     test('allows every statement of the doc block', async () => {
-      const { cleanup } = imageRoles(env);
+      const { cleanup } = imageRoles(env, DOC_REVISION);
       await expectAllowed(cleanup, requestsAllowedBy(expectedCleanup(env), env));
     });
 
     test('denies near misses: other region, account, partition, IAM path', async () => {
-      const { cleanup } = imageRoles(env);
+      const { cleanup } = imageRoles(env, DOC_REVISION);
       await expectDenied(cleanup, nearMisses(expectedCleanup(env), env));
     });
 
     test('denies what the doc does not grant', async () => {
-      const { cleanup } = imageRoles(env);
+      const { cleanup } = imageRoles(env, DOC_REVISION);
       await expectDenied(cleanup, requests(
         ['iam:CreateRole', `arn:${p}:iam::${a}:role/parallelcluster/ParallelClusterImage-x`],
         ['iam:DeleteRole', `arn:${p}:iam::${a}:role/admin`],
@@ -119,7 +127,7 @@ describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
     });
 
     test('is trusted by Lambda and has AWSLambdaBasicExecutionRole', () => {
-      const { cleanup, template, stack, roles } = imageRoles(env);
+      const { cleanup, template, stack, roles } = imageRoles(env, DOC_REVISION);
       expect(cleanup.awsManagedPolicyArns).toEqual(docAwsManagedPolicyArns('imageBuilder.cleanupLambda', env));
       const trust = template.toJSON().Resources[stack.getLogicalId(roles.cleanupLambdaRole.node.defaultChild as iam.CfnRole)]
         .Properties.AssumeRolePolicyDocument;
@@ -147,7 +155,7 @@ describe('ImageBuilderRoles options', () => {
   });
 
   test('a custom iamPath moves the roles and profile, while the cleanup keeps deleting on /parallelcluster/', async () => {
-    const { roles, template, stack, cleanup } = imageRoles(AWS_US_GOV, { iamPath: '/hpc/' });
+    const { roles, template, stack, cleanup } = imageRoles(AWS_US_GOV, { ...DOC_REVISION, iamPath: '/hpc/' });
     expect(roles.iamPath).toBe('/hpc/');
     const resources = template.toJSON().Resources;
     for (const construct of [roles.instanceRole, roles.cleanupLambdaRole, roles.instanceProfile]) {

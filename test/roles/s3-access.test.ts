@@ -1,5 +1,5 @@
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ComputeNodeRole, HeadNodeRole, S3Access, Scheduler } from '../../src';
+import { ComputeNodeRole, HeadNodeRole, ParallelClusterVersion, S3Access, Scheduler } from '../../src';
 import { expectAllowed, expectDenied, requests, roleStatements } from '../support/cluster-roles-helpers';
 import { PolicySimulator } from '../support/simulate';
 import { AWS, ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/stacks';
@@ -11,7 +11,12 @@ function withAccess(env: TestEnvironment, access: (bucket: s3.IBucket) => S3Acce
   const s3Access = access(bucket);
   const role = node === 'compute'
     ? new ComputeNodeRole(stack, 'Node', { s3Access }).role
-    : new HeadNodeRole(stack, 'Node', { s3Access, scheduler: node === 'batch' ? Scheduler.AWS_BATCH : Scheduler.SLURM }).role;
+    : new HeadNodeRole(stack, 'Node', {
+      s3Access,
+      scheduler: node === 'batch' ? Scheduler.AWS_BATCH : Scheduler.SLURM,
+      // AWS Batch ends with ParallelCluster 3.15.
+      parallelClusterVersion: node === 'batch' ? ParallelClusterVersion.V3_15 : undefined,
+    }).role;
   const sim = PolicySimulator.forRole(stack, role);
   return { stack, sim, s3Statements: roleStatements(sim).filter((s) => s.Sid?.startsWith('S3Access')) };
 }

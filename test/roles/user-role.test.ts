@@ -510,6 +510,8 @@ describe('ParallelClusterUserRole anywhere', () => {
   test('more than 10 managed policies on the role is a synth-time error, also when attached afterwards', () => {
     const stack = stackIn(AWS_CN);
     const user = new ParallelClusterUserRole(stack, 'User', {
+      // AWS Batch, the largest block, ends with ParallelCluster 3.15.
+      parallelClusterVersion: ParallelClusterVersion.V3_15,
       iamAccessMode: IamAccessMode.privileged(),
       enableAwsBatch: true,
       enableFsxLustre: true,
