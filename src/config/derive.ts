@@ -116,8 +116,10 @@ export class DerivedConfiguration {
       if (model.pools.length > 0 && !version.isAtLeast(ParallelClusterVersion.V3_7)) {
         throw conflict(file, at(['LoginNodes']), `is set but parallelClusterVersion is ${version}: login nodes need ParallelCluster 3.7 or later.`);
       }
-      merged.slurmQueues = model.queues.filter((q) => !ownIdentity(q)).map((q) => q.name!);
-      merged.loginNodePools = model.pools.filter((p) => !ownIdentity(p)).map((p) => p.name!);
+      if (model.scheduler === Scheduler.SLURM) {
+        merged.slurmQueues = model.queues.filter((q) => !ownIdentity(q)).map((q) => q.name!);
+        merged.loginNodePools = model.pools.filter((p) => !ownIdentity(p)).map((p) => p.name!);
+      }
 
       if (model.permissionsBoundary !== undefined) {
         const fromFile = iam.ManagedPolicy.fromManagedPolicyArn(scope, 'ConfigPermissionsBoundary', model.permissionsBoundary);
