@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { ClusterConfiguration, ParallelClusterIam } from '../src';
+import { ClusterConfiguration, IamAccessMode, ParallelClusterIam, Scheduler } from '../src';
 
 const [outDir, ...given] = process.argv.slice(2);
 if (!outDir) {
@@ -27,7 +27,11 @@ for (const file of files) {
   try {
     const app = new App({ outdir: assembly });
     const stack = new Stack(app, 'Cluster', { env: { account: '123456789012', region: config.region ?? 'us-east-1' } });
-    new ParallelClusterIam(stack, 'Iam', { configuration: config });
+    // ParallelCluster creates AWS Batch clusters' roles itself, so their user needs IAM rights.
+    new ParallelClusterIam(stack, 'Iam', {
+      configuration: config,
+      iamAccessMode: config.scheduler === Scheduler.AWS_BATCH ? IamAccessMode.privileged() : undefined,
+    });
     app.synth();
     const target = path.join(outDir, `${path.basename(file).replace(/\.ya?ml$/, '')}.completed.yaml`);
     fs.copyFileSync(path.join(assembly, 'Cluster.pcluster-config.yaml'), target);

@@ -1,11 +1,11 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ClusterConfiguration, ImageConfiguration } from './cluster-configuration';
 import { completedCluster, completedImage } from './completed';
-import { ClusterModel, ImageModel, NodeSection, S3ObjectRef, ownIdentity } from './model';
+import { ClusterModel, ImageModel, NodeSection, S3ObjectRef, isRoleArn, ownIdentity } from './model';
 import { clusterModelOf, imageModelOf } from './registry';
 import { displayPath } from './source';
 import { IamAccessMode } from '../iam-access-mode';
@@ -157,7 +157,9 @@ export class DerivedConfiguration {
       merged.secrets = [
         ...(props.secrets ?? []),
         ...model.secrets.filter((s) => s.service === 'secretsmanager')
-          .map((s, i) => secretsmanager.Secret.fromSecretCompleteArn(scope, `ConfigSecret${i}`, s.arn)),
+          .map((s, i) => secretsmanager.Secret.fromSecretAttributes(scope, `ConfigSecret${i}`,
+            // Secrets Manager appends `-` and six characters to the name; without them the ARN is partial.
+            /-[a-z0-9]{6}$/i.test(s.arn) ? { secretCompleteArn: s.arn } : { secretPartialArn: s.arn })),
       ];
     }
     if (imageModel) {
@@ -205,8 +207,19 @@ export class DerivedConfiguration {
         }
       }
       if (model.lambdaFunctionsRole) {
-        named.push(iam.Role.fromRoleArn(scope, 'ConfigLambdaFunctionsRole', model.lambdaFunctionsRole, { mutable: false }));
+        if (isRoleArn(model.lambdaFunctionsRole)) {
+          named.push(iam.Role.fromRoleArn(scope, 'ConfigLambdaFunctionsRole', model.lambdaFunctionsRole, { mutable: false }));
+        }
         this.notes.push(`Iam/Roles/LambdaFunctionsRole is set in ${model.source.fileName}: it is kept; the Lambda functions role created here is not used by this cluster.`);
+      }
+      for (const section of [model.headNode, ...model.queues, ...model.pools]) {
+        for (const policy of section.additionalIamPolicies.filter((arn) => ADMIN_POLICY.test(arn))) {
+          // The file's own choice, attached as ParallelCluster would; said loudly, since it undoes least privilege.
+          const message = `${displayPath([...section.path, 'Iam', 'AdditionalIamPolicies'])} in ${model.source.fileName} attaches ${policy} ` +
+            `to ${sectionName(section)}: that role can then act as an administrator of the account. Attach a narrower policy.`;
+          Annotations.of(scope).addWarning(message);
+          this.notes.push(`WARNING: ${message}`);
+        }
       }
       for (const s of model.secrets) {
         this.notes.push(`${s.where} (${s.arn}): the head node may ${s.service === 'ssm' ? 'ssm:GetParameter' : 'secretsmanager:GetSecretValue'} it` +
@@ -369,6 +382,9 @@ export class DerivedConfiguration {
   }
 }
 
+
+// AWS managed policies that make a role an administrator of the account (or able to become one).
+const ADMIN_POLICY = /:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 
 function sectionName(section: NodeSection): string {
   return section.kind === 'head' ? 'the head node' : section.kind === 'queue' ? `queue '${section.name}'` : `login node pool '${section.name}'`;

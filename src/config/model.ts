@@ -90,8 +90,8 @@ const PARTITION = 'aws[a-z-]*';
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d';
 const SECRET_ARN = new RegExp(`^arn:${PARTITION}:secretsmanager:${REGION}:\\d{12}:secret:[\\w/+=.@-]+$`);
 const SSM_PARAMETER_ARN = new RegExp(`^arn:${PARTITION}:ssm:${REGION}:\\d{12}:parameter/[\\w/.-]+$`);
-const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/[\\w+=,.@/-]+$`);
-const INSTANCE_PROFILE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:instance-profile/[\\w+=,.@/-]+$`);
+const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::(?:\\d{12}|aws):role/[\\w+=,.@/-]+$`);
+const INSTANCE_PROFILE_ARN = new RegExp(`^arn:${PARTITION}:iam::(?:\\d{12}|aws):instance-profile/[\\w+=,.@/-]+$`);
 const POLICY_ARN = new RegExp(`^arn:${PARTITION}:iam::(?:\\d{12}|aws):policy/[\\w+=,.@/-]+$`);
 // S3 bucket naming rules (3 to 63 characters, lower case, digits, dots and hyphens, alphanumeric ends).
 const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
@@ -196,7 +196,8 @@ export function readCluster(source: YamlSource): ClusterModel {
   }
 
   const permissionsBoundary = arnAt(source, ['Iam', 'PermissionsBoundary'], POLICY_ARN, 'an IAM policy ARN');
-  const lambdaFunctionsRole = arnAt(source, ['Iam', 'Roles', 'LambdaFunctionsRole'], ROLE_ARN, 'an IAM role ARN');
+  // ParallelCluster does not check this value's form (its own full example writes `String`).
+  const lambdaFunctionsRole = source.str(['Iam', 'Roles', 'LambdaFunctionsRole']);
   const prefix = source.str(['Iam', 'ResourcePrefix']);
   let resourcePrefixPath: string | undefined;
   let resourcePrefixName: string | undefined;
@@ -377,6 +378,11 @@ function checkDistinct(source: YamlSource, sections: NodeSection[], kind: string
     }
     seen.add(section.name!);
   }
+}
+
+/** Whether `value` is an IAM role ARN. */
+export function isRoleArn(value: string): boolean {
+  return ROLE_ARN.test(value);
 }
 
 /** `InstanceRole` or `InstanceProfile` when the section names its own identity. */

@@ -364,7 +364,7 @@ describe('bad configuration', () => {
   test.each<[string, string, RegExp]>([
     ['invalid YAML', 'HeadNode:\n  InstanceType: [t3\nScheduling: {}\n', /^bad\.yaml:\d+:\d+: invalid YAML: /],
     ['a bad queue name', valid.replace('Name: gpu-spot', 'Name: GPU_spot'),
-      /^bad\.yaml:80: Scheduling\/SlurmQueues\[1\]\/Name 'GPU_spot' is not a valid queue name/],
+      /^bad\.yaml:78: Scheduling\/SlurmQueues\[1\]\/Name 'GPU_spot' is not a valid queue name/],
     ['a duplicate queue name', valid.replace('Name: highmem', 'Name: cpu'),
       /^bad\.yaml:\d+: Scheduling\/SlurmQueues\[2\]\/Name 'cpu' is the name of another queue/],
     ['a bad pool name', valid.replace('- Name: login', '- Name: default'),
