@@ -158,7 +158,11 @@ export function run(options: Options): CliResult {
     fs.mkdirSync(options.out, { recursive: true });
     const files: string[] = [];
     for (const file of fs.readdirSync(assembly).sort()) {
-      if (/\.(template\.json|pcluster-config\.yaml|pcluster-image-config\.yaml|iam-report\.md)$/.test(file)) {
+      if (file.endsWith('.template.json')) {
+        // Without whitespace: `aws cloudformation deploy --template-file` takes at most 51,200 bytes.
+        fs.writeFileSync(path.join(options.out, file), JSON.stringify(JSON.parse(fs.readFileSync(path.join(assembly, file), 'utf-8'))));
+        files.push(path.join(options.out, file));
+      } else if (/\.(pcluster-config\.yaml|pcluster-image-config\.yaml|iam-report\.md)$/.test(file)) {
         fs.copyFileSync(path.join(assembly, file), path.join(options.out, file));
         files.push(path.join(options.out, file));
       }

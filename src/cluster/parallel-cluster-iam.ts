@@ -209,7 +209,10 @@ export class ParallelClusterIam extends Construct {
   /** The permissions boundary every cluster role carries, if any (`Iam/PermissionsBoundary`). */
   public readonly permissionsBoundary?: iam.IManagedPolicy;
 
-  /** The stack output holding `clusterConfig()`, with real ARNs after deployment. */
+  /**
+   * The stack output holding `clusterConfig()`, with real ARNs after deployment. With a `configuration`
+   * it holds only the Iam settings (the whole file would grow the template by its size).
+   */
   public readonly clusterConfigOutput: CfnOutput;
 
   /** The stack output holding `imageConfig()`, when `enableImageBuilder` is set. */
@@ -341,12 +344,12 @@ export class ParallelClusterIam extends Construct {
 
     this.clusterConfigOutput = new CfnOutput(this, 'ClusterConfig', {
       description: 'The Iam settings of the ParallelCluster cluster configuration (YAML)',
-      value: this.clusterConfig(),
+      value: ConfigFragment.cluster(this.clusterFragment((arn) => arn)),
     });
     if (this.imageBuilderRoles) {
       this.imageConfigOutput = new CfnOutput(this, 'ImageConfig', {
         description: 'The Build/Iam settings of the ParallelCluster build-image configuration (YAML)',
-        value: this.imageConfig(),
+        value: ConfigFragment.image(this.imageFragment((arn) => arn)),
       });
     }
     writeAtSynthesis(this, 'AssemblyFiles', (outdir) => this.writeAssemblyFiles(outdir));
