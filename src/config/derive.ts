@@ -8,10 +8,10 @@ import { completedCluster, completedImage } from './completed';
 import { ClusterModel, ImageModel, NodeSection, S3ObjectRef, isRoleArn, ownIdentity } from './model';
 import { clusterModelOf, imageModelOf } from './registry';
 import { displayPath } from './source';
+import { ClusterConfigFragmentProps, ImageConfigFragmentProps } from '../cluster/config-fragment';
 import { IamAccessMode } from '../iam-access-mode';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { allow } from '../policies/context';
-import { ClusterConfigFragmentProps, ImageConfigFragmentProps } from '../cluster/config-fragment';
 import { TemplateValues } from '../private/synth-outputs';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
 import { NodeRole } from '../roles/node-role';
@@ -234,7 +234,7 @@ export class DerivedConfiguration {
         this.notes.push(`FSx for Lustre data repositories: the user may read and write the buckets ${model.fsxBuckets.join(', ')}.`);
       }
       if (model.efsIamAuthorization.length > 0) {
-        this.notes.push(`EFS with IamAuthorization: the node roles may elasticfilesystem:ClientMount, ClientWrite and ClientRootAccess on ` +
+        this.notes.push('EFS with IamAuthorization: the node roles may elasticfilesystem:ClientMount, ClientWrite and ClientRootAccess on ' +
           `${model.efsIamAuthorization.map((id) => id ?? 'the file systems ParallelCluster creates (any file system of the account in the region)').join(', ')}.`);
       }
     }

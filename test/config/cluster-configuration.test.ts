@@ -76,7 +76,7 @@ describe.each(ENVIRONMENTS)('roles derived from the example configuration in $pa
     }
   });
 
-  test("the head node reads its script and its s3:// argument; the login pool reads its own script", async () => {
+  test('the head node reads its script and its s3:// argument; the login pool reads its own script', async () => {
     expect(await head.allows('s3:GetObject', s3Object(env, 'genomics-hpc-bootstrap/head/configure.sh'))).toBe(true);
     expect(await head.allows('s3:GetObject', s3Object(env, 'genomics-hpc-bootstrap/head/sssd-overrides.conf'))).toBe(true);
     expect(await head.allows('s3:GetObject', s3Object(env, 'genomics-hpc-bootstrap/login/motd.sh'))).toBe(false);
@@ -203,8 +203,8 @@ Scheduling:
 });
 
 describe('settings of the Iam section', () => {
-  const base = (iam: string, extra = '') => `
-${iam}
+  const base = (iamSection: string, extra = '') => `
+${iamSection}
 HeadNode:
   InstanceType: t3.medium
 Scheduling:
