@@ -1,4 +1,4 @@
-import { Document, YAMLMap, isMap } from 'yaml';
+import { Document, YAMLMap, isMap, isScalar } from 'yaml';
 import { ClusterModel, ImageModel, NodeSection, ownIdentity } from './model';
 import { YamlStep } from './source';
 
@@ -33,7 +33,7 @@ export function completedCluster(model: ClusterModel, arns: ClusterArns): string
     }
     const iam = ensureMap(doc, [...section.path, 'Iam']);
     for (const key of ['InstanceProfile', 'S3Access', 'AdditionalIamPolicies']) {
-      iam.delete(key);
+      removeKey(iam, key);
     }
     iam.set('InstanceRole', arn);
   };
@@ -58,7 +58,7 @@ export function completedImage(model: ImageModel, arns: ImageArns): string {
   const doc = model.source.doc.clone();
   const iam = ensureMap(doc, ['Build', 'Iam']);
   if (model.instanceRole === undefined && model.instanceProfile === undefined) {
-    iam.delete('AdditionalIamPolicies');
+    removeKey(iam, 'AdditionalIamPolicies');
     iam.set('InstanceRole', arns.instanceRole);
   }
   if (model.cleanupLambdaRole === undefined) {
@@ -68,6 +68,15 @@ export function completedImage(model: ImageModel, arns: ImageArns): string {
     iam.set('PermissionsBoundary', arns.permissionsBoundary);
   }
   return render(doc);
+}
+
+/** Deletes `key` and the comment above it (the `yaml` library keeps a first key's comment on the map). */
+function removeKey(map: YAMLMap, key: string): void {
+  const first: any = map.items[0]?.key;
+  if (first && (isScalar(first) ? first.value : first) === key) {
+    map.commentBefore = undefined;
+  }
+  map.delete(key);
 }
 
 function ensureMap(doc: Document, path: YamlStep[]): YAMLMap {

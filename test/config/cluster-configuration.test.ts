@@ -15,7 +15,7 @@ import {
   Scheduler,
 } from '../../src';
 import { PolicySimulator } from '../support/simulate';
-import { ENVIRONMENTS, TestEnvironment, stackIn } from '../support/stacks';
+import { ENVIRONMENTS, TestEnvironment, agnosticStack, stackIn } from '../support/stacks';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'cluster-config.yaml');
 const exampleText = () => fs.readFileSync(EXAMPLE, 'utf-8');
@@ -27,6 +27,15 @@ function exampleFor(env: TestEnvironment): ClusterConfiguration {
     .replace(/123456789012/g, env.account)
     .replace(/us-east-1/g, env.region);
   return ClusterConfiguration.fromYaml(text, 'cluster-config.yaml');
+}
+
+// Cloud assemblies of synthesized test apps, removed after the tests.
+const assemblies: string[] = [];
+afterAll(() => assemblies.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+function synth(stack: Stack) {
+  const assembly = (stack.node.root as App).synth();
+  assemblies.push(assembly.directory);
+  return assembly;
 }
 
 function cluster(stack: Stack, props: ParallelClusterIamProps): ParallelClusterIam {
@@ -132,10 +141,11 @@ describe.each(ENVIRONMENTS)('roles derived from the example configuration in $pa
   });
 
   test('the completed configuration is the whole file, comments kept, with every created role filled in', () => {
-    const app = stack.node.root as App;
-    const out = app.synth().directory;
+    const out = synth(stack).directory;
     const text = fs.readFileSync(path.join(out, `${stack.artifactId}.pcluster-config.yaml`), 'utf-8');
     expect(text).toContain('# GPU work, on Spot.');
+    // The comment of the removed S3Access goes with it.
+    expect(text).not.toContain('# Reference data the head node stages for jobs.');
     expect(text).toContain('# Slurm accounting in an RDS database; the password is a Secrets Manager secret.');
     const doc = parse(text);
     const original = parse(exampleFor(env).toYaml());
@@ -195,7 +205,7 @@ Scheduling:
     // The user may pass the head node role the file names.
     const user = PolicySimulator.forRole(stack, c.userRole.role);
     expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/custom/MyHeadNode', { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(true);
-    const out = (stack.node.root as App).synth().directory;
+    const out = synth(stack).directory;
     const report = fs.readFileSync(path.join(out, `${stack.artifactId}.iam-report.md`), 'utf-8');
     expect(report).toContain('HeadNode/Iam/InstanceRole is set in cluster-config.yaml: it is kept, and no role is created for the head node');
     expect(report).toContain("Scheduling/SlurmQueues[0]/Iam/InstanceProfile is set in cluster-config.yaml: it is kept, and no role is created for queue 'own'");
@@ -327,7 +337,7 @@ Build:
     expect(completed.startsWith('# Our build\n')).toBe(true);
     const doc = parse(completed);
     expect(Object.keys(doc.Build.Iam)).toEqual(['InstanceRole', 'CleanupLambdaRole']);
-    const out = (stack.node.root as App).synth().directory;
+    const out = synth(stack).directory;
     expect(parse(fs.readFileSync(path.join(out, `${stack.artifactId}.pcluster-image-config.yaml`), 'utf-8')).Build.Iam.InstanceRole)
       .toMatch(/^arn:aws:iam::111122223333:role\/parallelcluster\//);
   });
@@ -400,5 +410,20 @@ describe('bad configuration', () => {
   test('keys the library does not need are ignored', () => {
     const text = `${valid}\nSomethingNew:\n  Whatever: [1, 2]\nHeadNode2: x\n`;
     expect(() => ClusterConfiguration.fromYaml(text)).not.toThrow();
+  });
+});
+
+describe('an environment-agnostic stack', () => {
+  test('takes the region from the file, and warns that the completed file needs the ARNs', () => {
+    const stack = agnosticStack();
+    const c = cluster(stack, { configuration: ClusterConfiguration.fromFile(EXAMPLE) });
+    // The file's Region scopes the policies even though the stack has none.
+    const template = JSON.stringify(stack.resolve((c.userRole.managedPolicies[0] as iam.ManagedPolicy).document));
+    expect(template).toContain('"aws:RequestedRegion":["us-east-1"]');
+    expect(c.clusterConfig()).toContain('# GPU work, on Spot.');
+    const out = synth(stack);
+    expect(fs.existsSync(path.join(out.directory, `${stack.artifactId}.pcluster-config.yaml`))).toBe(false);
+    const warnings = out.getStackArtifact(stack.artifactId).messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    expect(warnings.some((w) => w.includes('pcluster-config.yaml was not written'))).toBe(true);
   });
 });
