@@ -256,7 +256,7 @@ export class ParallelClusterIam extends Construct {
       );
     }
     ConfigFragment.validateLoginNodePoolNames(poolNames);
-    const boundary = clusterBoundary(this, props.permissionsBoundary, mode);
+    const boundary = clusterBoundary(this, props.permissionsBoundary ?? derived?.clusterBoundary, mode);
 
     this.scheduler = scheduler;
     this.iamPath = iamPath;

@@ -58,6 +58,8 @@ export class DerivedConfiguration {
   /** Roles the file names (kept): the user must be able to pass them, the head node the queues' ones. */
   public readonly namedRoles: iam.IRole[];
   public readonly namedQueueRoles: iam.IRole[];
+  /** The file's `Iam/PermissionsBoundary`, for the cluster roles only, when no prop or mode gives one. */
+  public readonly clusterBoundary?: iam.IManagedPolicy;
   /** Prefix of the role names (`Iam/ResourcePrefix`'s name part). */
   public readonly namePrefix?: string;
   /** Lines for the permissions report. */
@@ -128,7 +130,8 @@ export class DerivedConfiguration {
           throw conflict(file, at(['Iam', 'PermissionsBoundary']), `is '${model.permissionsBoundary}' but the construct's permissions boundary is ` +
             `'${render(explicit.managedPolicyArn)}': a role has one boundary. Make them equal or leave one out.`);
         }
-        merged.permissionsBoundary = props.permissionsBoundary ?? (explicit ? undefined : fromFile);
+        // The file's boundary is for the cluster roles (what ParallelCluster puts it on), not the user role.
+        this.clusterBoundary = explicit ? undefined : fromFile;
       }
       if (model.resourcePrefixPath !== undefined) {
         if (props.iamPath !== undefined && props.iamPath !== model.resourcePrefixPath) {
@@ -171,13 +174,13 @@ export class DerivedConfiguration {
         merged.lambdaFunctionsInVpc = true;
       }
       if (imageModel.permissionsBoundary !== undefined) {
-        const current = merged.permissionsBoundary ?? props.iamAccessMode?.boundary;
+        const current = this.clusterBoundary ?? merged.permissionsBoundary ?? props.iamAccessMode?.boundary;
         if (current && render(current.managedPolicyArn) !== imageModel.permissionsBoundary) {
           throw conflict(imageModel.source.fileName, `${imageModel.source.line(['Build', 'Iam', 'PermissionsBoundary'])}: Build/Iam/PermissionsBoundary`,
             `is '${imageModel.permissionsBoundary}' but the roles' permissions boundary is '${render(current.managedPolicyArn)}': make them equal.`);
         }
         if (!current) {
-          merged.permissionsBoundary = iam.ManagedPolicy.fromManagedPolicyArn(scope, 'ImageConfigPermissionsBoundary', imageModel.permissionsBoundary);
+          this.clusterBoundary = iam.ManagedPolicy.fromManagedPolicyArn(scope, 'ImageConfigPermissionsBoundary', imageModel.permissionsBoundary);
         }
       }
     }

@@ -231,6 +231,8 @@ ${extra}`;
     const role = c.computeNodeRole('q').role.node.defaultChild as iam.CfnRole;
     expect(stack.resolve(role.permissionsBoundary)).toBe('arn:aws:iam::111122223333:policy/Boundary');
     expect(parse(c.clusterConfig()).Iam.PermissionsBoundary).toBe('arn:aws:iam::111122223333:policy/Boundary');
+    // Not on the user role: the file's boundary is for the cluster's roles.
+    expect((c.userRole.role.node.defaultChild as iam.CfnRole).permissionsBoundary).toBeUndefined();
   });
 
   test('a boundary in the file that differs from the mode\'s is an error naming the line', () => {
