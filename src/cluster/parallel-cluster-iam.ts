@@ -372,6 +372,10 @@ export class ParallelClusterIam extends Construct {
    * The cluster configuration's IAM settings as YAML: `Iam/Roles/LambdaFunctionsRole`,
    * `Iam/PermissionsBoundary`, `HeadNode/Iam/InstanceRole`, `Scheduling/Scheduler` and each queue's
    * `Name` and `Iam/InstanceRole`. The ARNs are tokens that resolve at deployment.
+   *
+   * With a `configuration`, the user's whole file (comments and key order kept) with those settings
+   * filled in, and `S3Access`, `AdditionalIamPolicies` and `InstanceProfile` removed from the sections
+   * whose role was created here (ParallelCluster refuses them next to `InstanceRole`).
    */
   public clusterConfig(): string {
     return this.derived?.cluster
@@ -382,6 +386,7 @@ export class ParallelClusterIam extends Construct {
   /**
    * The build-image configuration's IAM settings as YAML: `Build/Iam/InstanceRole`,
    * `Build/Iam/CleanupLambdaRole` and `Build/Iam/PermissionsBoundary`. Needs `enableImageBuilder`.
+   * With an `imageConfiguration`, the user's whole file with `Build/Iam` filled in.
    */
   public imageConfig(): string {
     return this.derived?.image
