@@ -71,8 +71,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-iam@^3',
     '@aws-sdk/client-cloudformation@^3',
     'fast-check',
-    'yaml',
   ],
+  // Reads the user's ParallelCluster configuration files (ClusterConfiguration, ImageConfiguration) with
+  // its Document API, which keeps comments and key order for the completed configuration. jsii
+  // libraries must bundle their runtime dependencies.
+  bundledDeps: ['yaml@^2.9.1'],
+  // The command-line tool for IAM administrators who do not write CDK (src/cli/).
+  bin: { 'cdk-parallelcluster-iam': 'lib/cli/main.js' },
   gitignore: ['cdk.out/', 'example.out/', '*.out/', '.venv/', 'examples/java/target/', '__pycache__/', '.pytest_cache/'],
   // The npm package holds the library only.
   npmignoreEnabled: true,

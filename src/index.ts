@@ -13,3 +13,4 @@ export * from './cluster/parallel-cluster-iam';
 export * from './parallelcluster-version';
 export * from './roles/login-node-role';
 export * from './policy-options';
+export * from './config/cluster-configuration';

@@ -5,6 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ClusterConfigFragmentProps, ConfigFragment, ImageConfigFragmentProps } from './config-fragment';
+import { ClusterConfiguration, ImageConfiguration } from '../config/cluster-configuration';
+import { DerivedConfiguration, deriveConfiguration } from '../config/derive';
 import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
 import { ParallelClusterVersion } from '../parallelcluster-version';
@@ -127,6 +129,24 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
    * @default false
    */
   readonly lambdaFunctionsInVpc?: boolean;
+
+  /**
+   * The cluster's ParallelCluster configuration file: the scheduler, queues, login node pools, secrets,
+   * S3 access, custom action scripts, shared storage, permissions boundary, resource prefix and region
+   * are derived from it (see docs/config-file.md), and `clusterConfig()` returns the whole file with its
+   * `Iam` sections filled in. Explicit props still apply; one that contradicts the file is an error.
+   *
+   * @default - the cluster is described by the props alone
+   */
+  readonly configuration?: ClusterConfiguration;
+
+  /**
+   * The build-image configuration file: implies `enableImageBuilder`, and `imageConfig()` returns the
+   * whole file with `Build/Iam` filled in.
+   *
+   * @default - no build-image configuration
+   */
+  readonly imageConfiguration?: ImageConfiguration;
 }
 
 /**
@@ -148,8 +168,16 @@ export class ParallelClusterIam extends Construct {
   /** The role the ParallelCluster CLI or API runs as. */
   public readonly userRole: ParallelClusterUserRole;
 
-  /** The head node role (`HeadNode/Iam/InstanceRole`). */
-  public readonly headNodeRole: HeadNodeRole;
+  /**
+   * The head node role (`HeadNode/Iam/InstanceRole`). None when the `configuration` names the head
+   * node's own role or instance profile: reading it then throws.
+   */
+  public get headNodeRole(): HeadNodeRole {
+    if (!this.createdHeadNodeRole) {
+      throw new Error(`${this.node.path} has no head node role: the configuration names the head node's own (HeadNode/Iam).`);
+    }
+    return this.createdHeadNodeRole;
+  }
 
   /** The compute node role of each Slurm queue, by queue name. Empty for AWS Batch. */
   public readonly computeNodeRoles: { [queueName: string]: ComputeNodeRole };
@@ -184,14 +212,24 @@ export class ParallelClusterIam extends Construct {
   /** The permissions boundary every cluster role carries, if any (`Iam/PermissionsBoundary`). */
   public readonly permissionsBoundary?: iam.IManagedPolicy;
 
-  /** The stack output holding `clusterConfig()`, with real ARNs after deployment. */
+  /**
+   * The stack output holding `clusterConfig()`, with real ARNs after deployment. With a `configuration`
+   * it holds only the Iam settings (the whole file would grow the template by its size).
+   */
   public readonly clusterConfigOutput: CfnOutput;
 
   /** The stack output holding `imageConfig()`, when `enableImageBuilder` is set. */
   public readonly imageConfigOutput?: CfnOutput;
 
-  constructor(scope: Construct, id: string, props: ParallelClusterIamProps = {}) {
+  private readonly createdHeadNodeRole?: HeadNodeRole;
+  private readonly derived?: DerivedConfiguration;
+
+  constructor(scope: Construct, id: string, givenProps: ParallelClusterIamProps = {}) {
     super(scope, id);
+    // With a configuration file, the props it implies (merged with the given ones) drive the rest.
+    const derived = deriveConfiguration(this, givenProps, givenProps.configuration, givenProps.imageConfiguration);
+    const props: ParallelClusterIamProps = derived ? { ...givenProps, ...derived.props } : givenProps;
+    this.derived = derived;
     const scheduler = props.scheduler ?? Scheduler.SLURM;
     const mode = props.iamAccessMode ?? IamAccessMode.restricted();
     const iamPath = props.iamPath ?? DEFAULT_IAM_PATH;
@@ -212,7 +250,7 @@ export class ParallelClusterIam extends Construct {
       );
     }
     const queueNames = scheduler === Scheduler.SLURM ? [...(props.slurmQueues ?? ['compute'])] : [];
-    if (scheduler === Scheduler.SLURM && queueNames.length === 0) {
+    if (scheduler === Scheduler.SLURM && queueNames.length === 0 && !props.configuration) {
       throw new Error("slurmQueues is empty: a Slurm cluster needs at least one queue. Give its names, for example ['compute'].");
     }
     checkCount('slurmQueues', 'Slurm queue', queueNames, MAX_SLURM_QUEUES);
@@ -226,13 +264,13 @@ export class ParallelClusterIam extends Construct {
     }
     checkCount('loginNodePools', 'login node pool', poolNames, MAX_LOGIN_NODE_POOLS);
     ConfigFragment.validateLoginNodePoolNames(poolNames);
-    const boundary = clusterBoundary(this, props.permissionsBoundary, mode);
+    const boundary = clusterBoundary(this, props.permissionsBoundary ?? derived?.clusterBoundary, mode);
 
     this.scheduler = scheduler;
     this.iamPath = iamPath;
     this.queueNames = queueNames;
     this.permissionsBoundary = boundary;
-    const name = roleNamer(this, iamPath);
+    const name = roleNamer(this, iamPath, derived?.namePrefix);
 
     const policyOptions: ParallelClusterPolicyOptions = {
       parallelClusterVersion: props.parallelClusterVersion,
@@ -244,23 +282,34 @@ export class ParallelClusterIam extends Construct {
       permissionsBoundary: boundary,
       iamPath,
     };
-    this.computeNodeRoleList = queueNames.map((queue) =>
-      new ComputeNodeRole(this, `ComputeNodeRole-${queue}`, { ...nodeProps, roleName: name(`Queue-${queue}`) }));
+    this.computeNodeRoleList = queueNames.map((queue) => {
+      const role = new ComputeNodeRole(this, `ComputeNodeRole-${queue}`, {
+        ...(derived ? derived.nodeProps(nodeProps, 'queue', queue) : nodeProps), roleName: name(`Queue-${queue}`),
+      });
+      derived?.attach(role, 'queue', queue);
+      return role;
+    });
     this.computeNodeRoles = {};
     queueNames.forEach((queue, index) => {
       this.computeNodeRoles[queue] = this.computeNodeRoleList[index];
     });
-    this.headNodeRole = new HeadNodeRole(this, 'HeadNodeRole', {
-      ...nodeProps,
+    this.createdHeadNodeRole = derived && !derived.createHeadNode ? undefined : new HeadNodeRole(this, 'HeadNodeRole', {
+      ...(derived ? derived.nodeProps(nodeProps, 'head') : nodeProps),
       scheduler,
-      computeNodeRoles: this.computeNodeRoleList.map((r) => r.role),
+      computeNodeRoles: [...this.computeNodeRoleList.map((r) => r.role), ...(derived?.namedQueueRoles ?? [])],
       secrets: props.secrets,
       roleName: name('HeadNode'),
     });
+    if (this.createdHeadNodeRole) {
+      derived?.attach(this.createdHeadNodeRole, 'head');
+    }
     this.loginNodePoolNames = poolNames;
     this.loginNodeRoles = {};
     for (const pool of poolNames) {
-      this.loginNodeRoles[pool] = new LoginNodeRole(this, `LoginNodeRole-${pool}`, { ...nodeProps, roleName: name(`Login-${pool}`) });
+      this.loginNodeRoles[pool] = new LoginNodeRole(this, `LoginNodeRole-${pool}`, {
+        ...(derived ? derived.nodeProps(nodeProps, 'pool', pool) : nodeProps), roleName: name(`Login-${pool}`),
+      });
+      derived?.attach(this.loginNodeRoles[pool], 'pool', pool);
     }
     this.lambdaFunctionsRole = new LambdaFunctionsRole(this, 'LambdaFunctionsRole', {
       ...policyOptions,
@@ -278,7 +327,9 @@ export class ParallelClusterIam extends Construct {
         lambdaFunctionsInVpc: props.lambdaFunctionsInVpc,
         instanceRoleName: name('ImageBuild'),
         cleanupLambdaRoleName: name('ImageCleanup'),
+        additionalIamPolicies: derived?.imageAdditionalPolicies(),
       });
+      derived?.attachImage(image);
       this.imageBuilderRoles = image;
     }
     this.userRole = new ParallelClusterUserRole(this, 'UserRole', {
@@ -293,18 +344,20 @@ export class ParallelClusterIam extends Construct {
       // The construct attaches them to the node roles; only a user who creates roles attaches them.
       additionalIamPolicies: mode.grantsIamRights ? props.additionalIamPolicies : undefined,
       iamPath,
+      // The roles the configuration names itself, which the user passes to ParallelCluster.
+      customRoles: derived?.namedRoles,
       // Only the explicit boundary: the mode's boundary is for the roles the user creates.
       permissionsBoundary: props.permissionsBoundary,
     });
 
     this.clusterConfigOutput = new CfnOutput(this, 'ClusterConfig', {
       description: 'The Iam settings of the ParallelCluster cluster configuration (YAML)',
-      value: this.clusterConfig(),
+      value: ConfigFragment.cluster(this.clusterFragment((arn) => arn)),
     });
     if (this.imageBuilderRoles) {
       this.imageConfigOutput = new CfnOutput(this, 'ImageConfig', {
         description: 'The Build/Iam settings of the ParallelCluster build-image configuration (YAML)',
-        value: this.imageConfig(),
+        value: ConfigFragment.image(this.imageFragment((arn) => arn)),
       });
     }
     writeAtSynthesis(this, 'AssemblyFiles', (outdir) => this.writeAssemblyFiles(outdir));
@@ -327,17 +380,26 @@ export class ParallelClusterIam extends Construct {
    * The cluster configuration's IAM settings as YAML: `Iam/Roles/LambdaFunctionsRole`,
    * `Iam/PermissionsBoundary`, `HeadNode/Iam/InstanceRole`, `Scheduling/Scheduler` and each queue's
    * `Name` and `Iam/InstanceRole`. The ARNs are tokens that resolve at deployment.
+   *
+   * With a `configuration`, the user's whole file (comments and key order kept) with those settings
+   * filled in, and `S3Access`, `AdditionalIamPolicies` and `InstanceProfile` removed from the sections
+   * whose role was created here (ParallelCluster refuses them next to `InstanceRole`).
    */
   public clusterConfig(): string {
-    return ConfigFragment.cluster(this.clusterFragment((arn) => arn));
+    return this.derived?.cluster
+      ? this.derived.completedCluster(this.clusterFragment((arn) => arn))
+      : ConfigFragment.cluster(this.clusterFragment((arn) => arn));
   }
 
   /**
    * The build-image configuration's IAM settings as YAML: `Build/Iam/InstanceRole`,
    * `Build/Iam/CleanupLambdaRole` and `Build/Iam/PermissionsBoundary`. Needs `enableImageBuilder`.
+   * With an `imageConfiguration`, the user's whole file with `Build/Iam` filled in.
    */
   public imageConfig(): string {
-    return ConfigFragment.image(this.imageFragment((arn) => arn));
+    return this.derived?.image
+      ? this.derived.completedImage(this.imageFragment((arn) => arn))
+      : ConfigFragment.image(this.imageFragment((arn) => arn));
   }
 
   private clusterFragment(arn: (value: string) => string): ClusterConfigFragmentProps {
@@ -345,7 +407,7 @@ export class ParallelClusterIam extends Construct {
       scheduler: this.scheduler,
       lambdaFunctionsRoleArn: arn(this.lambdaFunctionsRole.roleArn),
       permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,
-      headNode: { instanceRoleArn: arn(this.headNodeRole.roleArn) },
+      headNode: this.createdHeadNodeRole ? { instanceRoleArn: arn(this.createdHeadNodeRole.roleArn) } : undefined,
       slurmQueues: this.queueNames.map((queue) => ({ name: queue, instanceRoleArn: arn(this.computeNodeRoles[queue].roleArn) })),
       loginNodePools: this.loginNodePoolNames.map((pool) => ({ name: pool, instanceRoleArn: arn(this.loginNodeRoles[pool].roleArn) })),
     };
@@ -370,7 +432,8 @@ export class ParallelClusterIam extends Construct {
     const base = others.length > 1
       ? `${stack.artifactId}.${this.node.path.substring(stack.node.path.length + 1).replace(/\//g, '.')}`
       : stack.artifactId;
-    writeFile(outdir, `${base}.iam-report.md`, PermissionsReport.render(this, `IAM permissions report: ${this.node.path}`));
+    writeFile(outdir, `${base}.iam-report.md`,
+      PermissionsReport.render(this, `IAM permissions report: ${this.node.path}`) + (this.derived?.reportSection() ?? ''));
 
     // The files hold the ARNs as text, so they are written only when synthesis knows every one of them.
     const values = new TemplateValues(stack);
@@ -380,9 +443,12 @@ export class ParallelClusterIam extends Construct {
       rendered.unknown.forEach((u) => unknown.add(u));
       return String(rendered.text);
     };
-    const files: Array<[string, () => string]> = [[`${base}.pcluster-config.yaml`, () => ConfigFragment.cluster(this.clusterFragment(arn))]];
+    const derived = this.derived;
+    const files: Array<[string, () => string]> = [[`${base}.pcluster-config.yaml`, () => derived?.cluster
+      ? derived.completedCluster(this.clusterFragment(arn)) : ConfigFragment.cluster(this.clusterFragment(arn))]];
     if (this.imageBuilderRoles) {
-      files.push([`${base}.pcluster-image-config.yaml`, () => ConfigFragment.image(this.imageFragment(arn))]);
+      files.push([`${base}.pcluster-image-config.yaml`, () => derived?.image
+        ? derived.completedImage(this.imageFragment(arn)) : ConfigFragment.image(this.imageFragment(arn))]);
     }
     for (const [fileName, render] of files) {
       unknown.clear();
@@ -427,13 +493,19 @@ function clusterBoundary(scope: Construct, explicit: iam.IManagedPolicy | undefi
  * changes is replaced, which CloudFormation only does for a new name). Otherwise CloudFormation names
  * the roles.
  */
-function roleNamer(scope: Construct, iamPath: string): (kind: string) => string | undefined {
+function roleNamer(scope: Construct, iamPath: string, namePrefix?: string): (kind: string) => string | undefined {
   const stack = Stack.of(scope);
   if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region) || Token.isUnresolved(stack.stackName)) {
     return () => undefined;
   }
   const base = `${stack.stackName}-${scope.node.id}`.replace(/[^\w+=,.@-]/g, '');
   return (kind) => {
+    if (namePrefix !== undefined) {
+      // `Iam/ResourcePrefix`'s name part starts every role name, as in the roles ParallelCluster creates.
+      const hash = createHash('sha256').update([stack.account, stack.region, stack.stackName, scope.node.path, iamPath, kind].join('\n'))
+        .digest('hex').substring(0, 8).toUpperCase();
+      return `${namePrefix}${kind}-${hash}`.substring(0, 64);
+    }
     const hash = createHash('sha256')
       .update([stack.account, stack.region, stack.stackName, scope.node.path, iamPath, kind].join('\n'))
       .digest('hex').substring(0, 8).toUpperCase();

@@ -1,0 +1,405 @@
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ClusterConfiguration, ImageConfiguration } from './cluster-configuration';
+import { completedCluster, completedImage } from './completed';
+import { ClusterModel, ImageModel, NodeSection, S3ObjectRef, isRoleArn, ownIdentity } from './model';
+import { clusterModelOf, imageModelOf } from './registry';
+import { displayPath } from './source';
+import { ClusterConfigFragmentProps, ImageConfigFragmentProps } from '../cluster/config-fragment';
+import { IamAccessMode } from '../iam-access-mode';
+import { ParallelClusterVersion } from '../parallelcluster-version';
+import { allow } from '../policies/context';
+import { TemplateValues } from '../private/synth-outputs';
+import { ImageBuilderRoles } from '../roles/image-builder-roles';
+import { NodeRole } from '../roles/node-role';
+import { S3Access } from '../roles/s3-access';
+import { Scheduler } from '../scheduler';
+
+/**
+ * How a `ParallelClusterIam` with a `configuration` differs from one built from props alone: the props
+ * the file implies (merged with the explicit ones, a conflict being an error), and per node section the
+ * extra grants the file asks for. The construct's wiring only asks this object.
+ */
+
+/** The props of ParallelClusterIam this module reads and writes (a subset, to avoid an import cycle). */
+export interface ConfigurableProps {
+  readonly scheduler?: Scheduler;
+  readonly slurmQueues?: string[];
+  readonly loginNodePools?: string[];
+  readonly iamAccessMode?: IamAccessMode;
+  readonly enableFsxLustre?: boolean;
+  readonly fsxDataRepositoryBuckets?: s3.IBucket[];
+  readonly enableImageBuilder?: boolean;
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+  readonly additionalIamPolicies?: iam.IManagedPolicy[];
+  readonly secrets?: secretsmanager.ISecret[];
+  readonly iamPath?: string;
+  readonly lambdaFunctionsInVpc?: boolean;
+  readonly region?: string;
+  readonly parallelClusterVersion?: ParallelClusterVersion;
+}
+
+/** The extra props of one node role. */
+export interface NodeExtras {
+  readonly s3Access: S3Access[];
+  readonly additionalIamPolicies?: iam.IManagedPolicy[];
+}
+
+export class DerivedConfiguration {
+  /** The merged props. */
+  public readonly props: ConfigurableProps;
+  /** Whether the construct creates the head node role (false when the file names its own). */
+  public readonly createHeadNode: boolean;
+  /** Whether the construct's Lambda functions role goes into the file (false when the file names its own). */
+  public readonly useLambdaFunctionsRole: boolean;
+  /** Roles the file names (kept): the user must be able to pass them, the head node the queues' ones. */
+  public readonly namedRoles: iam.IRole[];
+  public readonly namedQueueRoles: iam.IRole[];
+  /** The file's `Iam/PermissionsBoundary`, for the cluster roles only, when no prop or mode gives one. */
+  public readonly clusterBoundary?: iam.IManagedPolicy;
+  /** Prefix of the role names (`Iam/ResourcePrefix`'s name part). */
+  public readonly namePrefix?: string;
+  /** Lines for the permissions report. */
+  public readonly notes: string[] = [];
+  public readonly cluster?: ClusterModel;
+  public readonly image?: ImageModel;
+
+  constructor(private readonly scope: Construct, props: ConfigurableProps, cluster?: ClusterConfiguration, image?: ImageConfiguration) {
+    const model = cluster ? clusterModelOf(cluster) : undefined;
+    const imageModel = image ? imageModelOf(image) : undefined;
+    this.cluster = model;
+    this.image = imageModel;
+    const stack = Stack.of(scope);
+    const merged: { -readonly [K in keyof ConfigurableProps]: ConfigurableProps[K] } = { ...props };
+    const conflict = (file: string, line: string, message: string) =>
+      new Error(`${file}:${line} ${message}`);
+    const values = new TemplateValues(stack);
+    const render = (v: string) => String(values.render(v).text);
+
+    for (const m of [model, imageModel]) {
+      if (m?.region === undefined) {
+        continue;
+      }
+      const where = `${m.source.line(['Region'])}: Region`;
+      if (!Token.isUnresolved(stack.region) && stack.region !== m.region) {
+        throw conflict(m.source.fileName, where, `is '${m.region}' but the stack ${stack.stackName} is in '${stack.region}': ` +
+          'deploy the stack to the cluster\'s region, or fix Region.');
+      }
+      if (merged.region !== undefined && !Token.isUnresolved(merged.region) && merged.region !== m.region) {
+        throw conflict(m.source.fileName, where, `is '${m.region}' but the region prop is '${merged.region}': leave the prop out or make them equal.`);
+      }
+      merged.region = m.region;
+    }
+    const version = merged.parallelClusterVersion ?? ParallelClusterVersion.LATEST;
+
+    if (model) {
+      const file = model.source.fileName;
+      const at = (path: Array<string | number>) => `${model.source.line(path)}: ${displayPath(path)}`;
+      if (props.scheduler !== undefined && props.scheduler !== model.scheduler) {
+        throw conflict(file, at(['Scheduling', 'Scheduler']), `is '${model.scheduler}' but the scheduler prop is '${props.scheduler}': leave the prop out.`);
+      }
+      if (model.scheduler === Scheduler.AWS_BATCH && Number(version.version.split('.')[1]) >= 16) {
+        throw conflict(file, at(['Scheduling', 'Scheduler']), `is 'awsbatch', which ParallelCluster ${version.version} no longer supports (removed in 3.16): use slurm.`);
+      }
+      merged.scheduler = model.scheduler;
+      const queueNames = model.queues.map((q) => q.name!);
+      const poolNames = model.pools.map((p) => p.name!);
+      if (props.slurmQueues !== undefined && props.slurmQueues.join(',') !== queueNames.join(',')) {
+        throw conflict(file, at(['Scheduling', 'SlurmQueues']), `names the queues [${queueNames.join(', ')}] but the slurmQueues prop is ` +
+          `[${props.slurmQueues.join(', ')}]: leave the prop out.`);
+      }
+      if (props.loginNodePools !== undefined && props.loginNodePools.join(',') !== poolNames.join(',')) {
+        throw conflict(file, at(['LoginNodes', 'Pools']), `names the pools [${poolNames.join(', ')}] but the loginNodePools prop is ` +
+          `[${props.loginNodePools.join(', ')}]: leave the prop out.`);
+      }
+      if (model.pools.length > 0 && !version.isAtLeast(ParallelClusterVersion.V3_7)) {
+        throw conflict(file, at(['LoginNodes']), `is set but parallelClusterVersion is ${version}: login nodes need ParallelCluster 3.7 or later.`);
+      }
+      if (model.scheduler === Scheduler.SLURM) {
+        merged.slurmQueues = model.queues.filter((q) => !ownIdentity(q)).map((q) => q.name!);
+        merged.loginNodePools = model.pools.filter((p) => !ownIdentity(p)).map((p) => p.name!);
+      }
+
+      if (model.permissionsBoundary !== undefined) {
+        const fromFile = iam.ManagedPolicy.fromManagedPolicyArn(scope, 'ConfigPermissionsBoundary', model.permissionsBoundary);
+        const explicit = props.permissionsBoundary ?? props.iamAccessMode?.boundary;
+        if (explicit && render(explicit.managedPolicyArn) !== model.permissionsBoundary) {
+          throw conflict(file, at(['Iam', 'PermissionsBoundary']), `is '${model.permissionsBoundary}' but the construct's permissions boundary is ` +
+            `'${render(explicit.managedPolicyArn)}': a role has one boundary. Make them equal or leave one out.`);
+        }
+        // The file's boundary is for the cluster roles (what ParallelCluster puts it on), not the user role.
+        this.clusterBoundary = explicit ? undefined : fromFile;
+      }
+      if (model.resourcePrefixPath !== undefined) {
+        if (props.iamPath !== undefined && props.iamPath !== model.resourcePrefixPath) {
+          throw conflict(file, at(['Iam', 'ResourcePrefix']), `puts ParallelCluster's roles on '${model.resourcePrefixPath}' but the iamPath prop is ` +
+            `'${props.iamPath}': the cluster's roles share one path. Leave iamPath out or make them equal.`);
+        }
+        merged.iamPath = model.resourcePrefixPath;
+      }
+      this.namePrefix = model.resourcePrefixName;
+      if (model.lambdaFunctionsInVpc) {
+        if (props.lambdaFunctionsInVpc === false) {
+          throw conflict(file, at(['DeploymentSettings', 'LambdaFunctionsVpcConfig']), 'is set but the lambdaFunctionsInVpc prop is false: leave the prop out.');
+        }
+        merged.lambdaFunctionsInVpc = true;
+      }
+      if (model.fsxLustre) {
+        if (props.enableFsxLustre === false) {
+          throw conflict(file, at(['SharedStorage']), 'has FSx for Lustre storage but the enableFsxLustre prop is false: leave the prop out.');
+        }
+        merged.enableFsxLustre = true;
+        merged.fsxDataRepositoryBuckets = [
+          ...(props.fsxDataRepositoryBuckets ?? []),
+          ...model.fsxBuckets.map((name, i) => s3.Bucket.fromBucketName(scope, `ConfigFsxBucket${i}`, name)),
+        ];
+      }
+      merged.secrets = [
+        ...(props.secrets ?? []),
+        ...model.secrets.filter((s) => s.service === 'secretsmanager')
+          .map((s, i) => secretsmanager.Secret.fromSecretAttributes(scope, `ConfigSecret${i}`,
+            // Secrets Manager appends `-` and six characters to the name; without them the ARN is partial.
+            /-[a-z0-9]{6}$/i.test(s.arn) ? { secretCompleteArn: s.arn } : { secretPartialArn: s.arn })),
+      ];
+    }
+    if (imageModel) {
+      if (props.enableImageBuilder === false) {
+        throw conflict(imageModel.source.fileName, '1:', 'is a build-image configuration but the enableImageBuilder prop is false: leave the prop out.');
+      }
+      merged.enableImageBuilder = true;
+      if (imageModel.lambdaFunctionsInVpc) {
+        merged.lambdaFunctionsInVpc = true;
+      }
+      if (imageModel.permissionsBoundary !== undefined) {
+        const current = this.clusterBoundary ?? merged.permissionsBoundary ?? props.iamAccessMode?.boundary;
+        if (current && render(current.managedPolicyArn) !== imageModel.permissionsBoundary) {
+          throw conflict(imageModel.source.fileName, `${imageModel.source.line(['Build', 'Iam', 'PermissionsBoundary'])}: Build/Iam/PermissionsBoundary`,
+            `is '${imageModel.permissionsBoundary}' but the roles' permissions boundary is '${render(current.managedPolicyArn)}': make them equal.`);
+        }
+        if (!current) {
+          this.clusterBoundary = iam.ManagedPolicy.fromManagedPolicyArn(scope, 'ImageConfigPermissionsBoundary', imageModel.permissionsBoundary);
+        }
+      }
+    }
+    this.props = merged;
+
+    // Sections that name their own identity keep it.
+    const named: iam.IRole[] = [];
+    const namedQueues: iam.IRole[] = [];
+    this.createHeadNode = !(model && ownIdentity(model.headNode));
+    this.useLambdaFunctionsRole = !(model && model.lambdaFunctionsRole);
+    if (model) {
+      for (const section of [model.headNode, ...model.queues, ...model.pools]) {
+        if (section.instanceRole) {
+          const role = iam.Role.fromRoleArn(scope, `ConfigRole-${section.kind}-${section.name ?? 'head'}`, section.instanceRole, { mutable: false });
+          named.push(role);
+          if (section.kind === 'queue') {
+            namedQueues.push(role);
+          }
+        }
+        const own = ownIdentity(section);
+        if (own) {
+          this.notes.push(`${displayPath([...section.path, 'Iam', own])} is set in ${model.source.fileName}: it is kept, and no role is created ` +
+            `for ${sectionName(section)}. That role must grant what ParallelCluster needs${section.kind === 'head' && model.secrets.length > 0
+              ? ', including secretsmanager:GetSecretValue on the secrets the file names' : ''}` +
+            `${section.scripts.length > 0 ? ', and s3:GetObject on its custom action scripts' : ''}.` +
+            (own === 'InstanceProfile' ? ' The profile\'s role is not known here, so the user and the head node cannot be given iam:PassRole for it.' : ''));
+        }
+      }
+      if (model.lambdaFunctionsRole) {
+        if (isRoleArn(model.lambdaFunctionsRole)) {
+          named.push(iam.Role.fromRoleArn(scope, 'ConfigLambdaFunctionsRole', model.lambdaFunctionsRole, { mutable: false }));
+        }
+        this.notes.push(`Iam/Roles/LambdaFunctionsRole is set in ${model.source.fileName}: it is kept; the Lambda functions role created here is not used by this cluster.`);
+      }
+      for (const section of [model.headNode, ...model.queues, ...model.pools]) {
+        for (const policy of section.additionalIamPolicies.filter((arn) => ADMIN_POLICY.test(arn))) {
+          // The file's own choice, attached as ParallelCluster would; said loudly, since it undoes least privilege.
+          const message = `${displayPath([...section.path, 'Iam', 'AdditionalIamPolicies'])} in ${model.source.fileName} attaches ${policy} ` +
+            `to ${sectionName(section)}: that role can then act as an administrator of the account. Attach a narrower policy.`;
+          Annotations.of(scope).addWarning(message);
+          this.notes.push(`WARNING: ${message}`);
+        }
+      }
+      for (const s of model.secrets) {
+        this.notes.push(`${s.where} (${s.arn}): the head node may ${s.service === 'ssm' ? 'ssm:GetParameter' : 'secretsmanager:GetSecretValue'} it` +
+          `${s.service === 'secretsmanager' ? ', the user may secretsmanager:DescribeSecret it' : ''}.`);
+      }
+      for (const section of [model.headNode, ...model.queues, ...model.pools]) {
+        for (const script of section.scripts) {
+          this.notes.push(`${script.where} (s3://${script.bucket}/${script.key}): s3:GetObject for ${sectionName(section)}.`);
+        }
+      }
+      if (model.fsxBuckets.length > 0) {
+        this.notes.push(`FSx for Lustre data repositories: the user may read and write the buckets ${model.fsxBuckets.join(', ')}.`);
+      }
+      if (model.efsIamAuthorization.length > 0) {
+        this.notes.push('EFS with IamAuthorization: the node roles may elasticfilesystem:ClientMount, ClientWrite and ClientRootAccess on ' +
+          `${model.efsIamAuthorization.map((id) => id ?? 'the file systems ParallelCluster creates (any file system of the account in the region)').join(', ')}.`);
+      }
+    }
+    this.namedRoles = named;
+    this.namedQueueRoles = namedQueues;
+  }
+
+  /** The S3Access and AdditionalIamPolicies of the file for a section the construct creates a role for. */
+  public extras(kind: NodeSection['kind'], name?: string): NodeExtras {
+    const section = this.section(kind, name);
+    if (!section) {
+      return { s3Access: [] };
+    }
+    const id = `${kind}-${name ?? 'head'}`;
+    return {
+      s3Access: section.s3Access.map((access, i) => ({
+        bucket: s3.Bucket.fromBucketName(this.scope, `ConfigS3Access-${id}-${i}`, access.bucket),
+        keyPattern: access.key,
+        enableWriteAccess: access.write,
+      })),
+      additionalIamPolicies: section.additionalIamPolicies.length === 0 ? undefined
+        : section.additionalIamPolicies.map((arn, i) => iam.ManagedPolicy.fromManagedPolicyArn(this.scope, `ConfigPolicy-${id}-${i}`, arn)),
+    };
+  }
+
+  /**
+   * The statements the file adds to a node role beyond S3Access: `s3:GetObject` on its custom action
+   * objects, the head node's SSM parameter secrets, EFS IAM authorization.
+   */
+  public statements(kind: NodeSection['kind'], name?: string): iam.PolicyStatement[] {
+    const section = this.section(kind, name);
+    const model = this.cluster;
+    if (!section || !model) {
+      return [];
+    }
+    const stack = Stack.of(this.scope);
+    const out: iam.PolicyStatement[] = [];
+    const objects = objectArns(stack, section.scripts);
+    if (objects.length > 0) {
+      out.push(allow('CustomActionScripts', ['s3:GetObject'], objects));
+    }
+    const parameters = kind === 'head' ? model.secrets.filter((s) => s.service === 'ssm').map((s) => s.arn) : [];
+    if (parameters.length > 0) {
+      out.push(allow('DirectoryServicePasswordParameter', ['ssm:GetParameter'], parameters));
+    }
+    if (model.efsIamAuthorization.length > 0) {
+      const fileSystems = [...new Set(model.efsIamAuthorization.map((id) => stack.formatArn({
+        service: 'elasticfilesystem',
+        region: this.props.region ?? stack.region,
+        resource: 'file-system',
+        resourceName: id ?? '*',
+      })))];
+      // ParallelCluster's own `Efs` statement (cdk_builder_utils.py), on every node role.
+      out.push(allow('EfsIamAuthorization', ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess', 'elasticfilesystem:ClientWrite'], fileSystems));
+    }
+    return out;
+  }
+
+  /** The props of a node role: the shared ones with the section's S3Access and AdditionalIamPolicies. */
+  public nodeProps<T extends { readonly additionalIamPolicies?: iam.IManagedPolicy[] }>(shared: T, kind: NodeSection['kind'], name?: string):
+  T & { s3Access?: S3Access[] } {
+    const extras = this.extras(kind, name);
+    const policies = [...(shared.additionalIamPolicies ?? []), ...(extras.additionalIamPolicies ?? [])];
+    return { ...shared, additionalIamPolicies: policies.length > 0 ? policies : undefined, s3Access: kind === 'pool' ? undefined : extras.s3Access };
+  }
+
+  /** Puts `statements(kind, name)` on the node role as its inline `ConfigurationPolicy`. */
+  public attach<R extends NodeRole>(nodeRole: R, kind: NodeSection['kind'], name?: string): R {
+    const statements = this.statements(kind, name);
+    if (statements.length > 0) {
+      new iam.Policy(nodeRole, 'ConfigurationPolicy', { statements, roles: [nodeRole.role] });
+    }
+    return nodeRole;
+  }
+
+  /** Puts `imageStatements()` on the image build instance role. */
+  public attachImage(roles: ImageBuilderRoles): void {
+    const statements = this.imageStatements();
+    if (statements.length > 0) {
+      new iam.Policy(roles, 'ConfigurationPolicy', { statements, roles: [roles.instanceRole] });
+    }
+  }
+
+  /** The completed cluster configuration, with the fragment's ARNs. */
+  public completedCluster(fragment: ClusterConfigFragmentProps): string {
+    const byName = (list?: Array<{ name: string; instanceRoleArn?: string }>) =>
+      Object.fromEntries((list ?? []).map((q) => [q.name, q.instanceRoleArn!]));
+    return completedCluster(this.cluster!, {
+      lambdaFunctionsRole: this.useLambdaFunctionsRole ? fragment.lambdaFunctionsRoleArn : undefined,
+      permissionsBoundary: fragment.permissionsBoundaryArn,
+      headNode: fragment.headNode?.instanceRoleArn,
+      queues: byName(fragment.slurmQueues),
+      pools: byName(fragment.loginNodePools),
+    });
+  }
+
+  /** The completed build-image configuration, with the fragment's ARNs. */
+  public completedImage(fragment: ImageConfigFragmentProps): string {
+    return completedImage(this.image!, {
+      instanceRole: fragment.instanceRoleArn!,
+      cleanupLambdaRole: fragment.cleanupLambdaRoleArn!,
+      permissionsBoundary: fragment.permissionsBoundaryArn,
+    });
+  }
+
+  /** The report's section on what the configuration files implied. */
+  public reportSection(): string {
+    const files = [this.cluster, this.image].filter((m) => m !== undefined).map((m) => `\`${m!.source.fileName}\``);
+    const out = ['', '## Derived from the configuration', '', `Files: ${files.join(', ')}.`, ''];
+    for (const note of this.notes) {
+      out.push(`- ${note}`);
+    }
+    if (this.image) {
+      for (const script of this.image.scripts) {
+        out.push(`- ${script.where} (s3://${script.bucket}/${script.key}): s3:GetObject for the image build instance.`);
+      }
+      if (this.image.instanceRole || this.image.instanceProfile) {
+        out.push(`- Build/Iam/${this.image.instanceRole ? 'InstanceRole' : 'InstanceProfile'} is set in ${this.image.source.fileName}: it is kept; ` +
+          'the image build instance role created here is not written into the file.');
+      }
+    }
+    return out.join('\n') + '\n';
+  }
+
+  /** `s3:GetObject` statements for the image build instance (script components in S3). */
+  public imageStatements(): iam.PolicyStatement[] {
+    const objects = this.image ? objectArns(Stack.of(this.scope), this.image.scripts) : [];
+    return objects.length > 0 ? [allow('ComponentScripts', ['s3:GetObject'], objects)] : [];
+  }
+
+  /** The image file's AdditionalIamPolicies, for the build instance role. */
+  public imageAdditionalPolicies(): iam.IManagedPolicy[] {
+    return (this.image?.additionalIamPolicies ?? []).map((arn, i) => iam.ManagedPolicy.fromManagedPolicyArn(this.scope, `ImageConfigPolicy${i}`, arn));
+  }
+
+  private section(kind: NodeSection['kind'], name?: string): NodeSection | undefined {
+    const model = this.cluster;
+    if (!model) {
+      return undefined;
+    }
+    if (kind === 'head') {
+      return model.headNode;
+    }
+    return (kind === 'queue' ? model.queues : model.pools).find((s) => s.name === name);
+  }
+}
+
+
+// AWS managed policies that make a role an administrator of the account (or able to become one).
+const ADMIN_POLICY = /:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+
+function sectionName(section: NodeSection): string {
+  return section.kind === 'head' ? 'the head node' : section.kind === 'queue' ? `queue '${section.name}'` : `login node pool '${section.name}'`;
+}
+
+function objectArns(stack: Stack, objects: S3ObjectRef[]): string[] {
+  return [...new Set(objects.map((o) => `${o.bucket}/${o.key}`))]
+    .map((bucketAndKey) => stack.formatArn({ service: 's3', region: '', account: '', resource: bucketAndKey }));
+}
+
+/** The derived configuration of a construct's props, or undefined when it has no configuration file. */
+export function deriveConfiguration(scope: Construct, props: ConfigurableProps, cluster?: ClusterConfiguration,
+  image?: ImageConfiguration): DerivedConfiguration | undefined {
+  return cluster || image ? new DerivedConfiguration(scope, props, cluster, image) : undefined;
+}

@@ -1,0 +1,391 @@
+import { YamlSource, YamlStep, displayPath } from './source';
+import { Scheduler } from '../scheduler';
+
+/*
+ * What the library reads from a ParallelCluster configuration file, checked against ParallelCluster's
+ * rules (aws-parallelcluster 3.16.1, pcluster/schemas/cluster_schema.py and imagebuilder_schema.py)
+ * where the value decides a permission. Keys the library does not need are not read, so they are never
+ * rejected here: ParallelCluster validates them.
+ */
+
+/** An S3 object a node reads (a custom action script, or one of its arguments). */
+export interface S3ObjectRef {
+  readonly bucket: string;
+  readonly key: string;
+  /** Where the URL is in the file, for the report. */
+  readonly where: string;
+}
+
+/** One `Iam/S3Access` entry. */
+export interface S3AccessEntry {
+  readonly bucket: string;
+  readonly key?: string;
+  readonly write: boolean;
+}
+
+/** A HeadNode, a Slurm queue or a login node pool. */
+export interface NodeSection {
+  readonly kind: 'head' | 'queue' | 'pool';
+  /** Queue or pool name; undefined for the head node. */
+  readonly name?: string;
+  /** The section's path, for example `['Scheduling', 'SlurmQueues', 1]`. */
+  readonly path: YamlStep[];
+  readonly instanceRole?: string;
+  readonly instanceProfile?: string;
+  readonly s3Access: S3AccessEntry[];
+  readonly additionalIamPolicies: string[];
+  readonly scripts: S3ObjectRef[];
+}
+
+/** A secret the configuration names. */
+export interface SecretRef {
+  readonly arn: string;
+  readonly service: 'secretsmanager' | 'ssm';
+  readonly where: string;
+}
+
+/** The settings of a cluster configuration that decide permissions. */
+export interface ClusterModel {
+  readonly source: YamlSource;
+  readonly scheduler: Scheduler;
+  readonly region?: string;
+  readonly headNode: NodeSection;
+  readonly queues: NodeSection[];
+  readonly pools: NodeSection[];
+  readonly secrets: SecretRef[];
+  /** Whether any shared storage is FSx for Lustre. */
+  readonly fsxLustre: boolean;
+  /** Buckets of FSx for Lustre ImportPath, ExportPath and data repository associations. */
+  readonly fsxBuckets: string[];
+  /** EFS file systems with `IamAuthorization: true`: their id, or undefined for one ParallelCluster creates. */
+  readonly efsIamAuthorization: Array<string | undefined>;
+  readonly permissionsBoundary?: string;
+  readonly resourcePrefixPath?: string;
+  readonly resourcePrefixName?: string;
+  readonly lambdaFunctionsRole?: string;
+  readonly lambdaFunctionsInVpc: boolean;
+}
+
+/** The settings of a build-image configuration that decide permissions. */
+export interface ImageModel {
+  readonly source: YamlSource;
+  readonly region?: string;
+  readonly instanceRole?: string;
+  readonly instanceProfile?: string;
+  readonly cleanupLambdaRole?: string;
+  readonly additionalIamPolicies: string[];
+  readonly permissionsBoundary?: string;
+  readonly scripts: S3ObjectRef[];
+  readonly lambdaFunctionsInVpc: boolean;
+}
+
+// ParallelCluster's limits (pcluster/constants.py): MAX_NUMBER_OF_QUEUES, MAX_NUMBER_OF_LOGIN_NODE_POOLS.
+export const MAX_QUEUES = 50;
+export const MAX_LOGIN_NODE_POOLS = 10;
+// NameValidator: NAME_REGEX and NAME_MAX_LENGTH = 25, never `default`.
+const NODE_GROUP_NAME = /^[a-z][a-z0-9-]*$/;
+const NODE_GROUP_NAME_MAX = 25;
+
+const PARTITION = 'aws[a-z-]*';
+const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d';
+const SECRET_ARN = new RegExp(`^arn:${PARTITION}:secretsmanager:${REGION}:\\d{12}:secret:[\\w/+=.@-]+$`);
+const SSM_PARAMETER_ARN = new RegExp(`^arn:${PARTITION}:ssm:${REGION}:\\d{12}:parameter/[\\w/.-]+$`);
+const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::(?:\\d{12}|aws):role/[\\w+=,.@/-]+$`);
+const INSTANCE_PROFILE_ARN = new RegExp(`^arn:${PARTITION}:iam::(?:\\d{12}|aws):instance-profile/[\\w+=,.@/-]+$`);
+const POLICY_ARN = new RegExp(`^arn:${PARTITION}:iam::(?:\\d{12}|aws):policy/[\\w+=,.@/-]+$`);
+// S3 bucket naming rules (3 to 63 characters, lower case, digits, dots and hyphens, alphanumeric ends).
+const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
+// S3AccessSchema's BucketName (wildcards allowed).
+const S3_ACCESS_BUCKET = /^[*a-z0-9.-]+$/;
+const IAM_PATH_PREFIX = /^((\/[a-zA-Z0-9_.,+@=-]+)+)\//;
+const IAM_NAME_PREFIX = /^[a-zA-Z0-9_.,+@=-]+$/;
+const REGION_NAME = new RegExp(`^${REGION}$`);
+
+const SCHEDULERS: Record<string, Scheduler> = { slurm: Scheduler.SLURM, awsbatch: Scheduler.AWS_BATCH };
+
+/** Reads a cluster configuration. */
+export function readCluster(source: YamlSource): ClusterModel {
+  const region = readRegion(source);
+  const schedulerName = source.requiredStr(['Scheduling', 'Scheduler'], 'ParallelCluster requires the scheduler (slurm)');
+  const scheduler = SCHEDULERS[schedulerName];
+  if (scheduler === undefined) {
+    throw source.error(['Scheduling', 'Scheduler'], `is '${schedulerName}': ParallelCluster's schedulers are 'slurm' (and 'awsbatch' before 3.16)`);
+  }
+  const queues: NodeSection[] = [];
+  if (scheduler === Scheduler.SLURM) {
+    const count = source.listLength(['Scheduling', 'SlurmQueues']);
+    if (count === 0) {
+      throw source.error(['Scheduling', 'SlurmQueues'], 'needs at least one queue: a Slurm cluster has one or more SlurmQueues');
+    }
+    if (count > MAX_QUEUES) {
+      throw source.error(['Scheduling', 'SlurmQueues'], `has ${count} queues: ParallelCluster allows at most ${MAX_QUEUES}`);
+    }
+    for (let i = 0; i < count; i++) {
+      queues.push(readNode(source, 'queue', ['Scheduling', 'SlurmQueues', i], ['OnNodeStart', 'OnNodeConfigured']));
+    }
+    checkDistinct(source, queues, 'queue');
+  }
+  const pools: NodeSection[] = [];
+  if (source.isMapAt(['LoginNodes'])) {
+    if (scheduler !== Scheduler.SLURM) {
+      throw source.error(['LoginNodes'], `is set but the scheduler is '${schedulerName}': ParallelCluster has login nodes for Slurm clusters only`);
+    }
+    const count = source.listLength(['LoginNodes', 'Pools']);
+    if (count === 0) {
+      throw source.error(['LoginNodes', 'Pools'], 'needs at least one pool: ParallelCluster requires LoginNodes/Pools');
+    }
+    if (count > MAX_LOGIN_NODE_POOLS) {
+      throw source.error(['LoginNodes', 'Pools'], `has ${count} pools: ParallelCluster allows at most ${MAX_LOGIN_NODE_POOLS}`);
+    }
+    for (let i = 0; i < count; i++) {
+      pools.push(readNode(source, 'pool', ['LoginNodes', 'Pools', i], ['OnNodeStart', 'OnNodeConfigured', 'OnNodeUpdated']));
+    }
+    checkDistinct(source, pools, 'pool');
+  }
+  const headNode = readNode(source, 'head', ['HeadNode'], ['OnNodeStart', 'OnNodeConfigured', 'OnNodeUpdated']);
+
+  const secrets: SecretRef[] = [];
+  const secret = (path: YamlStep[], allowSsm: boolean) => {
+    const arn = source.str(path);
+    if (arn === undefined) {
+      return;
+    }
+    if (SECRET_ARN.test(arn)) {
+      secrets.push({ arn, service: 'secretsmanager', where: displayPath(path) });
+    } else if (allowSsm && SSM_PARAMETER_ARN.test(arn)) {
+      secrets.push({ arn, service: 'ssm', where: displayPath(path) });
+    } else {
+      throw source.error(path, `'${arn}' is not a Secrets Manager secret ARN${allowSsm ? ' or an SSM parameter ARN' : ''} ` +
+        `(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>${allowSsm ? ', or arn:<partition>:ssm:<region>:<account>:parameter/<name>' : ''})`);
+    }
+  };
+  secret(['DirectoryService', 'PasswordSecretArn'], true);
+  secret(['Scheduling', 'SlurmSettings', 'Database', 'PasswordSecretArn'], false);
+  secret(['Scheduling', 'SlurmSettings', 'MungeKeySecretArn'], false);
+
+  let fsxLustre = false;
+  const fsxBuckets: string[] = [];
+  const efsIamAuthorization: Array<string | undefined> = [];
+  const storageCount = source.listLength(['SharedStorage']);
+  for (let i = 0; i < storageCount; i++) {
+    const type = source.str(['SharedStorage', i, 'StorageType']);
+    if (type === 'FsxLustre') {
+      fsxLustre = true;
+      const settings = ['SharedStorage', i, 'FsxLustreSettings'];
+      for (const key of ['ImportPath', 'ExportPath']) {
+        const url = source.str([...settings, key]);
+        if (url !== undefined) {
+          fsxBuckets.push(s3Url(source, [...settings, key], url, false).bucket);
+        }
+      }
+      const dras = source.listLength([...settings, 'DataRepositoryAssociations']);
+      for (let j = 0; j < dras; j++) {
+        const path = [...settings, 'DataRepositoryAssociations', j, 'DataRepositoryPath'];
+        fsxBuckets.push(s3Url(source, path, source.requiredStr(path, 'ParallelCluster requires it'), false).bucket);
+      }
+    } else if (type === 'Efs') {
+      const settings = ['SharedStorage', i, 'EfsSettings'];
+      if (source.bool([...settings, 'IamAuthorization'])) {
+        const id = source.str([...settings, 'FileSystemId']);
+        if (id !== undefined && !/^fs-[0-9a-z]{8}$|^fs-[0-9a-z]{17}$/.test(id)) {
+          throw source.error([...settings, 'FileSystemId'], `'${id}' is not an EFS file system id (fs- and 8 or 17 characters)`);
+        }
+        efsIamAuthorization.push(id);
+      }
+    }
+  }
+
+  const permissionsBoundary = arnAt(source, ['Iam', 'PermissionsBoundary'], POLICY_ARN, 'an IAM policy ARN');
+  // ParallelCluster does not check this value's form (its own full example writes `String`).
+  const lambdaFunctionsRole = source.str(['Iam', 'Roles', 'LambdaFunctionsRole']);
+  const prefix = source.str(['Iam', 'ResourcePrefix']);
+  let resourcePrefixPath: string | undefined;
+  let resourcePrefixName: string | undefined;
+  if (prefix !== undefined) {
+    if (!IAM_PATH_PREFIX.test(prefix) && !IAM_NAME_PREFIX.test(prefix)) {
+      throw source.error(['Iam', 'ResourcePrefix'], `'${prefix}' is not a ResourcePrefix: write an IAM path ('/team/'), a name prefix ('team-') or both ('/team/team-')`);
+    }
+    const split = prefix.lastIndexOf('/') + 1;
+    resourcePrefixPath = split === 0 ? undefined : prefix.substring(0, split);
+    resourcePrefixName = split === prefix.length ? undefined : prefix.substring(split);
+    if (resourcePrefixName !== undefined && resourcePrefixName.length > 30) {
+      throw source.error(['Iam', 'ResourcePrefix'], `name prefix '${resourcePrefixName}' is longer than ParallelCluster's limit of 30 characters`);
+    }
+  }
+  return {
+    source,
+    scheduler,
+    region,
+    headNode,
+    queues,
+    pools,
+    secrets,
+    fsxLustre,
+    fsxBuckets: [...new Set(fsxBuckets)],
+    efsIamAuthorization,
+    permissionsBoundary,
+    resourcePrefixPath,
+    resourcePrefixName,
+    lambdaFunctionsRole,
+    lambdaFunctionsInVpc: source.isMapAt(['DeploymentSettings', 'LambdaFunctionsVpcConfig']),
+  };
+}
+
+/** Reads a build-image configuration. */
+export function readImage(source: YamlSource): ImageModel {
+  const iam = ['Build', 'Iam'];
+  if (!source.isMapAt(['Build'])) {
+    throw source.error(['Build'], 'is missing: a build-image configuration has a Build section');
+  }
+  const instanceRole = arnAt(source, [...iam, 'InstanceRole'], ROLE_ARN, 'an IAM role ARN');
+  const instanceProfile = arnAt(source, [...iam, 'InstanceProfile'], INSTANCE_PROFILE_ARN, 'an IAM instance profile ARN');
+  const additionalIamPolicies = readPolicies(source, [...iam, 'AdditionalIamPolicies']);
+  const given = [instanceRole && 'InstanceRole', instanceProfile && 'InstanceProfile', additionalIamPolicies.length > 0 && 'AdditionalIamPolicies'].filter(Boolean);
+  if (given.length > 1) {
+    throw source.error(iam, `sets ${given.join(' and ')}: ParallelCluster accepts only one of InstanceRole, InstanceProfile and AdditionalIamPolicies`);
+  }
+  const scripts: S3ObjectRef[] = [];
+  const components = source.listLength(['Build', 'Components']);
+  for (let i = 0; i < components; i++) {
+    const path = ['Build', 'Components', i, 'Value'];
+    const value = source.str(path);
+    if (source.str(['Build', 'Components', i, 'Type']) === 'script' && value !== undefined && value.startsWith('s3://')) {
+      scripts.push(s3Url(source, path, value, true));
+    }
+  }
+  return {
+    source,
+    region: readRegion(source),
+    instanceRole,
+    instanceProfile,
+    cleanupLambdaRole: arnAt(source, [...iam, 'CleanupLambdaRole'], ROLE_ARN, 'an IAM role ARN'),
+    additionalIamPolicies,
+    permissionsBoundary: arnAt(source, [...iam, 'PermissionsBoundary'], POLICY_ARN, 'an IAM policy ARN'),
+    scripts,
+    lambdaFunctionsInVpc: source.isMapAt(['DeploymentSettings', 'LambdaFunctionsVpcConfig']),
+  };
+}
+
+function readRegion(source: YamlSource): string | undefined {
+  const region = source.str(['Region']);
+  if (region !== undefined && !REGION_NAME.test(region)) {
+    throw source.error(['Region'], `'${region}' is not an AWS region name (for example us-east-1)`);
+  }
+  return region;
+}
+
+function readNode(source: YamlSource, kind: NodeSection['kind'], path: YamlStep[], events: string[]): NodeSection {
+  let name: string | undefined;
+  if (kind !== 'head') {
+    name = source.requiredStr([...path, 'Name'], `ParallelCluster requires each ${kind === 'queue' ? 'queue' : 'login node pool'}'s Name`);
+    if (!NODE_GROUP_NAME.test(name) || name.length > NODE_GROUP_NAME_MAX || name === 'default') {
+      throw source.error([...path, 'Name'], `'${name}' is not a valid ${kind === 'queue' ? 'queue' : 'pool'} name: ParallelCluster accepts ` +
+        `lower-case letters, digits and hyphens, starting with a letter, at most ${NODE_GROUP_NAME_MAX} characters, and not 'default'`);
+    }
+  }
+  const iam = [...path, 'Iam'];
+  const instanceRole = arnAt(source, [...iam, 'InstanceRole'], ROLE_ARN, 'an IAM role ARN');
+  const instanceProfile = arnAt(source, [...iam, 'InstanceProfile'], INSTANCE_PROFILE_ARN, 'an IAM instance profile ARN');
+  const additionalIamPolicies = readPolicies(source, [...iam, 'AdditionalIamPolicies']);
+  const given = [instanceRole && 'InstanceRole', instanceProfile && 'InstanceProfile', additionalIamPolicies.length > 0 && 'AdditionalIamPolicies'].filter(Boolean);
+  if (given.length > 1) {
+    throw source.error(iam, `sets ${given.join(' and ')}: ParallelCluster accepts only one of InstanceRole, InstanceProfile and AdditionalIamPolicies`);
+  }
+  const s3Access: S3AccessEntry[] = [];
+  const accessCount = kind === 'pool' ? 0 : source.listLength([...iam, 'S3Access']);
+  if (accessCount > 0 && (instanceRole || instanceProfile)) {
+    throw source.error([...iam, 'S3Access'], `is set next to ${instanceRole ? 'InstanceRole' : 'InstanceProfile'}, which ParallelCluster refuses`);
+  }
+  for (let i = 0; i < accessCount; i++) {
+    const entry = [...iam, 'S3Access', i];
+    const bucket = source.requiredStr([...entry, 'BucketName'], 'ParallelCluster requires it');
+    if (!S3_ACCESS_BUCKET.test(bucket)) {
+      throw source.error([...entry, 'BucketName'], `'${bucket}' is not a bucket name (lower-case letters, digits, dots, hyphens and *)`);
+    }
+    const key = source.str([...entry, 'KeyName']);
+    if (key !== undefined && (key === '' || key.startsWith('/'))) {
+      throw source.error([...entry, 'KeyName'], `'${key}' matches no object: S3 keys are not empty and have no leading '/'`);
+    }
+    s3Access.push({ bucket, key, write: source.bool([...entry, 'EnableWriteAccess']) ?? false });
+  }
+  const scripts: S3ObjectRef[] = [];
+  for (const event of events) {
+    const action = [...path, 'CustomActions', event];
+    if (!source.isMapAt(action)) {
+      continue;
+    }
+    const steps: YamlStep[][] = [];
+    if (source.has([...action, 'Sequence'])) {
+      const n = source.listLength([...action, 'Sequence']);
+      for (let i = 0; i < n; i++) {
+        steps.push([...action, 'Sequence', i]);
+      }
+    } else {
+      steps.push(action);
+    }
+    for (const step of steps) {
+      const script = source.requiredStr([...step, 'Script'], 'ParallelCluster requires Script in a custom action');
+      if (script.startsWith('s3://')) {
+        scripts.push(s3Url(source, [...step, 'Script'], script, true));
+      }
+      const args = source.listLength([...step, 'Args']);
+      for (let i = 0; i < args; i++) {
+        const arg = source.str([...step, 'Args', i]);
+        if (arg !== undefined && arg.startsWith('s3://')) {
+          scripts.push(s3Url(source, [...step, 'Args', i], arg, true));
+        }
+      }
+    }
+  }
+  return { kind, name, path, instanceRole, instanceProfile, s3Access, additionalIamPolicies, scripts };
+}
+
+function readPolicies(source: YamlSource, path: YamlStep[]): string[] {
+  const count = source.listLength(path);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(arnAt(source, [...path, i, 'Policy'], POLICY_ARN, 'an IAM policy ARN', true)!);
+  }
+  return out;
+}
+
+function arnAt(source: YamlSource, path: YamlStep[], pattern: RegExp, what: string, required = false): string | undefined {
+  const value = required ? source.requiredStr(path, 'ParallelCluster requires it') : source.str(path);
+  if (value !== undefined && !pattern.test(value)) {
+    throw source.error(path, `'${value}' is not ${what}`);
+  }
+  return value;
+}
+
+/** `s3://bucket/key`: the bucket, and the key (required for an object). */
+function s3Url(source: YamlSource, path: YamlStep[], url: string, object: boolean): S3ObjectRef {
+  const match = S3_URL.exec(url);
+  if (!match || match[1].includes('..') || (object && !match[2])) {
+    throw source.error(path, `'${url}' is not a valid S3 URL: write s3://<bucket>/${object ? '<key>' : '[<prefix>]'} with a valid bucket name` +
+      (object ? ' and the object key' : ''));
+  }
+  if (object && /[*?]/.test(match[2])) {
+    throw source.error(path, `'${url}' has a wildcard in its key: a script or argument is one object`);
+  }
+  return { bucket: match[1], key: match[2] ?? '', where: displayPath(path) };
+}
+
+function checkDistinct(source: YamlSource, sections: NodeSection[], kind: string): void {
+  const seen = new Set<string>();
+  for (const section of sections) {
+    if (seen.has(section.name!)) {
+      throw source.error([...section.path, 'Name'], `'${section.name}' is the name of another ${kind}: each ${kind} needs a distinct name`);
+    }
+    seen.add(section.name!);
+  }
+}
+
+/** Whether `value` is an IAM role ARN. */
+export function isRoleArn(value: string): boolean {
+  return ROLE_ARN.test(value);
+}
+
+/** `InstanceRole` or `InstanceProfile` when the section names its own identity. */
+export function ownIdentity(section: NodeSection): 'InstanceRole' | 'InstanceProfile' | undefined {
+  return section.instanceRole ? 'InstanceRole' : section.instanceProfile ? 'InstanceProfile' : undefined;
+}

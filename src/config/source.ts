@@ -1,0 +1,136 @@
+import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+
+/** A step of a YAML path: a map key or a list index. */
+export type YamlStep = string | number;
+
+/** `Scheduling/SlurmQueues[1]/Name`: how ParallelCluster's docs and error messages write a setting's place. */
+export function displayPath(path: YamlStep[]): string {
+  let out = '';
+  for (const step of path) {
+    out += typeof step === 'number' ? `[${step}]` : `${out === '' ? '' : '/'}${step}`;
+  }
+  return out === '' ? '(document)' : out;
+}
+
+/**
+ * A ParallelCluster configuration file parsed with the `yaml` library's Document API (so comments and
+ * key order survive into the completed configuration), with typed readers that fail with the file's
+ * name, the line and the YAML path of the bad value.
+ */
+export class YamlSource {
+  /** Parses `text`; invalid YAML fails with the line and column of the first error. */
+  public static parse(fileName: string, text: string): YamlSource {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      const error = doc.errors[0];
+      const pos = lines.linePos(error.pos[0]);
+      const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new Error(`${fileName}:${pos.line}:${pos.col}: invalid YAML: ${message}. Fix the file's syntax.`);
+    }
+    const source = new YamlSource(fileName, text, doc, lines);
+    if (doc.contents !== null && !isMap(doc.contents)) {
+      throw source.error([], 'is not a YAML mapping: a ParallelCluster configuration is a map of sections such as HeadNode and Scheduling');
+    }
+    return source;
+  }
+
+  private constructor(
+    public readonly fileName: string,
+    public readonly text: string,
+    public readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** An error naming the file, the line of `path` (or of its nearest existing parent) and the path. */
+  public error(path: YamlStep[], message: string): Error {
+    return new Error(`${this.fileName}:${this.line(path)}: ${displayPath(path)} ${message}`);
+  }
+
+  /** The 1-based line of the node at `path`, or of its nearest existing parent. */
+  public line(path: YamlStep[]): number {
+    for (let n = path.length; n >= 0; n--) {
+      const node: any = n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
+      if (node && node.range) {
+        return this.lines.linePos(node.range[0]).line;
+      }
+    }
+    return 1;
+  }
+
+  /** Whether `path` is set (to anything but null). */
+  public has(path: YamlStep[]): boolean {
+    const node: any = this.doc.getIn(path, true);
+    return node !== undefined && !(isScalar(node) && node.value === null);
+  }
+
+  /** The string at `path`, or undefined when absent; anything but a string fails. */
+  public str(path: YamlStep[]): string | undefined {
+    const node: any = this.doc.getIn(path, true);
+    if (node === undefined || (isScalar(node) && node.value === null)) {
+      return undefined;
+    }
+    if (!isScalar(node) || typeof node.value !== 'string') {
+      throw this.error(path, `must be a string, got ${describe(node)}`);
+    }
+    return node.value;
+  }
+
+  /** The string at `path`, failing when absent. */
+  public requiredStr(path: YamlStep[], why: string): string {
+    const value = this.str(path);
+    if (value === undefined) {
+      throw this.error(path, `is missing: ${why}`);
+    }
+    return value;
+  }
+
+  /** The boolean at `path`, or undefined. */
+  public bool(path: YamlStep[]): boolean | undefined {
+    const node: any = this.doc.getIn(path, true);
+    if (node === undefined || (isScalar(node) && node.value === null)) {
+      return undefined;
+    }
+    if (!isScalar(node) || typeof node.value !== 'boolean') {
+      throw this.error(path, `must be true or false, got ${describe(node)}`);
+    }
+    return node.value;
+  }
+
+  /** The number of items of the list at `path` (0 when absent); anything but a list fails. */
+  public listLength(path: YamlStep[]): number {
+    const node: any = this.doc.getIn(path, true);
+    if (node === undefined || (isScalar(node) && node.value === null)) {
+      return 0;
+    }
+    if (!isSeq(node)) {
+      throw this.error(path, `must be a list, got ${describe(node)}`);
+    }
+    return node.items.length;
+  }
+
+  /** Whether the node at `path` is a map (failing for anything else that is set). */
+  public isMapAt(path: YamlStep[]): boolean {
+    const node: any = this.doc.getIn(path, true);
+    if (node === undefined || (isScalar(node) && node.value === null)) {
+      return false;
+    }
+    if (!isMap(node)) {
+      throw this.error(path, `must be a map, got ${describe(node)}`);
+    }
+    return true;
+  }
+}
+
+function describe(node: any): string {
+  if (isMap(node)) {
+    return 'a map';
+  }
+  if (isSeq(node)) {
+    return 'a list';
+  }
+  if (isScalar(node)) {
+    return `${typeof node.value} ${JSON.stringify(node.value)}`;
+  }
+  return 'an unsupported YAML node';
+}
