@@ -6,7 +6,8 @@
 #   2. scripts/pcluster-schema-check.py loads each with the ClusterSchema / ImageBuilderSchema of the
 #      aws-parallelcluster release it targets, offline: 3.16.1 (in .venv, the newest) and, for AWS Batch
 #      at V3_15, 3.15.1 (in .venv/pcluster-3.15.1), both installed by scripts/install-python-tools.sh;
-#   3. the self-test: configurations broken on purpose must be refused, for the reason they were broken.
+#   3. the completed configurations written from examples/cluster-config.yaml and image-config.yaml;
+#   4. the self-test: configurations broken on purpose must be refused, for the reason they were broken.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,13 @@ for release in "${!PYTHON[@]}"; do
     fi
   done
 done
+# The completed configuration files ParallelClusterIam writes from the repository's example cluster and
+# image configurations (examples/*-config.yaml), and those inputs themselves.
+npx ts-node --project tsconfig.dev.json scripts/completed-configs.ts "$OUT/completed" >/dev/null
+"${PYTHON[3.16.1]}" scripts/pcluster-schema-check.py --kind cluster examples/cluster-config.yaml "$OUT"/completed/cluster/*.yaml
+"${PYTHON[3.16.1]}" scripts/pcluster-schema-check.py --kind image examples/image-config.yaml "$OUT"/completed/image/*.yaml
+checked=$((checked + 2 + $(ls "$OUT"/completed/cluster/*.yaml "$OUT"/completed/image/*.yaml | wc -l)))
+
 if [ "$checked" -lt 8 ]; then
   echo "schema-check: only $checked configurations were checked; scripts/schema-fragments.ts writes at least 8" >&2
   exit 1
