@@ -9,6 +9,7 @@ import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
+import { validateAssumedBy } from '../private/input-validation';
 import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';
@@ -193,6 +194,7 @@ export class ParallelClusterIam extends Construct {
     const mode = props.iamAccessMode ?? IamAccessMode.restricted();
     const iamPath = props.iamPath ?? DEFAULT_IAM_PATH;
     validateIamPath('iamPath', iamPath, false);
+    validateAssumedBy(this, 'userPrincipal', props.userPrincipal);
     if (scheduler === Scheduler.AWS_BATCH && props.slurmQueues !== undefined) {
       throw new Error(
         `slurmQueues is [${props.slurmQueues.join(', ')}] but the scheduler is Scheduler.AWS_BATCH: AWS Batch queues have no ` +

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
+import { IMAGE_BUILDER_ARN_TAG } from './parallelcluster-tags';
 
 /*
  * Statements of the roles of `pcluster build-image`: the seed doc's sections "Instance role for EC2
@@ -11,7 +12,17 @@ import { PolicyContext, allow } from './context';
 /** Block `imageBuilder.instanceRole`: the EC2 instance that builds the image. */
 export function imageBuilderInstanceStatements(ctx: PolicyContext): iam.PolicyStatement[] {
   return [
-    allow('EC2ImageTagsAndAttributes', ['ec2:CreateTags', 'ec2:ModifyImageAttribute'], [imagesInRegion(ctx)]),
+    // DIFF: the doc lets the build instance modify any AMI of the account (make it public, share it). Its
+    // only caller is the ParallelClusterTag component (pcluster/resources/imagebuilder/parallelcluster_tag.yaml),
+    // which sets the description of the AMI under test: an AMI EC2 Image Builder created for a
+    // ParallelCluster image, tagged with its Image Builder ARN (`image/parallelclusterimage-*`). The
+    // component tolerates a refusal (`|| echo`), so a build never fails on it.
+    allow('EC2ImageTagsAndAttributes', ['ec2:CreateTags'], [imagesInRegion(ctx)]),
+    allow('EC2ModifyParallelClusterImages', ['ec2:ModifyImageAttribute'], [imagesInRegion(ctx)], {
+      StringLike: {
+        [`ec2:ResourceTag/${IMAGE_BUILDER_ARN_TAG}`]: ctx.arn('imagebuilder', ctx.region, 'image/parallelclusterimage-*'),
+      },
+    }),
   ];
 }
 
