@@ -207,7 +207,7 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
     validatePermissionsBoundary(this, 'the boundary of IamAccessMode.permissionsBoundary', mode.boundary);
 
     if (mode.grantsIamRights && !mode.boundary) {
-      Annotations.of(this).addWarningV2('cdk-parallelcluster-iam:privilegedMode',
+      Annotations.of(this).addWarning(
         `IamAccessMode.privileged(): this user may create roles on ${iamPath} with any trust policy, put any inline policy ` +
         'on them and pass them to EC2 and Lambda, which amounts to account administrator. The iam:PolicyARN allow-list ' +
         'and rolePath do not prevent it. Prefer IamAccessMode.permissionsBoundary(boundary) (every role the user creates ' +
