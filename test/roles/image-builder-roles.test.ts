@@ -12,6 +12,7 @@ import {
   requests,
   requestsAllowedBy,
   roleStatements,
+  withIssue12Narrowings,
   withoutSid,
 } from '../support/cluster-roles-helpers';
 import { PolicySimulator } from '../support/simulate';
@@ -43,14 +44,14 @@ describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
   describe('instance role', () => {
     test('its statements are the doc block imageBuilder.instanceRole, with a Sid', () => {
       const { instance } = imageRoles(env);
-      expect(roleStatements(instance).map(withoutSid)).toEqual(docStatements('imageBuilder.instanceRole', env));
-      expect(roleStatements(instance).map((s) => s.Sid)).toEqual(['EC2ImageTagsAndAttributes']);
+      expect(roleStatements(instance).map(withoutSid)).toEqual(withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env));
+      expect(roleStatements(instance).map((s) => s.Sid)).toEqual(['EC2ImageTagsAndAttributes', 'EC2ModifyParallelClusterImages']);
     });
 
     test('allows the doc block and denies its near misses and what it does not grant', async () => {
       const { instance } = imageRoles(env);
-      await expectAllowed(instance, requestsAllowedBy(docStatements('imageBuilder.instanceRole', env), env));
-      await expectDenied(instance, nearMisses(docStatements('imageBuilder.instanceRole', env), env));
+      await expectAllowed(instance, requestsAllowedBy(withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env), env));
+      await expectDenied(instance, nearMisses(withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env), env));
       await expectDenied(instance, requests(
         ['ec2:DeregisterImage', `arn:${p}:ec2:${r}::image/ami-0123`],
         ['ec2:CreateTags', `arn:${p}:ec2:${r}:${a}:instance/i-0123`],

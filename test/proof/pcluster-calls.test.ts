@@ -1,0 +1,108 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { IamAccessMode, ParallelClusterIam, ParallelClusterVersion } from '../../src';
+import { CallerRole, PclusterCall, describeCall, parallelClusterCalls, pendingIssue11 } from '../support/pcluster-calls';
+import { PolicySimulator } from '../support/simulate';
+import { ENVIRONMENTS, TestEnvironment, stackIn } from '../support/stacks';
+
+/*
+ * The ParallelCluster calls matrix (issue 12): every request pcluster and its stacks make (see
+ * test/support/pcluster-calls.ts, derived from the 3.16.1 wheel) is Allowed at LATEST for the role that
+ * makes it, in every IAM access mode and partition. Every narrowing of the library must keep it so.
+ */
+
+const CLUSTER = 'hpc-prod';
+const IMAGE = 'hpc-image-1';
+type ModeName = 'restricted' | 'privileged' | 'permissionsBoundary';
+const MODES: ModeName[] = ['restricted', 'privileged', 'permissionsBoundary'];
+
+interface World {
+  readonly sims: Partial<Record<CallerRole, PolicySimulator>>;
+  readonly calls: PclusterCall[];
+}
+
+function build(env: TestEnvironment, mode: ModeName): World {
+  const stack: Stack = stackIn(env);
+  const boundary = new iam.ManagedPolicy(stack, 'ClusterBoundary', {
+    managedPolicyName: 'cluster-boundary',
+    statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
+  });
+  const cluster = new ParallelClusterIam(stack, 'Cluster', {
+    parallelClusterVersion: ParallelClusterVersion.LATEST,
+    iamAccessMode: mode === 'restricted' ? IamAccessMode.restricted()
+      : mode === 'privileged' ? IamAccessMode.privileged() : IamAccessMode.permissionsBoundary(boundary),
+    slurmQueues: ['compute'],
+    loginNodePools: ['login'],
+    enableImageBuilder: true,
+  });
+  const sim = (role: iam.IRole) => PolicySimulator.forRole(stack, role);
+  const user = sim(cluster.userRole.role);
+  const arn = (construct: IConstruct, attribute?: string): string => {
+    const id = stack.getLogicalId(construct.node.defaultChild as CfnElement);
+    return user.evaluate(attribute ? { 'Fn::GetAtt': [id, attribute] } : { Ref: id });
+  };
+  const sims: World['sims'] = {
+    [`user.${mode}`]: user,
+    headNode: sim(cluster.headNodeRole.role),
+    computeNode: sim(cluster.computeNodeRoles.compute.role),
+    loginNode: sim(cluster.loginNodeRoles.login.role),
+    lambdaFunctions: sim(cluster.lambdaFunctionsRole.role),
+    imageInstance: sim(cluster.imageBuilderRoles!.instanceRole),
+    imageCleanup: sim(cluster.imageBuilderRoles!.cleanupLambdaRole),
+  };
+  const calls = parallelClusterCalls({
+    env,
+    clusterName: CLUSTER,
+    imageId: IMAGE,
+    roleArns: {
+      headNode: arn(cluster.headNodeRole.role, 'Arn'),
+      computeNode: arn(cluster.computeNodeRoles.compute.role, 'Arn'),
+      loginNode: arn(cluster.loginNodeRoles.login.role, 'Arn'),
+      lambdaFunctions: arn(cluster.lambdaFunctionsRole.role, 'Arn'),
+      imageInstance: arn(cluster.imageBuilderRoles!.instanceRole, 'Arn'),
+    },
+    boundaryArn: mode === 'permissionsBoundary' ? arn(boundary) : undefined,
+  });
+  return { sims, calls };
+}
+
+describe.each(ENVIRONMENTS)('ParallelCluster calls in $partition', (env) => {
+  describe.each(MODES)('%s mode', (mode) => {
+    let world: World;
+    beforeAll(() => {
+      world = build(env, mode);
+    });
+
+    test('every request pcluster and its stacks make is allowed for the role that makes it', async () => {
+      const rows = world.calls.flatMap((call) => call.roles
+        .filter((role) => world.sims[role] !== undefined)
+        .map((role) => ({ role, call })));
+      // Every role of the matrix is exercised (the user in this mode and every cluster role).
+      expect(new Set(rows.map((r) => r.role)).size).toBe(7);
+      const decisions = await Promise.all(rows.map(({ role, call }) => world.sims[role]!.decision(call.action, call.resource, call.context)));
+      const refused = rows.flatMap(({ role, call }, i) => (decisions[i] === 'Allowed' ? []
+        : [`${role} ${call.operation}: ${describeCall(call)} (${call.source}): ${decisions[i]}`]));
+      expect(refused).toEqual([]);
+      expect(rows.length).toBeGreaterThan(100);
+    });
+  });
+});
+
+test('the rows that depend on the issue-11 branch are listed for the lead', () => {
+  // Allowed today (the login-node statement's ForAllValues condition holds vacuously); after issue 11
+  // conditions it on the cluster tag, these must stay Allowed: they carry the tag the stacks put on them.
+  const calls = parallelClusterCalls({ env: ENVIRONMENTS[0], clusterName: CLUSTER });
+  expect(pendingIssue11(calls).map((row) => row.split(' on ')[0])).toEqual([
+    'autoscaling:DeleteAutoScalingGroup',
+    'elasticloadbalancing:DeleteLoadBalancer',
+  ]);
+});
+
+test('the matrix is a function of the cluster name (per-cluster scoping reuses it)', () => {
+  const a = parallelClusterCalls({ env: ENVIRONMENTS[0], clusterName: 'alpha' });
+  const b = parallelClusterCalls({ env: ENVIRONMENTS[0], clusterName: 'beta' });
+  expect(a.length).toBe(b.length);
+  expect(a.some((c) => c.resource.includes('stack/alpha/'))).toBe(true);
+  expect(b.some((c) => c.resource.includes('alpha'))).toBe(false);
+});
