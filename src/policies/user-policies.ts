@@ -76,7 +76,6 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       'dynamodb:TagResource',
     ], [ctx.arn('dynamodb', '*', 'table/parallelcluster-*')]),
     allow('Route53HostedZones', [
-      'route53:ChangeResourceRecordSets',
       'route53:ChangeTagsForResource',
       'route53:CreateHostedZone',
       'route53:DeleteHostedZone',
@@ -85,6 +84,16 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       'route53:ListResourceRecordSets',
       'route53:ListQueryLoggingConfigs',
     ], ['*']),
+    // DIFF: the doc lets the user change the records of every hosted zone of the account. pcluster itself
+    // only reads zones (pcluster/aws/route53.py), and the cluster stack creates the cluster's own zone
+    // (`<cluster>.pcluster.` unless Dns/HostedZoneId is set: templates/slurm_builder.py:207-217); the
+    // records are written by the head node and removed by the cleanup Lambda function, not by the user.
+    // Record changes stay possible, but only for names under the default `.pcluster` domain.
+    allow('Route53ClusterRecords', ['route53:ChangeResourceRecordSets'], ['*'], {
+      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['*.pcluster'] },
+      // ForAllValues holds for a request without the key: require it.
+      'Null': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' },
+    }),
     // DIFF: the doc's `cloudformation:*` on `*` lets the user update or delete ANY stack, and CloudFormation
     // runs an update with the stack's own service role without a PassRole check: a CDK-deployed stack
     // (`cdk-...-cfn-exec-role`, AdministratorAccess by default) makes that account admin. Every revision,

@@ -1,10 +1,7 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
-import { IamAccessMode, ParallelClusterIam, ParallelClusterVersion } from '../../src';
+import { ModeName, MODE_NAMES, clusterWorld } from '../support/cluster-world';
 import { CallerRole, PclusterCall, describeCall, parallelClusterCalls, pendingIssue11 } from '../support/pcluster-calls';
 import { PolicySimulator } from '../support/simulate';
-import { ENVIRONMENTS, TestEnvironment, stackIn } from '../support/stacks';
+import { ENVIRONMENTS, TestEnvironment } from '../support/stacks';
 
 /*
  * The ParallelCluster calls matrix (issue 12): every request pcluster and its stacks make (see
@@ -14,8 +11,6 @@ import { ENVIRONMENTS, TestEnvironment, stackIn } from '../support/stacks';
 
 const CLUSTER = 'hpc-prod';
 const IMAGE = 'hpc-image-1';
-type ModeName = 'restricted' | 'privileged' | 'permissionsBoundary';
-const MODES: ModeName[] = ['restricted', 'privileged', 'permissionsBoundary'];
 
 interface World {
   readonly sims: Partial<Record<CallerRole, PolicySimulator>>;
@@ -23,34 +18,7 @@ interface World {
 }
 
 function build(env: TestEnvironment, mode: ModeName): World {
-  const stack: Stack = stackIn(env);
-  const boundary = new iam.ManagedPolicy(stack, 'ClusterBoundary', {
-    managedPolicyName: 'cluster-boundary',
-    statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
-  });
-  const cluster = new ParallelClusterIam(stack, 'Cluster', {
-    parallelClusterVersion: ParallelClusterVersion.LATEST,
-    iamAccessMode: mode === 'restricted' ? IamAccessMode.restricted()
-      : mode === 'privileged' ? IamAccessMode.privileged() : IamAccessMode.permissionsBoundary(boundary),
-    slurmQueues: ['compute'],
-    loginNodePools: ['login'],
-    enableImageBuilder: true,
-  });
-  const sim = (role: iam.IRole) => PolicySimulator.forRole(stack, role);
-  const user = sim(cluster.userRole.role);
-  const arn = (construct: IConstruct, attribute?: string): string => {
-    const id = stack.getLogicalId(construct.node.defaultChild as CfnElement);
-    return user.evaluate(attribute ? { 'Fn::GetAtt': [id, attribute] } : { Ref: id });
-  };
-  const sims: World['sims'] = {
-    [`user.${mode}`]: user,
-    headNode: sim(cluster.headNodeRole.role),
-    computeNode: sim(cluster.computeNodeRoles.compute.role),
-    loginNode: sim(cluster.loginNodeRoles.login.role),
-    lambdaFunctions: sim(cluster.lambdaFunctionsRole.role),
-    imageInstance: sim(cluster.imageBuilderRoles!.instanceRole),
-    imageCleanup: sim(cluster.imageBuilderRoles!.cleanupLambdaRole),
-  };
+  const { cluster, sims, arn, boundary } = clusterWorld(env, mode);
   const calls = parallelClusterCalls({
     env,
     clusterName: CLUSTER,
@@ -68,7 +36,7 @@ function build(env: TestEnvironment, mode: ModeName): World {
 }
 
 describe.each(ENVIRONMENTS)('ParallelCluster calls in $partition', (env) => {
-  describe.each(MODES)('%s mode', (mode) => {
+  describe.each(MODE_NAMES)('%s mode', (mode) => {
     let world: World;
     beforeAll(() => {
       world = build(env, mode);
