@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import { IamAccessMode, ParallelClusterUserRole, ParallelClusterUserRoleProps, ParallelClusterVersion } from '../../src';
 import { policyJsonSize } from '../../src/private/policy-size';
+import { asParallelClusterMakesIt } from '../support/narrowings';
 import { seedRequests } from '../support/seed';
 import { PolicySimulator, RequestContext } from '../support/simulate';
 import { AWS, AWS_CN, ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, agnosticStack, stackIn } from '../support/stacks';
@@ -125,7 +126,11 @@ function blockRequests(env: TestEnvironment, b: Built, blocks: string[]): Array<
     .filter((req) => !(req.action === 'iam:CreateServiceLinkedRole' && req.statement.sid === 'IamRole'))
     // Never granted by the doc itself (iam:AWSServiceName is not set for it); see seed-simulation.test.ts.
     .filter((req) => req.action !== 'iam:DeleteServiceLinkedRole')
-    .map((req): [string, string, RequestContext?] => [req.action, req.resource, req.context]));
+    // Issue 12's narrowings: the request as ParallelCluster makes it (test/support/narrowings.ts).
+    .flatMap((req): Array<[string, string, RequestContext?]> => {
+      const made = asParallelClusterMakesIt(block, req, env);
+      return made === undefined ? [] : [[made.action, made.resource, made.context]];
+    }));
   // Blocks overlap (the same request granted twice): send each once.
   return [...new Map(requests.map((req) => [JSON.stringify(req), req])).values()];
 }
