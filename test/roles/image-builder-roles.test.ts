@@ -50,8 +50,18 @@ describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
 
     test('allows the doc block and denies its near misses and what it does not grant', async () => {
       const { instance } = imageRoles(env);
-      await expectAllowed(instance, requestsAllowedBy(withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env), env));
-      await expectDenied(instance, nearMisses(withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env), env));
+      // The StringLike statement (issue 12: AMIs of ParallelCluster's Image Builder images only) is checked by hand below.
+      const plain = withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env)
+        .filter((st) => st.Condition === undefined);
+      await expectAllowed(instance, requestsAllowedBy(plain, env));
+      await expectDenied(instance, nearMisses(plain, env));
+      const ami = `arn:${p}:ec2:${r}::image/ami-0123`;
+      const builtBy = (image: string) => ({ 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${a}:image/${image}/3.16.1/1` });
+      await expectAllowed(instance, requests(['ec2:ModifyImageAttribute', ami, builtBy('parallelclusterimage-my-image')]));
+      await expectDenied(instance, requests(
+        ['ec2:ModifyImageAttribute', ami],
+        ['ec2:ModifyImageAttribute', ami, builtBy('golden-image')],
+      ));
       await expectDenied(instance, requests(
         ['ec2:DeregisterImage', `arn:${p}:ec2:${r}::image/ami-0123`],
         ['ec2:CreateTags', `arn:${p}:ec2:${r}:${a}:instance/i-0123`],
