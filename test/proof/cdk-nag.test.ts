@@ -93,7 +93,8 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
       'user.base DynamoDB: ParallelCluster keeps cluster state in tables named parallelcluster-<cluster name>.'),
     iam5(action('cloudformation:*'),
       'user.base CloudFormation (doc revision, ParallelCluster 3.2 to 3.5): each cluster is a CloudFormation stack named after ' +
-      'the cluster; the doc grants cloudformation:*. From 3.6 the library grants the stack actions pcluster calls instead.'),
+      'the cluster; the doc grants cloudformation:*, the library only on stacks that carry the cluster-name tag. From 3.6 ' +
+      'the library grants the stack actions pcluster calls instead.'),
     ...['role/*', 'policy/*', 'instance-profile/*'].map((r) => iam5(() => `Resource::arn:${P}:iam::${w.account}:${r}`,
       'user.base IamRead: pcluster validates the roles, policies and instance profiles a configuration names, which may be anywhere in the account (read-only calls).')),
     iam5(() => `Resource::arn:${P}:iam::aws:policy/*`,
@@ -134,7 +135,12 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
     iam5(() => `Resource::arn:${P}:iam::${w.account}:instance-profile/ParallelClusterImage*`,
       'user.imageBuilder ImageIam: pcluster build-image creates instance profiles named ParallelClusterImage-<image id>.'),
     ...['/aws/imagebuilder/ParallelClusterImage-*', '/aws/lambda/ParallelClusterImage-*'].map((g) =>
-      iam5(() => arn('logs', '*', w.account, `log-group:${g}`), 'user.imageBuilder ImageLogs: the log groups of an image build, named after the image id.')),
+      iam5(() => arn('logs', '*', w.account, `log-group:${g}`),
+        'user.imageBuilder ImageLogs, user.base CloudWatchLogs: the log groups of an image build, named after the image id.')),
+    iam5(() => arn('logs', '*', w.account, 'log-group:/aws/parallelcluster/*'),
+      'user.base CloudWatchLogs: the cluster log groups /aws/parallelcluster/<cluster>-<timestamp> (the doc has "*"; narrowed to ParallelCluster\'s).'),
+    iam5(() => arn('logs', '*', w.account, 'log-group:/aws/lambda/pcluster-*'),
+      "user.base CloudWatchLogs: the log groups of the cluster stack's pcluster-* functions."),
     iam5(() => arn('cloudformation', '*', w.account, 'stack/*'),
       'user.imageBuilder ImageCloudFormation: an image build is a stack named after the image id the user picks; ' +
       'user.base CloudFormationCreateAndUpdate/ReadAndDelete (3.6+): the cluster stacks, named after each cluster ' +
