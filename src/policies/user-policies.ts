@@ -7,6 +7,7 @@ import {
 } from './aws-managed-policies';
 import { PolicyContext, allow } from './context';
 import { CLUSTER_NAME_TAG, IMAGE_ID_TAG } from './parallelcluster-tags';
+import { DEFAULT_IAM_PATH } from '../private/validation';
 
 /*
  * Statements of the ParallelCluster user policies: the seed doc's section "AWS ParallelCluster example
@@ -117,12 +118,17 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       ctx.awsManagedPolicy('*'),
       ctx.iam('instance-profile', '*'),
     ]),
+    // DIFF: the doc allows these on every instance profile of the cluster path, the library's own profiles
+    // included (a user could empty or delete the head node's). The configuration names roles
+    // (`Iam/InstanceRole`, so that the head node's role can change on update), and ParallelCluster then
+    // creates a profile per role on the cluster-scoped path `<path><cluster>/`
+    // (templates/cdk_builder_utils.py:478-487, 624-629): the user may write those only.
     allow('IamInstanceProfile', [
       'iam:CreateInstanceProfile',
       'iam:DeleteInstanceProfile',
       'iam:AddRoleToInstanceProfile',
       'iam:RemoveRoleFromInstanceProfile',
-    ], [ctx.instanceProfilesOnPath]),
+    ], [clusterScopedInstanceProfiles(ctx)]),
     // DIFF: EC2 is also `ec2.amazonaws.com.cn` in China.
     allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath], {
       StringEqualsIfExists: { 'iam:PassedToService': ['lambda.amazonaws.com', ...ctx.ec2ServiceNames, 'spotfleet.amazonaws.com'] },
@@ -185,6 +191,11 @@ export function parallelClusterLogGroups(ctx: PolicyContext): string[] {
     ctx.arn('logs', '*', 'log-group:/aws/lambda/pcluster-*'),
     ctx.arn('logs', '*', 'log-group:/aws/imagebuilder/ParallelClusterImage-*'),
   ];
+}
+
+/** The instance profiles ParallelCluster creates for a cluster: `instance-profile/<path><cluster>/*`. */
+export function clusterScopedInstanceProfiles(ctx: PolicyContext): string {
+  return ctx.iam('instance-profile', `${ctx.iamPath.substring(1)}*/*`);
 }
 
 /** A condition that holds only for resources of the stack's account (`aws:ResourceAccount`). */
@@ -277,7 +288,10 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       'iam:GetRolePolicy',
       'iam:GetInstanceProfile',
       'iam:RemoveRoleFromInstanceProfile',
-    ], [ctx.instanceProfilesOnPath, ctx.iam('instance-profile', 'ParallelClusterImage*'), ctx.rolesOnPath]),
+      // DIFF: the doc's `instance-profile/parallelcluster/*` would reach the cluster's profiles too; the image
+      // stack creates its profile as `/parallelcluster/ParallelClusterImage-<id>` (IAM_ROLE_PATH, whatever
+      // the cluster path: templates/imagebuilder_stack.py:622-631).
+    ], [ctx.iam('instance-profile', `${DEFAULT_IAM_PATH.substring(1)}ParallelClusterImage-*`), ctx.iam('instance-profile', 'ParallelClusterImage*'), ctx.rolesOnPath]),
     allow('ImageIamPassRole', ['iam:PassRole'], [ctx.instanceProfilesOnPath, ctx.rolesOnPath], {
       StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', ...ctx.ec2ServiceNames] },
     }),

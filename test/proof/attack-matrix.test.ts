@@ -1,3 +1,4 @@
+import { IConstruct } from 'constructs';
 import { AttackRequest, attackRequests } from '../support/attack-requests';
 import { ClusterWorld, MODE_NAMES, clusterWorld } from '../support/cluster-world';
 import { describeCall } from '../support/pcluster-calls';
@@ -15,12 +16,21 @@ describe.each(ENVIRONMENTS)('attack matrix in $partition', (env) => {
   describe.each(MODE_NAMES)('%s mode', (mode) => {
     let world: ClusterWorld;
     let rows: AttackRequest[];
+    let profileArn: string;
     beforeAll(() => {
       world = clusterWorld(env, mode);
-      rows = attackRequests({ env, clusterName: CLUSTER, userRoleArn: world.arn(world.cluster.userRole.role, 'Arn') });
+      profileArn = world.arn(world.cluster.headNodeRole.instanceProfile as unknown as IConstruct, 'Arn');
+      rows = attackRequests({
+        env,
+        clusterName: CLUSTER,
+        userRoleArn: world.arn(world.cluster.userRole.role, 'Arn'),
+        headNodeProfileName: profileArn.split(':instance-profile/parallelcluster/')[1],
+      });
     });
 
     test('every escalation request is denied', async () => {
+      // The library's own head node profile is directly on the path (the attack rows of finding 7 target it).
+      expect(profileArn).toMatch(/:instance-profile\/parallelcluster\/[^/]+$/);
       const targets = rows.filter((row) => !row.pendingIssue11).flatMap((row) => row.roles
         .filter((role) => world.sims[role] !== undefined)
         .map((role) => ({ role, row })));

@@ -167,9 +167,11 @@ const ISSUE_12: Record<string, Narrowing[]> = {
     { sid: 'S3ResourcesBucket', action: '*', why: 'parallelcluster-* buckets of the stack\'s account only (aws:ResourceAccount)' },
     { sid: 'CloudWatchLogs', action: '*', why: 'ParallelCluster\'s log groups only' },
     { sid: 'Route53HostedZones', action: 'route53:ChangeResourceRecordSets', why: 'records under .pcluster only' },
+    { sid: 'IamInstanceProfile', action: '*', why: 'the profiles pcluster creates on <path><cluster>/, not the library\'s own' },
   ],
   'user.imageBuilder': [
     { sid: 'CloudFormation', action: '*', why: 'image stacks only (parallelcluster:image_id tag)' },
+    { sid: 'IAM', action: '*', why: 'the image build\'s profile /parallelcluster/ParallelClusterImage-*, not the cluster\'s' },
     { sid: 'S3Bucket', action: '*', why: 'parallelcluster-* buckets of the stack\'s account only' },
     { sid: 'S3Objects', action: '*', why: 'parallelcluster-* buckets of the stack\'s account only' },
   ],
@@ -560,8 +562,9 @@ const DENY_TABLE: DenyRow[] = [
     scope: 'IAM path',
     what: 'an instance profile on another path',
     mode: 'restricted',
-    inside: (e) => ['iam:CreateInstanceProfile', iamArn(e, 'instance-profile/parallelcluster/node')],
-    outside: (e) => ['iam:CreateInstanceProfile', iamArn(e, 'instance-profile/other/node')],
+    // Issue 12: the profiles ParallelCluster creates for a cluster, on <path><cluster>/.
+    inside: (e) => ['iam:CreateInstanceProfile', iamArn(e, 'instance-profile/parallelcluster/my-cluster/node')],
+    outside: (e) => ['iam:CreateInstanceProfile', iamArn(e, 'instance-profile/other/my-cluster/node')],
   },
   {
     scope: 'IAM path',

@@ -362,13 +362,15 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
       customRoles: [f.customRole],
     }));
     const text = JSON.stringify(b.sim.documents);
-    expect(text).not.toMatch(/:(role|instance-profile)\/parallelcluster\//);
+    // Issue 12: but for the image build's profile, which ParallelCluster always puts on /parallelcluster/.
+    expect(text.replace(/:instance-profile\/parallelcluster\/ParallelClusterImage-\*/g, '')).not.toMatch(/:(role|instance-profile)\/parallelcluster\//);
     expect(b.user.iamPath).toBe('/hpc/team-a/');
     const ec2 = { 'iam:PassedToService': 'ec2.amazonaws.com' };
     expect(await unexpected(b.sim, [
       ['iam:PassRole', iamArn(env, 'role/hpc/team-a/head'), ec2],
       ['iam:PassRole', iamArn(env, 'role/hpc/team-a/batch'), { 'iam:PassedToService': 'batch.amazonaws.com' }],
-      ['iam:CreateInstanceProfile', iamArn(env, 'instance-profile/hpc/team-a/head')],
+      // Issue 12: the profiles ParallelCluster creates, on the cluster-scoped path <path><cluster>/.
+      ['iam:CreateInstanceProfile', iamArn(env, 'instance-profile/hpc/team-a/c1/head')],
       ['iam:CreateRole', iamArn(env, 'role/hpc/team-a/head')],
       ['iam:AttachRolePolicy', iamArn(env, 'role/hpc/team-a/head'), { 'iam:PolicyARN': iamArn(env, 'policy/hpc/team-a/extra') }],
       // Not path-based: the doc's names of image-building instance profiles and of cluster policies.
@@ -381,6 +383,8 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
       ['iam:PassRole', iamArn(env, 'role/parallelcluster/head'), ec2],
       ['iam:PassRole', iamArn(env, 'role/hpc/team-b/head'), ec2],
       ['iam:CreateInstanceProfile', iamArn(env, 'instance-profile/parallelcluster/head')],
+      // Issue 12: not the library's own profiles, directly on the path.
+      ['iam:CreateInstanceProfile', iamArn(env, 'instance-profile/hpc/team-a/head')],
       ['iam:CreateRole', iamArn(env, 'role/parallelcluster/head')],
       ['iam:CreateRole', iamArn(env, 'role/hpc/head')],
       ['iam:AttachRolePolicy', iamArn(env, 'role/hpc/team-a/head'), { 'iam:PolicyARN': iamArn(env, 'policy/hpc/team-b/extra') }],

@@ -27,6 +27,8 @@ export interface AttackOptions {
   readonly clusterName: string;
   /** The user role's own ARN (it must not be able to change itself). */
   readonly userRoleArn: string;
+  /** The name of the library's head node instance profile. @default 'TestStack-HeadNode' */
+  readonly headNodeProfileName?: string;
 }
 
 /** Every attack request. */
@@ -97,6 +99,15 @@ export function attackRequests(opts: AttackOptions): AttackRequest[] {
     ['create a policy version (rewrite a managed policy)', 'iam:CreatePolicyVersion', `arn:${p}:iam::${a}:policy/parallelcluster/x`],
     ['remove the permissions boundary of a cluster-path role', 'iam:DeleteRolePermissionsBoundary', pathRole],
     ['create an access key for a user', 'iam:CreateAccessKey', `arn:${p}:iam::${a}:user/admin`],
+  ]);
+
+  // ---- 7. the library's own instance profiles (the configuration names roles; pcluster makes the profiles) ----
+  const libraryProfile = `arn:${p}:iam::${a}:instance-profile/parallelcluster/${opts.headNodeProfileName ?? 'TestStack-HeadNode'}`;
+  add(7, users, [
+    ['take the head node role out of the library\'s instance profile', 'iam:RemoveRoleFromInstanceProfile', libraryProfile],
+    ['delete the library\'s head node instance profile', 'iam:DeleteInstanceProfile', libraryProfile],
+    ['put another role into the library\'s instance profile', 'iam:AddRoleToInstanceProfile', libraryProfile],
+    ['create a profile directly on the cluster path', 'iam:CreateInstanceProfile', libraryProfile],
   ]);
 
   // ---- 5. PassRole of roles off the cluster path, cluster roles' own grants ----

@@ -10,7 +10,7 @@ import { TestEnvironment } from './stacks';
  */
 export function asParallelClusterMakesIt(
   block: string,
-  request: { action: string; resource: string; context?: RequestContext },
+  request: { action: string; resource: string; context?: RequestContext; statement?: { sid: string } },
   env: TestEnvironment,
 ): { action: string; resource: string; context: RequestContext } | undefined {
   const { action, resource } = request;
@@ -32,6 +32,15 @@ export function asParallelClusterMakesIt(
   }
   if (service === 'logs' && block === 'user.base' && /:log-group:example/.test(resource)) {
     return { action, resource: resource.replace(':log-group:example', ':log-group:/aws/parallelcluster/example'), context };
+  }
+  // The instance profiles pcluster creates for a cluster are on <path><cluster>/; an image build's on
+  // /parallelcluster/ParallelClusterImage-<id>.
+  const profile = /:instance-profile\/(.*\/)?example$/.exec(resource);
+  if (profile && block === 'user.base' && request.statement?.sid === 'IamInstanceProfile') {
+    return { action, resource: resource.replace(/example$/, 'example/example'), context };
+  }
+  if (profile && block === 'user.imageBuilder' && request.statement?.sid === 'IAM') {
+    return { action, resource: resource.replace(/example$/, 'ParallelClusterImage-example'), context };
   }
   if (action === 'route53:ChangeResourceRecordSets' && block === 'user.base') {
     return { action, resource, context: { ...context, 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['node.example.pcluster'] } };

@@ -245,6 +245,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['iam:DeleteRolePolicy', createdRole, boundary],
     ['iam:DetachRolePolicy', createdRole, { ...boundary, 'iam:PolicyARN': cwAgent }],
     ['iam:DeleteRole', createdRole],
+  ]);
+  add(users, 'delete-cluster', 'templates/cdk_builder_utils.py:478-487 (the instance profiles pcluster created)', [
     ['iam:RemoveRoleFromInstanceProfile', profile],
     ['iam:DeleteInstanceProfile', profile],
   ]);
@@ -319,6 +321,10 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:DescribeStackEvents', imageStack],
     ['s3:PutObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/images/${imageId}-abc/configs/image-config.yaml`, own],
     ['iam:PassRole', roleArns.imageInstance, { 'iam:PassedToService': ec2Service }],
+    // templates/imagebuilder_stack.py:622-631: the build's instance profile on /parallelcluster/.
+    ['iam:CreateInstanceProfile', `arn:${p}:iam::${a}:instance-profile/parallelcluster/ParallelClusterImage-0123abcd`],
+    ['iam:AddRoleToInstanceProfile', `arn:${p}:iam::${a}:instance-profile/parallelcluster/ParallelClusterImage-0123abcd`],
+    ['iam:RemoveRoleFromInstanceProfile', `arn:${p}:iam::${a}:instance-profile/parallelcluster/ParallelClusterImage-0123abcd`],
     ['imagebuilder:CreateImageRecipe', `arn:${p}:imagebuilder:${r}:${a}:image-recipe/${imageLower}/3.16.1`],
     ['imagebuilder:CreateInfrastructureConfiguration', `arn:${p}:imagebuilder:${r}:${a}:infrastructure-configuration/${imageLower}`],
     ['imagebuilder:CreateImage', imageBuilderImage],
