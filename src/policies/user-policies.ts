@@ -90,7 +90,7 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     // (`<cluster>.pcluster.` unless Dns/HostedZoneId is set: templates/slurm_builder.py:207-217); the
     // records are written by the head node and removed by the cleanup Lambda function, not by the user.
     // Record changes stay possible, but only for names under the default `.pcluster` domain.
-    allow('Route53ClusterRecords', ['route53:ChangeResourceRecordSets'], ['*'], {
+    allow('Route53ClusterRecords', ['route53:ChangeResourceRecordSets'], [ctx.arn('route53', '', 'hostedzone/*', '')], {
       'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['*.pcluster'] },
       // ForAllValues holds for a request without the key: require it.
       'Null': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' },

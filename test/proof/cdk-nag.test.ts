@@ -100,7 +100,14 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
     iam5(() => `Resource::arn:${P}:iam::aws:policy/*`,
       'user.base IamRead: pcluster reads the AWS managed policies a configuration attaches (read-only).'),
     iam5(() => `Resource::arn:${P}:iam::${w.account}:instance-profile/${w.path}*`,
-      'user.base IamInstanceProfile: ParallelCluster creates the cluster instance profiles on the cluster IAM path with generated names.'),
+      'user.imageBuilder ImageIamPassRole: the doc names the cluster path\'s instance profiles in a PassRole statement, where they match no request (PassRole acts on roles).'),
+    iam5(() => `Resource::arn:${P}:iam::${w.account}:instance-profile/${w.path}*/*`,
+      'user.base IamInstanceProfile: ParallelCluster creates an instance profile per configured role on the cluster-scoped path ' +
+      '<cluster IAM path><cluster>/ with generated names (never the library\'s own profiles, directly on the path).'),
+    iam5(() => `Resource::arn:${P}:iam::${w.account}:instance-profile/parallelcluster/ParallelClusterImage-*`,
+      'user.imageBuilder ImageIam: the image build stack creates its instance profile /parallelcluster/ParallelClusterImage-<id>.'),
+    iam5(() => `Resource::arn:${P}:route53:::hostedzone/*`,
+      'user.base Route53ClusterRecords: hosted zone ids are generated; record changes are limited to names under .pcluster by condition.'),
     iam5(() => `Resource::arn:${P}:iam::${w.account}:role/${w.path}*`,
       'user.base/batch/imageBuilder/iam IamPassRole and role management: the cluster roles live on the cluster IAM path with generated ' +
       'names; PassRole is also limited to ParallelCluster\'s services, role changes to the boundary in boundary mode.'),
