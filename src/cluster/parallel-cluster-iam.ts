@@ -8,8 +8,8 @@ import { ClusterConfigFragmentProps, ConfigFragment, ImageConfigFragmentProps } 
 import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
 import { ParallelClusterPolicyOptions } from '../policy-options';
-import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { validateAssumedBy } from '../private/input-validation';
+import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';

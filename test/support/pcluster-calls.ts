@@ -90,8 +90,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   const bucket = 'parallelcluster-b9033160b61390ef-v1-do-not-delete';
   const clusterStack = `arn:${p}:cloudformation:${r}:${a}:stack/${clusterName}/${STACK_ID}`;
   const imageStack = `arn:${p}:cloudformation:${r}:${a}:stack/${imageId}/${STACK_ID}`;
-  const clusterTagged = { [`aws:ResourceTag/parallelcluster:cluster-name`]: clusterName };
-  const imageTagged = { [`aws:ResourceTag/parallelcluster:image_id`]: imageId };
+  const clusterTagged = { ['aws:ResourceTag/parallelcluster:cluster-name']: clusterName };
+  const imageTagged = { ['aws:ResourceTag/parallelcluster:image_id']: imageId };
   // models/cluster.py:925-942: the tags of the cluster stack.
   const clusterRequestTags = {
     'aws:TagKeys': ['parallelcluster:cluster-name', 'parallelcluster:version'],
@@ -119,9 +119,9 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   const users = USER_ROLES;
   const creators: CallerRole[] = ['user.privileged', 'user.permissionsBoundary'];
   const calls: PclusterCall[] = [];
-  const add = (roles: CallerRole[], operation: Operation, source: string, rows: Array<[string, string, RequestContext?]>, pendingIssue11?: boolean) => {
+  const add = (roles: CallerRole[], operation: Operation, source: string, rows: Array<[string, string, RequestContext?]>, pending?: boolean) => {
     for (const [action, resource, context] of rows) {
-      calls.push({ roles, operation, action, resource, context, source, pendingIssue11 });
+      calls.push({ roles, operation, action, resource, context, source, pendingIssue11: pending });
     }
   };
 
@@ -238,7 +238,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudwatch:DeleteAlarms', `arn:${p}:cloudwatch:${r}:${a}:alarm:${clusterName}-HeadNode`],
   ]);
   add(users, 'delete-cluster', 'templates/login_nodes_stack.py (login pool deleted by its stack; resources carry the cluster tag)', [
-    ['autoscaling:DeleteAutoScalingGroup', asg, { ...clusterTagged, [`autoscaling:ResourceTag/parallelcluster:cluster-name`]: clusterName }],
+    ['autoscaling:DeleteAutoScalingGroup', asg, { ...clusterTagged, ['autoscaling:ResourceTag/parallelcluster:cluster-name']: clusterName }],
     ['elasticloadbalancing:DeleteLoadBalancer', nlb, clusterTagged],
   ], true);
   add(creators, 'delete-cluster', 'templates/cdk_builder_utils.py:300-360 (roles pcluster created)', [
