@@ -158,6 +158,9 @@ export function attackRequests(opts: AttackOptions): AttackRequest[] {
       { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['www.example.com'] }],
     ['change a record next to a cluster record', 'route53:ChangeResourceRecordSets', `arn:${p}:route53:::hostedzone/ZCOMPANY`,
       { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['node.cluster.pcluster', 'www.example.com'] }],
+    // ForAllValues holds vacuously for a request without the key (finding 2): the statement's Null guard refuses it.
+    ['change records of a zone with no record names in the request context', 'route53:ChangeResourceRecordSets',
+      `arn:${p}:route53:::hostedzone/ZCOMPANY`],
     ['read a parallelcluster-named bucket of another account', 's3:GetObject',
       `arn:${p}:s3:::parallelcluster-attacker-v1-do-not-delete/x`, { 'aws:ResourceAccount': OTHER_ACCOUNT }],
     ['write to a parallelcluster-named bucket of another account (exfiltration)', 's3:PutObject',
