@@ -153,8 +153,11 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     // account (`parallelcluster-<hash>-v1-do-not-delete`, pcluster/models/s3_bucket.py:106-145, checked with
     // ExpectedBucketOwner), so buckets of other accounts (anyone can name one `parallelcluster-...`) are out.
     allow('S3ResourcesBucket', ['s3:*'], [ctx.s3('parallelcluster-*'), ctx.s3('aws-parallelcluster-*')], inThisAccount(ctx)),
-    // A bucket is always created in the caller's account: CreateBucket needs no account condition.
-    allow('S3CreateResourcesBucket', ['s3:CreateBucket'], [ctx.s3('parallelcluster-*'), ctx.s3('aws-parallelcluster-*')]),
+    // A bucket is always created in the caller's account: CreateBucket needs no account condition. Nor does
+    // ListBucket (HeadBucket): on the first run pcluster checks a bucket that does not exist yet, which has
+    // no account to compare, and creates it on a 404 (models/s3_bucket.py:136-141, 476-485). Listing a
+    // bucket of another account reads nothing of ours and writes nothing.
+    allow('S3CreateResourcesBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3('parallelcluster-*'), ctx.s3('aws-parallelcluster-*')]),
     allow('S3ParallelClusterReadOnly', ['s3:Get*', 's3:List*'], [ctx.s3('*-aws-parallelcluster*')]),
     allow('EFS', ['elasticfilesystem:*'], [ctx.arn('elasticfilesystem', '*', '*')]),
     // DIFF: the doc allows deleting, retaining and reading every log group of the account. ParallelCluster
@@ -340,7 +343,8 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
     ]),
     // DIFF: ParallelCluster's bucket is in the cluster's account (see S3ResourcesBucket).
     allow('ImageS3Bucket', ['s3:ListBucket', 's3:ListBucketVersions'], [ctx.s3('parallelcluster-*')], inThisAccount(ctx)),
-    allow('ImageS3CreateBucket', ['s3:CreateBucket'], [ctx.s3('parallelcluster-*')]),
+    // As for S3CreateResourcesBucket: creation, and the existence check of a bucket that may not exist yet.
+    allow('ImageS3CreateBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3('parallelcluster-*')]),
     // DIFF: the doc mixes `sns:` and `SNS:`; IAM ignores the case, the library writes `sns:`.
     allow('ImageSNS', [
       'sns:GetTopicAttributes',

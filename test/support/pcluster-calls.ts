@@ -132,6 +132,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:DescribeStacks', '*'],
   ]);
   add(users, 'create-cluster', 'models/s3_bucket.py:139-156, 387 (check, create and fill the cluster bucket)', [
+    // The first run in an account: HeadBucket on a bucket that does not exist yet (no aws:ResourceAccount).
+    ['s3:ListBucket', `arn:${p}:s3:::${bucket}`],
     ['s3:ListBucket', `arn:${p}:s3:::${bucket}`, own],
     ['s3:CreateBucket', `arn:${p}:s3:::${bucket}`],
     ['s3:PutBucketVersioning', `arn:${p}:s3:::${bucket}`, own],
@@ -319,6 +321,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:CreateStack', imageStack, imageRequestTags],
     ['cloudformation:DescribeStacks', imageStack],
     ['cloudformation:DescribeStackEvents', imageStack],
+    ['s3:ListBucket', `arn:${p}:s3:::${bucket}`],
     ['s3:PutObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/images/${imageId}-abc/configs/image-config.yaml`, own],
     ['iam:PassRole', roleArns.imageInstance, { 'iam:PassedToService': ec2Service }],
     // templates/imagebuilder_stack.py:622-631: the build's instance profile on /parallelcluster/.
