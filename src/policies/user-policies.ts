@@ -163,8 +163,9 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     // DIFF: the doc allows deleting, retaining and reading every log group of the account. ParallelCluster
     // only touches its own: the cluster's `/aws/parallelcluster/<cluster>-<timestamp>`
     // (CW_LOG_GROUP_NAME_PREFIX, pcluster/constants.py:171), its Lambda functions' `/aws/lambda/pcluster-*`
-    // (templates/cdk_builder_utils.py:1098-1123) and an image build's `/aws/imagebuilder/ParallelClusterImage-*`
-    // (read by `pcluster export-image-logs`/`get-image-log-events`).
+    // (templates/cdk_builder_utils.py:1098-1123), an image build's `/aws/imagebuilder/ParallelClusterImage-*`
+    // (read by `pcluster export-image-logs`/`get-image-log-events`) and its cleanup function's
+    // `/aws/lambda/ParallelClusterImage-*`.
     allow('CloudWatchLogs', [
       'logs:DeleteLogGroup',
       'logs:PutRetentionPolicy',
@@ -193,6 +194,9 @@ export function parallelClusterLogGroups(ctx: PolicyContext): string[] {
     ctx.arn('logs', '*', 'log-group:/aws/parallelcluster/*'),
     ctx.arn('logs', '*', 'log-group:/aws/lambda/pcluster-*'),
     ctx.arn('logs', '*', 'log-group:/aws/imagebuilder/ParallelClusterImage-*'),
+    // The image stack's cleanup function log group, created with the stack's tags
+    // (templates/imagebuilder_stack.py:488-493).
+    ctx.arn('logs', '*', 'log-group:/aws/lambda/ParallelClusterImage-*'),
   ];
 }
 
