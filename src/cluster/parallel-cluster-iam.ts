@@ -12,6 +12,7 @@ import { PermissionsReport } from './permissions-report';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, checkAwsBatchSupported, checkCount } from '../private/pcluster-limits';
+import { validateAssumedBy } from '../private/input-validation';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
 import { ComputeNodeRole } from '../roles/compute-node-role';
@@ -237,6 +238,7 @@ export class ParallelClusterIam extends Construct {
     if (scheduler === Scheduler.AWS_BATCH) {
       checkAwsBatchSupported('scheduler Scheduler.AWS_BATCH', props.parallelClusterVersion ?? ParallelClusterVersion.LATEST);
     }
+    validateAssumedBy(this, 'userPrincipal', props.userPrincipal);
     if (scheduler === Scheduler.AWS_BATCH && props.slurmQueues !== undefined) {
       throw new Error(
         `slurmQueues is [${props.slurmQueues.join(', ')}] but the scheduler is Scheduler.AWS_BATCH: AWS Batch queues have no ` +

@@ -74,6 +74,16 @@ export class PolicyContext {
     return this.iam('instance-profile', `${this.pathWithoutLeadingSlash}*`);
   }
 
+  /** The roles on the cluster path whose names match `namePattern`, e.g. `ParallelClusterImage-*`. */
+  public roleOnPath(namePattern: string): string {
+    return this.iam('role', `${this.pathWithoutLeadingSlash}${namePattern}`);
+  }
+
+  /** The instance profiles on the cluster path whose names match `namePattern`. */
+  public instanceProfileOnPath(namePattern: string): string {
+    return this.iam('instance-profile', `${this.pathWithoutLeadingSlash}${namePattern}`);
+  }
+
   /** Customer managed policies on the cluster path. */
   public get policiesOnPath(): string {
     return this.iam('policy', `${this.pathWithoutLeadingSlash}*`);

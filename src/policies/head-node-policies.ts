@@ -59,8 +59,10 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
 /** Block `headNode.awsBatch` (repaired): the head node of an AWS Batch cluster. */
 export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: string[]): iam.PolicyStatement[] {
   return [
+    // DIFF: the cluster bucket is in the cluster's account (pcluster/models/s3_bucket.py:106-145); the doc's
+    // pattern would let the head node write to a bucket of that name in any account.
     allow('S3ClusterBucketObjects', ['s3:GetObject', 's3:PutObject', 's3:GetObjectVersion'],
-      [ctx.s3('parallelcluster-*-v1-do-not-delete/*')]),
+      [ctx.s3('parallelcluster-*-v1-do-not-delete/*')], { StringEquals: { 'aws:ResourceAccount': ctx.account } }),
     allow('S3ParallelClusterObjects', ['s3:GetObject'], [
       ctx.s3(`dcv-license.${ctx.region}/*`),
       ctx.s3(`${ctx.region}-aws-parallelcluster/*`),

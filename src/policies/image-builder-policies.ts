@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
+import { IMAGE_BUILDER_ARN_TAG } from './parallelcluster-tags';
 
 /*
  * Statements of the roles of `pcluster build-image`: the seed doc's sections "Instance role for EC2
@@ -8,10 +9,23 @@ import { PolicyContext, allow } from './context';
  * ../image-builder-roles.ts. Deliberate differences from the doc are marked `DIFF:`.
  */
 
+/** The prefix of the names ParallelCluster gives an image stack's resources (`IMAGEBUILDER_RESOURCE_NAME_PREFIX`). */
+const IMAGE_RESOURCE_PREFIX = 'ParallelClusterImage';
+
 /** Block `imageBuilder.instanceRole`: the EC2 instance that builds the image. */
 export function imageBuilderInstanceStatements(ctx: PolicyContext): iam.PolicyStatement[] {
   return [
-    allow('EC2ImageTagsAndAttributes', ['ec2:CreateTags', 'ec2:ModifyImageAttribute'], [imagesInRegion(ctx)]),
+    // DIFF: the doc lets the build instance modify any AMI of the account (make it public, share it). Its
+    // only caller is the ParallelClusterTag component (pcluster/resources/imagebuilder/parallelcluster_tag.yaml),
+    // which sets the description of the AMI under test: an AMI EC2 Image Builder created for a
+    // ParallelCluster image, tagged with its Image Builder ARN (`image/parallelclusterimage-*`). The
+    // component tolerates a refusal (`|| echo`), so a build never fails on it.
+    allow('EC2ImageTagsAndAttributes', ['ec2:CreateTags'], [imagesInRegion(ctx)]),
+    allow('EC2ModifyParallelClusterImages', ['ec2:ModifyImageAttribute'], [imagesInRegion(ctx)], {
+      StringLike: {
+        [`ec2:ResourceTag/${IMAGE_BUILDER_ARN_TAG}`]: ctx.arn('imagebuilder', ctx.region, 'image/parallelclusterimage-*'),
+      },
+    }),
   ];
 }
 
@@ -19,9 +33,15 @@ export function imageBuilderInstanceStatements(ctx: PolicyContext): iam.PolicySt
 export function imageBuilderCleanupLambdaStatements(ctx: PolicyContext): iam.PolicyStatement[] {
   const imageBuilder = (resource: string) => ctx.arn('imagebuilder', ctx.region, resource);
   return [
-    allow('IamDeleteRoles', ['iam:DetachRolePolicy', 'iam:DeleteRole', 'iam:DeleteRolePolicy'], [ctx.rolesOnPath]),
+    // DIFF: the doc (and ParallelCluster's own cleanup role) may delete every role and instance profile on
+    // the path, which lets a compromised build function strip or delete the cluster roles. Deleting the
+    // image stack deletes only the build's own role and profile, both named
+    // `ParallelClusterImage-<stack id>` (pcluster/templates/imagebuilder_stack.py `_add_instance_role`,
+    // `_add_instance_profile`, `_build_resource_name`, 3.16.1).
+    allow('IamDeleteRoles', ['iam:DetachRolePolicy', 'iam:DeleteRole', 'iam:DeleteRolePolicy'],
+      [ctx.roleOnPath(`${IMAGE_RESOURCE_PREFIX}-*`)]),
     allow('IamDeleteInstanceProfiles', ['iam:DeleteInstanceProfile', 'iam:RemoveRoleFromInstanceProfile'],
-      [ctx.instanceProfilesOnPath]),
+      [ctx.instanceProfileOnPath(`${IMAGE_RESOURCE_PREFIX}-*`)]),
     allow('ImageBuilderDeleteInfrastructureConfiguration', ['imagebuilder:DeleteInfrastructureConfiguration'],
       [imageBuilder('infrastructure-configuration/parallelclusterimage-*')]),
     allow('ImageBuilderDeleteComponent', ['imagebuilder:DeleteComponent'],

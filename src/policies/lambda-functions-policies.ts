@@ -25,6 +25,7 @@ export function lambdaFunctionsStatements(ctx: PolicyContext): iam.PolicyStateme
     ], [
       ctx.s3('parallelcluster-*-v1-do-not-delete'),
       ctx.s3('parallelcluster-*-v1-do-not-delete/*'),
-    ]),
+    // DIFF: the cluster bucket is in the cluster's account; the doc's pattern matches any account's.
+    ], { StringEquals: { 'aws:ResourceAccount': ctx.account } }),
   ];
 }

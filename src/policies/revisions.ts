@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { LAMBDA_VPC_ACCESS_EXECUTION_ROLE } from './aws-managed-policies';
 import { PolicyContext, allow } from './context';
 import { cleanupDeleteImageStackStatements } from './image-builder-policies';
+import { taggedClusterStack } from './user-policies';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 
 /*
@@ -207,6 +208,14 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         addActions('CloudWatchLogs', '3.6.0', ['logs:DescribeMetricFilters', 'logs:PutMetricFilter', 'logs:DeleteMetricFilter']),
         // 3.6.0: upstream narrowed `cloudformation:*` to the stack actions pcluster calls (the
         // UpdateStack condition is the one 3.9.0 fixed, PR #6116).
+        // DIFF: upstream's CreateStack/UpdateStack on `stack/*` only asks that the *request* carry the
+        // cluster-name tag, and DeleteStack is on any stack: an update of any stack (run with its own
+        // service role, which CloudFormation reuses without a PassRole check) or the deletion of any
+        // stack. Here creation needs the tag in the request (`CloudFormationCreateAndUpdate`, from
+        // `clusterStackStatements` with `CloudFormationList`, unchanged), and every action on an existing
+        // stack needs the tag on the stack (`aws:ResourceTag`). pcluster updates a stack with and without
+        // tags (pcluster/models/cluster.py:654-657 retains log groups before deleting, with no tags), and
+        // both are updates of a tagged stack.
         {
           kind: 'replaceStatement',
           release: '3.6.0',
@@ -214,26 +223,15 @@ export const REVISIONS: ReadonlyArray<Revision> = [
           statements: (ctx) => {
             const stacks = ctx.arn('cloudformation', '*', 'stack/*');
             return [
-              // Cluster stacks are created and updated with the cluster-name tag.
-              allow('CloudFormationCreateAndUpdate', ['cloudformation:CreateStack', 'cloudformation:UpdateStack'], [stacks], {
-                'ForAnyValue:StringEquals': { 'aws:TagKeys': [CLUSTER_NAME_TAG] },
-              }),
-              // DIFF: pcluster also updates a cluster stack without passing tags (to retain its log
-              // groups before deleting it), which upstream's tag-key condition denies; allow it on stacks
-              // that already carry the cluster-name tag.
-              allow('CloudFormationUpdateClusterStacks', ['cloudformation:UpdateStack'], [stacks], {
-                StringLike: { [`aws:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' },
-              }),
+              allow('CloudFormationUpdateClusterStacks', ['cloudformation:UpdateStack'], [stacks], taggedClusterStack()),
+              // Sid kept (it had DeleteStack too): reads of any stack are harmless and `pcluster
+              // get-image-stack-events` reads image stacks.
               allow('CloudFormationReadAndDelete', [
-                'cloudformation:DeleteStack',
                 'cloudformation:DescribeStackEvents',
                 'cloudformation:DescribeStackResources',
                 'cloudformation:GetTemplate',
               ], [stacks]),
-              // DIFF: `pcluster list-clusters` describes stacks without naming one, and ListStacks has no
-              // resource type: both need `*` (upstream's template gets DescribeStacks on `*` from its
-              // image policy, and puts ListStacks on stack ARNs, which never match).
-              allow('CloudFormationList', ['cloudformation:DescribeStacks', 'cloudformation:ListStacks'], ['*']),
+              allow('CloudFormationDeleteClusterStacks', ['cloudformation:DeleteStack'], [stacks], taggedClusterStack()),
             ];
           },
         },

@@ -6,6 +6,8 @@ import {
   SSM_MANAGED_INSTANCE_CORE,
 } from './aws-managed-policies';
 import { PolicyContext, allow } from './context';
+import { CLUSTER_NAME_TAG, IMAGE_ID_TAG } from './parallelcluster-tags';
+import { DEFAULT_IAM_PATH } from '../private/validation';
 
 /*
  * Statements of the ParallelCluster user policies: the seed doc's section "AWS ParallelCluster example
@@ -75,7 +77,6 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       'dynamodb:TagResource',
     ], [ctx.arn('dynamodb', '*', 'table/parallelcluster-*')]),
     allow('Route53HostedZones', [
-      'route53:ChangeResourceRecordSets',
       'route53:ChangeTagsForResource',
       'route53:CreateHostedZone',
       'route53:DeleteHostedZone',
@@ -84,7 +85,21 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       'route53:ListResourceRecordSets',
       'route53:ListQueryLoggingConfigs',
     ], ['*']),
-    allow('CloudFormation', ['cloudformation:*'], ['*']),
+    // DIFF: the doc lets the user change the records of every hosted zone of the account. pcluster itself
+    // only reads zones (pcluster/aws/route53.py), and the cluster stack creates the cluster's own zone
+    // (`<cluster>.pcluster.` unless Dns/HostedZoneId is set: templates/slurm_builder.py:207-217); the
+    // records are written by the head node and removed by the cleanup Lambda function, not by the user.
+    // Record changes stay possible, but only for names under the default `.pcluster` domain.
+    allow('Route53ClusterRecords', ['route53:ChangeResourceRecordSets'], [ctx.arn('route53', '', 'hostedzone/*', '')], {
+      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['*.pcluster'] },
+      // ForAllValues holds for a request without the key: require it.
+      'Null': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' },
+    }),
+    // DIFF: the doc's `cloudformation:*` on `*` lets the user update or delete ANY stack, and CloudFormation
+    // runs an update with the stack's own service role without a PassRole check: a CDK-deployed stack
+    // (`cdk-...-cfn-exec-role`, AdministratorAccess by default) makes that account admin. Every revision,
+    // the doc's included, acts only on ParallelCluster's stacks: see `clusterStackStatements`.
+    ...clusterStackStatements(ctx),
     allow('CloudWatch', [
       'cloudwatch:PutDashboard',
       'cloudwatch:ListDashboards',
@@ -103,12 +118,17 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       ctx.awsManagedPolicy('*'),
       ctx.iam('instance-profile', '*'),
     ]),
+    // DIFF: the doc allows these on every instance profile of the cluster path, the library's own profiles
+    // included (a user could empty or delete the head node's). The configuration names roles
+    // (`Iam/InstanceRole`, so that the head node's role can change on update), and ParallelCluster then
+    // creates a profile per role on the cluster-scoped path `<path><cluster>/`
+    // (templates/cdk_builder_utils.py:478-487, 624-629): the user may write those only.
     allow('IamInstanceProfile', [
       'iam:CreateInstanceProfile',
       'iam:DeleteInstanceProfile',
       'iam:AddRoleToInstanceProfile',
       'iam:RemoveRoleFromInstanceProfile',
-    ], [ctx.instanceProfilesOnPath]),
+    ], [clusterScopedInstanceProfiles(ctx)]),
     // DIFF: EC2 is also `ec2.amazonaws.com.cn` in China.
     allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath], {
       StringEqualsIfExists: { 'iam:PassedToService': ['lambda.amazonaws.com', ...ctx.ec2ServiceNames, 'spotfleet.amazonaws.com'] },
@@ -129,26 +149,97 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       ctx.arn('lambda', '*', 'function:parallelcluster-*'),
       ctx.arn('lambda', '*', 'function:pcluster-*'),
     ]),
-    allow('S3ResourcesBucket', ['s3:*'], [ctx.s3('parallelcluster-*'), ctx.s3('aws-parallelcluster-*')]),
+    // DIFF: the doc matches these bucket names in any account; ParallelCluster's bucket is in the cluster's
+    // account (`parallelcluster-<hash>-v1-do-not-delete`, pcluster/models/s3_bucket.py:106-145, checked with
+    // ExpectedBucketOwner), so buckets of other accounts (anyone can name one `parallelcluster-...`) are out.
+    allow('S3ResourcesBucket', ['s3:*'], [ctx.s3('parallelcluster-*'), ctx.s3('aws-parallelcluster-*')], inThisAccount(ctx)),
+    // A bucket is always created in the caller's account: CreateBucket needs no account condition. Nor does
+    // ListBucket (HeadBucket): on the first run pcluster checks a bucket that does not exist yet, which has
+    // no account to compare, and creates it on a 404 (models/s3_bucket.py:136-141, 476-485). Listing a
+    // bucket of another account reads nothing of ours and writes nothing.
+    allow('S3CreateResourcesBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3('parallelcluster-*'), ctx.s3('aws-parallelcluster-*')]),
     allow('S3ParallelClusterReadOnly', ['s3:Get*', 's3:List*'], [ctx.s3('*-aws-parallelcluster*')]),
     allow('EFS', ['elasticfilesystem:*'], [ctx.arn('elasticfilesystem', '*', '*')]),
+    // DIFF: the doc allows deleting, retaining and reading every log group of the account. ParallelCluster
+    // only touches its own: the cluster's `/aws/parallelcluster/<cluster>-<timestamp>`
+    // (CW_LOG_GROUP_NAME_PREFIX, pcluster/constants.py:171), its Lambda functions' `/aws/lambda/pcluster-*`
+    // (templates/cdk_builder_utils.py:1098-1123), an image build's `/aws/imagebuilder/ParallelClusterImage-*`
+    // (read by `pcluster export-image-logs`/`get-image-log-events`) and its cleanup function's
+    // `/aws/lambda/ParallelClusterImage-*`.
     allow('CloudWatchLogs', [
       'logs:DeleteLogGroup',
       'logs:PutRetentionPolicy',
-      'logs:DescribeLogGroups',
       'logs:CreateLogGroup',
       'logs:FilterLogEvents',
       'logs:GetLogEvents',
       'logs:CreateExportTask',
       'logs:DescribeLogStreams',
-      'logs:DescribeExportTasks',
-    ], ['*']),
+    ], parallelClusterLogGroups(ctx)),
+    // DescribeLogGroups and DescribeExportTasks have no resource type: only `*` matches them.
+    allow('CloudWatchLogsDescribe', ['logs:DescribeLogGroups', 'logs:DescribeExportTasks'], ['*']),
   ];
   // DIFF: the doc's `secret:<SECRET NAME>` placeholder becomes the given secrets; no secret, no statement.
   if (secretArns.length > 0) {
     statements.push(allow('SecretsManagerDescribeSecret', ['secretsmanager:DescribeSecret'], secretArns));
   }
   return statements;
+}
+
+/**
+ * The log groups ParallelCluster creates and reads (see the `CloudWatchLogs` statement of `user.base`),
+ * in the stack's account.
+ */
+export function parallelClusterLogGroups(ctx: PolicyContext): string[] {
+  return [
+    ctx.arn('logs', '*', 'log-group:/aws/parallelcluster/*'),
+    ctx.arn('logs', '*', 'log-group:/aws/lambda/pcluster-*'),
+    ctx.arn('logs', '*', 'log-group:/aws/imagebuilder/ParallelClusterImage-*'),
+    // The image stack's cleanup function log group, created with the stack's tags
+    // (templates/imagebuilder_stack.py:488-493).
+    ctx.arn('logs', '*', 'log-group:/aws/lambda/ParallelClusterImage-*'),
+  ];
+}
+
+/** The instance profiles ParallelCluster creates for a cluster: `instance-profile/<path><cluster>/*`. */
+export function clusterScopedInstanceProfiles(ctx: PolicyContext): string {
+  return ctx.iam('instance-profile', `${ctx.iamPath.substring(1)}*/*`);
+}
+
+/** A condition that holds only for resources of the stack's account (`aws:ResourceAccount`). */
+export function inThisAccount(ctx: PolicyContext): Record<string, Record<string, unknown>> {
+  return { StringEquals: { 'aws:ResourceAccount': ctx.account } };
+}
+
+/**
+ * The CloudFormation statements of every revision of `user.base` (finding: CloudFormation service-role
+ * hijack). Stack actions act only on ParallelCluster's stacks:
+ * - `CloudFormation`: any action on an existing stack that carries the cluster-name tag
+ *   (`aws:ResourceTag`); revision 3.6 narrows it to the actions pcluster calls (revisions.ts);
+ * - `CloudFormationCreateAndUpdate`: creation only with the cluster-name tag in the request (a stack is
+ *   created with the caller's credentials: pcluster passes no RoleARN, pcluster/aws/cfn.py:49-71, and a
+ *   RoleARN would need iam:PassRole to CloudFormation, which no statement grants). Updates are never
+ *   allowed on the request's tags alone: they would let the tag onto any stack;
+ * - `CloudFormationList`: `pcluster list-clusters` and `list-images` describe stacks without naming one,
+ *   and ListStacks has no resource type.
+ *
+ * Image stacks (tag `parallelcluster:image_id`) are `user.imageBuilder`'s.
+ */
+export function clusterStackStatements(ctx: PolicyContext): iam.PolicyStatement[] {
+  const stacks = ctx.arn('cloudformation', '*', 'stack/*');
+  return [
+    allow('CloudFormation', ['cloudformation:*'], [stacks], taggedClusterStack()),
+    // Sid kept from upstream's 3.6 statement (CreateStack and UpdateStack): UpdateStack is in
+    // `CloudFormation` (and, from 3.6, `CloudFormationUpdateClusterStacks`), on tagged stacks only.
+    allow('CloudFormationCreateAndUpdate', ['cloudformation:CreateStack'], [stacks], {
+      'ForAnyValue:StringEquals': { 'aws:TagKeys': [CLUSTER_NAME_TAG] },
+    }),
+    allow('CloudFormationList', ['cloudformation:DescribeStacks', 'cloudformation:ListStacks'], ['*']),
+  ];
+}
+
+/** The condition of stack actions on an existing cluster stack: it carries the cluster-name tag. */
+export function taggedClusterStack(): Record<string, Record<string, unknown>> {
+  return { StringLike: { [`aws:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' } };
 }
 
 /** Block `user.batch`: additional permissions to create and manage AWS Batch clusters. */
@@ -204,7 +295,10 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       'iam:GetRolePolicy',
       'iam:GetInstanceProfile',
       'iam:RemoveRoleFromInstanceProfile',
-    ], [ctx.instanceProfilesOnPath, ctx.iam('instance-profile', 'ParallelClusterImage*'), ctx.rolesOnPath]),
+      // DIFF: the doc's `instance-profile/parallelcluster/*` would reach the cluster's profiles too; the image
+      // stack creates its profile as `/parallelcluster/ParallelClusterImage-<id>` (IAM_ROLE_PATH, whatever
+      // the cluster path: templates/imagebuilder_stack.py:622-631).
+    ], [ctx.iam('instance-profile', `${DEFAULT_IAM_PATH.substring(1)}ParallelClusterImage-*`), ctx.iam('instance-profile', 'ParallelClusterImage*'), ctx.rolesOnPath]),
     allow('ImageIamPassRole', ['iam:PassRole'], [ctx.instanceProfilesOnPath, ctx.rolesOnPath], {
       StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', ...ctx.ec2ServiceNames] },
     }),
@@ -212,8 +306,15 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       ctx.arn('logs', '*', 'log-group:/aws/imagebuilder/ParallelClusterImage-*'),
       ctx.arn('logs', '*', 'log-group:/aws/lambda/ParallelClusterImage-*'),
     ]),
-    allow('ImageCloudFormation', ['cloudformation:DescribeStacks', 'cloudformation:CreateStack', 'cloudformation:DeleteStack'],
-      [ctx.arn('cloudformation', '*', 'stack/*')]),
+    // DIFF: the doc allows creating and deleting any stack. An image stack is created with the image-id tag
+    // in the request and deleted when it carries it (pcluster/models/imagebuilder.py:474-480, 555, 641-659).
+    allow('ImageCloudFormation', ['cloudformation:CreateStack'], [ctx.arn('cloudformation', '*', 'stack/*')], {
+      'ForAnyValue:StringEquals': { 'aws:TagKeys': [IMAGE_ID_TAG] },
+    }),
+    allow('ImageCloudFormationDelete', ['cloudformation:DeleteStack'], [ctx.arn('cloudformation', '*', 'stack/*')], {
+      StringLike: { [`aws:ResourceTag/${IMAGE_ID_TAG}`]: '*' },
+    }),
+    allow('ImageCloudFormationRead', ['cloudformation:DescribeStacks'], [ctx.arn('cloudformation', '*', 'stack/*')]),
     allow('ImageLambda', [
       'lambda:CreateFunction',
       'lambda:GetFunction',
@@ -244,7 +345,10 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       ctx.arn('imagebuilder', '*', 'distribution-configuration/parallelclusterimage-*'),
       ctx.arn('imagebuilder', '*', 'infrastructure-configuration/parallelclusterimage-*'),
     ]),
-    allow('ImageS3Bucket', ['s3:CreateBucket', 's3:ListBucket', 's3:ListBucketVersions'], [ctx.s3('parallelcluster-*')]),
+    // DIFF: ParallelCluster's bucket is in the cluster's account (see S3ResourcesBucket).
+    allow('ImageS3Bucket', ['s3:ListBucket', 's3:ListBucketVersions'], [ctx.s3('parallelcluster-*')], inThisAccount(ctx)),
+    // As for S3CreateResourcesBucket: creation, and the existence check of a bucket that may not exist yet.
+    allow('ImageS3CreateBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3('parallelcluster-*')]),
     // DIFF: the doc mixes `sns:` and `SNS:`; IAM ignores the case, the library writes `sns:`.
     allow('ImageSNS', [
       'sns:GetTopicAttributes',
@@ -261,7 +365,7 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       's3:GetObjectVersion',
       's3:DeleteObject',
       's3:DeleteObjectVersion',
-    ], [ctx.s3('parallelcluster-*/*')]),
+    ], [ctx.s3('parallelcluster-*/*')], inThisAccount(ctx)),
     // DIFF: the doc allows this service-linked role in any account (`iam::*:`); it can only be created in this one.
     allow('ImageBuilderServiceLinkedRole', ['iam:CreateServiceLinkedRole'],
       [ctx.iam('role', 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder')], {

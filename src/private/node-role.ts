@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { validateManagedPolicies, validatePermissionsBoundary } from './input-validation';
 import { validateManagedPolicyCount } from './role-quotas';
 import { createSizedManagedPolicies } from './sized-policies';
 import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from './validation';
@@ -72,6 +73,8 @@ export function createLambdaRole(scope: Construct, options: ClusterRoleOptions):
 
 function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: ClusterRoleOptions): ClusterRoleResources {
   validateRoleName('roleName', options.roleName);
+  validatePermissionsBoundary(scope, 'permissionsBoundary', options.permissionsBoundary);
+  validateManagedPolicies(scope, 'additionalIamPolicies', options.additionalIamPolicies);
   const role = new iam.Role(scope, options.roleId, {
     assumedBy,
     roleName: options.roleName,

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { validateNotReservedPath } from './input-validation';
 
 /** The IAM path ParallelCluster puts its own roles, instance profiles and policies on. */
 export const DEFAULT_IAM_PATH = '/parallelcluster/';
@@ -27,6 +28,8 @@ export function validateIamPath(what: string, path: string, allowRoot: boolean):
   if (/[*?]/.test(path)) {
     throw new Error(`${what} '${path}' contains a wildcard ('*' or '?'); use a literal path such as '/parallelcluster/'.`);
   }
+  // `allowRoot` is false for cluster paths (ARN patterns are built from them), true for a role's own path.
+  validateNotReservedPath(what, path, !allowRoot);
   if (!allowRoot && path === '/') {
     throw new Error(
       `${what} '/' would make every role in the account a cluster role: permissions scoped to the path ` +

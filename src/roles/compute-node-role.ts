@@ -4,6 +4,7 @@ import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
 import { computeNodeStatements } from '../policies/compute-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
+import { validateSecrets } from '../private/input-validation';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
 
 /** Properties of a `ComputeNodeRole`. */
@@ -34,6 +35,7 @@ export interface ComputeNodeRoleProps extends NodeRoleProps {
 export class ComputeNodeRole extends NodeRole {
   constructor(scope: Construct, id: string, props: ComputeNodeRoleProps = {}) {
     const iamPath = clusterIamPath(props.iamPath);
+    validateSecrets(scope, 'secrets', props.secrets);
     const ctx = policyContextFor(scope, iamPath, props);
     super(scope, id, props, {
       description: 'AWS ParallelCluster compute nodes',

@@ -6,6 +6,7 @@ import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
 import { headNodeAwsBatchStatements, headNodeSlurmStatements } from '../policies/head-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
+import { validateRoleArns, validateSecrets } from '../private/input-validation';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
 import { checkAwsBatchSupported } from '../private/pcluster-limits';
 import { Scheduler } from '../scheduler';
@@ -57,6 +58,8 @@ export class HeadNodeRole extends NodeRole {
     const scheduler = props.scheduler ?? Scheduler.SLURM;
     const computeNodeRoles = props.computeNodeRoles ?? [];
     const iamPath = clusterIamPath(props.iamPath);
+    validateRoleArns(scope, 'computeNodeRoles', computeNodeRoles);
+    validateSecrets(scope, 'secrets', props.secrets);
     if (scheduler === Scheduler.AWS_BATCH && computeNodeRoles.length > 0) {
       throw new Error(
         `computeNodeRoles has ${computeNodeRoles.length} role(s) but scheduler is Scheduler.AWS_BATCH: AWS Batch clusters ` +

@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,6 +15,14 @@ import {
   userImageBuilderStatements,
 } from '../policies/user-policies';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import {
+  validateAssumedBy,
+  validateBuckets,
+  validateManagedPolicies,
+  validatePermissionsBoundary,
+  validateRoleArns,
+  validateSecrets,
+} from '../private/input-validation';
 import { secretArnsForPolicies } from '../private/node-role';
 import { checkAwsBatchSupported } from '../private/pcluster-limits';
 import { validateManagedPolicyCount } from '../private/role-quotas';
@@ -191,6 +200,23 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
         `fsxDataRepositoryBuckets has ${buckets.length} bucket(s) but enableFsxLustre is not true: the buckets are ` +
         'FSx for Lustre data repositories. Set enableFsxLustre: true, or drop the buckets.',
       );
+    }
+
+    // Inputs that would silently widen a grant (issue 12, finding 3).
+    validateAssumedBy(this, 'assumedBy', props.assumedBy);
+    validateRoleArns(this, 'customRoles', props.customRoles);
+    validateSecrets(this, 'secrets', props.secrets);
+    validateBuckets(this, 'fsxDataRepositoryBuckets', buckets);
+    validateManagedPolicies(this, 'additionalIamPolicies', attachable);
+    validatePermissionsBoundary(this, 'permissionsBoundary', props.permissionsBoundary);
+    validatePermissionsBoundary(this, 'the boundary of IamAccessMode.permissionsBoundary', mode.boundary);
+
+    if (mode.grantsIamRights && !mode.boundary) {
+      Annotations.of(this).addWarning(
+        `IamAccessMode.privileged(): this user may create roles on ${iamPath} with any trust policy, put any inline policy ` +
+        'on them and pass them to EC2 and Lambda, which amounts to account administrator. The iam:PolicyARN allow-list ' +
+        'and rolePath do not prevent it. Prefer IamAccessMode.permissionsBoundary(boundary) (every role the user creates ' +
+        'must carry the boundary), or IamAccessMode.restricted() with pre-created roles. See docs/security.md.');
     }
 
     this.iamPath = iamPath;

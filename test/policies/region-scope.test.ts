@@ -42,6 +42,9 @@ describe('scopeToRegion', () => {
     const inHome = { 'aws:RequestedRegion': home };
     // Login node resources are created with the cluster's tag (revisions.ts V3_7).
     const clusterTag = { 'aws:RequestTag/parallelcluster:cluster-name': 'my-cluster' };
+    // Issue 12: stacks with the cluster tag only, and cluster buckets of the stack's account only.
+    const tagged = { 'aws:ResourceTag/parallelcluster:cluster-name': 'my-cluster' };
+    const own = { 'aws:ResourceAccount': a };
 
     test.each([
       // Statements on `*` of regional services: only requests made to the region.
@@ -56,15 +59,15 @@ describe('scopeToRegion', () => {
       ['dynamodb:CreateTable', `arn:${p}:dynamodb:${home}:${a}:table/parallelcluster-my-cluster`, inHome, false],
       ['lambda:CreateFunction', `arn:${p}:lambda:${region}:${a}:function:pcluster-CleanupResources-abc`, inRegion, true],
       ['lambda:CreateFunction', `arn:${p}:lambda:${home}:${a}:function:pcluster-CleanupResources-abc`, inHome, false],
-      ['cloudformation:DeleteStack', `arn:${p}:cloudformation:${region}:${a}:stack/my-cluster/0a1b2c3d`, inRegion, true],
-      ['cloudformation:DeleteStack', `arn:${p}:cloudformation:${home}:${a}:stack/my-cluster/0a1b2c3d`, inHome, false],
+      ['cloudformation:DeleteStack', `arn:${p}:cloudformation:${region}:${a}:stack/my-cluster/0a1b2c3d`, { ...inRegion, ...tagged }, true],
+      ['cloudformation:DeleteStack', `arn:${p}:cloudformation:${home}:${a}:stack/my-cluster/0a1b2c3d`, { ...inHome, ...tagged }, false],
       ['imagebuilder:DeleteImage', `arn:${p}:imagebuilder:${region}:${a}:image/parallelclusterimage-x/1.0.0/1`, inRegion, true],
       ['imagebuilder:DeleteImage', `arn:${p}:imagebuilder:${home}:${a}:image/parallelclusterimage-x/1.0.0/1`, inHome, false],
       // S3 ARNs have no region: a condition, and the regional artifacts bucket of the region only.
       ['s3:GetObject', `arn:${p}:s3:::${region}-aws-parallelcluster/parallelcluster/3.11.1/x`, inRegion, true],
       ['s3:GetObject', `arn:${p}:s3:::${home}-aws-parallelcluster/parallelcluster/3.11.1/x`, inRegion, false],
-      ['s3:PutObject', `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/x`, inRegion, true],
-      ['s3:PutObject', `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/x`, inHome, false],
+      ['s3:PutObject', `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/x`, { ...inRegion, ...own }, true],
+      ['s3:PutObject', `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/x`, { ...inHome, ...own }, false],
       // IAM and Route 53 are global: their requests go to the partition's global region, never scoped.
       ['iam:PassRole', `arn:${p}:iam::${a}:role/parallelcluster/my-cluster/HeadNode`, { 'aws:RequestedRegion': home, 'iam:PassedToService': 'ec2.amazonaws.com' }, true],
       ['iam:GetRole', `arn:${p}:iam::${a}:role/anything`, inHome, true],

@@ -48,6 +48,8 @@ const ANY: Arn = () => '*';
 const STACK = arn('cloudformation', 'stack/my-cluster/0a1b2c3d-1111-2222-3333-444455556666');
 const TABLE = arn('dynamodb', 'table/parallelcluster-my-cluster');
 const CLUSTER_TAG: RequestContext = { 'aws:TagKeys': ['parallelcluster:cluster-name'] };
+// Issue 12: every revision acts only on stacks that carry the cluster tag (src/policies/user-policies.ts).
+const TAGGED_STACK: RequestContext = { 'aws:ResourceTag/parallelcluster:cluster-name': 'my-cluster' };
 
 /**
  * What each revision adds, written out independently of src/policies/revisions.ts: the action, a
@@ -132,9 +134,10 @@ const ADDITIONS: Addition[] = [
   ...add(V.V3_6, 'user.base', ['cloudwatch:DescribeAlarms'], ANY),
   ...add(V.V3_6, 'user.base', ['logs:DescribeMetricFilters'], ANY),
   ...add(V.V3_6, 'user.base', ['logs:PutMetricFilter', 'logs:DeleteMetricFilter'], arn('logs', 'log-group:/aws/parallelcluster/my-cluster')),
-  ...add(V.V3_6, 'user.base', ['cloudformation:CreateStack', 'cloudformation:UpdateStack'], STACK, { context: CLUSTER_TAG, replaces: true }),
-  ...add(V.V3_6, 'user.base', ['cloudformation:DeleteStack', 'cloudformation:DescribeStackEvents',
-    'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate', 'cloudformation:DescribeStacks'], STACK, { replaces: true }),
+  ...add(V.V3_6, 'user.base', ['cloudformation:CreateStack'], STACK, { context: CLUSTER_TAG, replaces: true }),
+  ...add(V.V3_6, 'user.base', ['cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStackEvents',
+    'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate', 'cloudformation:DescribeStacks'], STACK,
+  { context: TAGGED_STACK, replaces: true }),
   ...add(V.V3_6, 'user.base', ['cloudformation:DescribeStacks', 'cloudformation:ListStacks'], ANY, { replaces: true }),
   // V3_7
   ...LOGIN_NODE_CALLS.flatMap(([action, resource, context]) => add(V.V3_7, 'user.base', [action], resource, { context })),
@@ -269,21 +272,26 @@ describe('revise', () => {
     });
   });
 
-  test('V3_6 narrows cloudformation:* to tagged cluster stacks and the actions pcluster calls', async () => {
+  test('V3_6 narrows cloudformation:* on tagged cluster stacks to the actions pcluster calls', async () => {
     const env = ENVIRONMENTS[0];
     const [v35, v36] = [simulator(env, 'user.base', V.V3_5), simulator(env, 'user.base', V.V3_6)];
     const stack = STACK(env);
-    const cases: Array<[string, string, RequestContext, boolean]> = [
-      ['cloudformation:CreateStack', stack, {}, false],
-      ['cloudformation:CreateStack', stack, { 'aws:TagKeys': ['Owner'] }, false],
-      ['cloudformation:UpdateStack', stack, {}, false],
-      ['cloudformation:UpdateStack', stack, { 'aws:ResourceTag/parallelcluster:cluster-name': 'my-cluster' }, true],
-      ['cloudformation:CreateChangeSet', stack, {}, false],
-      ['cloudformation:SetStackPolicy', stack, {}, false],
-      ['cloudformation:CreateStackSet', '*', {}, false],
+    // Issue 12: before 3.6 too, the doc's cloudformation:* acts only on stacks with the cluster tag, and
+    // creation needs the tag in the request; 3.6 keeps only the actions pcluster calls.
+    const cases: Array<[string, string, RequestContext, boolean, boolean]> = [
+      ['cloudformation:CreateStack', stack, {}, false, false],
+      ['cloudformation:CreateStack', stack, { 'aws:TagKeys': ['Owner'] }, false, false],
+      ['cloudformation:UpdateStack', stack, {}, false, false],
+      ['cloudformation:UpdateStack', stack, CLUSTER_TAG, false, false],
+      ['cloudformation:UpdateStack', stack, TAGGED_STACK, true, true],
+      ['cloudformation:DeleteStack', stack, {}, false, false],
+      ['cloudformation:CreateChangeSet', stack, {}, false, false],
+      ['cloudformation:CreateChangeSet', stack, TAGGED_STACK, true, false],
+      ['cloudformation:SetStackPolicy', stack, TAGGED_STACK, true, false],
+      ['cloudformation:CreateStackSet', '*', {}, false, false],
     ];
-    for (const [action, resource, context, allowedAt36] of cases) {
-      expect([action, context, await v35.allows(action, resource, context)]).toEqual([action, context, true]);
+    for (const [action, resource, context, allowedAt35, allowedAt36] of cases) {
+      expect([action, context, await v35.allows(action, resource, context)]).toEqual([action, context, allowedAt35]);
       expect([action, context, await v36.allows(action, resource, context)]).toEqual([action, context, allowedAt36]);
     }
   });
@@ -314,7 +322,8 @@ describe('revise', () => {
     expect(await batch.allows('route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0123')).toBe(false);
     expect(await batch.allows('ec2:TerminateInstances', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0123',
       { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' })).toBe(false);
-    expect(await batch.allows('s3:DeleteObject', 'arn:aws:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/key')).toBe(true);
+    expect(await batch.allows('s3:DeleteObject', 'arn:aws:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/key',
+      { 'aws:ResourceAccount': '111122223333' })).toBe(true);
     expect(await batch.allows('logs:PutLogEvents',
       'arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/pcluster-ManageDockerImages-abc:log-stream:x')).toBe(true);
     // Another account's or another project's resources stay out of reach.

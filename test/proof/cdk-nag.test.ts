@@ -94,13 +94,21 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
       'user.base DynamoDB: ParallelCluster keeps cluster state in tables named parallelcluster-<cluster name>.'),
     iam5(action('cloudformation:*'),
       'user.base CloudFormation (doc revision, ParallelCluster 3.2 to 3.5): each cluster is a CloudFormation stack named after ' +
-      'the cluster; the doc grants cloudformation:*. From 3.6 the library grants the stack actions pcluster calls instead.'),
+      'the cluster; the doc grants cloudformation:*, the library only on stacks that carry the cluster-name tag. From 3.6 ' +
+      'the library grants the stack actions pcluster calls instead.'),
     ...['role/*', 'policy/*', 'instance-profile/*'].map((r) => iam5(() => `Resource::arn:${P}:iam::${w.account}:${r}`,
       'user.base IamRead: pcluster validates the roles, policies and instance profiles a configuration names, which may be anywhere in the account (read-only calls).')),
     iam5(() => `Resource::arn:${P}:iam::aws:policy/*`,
       'user.base IamRead: pcluster reads the AWS managed policies a configuration attaches (read-only).'),
     iam5(() => `Resource::arn:${P}:iam::${w.account}:instance-profile/${w.path}*`,
-      'user.base IamInstanceProfile: ParallelCluster creates the cluster instance profiles on the cluster IAM path with generated names.'),
+      'user.imageBuilder ImageIamPassRole: the doc names the cluster path\'s instance profiles in a PassRole statement, where they match no request (PassRole acts on roles).'),
+    iam5(() => `Resource::arn:${P}:iam::${w.account}:instance-profile/${w.path}*/*`,
+      'user.base IamInstanceProfile: ParallelCluster creates an instance profile per configured role on the cluster-scoped path ' +
+      '<cluster IAM path><cluster>/ with generated names (never the library\'s own profiles, directly on the path).'),
+    iam5(() => `Resource::arn:${P}:iam::${w.account}:instance-profile/parallelcluster/ParallelClusterImage-*`,
+      'user.imageBuilder ImageIam: the image build stack creates its instance profile /parallelcluster/ParallelClusterImage-<id>.'),
+    iam5(() => `Resource::arn:${P}:route53:::hostedzone/*`,
+      'user.base Route53ClusterRecords: hosted zone ids are generated; record changes are limited to names under .pcluster by condition.'),
     iam5(() => `Resource::arn:${P}:iam::${w.account}:role/${w.path}*`,
       'user.base/batch/imageBuilder/iam IamPassRole and role management: the cluster roles live on the cluster IAM path with generated ' +
       'names; PassRole is also limited to ParallelCluster\'s services, role changes to the boundary in boundary mode.'),
@@ -138,7 +146,12 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
     iam5(() => `Resource::arn:${P}:iam::${w.account}:instance-profile/ParallelClusterImage*`,
       'user.imageBuilder ImageIam: pcluster build-image creates instance profiles named ParallelClusterImage-<image id>.'),
     ...['/aws/imagebuilder/ParallelClusterImage-*', '/aws/lambda/ParallelClusterImage-*'].map((g) =>
-      iam5(() => arn('logs', '*', w.account, `log-group:${g}`), 'user.imageBuilder ImageLogs: the log groups of an image build, named after the image id.')),
+      iam5(() => arn('logs', '*', w.account, `log-group:${g}`),
+        'user.imageBuilder ImageLogs, user.base CloudWatchLogs: the log groups of an image build, named after the image id.')),
+    iam5(() => arn('logs', '*', w.account, 'log-group:/aws/parallelcluster/*'),
+      'user.base CloudWatchLogs: the cluster log groups /aws/parallelcluster/<cluster>-<timestamp> (the doc has "*"; narrowed to ParallelCluster\'s).'),
+    iam5(() => arn('logs', '*', w.account, 'log-group:/aws/lambda/pcluster-*'),
+      "user.base CloudWatchLogs: the log groups of the cluster stack's pcluster-* functions."),
     iam5(() => arn('cloudformation', '*', w.account, 'stack/*'),
       'user.imageBuilder ImageCloudFormation: an image build is a stack named after the image id the user picks; ' +
       'user.base CloudFormationCreateAndUpdate/ReadAndDelete (3.6+): the cluster stacks, named after each cluster ' +

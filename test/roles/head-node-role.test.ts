@@ -14,6 +14,7 @@ import {
   requests,
   requestsAllowedBy,
   roleStatements,
+  withIssue12Narrowings,
   withoutSid,
 } from '../support/cluster-roles-helpers';
 import { PolicySimulator } from '../support/simulate';
@@ -39,7 +40,7 @@ function expectedSlurm(env: TestEnvironment, secretArns: string[] = []): Stateme
 }
 
 function expectedBatch(env: TestEnvironment, secretArns: string[] = []): Statement[] {
-  return docStatements('headNode.awsBatch', env).flatMap((s) => {
+  return withIssue12Narrowings('headNode.awsBatch', docStatements('headNode.awsBatch', env), env).flatMap((s) => {
     if (s.Action.includes('secretsmanager:GetSecretValue')) {
       return secretArns.length === 0 ? [] : [{ ...s, Resource: secretArns }];
     }

@@ -12,6 +12,7 @@ import {
   requests,
   requestsAllowedBy,
   roleStatements,
+  withIssue12Narrowings,
   withoutSid,
 } from '../support/cluster-roles-helpers';
 import { PolicySimulator } from '../support/simulate';
@@ -40,7 +41,10 @@ function expectedCleanup(env: TestEnvironment): Statement[] {
   return docStatements('imageBuilder.cleanupLambda', env)
     .map((s) => ({ ...s, Action: s.Action.map((action) => action.replace(/^SNS:/, 'sns:')) }))
     .map((s) => (s.Action.includes('lambda:DeleteFunction') ? { ...s, Action: [...s.Action, 'lambda:GetFunction', 'lambda:GetPolicy'] } : s))
-    .map((s) => (s.Action.includes('logs:DeleteLogGroup') ? { ...s, Resource: [s.Resource[0].replace(/:\*$/, ''), ...s.Resource] } : s));
+    .map((s) => (s.Action.includes('logs:DeleteLogGroup') ? { ...s, Resource: [s.Resource[0].replace(/:\*$/, ''), ...s.Resource] } : s))
+    // Issue 12: the build's own role and instance profile (ParallelClusterImage-<stack id>), not every one on the path.
+    .map((s) => (s.Action.includes('iam:DeleteRole') || s.Action.includes('iam:DeleteInstanceProfile')
+      ? { ...s, Resource: s.Resource.map((arn) => arn.replace(/\/parallelcluster\/\*$/, '/parallelcluster/ParallelClusterImage-*')) } : s));
 }
 
 describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
@@ -51,14 +55,24 @@ describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
   describe('instance role', () => {
     test('its statements are the doc block imageBuilder.instanceRole, with a Sid', () => {
       const { instance } = imageRoles(env);
-      expect(roleStatements(instance).map(withoutSid)).toEqual(docStatements('imageBuilder.instanceRole', env));
-      expect(roleStatements(instance).map((s) => s.Sid)).toEqual(['EC2ImageTagsAndAttributes']);
+      expect(roleStatements(instance).map(withoutSid)).toEqual(withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env));
+      expect(roleStatements(instance).map((s) => s.Sid)).toEqual(['EC2ImageTagsAndAttributes', 'EC2ModifyParallelClusterImages']);
     });
 
     test('allows the doc block and denies its near misses and what it does not grant', async () => {
       const { instance } = imageRoles(env);
-      await expectAllowed(instance, requestsAllowedBy(docStatements('imageBuilder.instanceRole', env), env));
-      await expectDenied(instance, nearMisses(docStatements('imageBuilder.instanceRole', env), env));
+      // The StringLike statement (issue 12: AMIs of ParallelCluster's Image Builder images only) is checked by hand below.
+      const plain = withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env)
+        .filter((st) => st.Condition === undefined);
+      await expectAllowed(instance, requestsAllowedBy(plain, env));
+      await expectDenied(instance, nearMisses(plain, env));
+      const ami = `arn:${p}:ec2:${r}::image/ami-0123`;
+      const builtBy = (image: string) => ({ 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${a}:image/${image}/3.16.1/1` });
+      await expectAllowed(instance, requests(['ec2:ModifyImageAttribute', ami, builtBy('parallelclusterimage-my-image')]));
+      await expectDenied(instance, requests(
+        ['ec2:ModifyImageAttribute', ami],
+        ['ec2:ModifyImageAttribute', ami, builtBy('golden-image')],
+      ));
       await expectDenied(instance, requests(
         ['ec2:DeregisterImage', `arn:${p}:ec2:${r}::image/ami-0123`],
         ['ec2:CreateTags', `arn:${p}:ec2:${r}:${a}:instance/i-0123`],
@@ -116,6 +130,9 @@ describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
       await expectDenied(cleanup, requests(
         ['iam:CreateRole', `arn:${p}:iam::${a}:role/parallelcluster/ParallelClusterImage-x`],
         ['iam:DeleteRole', `arn:${p}:iam::${a}:role/admin`],
+        ['iam:DeleteRole', `arn:${p}:iam::${a}:role/parallelcluster/my-cluster-HeadNode`],
+        ['iam:DeleteRolePolicy', `arn:${p}:iam::${a}:role/parallelcluster/my-cluster/ComputeFleet`],
+        ['iam:DeleteInstanceProfile', `arn:${p}:iam::${a}:instance-profile/parallelcluster/my-cluster-HeadNode`],
         ['imagebuilder:DeleteImage', `arn:${p}:imagebuilder:${r}:${a}:image/other-image/1.0.0/1`],
         ['imagebuilder:CreateImageRecipe', `arn:${p}:imagebuilder:${r}:${a}:image-recipe/parallelclusterimage-x/1.0.0`],
         ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-other`],

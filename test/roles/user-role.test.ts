@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import { IamAccessMode, ParallelClusterUserRole, ParallelClusterUserRoleProps, ParallelClusterVersion } from '../../src';
 import { policyJsonSize } from '../../src/private/policy-size';
+import { asParallelClusterMakesIt } from '../support/narrowings';
 import { seedRequests } from '../support/seed';
 import { PolicySimulator, RequestContext } from '../support/simulate';
 import { AWS, AWS_CN, ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, agnosticStack, stackIn } from '../support/stacks';
@@ -125,7 +126,11 @@ function blockRequests(env: TestEnvironment, b: Built, blocks: string[]): Array<
     .filter((req) => !(req.action === 'iam:CreateServiceLinkedRole' && req.statement.sid === 'IamRole'))
     // Never granted by the doc itself (iam:AWSServiceName is not set for it); see seed-simulation.test.ts.
     .filter((req) => req.action !== 'iam:DeleteServiceLinkedRole')
-    .map((req): [string, string, RequestContext?] => [req.action, req.resource, req.context]));
+    // Issue 12's narrowings: the request as ParallelCluster makes it (test/support/narrowings.ts).
+    .flatMap((req): Array<[string, string, RequestContext?]> => {
+      const made = asParallelClusterMakesIt(block, req, env);
+      return made === undefined ? [] : [[made.action, made.resource, made.context]];
+    }));
   // Blocks overlap (the same request granted twice): send each once.
   return [...new Map(requests.map((req) => [JSON.stringify(req), req])).values()];
 }
@@ -357,13 +362,15 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
       customRoles: [f.customRole],
     }));
     const text = JSON.stringify(b.sim.documents);
-    expect(text).not.toMatch(/:(role|instance-profile)\/parallelcluster\//);
+    // Issue 12: but for the image build's profile, which ParallelCluster always puts on /parallelcluster/.
+    expect(text.replace(/:instance-profile\/parallelcluster\/ParallelClusterImage-\*/g, '')).not.toMatch(/:(role|instance-profile)\/parallelcluster\//);
     expect(b.user.iamPath).toBe('/hpc/team-a/');
     const ec2 = { 'iam:PassedToService': 'ec2.amazonaws.com' };
     expect(await unexpected(b.sim, [
       ['iam:PassRole', iamArn(env, 'role/hpc/team-a/head'), ec2],
       ['iam:PassRole', iamArn(env, 'role/hpc/team-a/batch'), { 'iam:PassedToService': 'batch.amazonaws.com' }],
-      ['iam:CreateInstanceProfile', iamArn(env, 'instance-profile/hpc/team-a/head')],
+      // Issue 12: the profiles ParallelCluster creates, on the cluster-scoped path <path><cluster>/.
+      ['iam:CreateInstanceProfile', iamArn(env, 'instance-profile/hpc/team-a/c1/head')],
       ['iam:CreateRole', iamArn(env, 'role/hpc/team-a/head')],
       ['iam:AttachRolePolicy', iamArn(env, 'role/hpc/team-a/head'), { 'iam:PolicyARN': iamArn(env, 'policy/hpc/team-a/extra') }],
       // Not path-based: the doc's names of image-building instance profiles and of cluster policies.
@@ -376,6 +383,8 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
       ['iam:PassRole', iamArn(env, 'role/parallelcluster/head'), ec2],
       ['iam:PassRole', iamArn(env, 'role/hpc/team-b/head'), ec2],
       ['iam:CreateInstanceProfile', iamArn(env, 'instance-profile/parallelcluster/head')],
+      // Issue 12: not the library's own profiles, directly on the path.
+      ['iam:CreateInstanceProfile', iamArn(env, 'instance-profile/hpc/team-a/head')],
       ['iam:CreateRole', iamArn(env, 'role/parallelcluster/head')],
       ['iam:CreateRole', iamArn(env, 'role/hpc/head')],
       ['iam:AttachRolePolicy', iamArn(env, 'role/hpc/team-a/head'), { 'iam:PolicyARN': iamArn(env, 'policy/hpc/team-b/extra') }],

@@ -208,3 +208,34 @@ export async function expectDenied(sim: PolicySimulator, items: Request[]): Prom
 export function requests(...items: Array<[string, string, RequestContext?]>): Request[] {
   return items.map(([action, resource, context]) => ({ action, resource, context: context ?? {} }));
 }
+
+/**
+ * The doc block's statements as the library writes them after issue 12's narrowings (each marked `DIFF:`
+ * in src/policies): cluster buckets only in the stack's account (`aws:ResourceAccount`), and the image
+ * build instance modifies only AMIs EC2 Image Builder made for a ParallelCluster image.
+ */
+export function withIssue12Narrowings(block: string, statements: Statement[], env: TestEnvironment): Statement[] {
+  const inAccount = { StringEquals: { 'aws:ResourceAccount': env.account } };
+  return statements.flatMap((s): Statement[] => {
+    const clusterBucket = s.Resource.some((r) => r.includes(':s3:::parallelcluster-*-v1-do-not-delete'));
+    if ((block === 'headNode.awsBatch' && clusterBucket && s.Action.includes('s3:PutObject'))
+      || (block === 'lambdaFunctions' && clusterBucket)) {
+      return [{ ...s, Condition: inAccount }];
+    }
+    if (block === 'imageBuilder.instanceRole' && s.Action.includes('ec2:ModifyImageAttribute')) {
+      return [
+        { ...s, Action: s.Action.filter((a) => a !== 'ec2:ModifyImageAttribute') },
+        {
+          ...s,
+          Action: ['ec2:ModifyImageAttribute'],
+          Condition: {
+            StringLike: {
+              'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${env.partition}:imagebuilder:${env.region}:${env.account}:image/parallelclusterimage-*`,
+            },
+          },
+        },
+      ];
+    }
+    return [s];
+  });
+}

@@ -1,0 +1,170 @@
+import { CallerRole, USER_ROLES } from './pcluster-calls';
+import { RequestContext } from './simulate';
+import { OTHER_ACCOUNT, TestEnvironment } from './stacks';
+
+/*
+ * The ATTACK MATRIX of issue 12: escalation requests from the security review's findings and their
+ * relatives, each of which must be Denied for the roles named, in every IAM access mode and partition
+ * (test/proof/attack-matrix.test.ts)..
+ */
+
+export interface AttackRequest {
+  /** The finding (1-7) and what the request would achieve. */
+  readonly finding: number;
+  readonly what: string;
+  readonly roles: CallerRole[];
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: RequestContext;
+}
+
+export interface AttackOptions {
+  readonly env: TestEnvironment;
+  /** The cluster of the calls matrix (to build near misses of its resources). */
+  readonly clusterName: string;
+  /** The user role's own ARN (it must not be able to change itself). */
+  readonly userRoleArn: string;
+  /** The name of the library's head node instance profile. @default 'TestStack-HeadNode' */
+  readonly headNodeProfileName?: string;
+}
+
+/** Every attack request. */
+export function attackRequests(opts: AttackOptions): AttackRequest[] {
+  const { env, clusterName } = opts;
+  const { partition: p, region: r, account: a } = env;
+  const ec2Service = p === 'aws-cn' ? 'ec2.amazonaws.com.cn' : 'ec2.amazonaws.com';
+  const cdkStack = `arn:${p}:cloudformation:${r}:${a}:stack/CDKToolkit/0a1b2c3d-1111-2222-3333-444455556666`;
+  const appStack = `arn:${p}:cloudformation:${r}:${a}:stack/payments-prod/0a1b2c3d-1111-2222-3333-444455556666`;
+  const cdkExecRole = `arn:${p}:iam::${a}:role/cdk-hnb659fds-cfn-exec-role-${a}-${r}`;
+  const adminRole = `arn:${p}:iam::${a}:role/Admin`;
+  const pathRole = `arn:${p}:iam::${a}:role/parallelcluster/${clusterName}-HeadNode`;
+  const clusterTagInRequest = {
+    'aws:TagKeys': ['parallelcluster:cluster-name'],
+    'aws:RequestTag/parallelcluster:cluster-name': clusterName,
+  };
+  const users = USER_ROLES;
+  const rows: AttackRequest[] = [];
+  const add = (finding: number, roles: CallerRole[], list: Array<[string, string, string, RequestContext?]>) => {
+    for (const [what, action, resource, context] of list) {
+      rows.push({ finding, what, roles, action, resource, context });
+    }
+  };
+
+  // ---- 1. CloudFormation service-role hijack ----
+  add(1, users, [
+    ['update an untagged CDK stack (runs with its cfn-exec-role) by putting the cluster tag in the request',
+      'cloudformation:UpdateStack', cdkStack, clusterTagInRequest],
+    ['update an untagged application stack without tags', 'cloudformation:UpdateStack', appStack],
+    ['update a stack tagged by another tool with another key', 'cloudformation:UpdateStack', appStack, { 'aws:ResourceTag/team': 'payments' }],
+    ['delete an untagged CDK stack (its service role deletes everything)', 'cloudformation:DeleteStack', cdkStack],
+    ['delete an application stack', 'cloudformation:DeleteStack', appStack],
+    ['create a change set on an untagged stack', 'cloudformation:CreateChangeSet', appStack, clusterTagInRequest],
+    ['execute a change set on an untagged stack', 'cloudformation:ExecuteChangeSet', appStack],
+    ['replace the stack policy of an untagged stack', 'cloudformation:SetStackPolicy', appStack],
+    ['tag an untagged stack as a cluster stack', 'cloudformation:TagResource', appStack, clusterTagInRequest],
+    ['create a stack without the cluster tag', 'cloudformation:CreateStack', appStack],
+    ['create a stack with other tags only', 'cloudformation:CreateStack', appStack, { 'aws:TagKeys': ['team'], 'aws:RequestTag/team': 'x' }],
+    ['pass the CDK execution role to CloudFormation', 'iam:PassRole', cdkExecRole, { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
+    ['pass a cluster-path role to CloudFormation', 'iam:PassRole', pathRole, { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
+    ['delete a stack with only the image-name tag (not the image id)', 'cloudformation:DeleteStack', appStack,
+      { 'aws:ResourceTag/parallelcluster:image_name': 'x' }],
+    ['register a CloudFormation hook type (runs with an execution role)', 'cloudformation:RegisterType', '*'],
+  ]);
+  add(1, ['imageCleanup'], [
+    ['the image cleanup function deletes an untagged stack', 'cloudformation:DeleteStack', cdkStack],
+  ]);
+
+  // ---- 2. tag conditions that hold vacuously ----
+  const asg = `arn:${p}:autoscaling:${r}:${a}:autoScalingGroup:0a1b2c3d-1111-2222-3333-444455556666:autoScalingGroupName/payments-asg`;
+  const lb = `arn:${p}:elasticloadbalancing:${r}:${a}:loadbalancer/net/payments/0123456789abcdef`;
+  add(2, users, [
+    ['delete any Auto Scaling group (no tags in the request)', 'autoscaling:DeleteAutoScalingGroup', asg],
+    ['resize any Auto Scaling group', 'autoscaling:UpdateAutoScalingGroup', asg],
+    ['delete any load balancer', 'elasticloadbalancing:DeleteLoadBalancer', lb],
+  ]);
+
+  // ---- 4. privileged-mode relatives that must stay closed in every mode ----
+  add(4, users, [
+    ['create a role outside the cluster path', 'iam:CreateRole', adminRole],
+    ['put an inline policy on a role outside the cluster path', 'iam:PutRolePolicy', adminRole],
+    ['put an inline policy on the user role itself', 'iam:PutRolePolicy', opts.userRoleArn],
+    ['attach AdministratorAccess to a cluster-path role', 'iam:AttachRolePolicy', pathRole,
+      { 'iam:PolicyARN': `arn:${p}:iam::aws:policy/AdministratorAccess` }],
+    ['attach IAMFullAccess to a cluster-path role', 'iam:AttachRolePolicy', pathRole,
+      { 'iam:PolicyARN': `arn:${p}:iam::aws:policy/IAMFullAccess` }],
+    ['change the trust policy of a cluster-path role', 'iam:UpdateAssumeRolePolicy', pathRole],
+    ['create a policy version (rewrite a managed policy)', 'iam:CreatePolicyVersion', `arn:${p}:iam::${a}:policy/parallelcluster/x`],
+    ['remove the permissions boundary of a cluster-path role', 'iam:DeleteRolePermissionsBoundary', pathRole],
+    ['create an access key for a user', 'iam:CreateAccessKey', `arn:${p}:iam::${a}:user/admin`],
+  ]);
+
+  // ---- 7. the library's own instance profiles (the configuration names roles; pcluster makes the profiles) ----
+  const libraryProfile = `arn:${p}:iam::${a}:instance-profile/parallelcluster/${opts.headNodeProfileName ?? 'TestStack-HeadNode'}`;
+  add(7, users, [
+    ['take the head node role out of the library\'s instance profile', 'iam:RemoveRoleFromInstanceProfile', libraryProfile],
+    ['delete the library\'s head node instance profile', 'iam:DeleteInstanceProfile', libraryProfile],
+    ['put another role into the library\'s instance profile', 'iam:AddRoleToInstanceProfile', libraryProfile],
+    ['create a profile directly on the cluster path', 'iam:CreateInstanceProfile', libraryProfile],
+  ]);
+
+  // ---- 5. PassRole of roles off the cluster path, cluster roles' own grants ----
+  add(5, users, [
+    ['pass an admin role to EC2', 'iam:PassRole', adminRole, { 'iam:PassedToService': ec2Service }],
+    ['pass an admin role to Lambda', 'iam:PassRole', adminRole, { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+    ['pass a /service-role/ role to Lambda', 'iam:PassRole', `arn:${p}:iam::${a}:role/service-role/codebuild-prod`,
+      { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+    ['pass a role of a path that only starts like the cluster path', 'iam:PassRole', `arn:${p}:iam::${a}:role/parallelclusterX/admin`,
+      { 'iam:PassedToService': ec2Service }],
+    ['pass a cluster-path role to SSM (no ParallelCluster service)', 'iam:PassRole', pathRole, { 'iam:PassedToService': 'ssm.amazonaws.com' }],
+  ]);
+  const foreignAmi = `arn:${p}:ec2:${r}::image/ami-0fedcba9876543210`;
+  add(5, ['imageInstance'], [
+    ['make any AMI public', 'ec2:ModifyImageAttribute', foreignAmi],
+    ['make an AMI of another Image Builder pipeline public', 'ec2:ModifyImageAttribute', foreignAmi,
+      { 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${a}:image/payments-golden/1.0.0/1` }],
+  ]);
+  add(5, ['imageCleanup'], [
+    ['delete a cluster role that is not the image build\'s', 'iam:DeleteRole', pathRole],
+    ['strip the policies of a cluster role', 'iam:DeleteRolePolicy', pathRole],
+  ]);
+  add(5, ['imageCleanup'], [
+    ['delete a role outside the cluster path', 'iam:DeleteRole', adminRole],
+  ]);
+  add(5, ['lambdaFunctions', 'headNode', 'computeNode', 'loginNode', 'imageInstance'], [
+    ['create a role', 'iam:CreateRole', pathRole],
+    ['pass an admin role', 'iam:PassRole', adminRole, { 'iam:PassedToService': ec2Service }],
+    ['write to another account\'s parallelcluster bucket', 's3:PutObject',
+      `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/x`, { 'aws:ResourceAccount': OTHER_ACCOUNT }],
+  ]);
+  add(5, ['lambdaFunctions'], [
+    ['delete from another account\'s parallelcluster bucket', 's3:DeleteObject',
+      `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/x`, { 'aws:ResourceAccount': OTHER_ACCOUNT }],
+  ]);
+
+  // ---- 6. blast radius beyond ParallelCluster ----
+  const otherGroup = `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/payments-api`;
+  add(6, users, [
+    ['delete another application\'s log group', 'logs:DeleteLogGroup', otherGroup],
+    ['shorten another log group\'s retention (evidence destruction)', 'logs:PutRetentionPolicy', `arn:${p}:logs:${r}:${a}:log-group:CloudTrail/logs`],
+    ['read another application\'s logs', 'logs:FilterLogEvents', otherGroup],
+    ['read another application\'s log stream', 'logs:GetLogEvents', `${otherGroup}:log-stream:2026/11/30/x`],
+    ['export another application\'s logs', 'logs:CreateExportTask', otherGroup],
+    ['delete a log group whose name only contains parallelcluster', 'logs:DeleteLogGroup',
+      `arn:${p}:logs:${r}:${a}:log-group:/payments/aws/parallelcluster/x`],
+    ['change the records of the company zone', 'route53:ChangeResourceRecordSets', `arn:${p}:route53:::hostedzone/ZCOMPANY`,
+      { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['www.example.com'] }],
+    ['change a record next to a cluster record', 'route53:ChangeResourceRecordSets', `arn:${p}:route53:::hostedzone/ZCOMPANY`,
+      { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['node.cluster.pcluster', 'www.example.com'] }],
+    // ForAllValues holds vacuously for a request without the key (finding 2): the statement's Null guard refuses it.
+    ['change records of a zone with no record names in the request context', 'route53:ChangeResourceRecordSets',
+      `arn:${p}:route53:::hostedzone/ZCOMPANY`],
+    ['read a parallelcluster-named bucket of another account', 's3:GetObject',
+      `arn:${p}:s3:::parallelcluster-attacker-v1-do-not-delete/x`, { 'aws:ResourceAccount': OTHER_ACCOUNT }],
+    ['write to a parallelcluster-named bucket of another account (exfiltration)', 's3:PutObject',
+      `arn:${p}:s3:::parallelcluster-attacker-v1-do-not-delete/x`, { 'aws:ResourceAccount': OTHER_ACCOUNT }],
+    ['open a parallelcluster-named bucket of another account', 's3:PutBucketPolicy',
+      `arn:${p}:s3:::parallelcluster-attacker-v1-do-not-delete`, { 'aws:ResourceAccount': OTHER_ACCOUNT }],
+    ['read a secret that is not the configuration\'s', 'secretsmanager:DescribeSecret', `arn:${p}:secretsmanager:${r}:${a}:secret:prod/db-AbCdEf`],
+  ]);
+  return rows;
+}

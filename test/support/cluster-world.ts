@@ -1,0 +1,53 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { CallerRole } from './pcluster-calls';
+import { PolicySimulator } from './simulate';
+import { TestEnvironment, stackIn } from './stacks';
+import { IamAccessMode, ParallelClusterIam, ParallelClusterVersion } from '../../src';
+
+export type ModeName = 'restricted' | 'privileged' | 'permissionsBoundary';
+export const MODE_NAMES: ModeName[] = ['restricted', 'privileged', 'permissionsBoundary'];
+
+/** Every role of one ParallelClusterIam (a Slurm cluster with a queue, a login pool and image building), simulated. */
+export interface ClusterWorld {
+  readonly stack: Stack;
+  readonly cluster: ParallelClusterIam;
+  readonly sims: Partial<Record<CallerRole, PolicySimulator>>;
+  /** The evaluated ARN (`Ref` or `GetAtt`) of a construct of the stack. */
+  readonly arn: (construct: IConstruct, attribute?: string) => string;
+  readonly boundary: iam.ManagedPolicy;
+}
+
+/** The roles of `ParallelClusterIam` at LATEST in `env`, with the user in `mode`. */
+export function clusterWorld(env: TestEnvironment, mode: ModeName): ClusterWorld {
+  const stack: Stack = stackIn(env);
+  const boundary = new iam.ManagedPolicy(stack, 'ClusterBoundary', {
+    managedPolicyName: 'cluster-boundary',
+    statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
+  });
+  const cluster = new ParallelClusterIam(stack, 'Cluster', {
+    parallelClusterVersion: ParallelClusterVersion.LATEST,
+    iamAccessMode: mode === 'restricted' ? IamAccessMode.restricted()
+      : mode === 'privileged' ? IamAccessMode.privileged() : IamAccessMode.permissionsBoundary(boundary),
+    slurmQueues: ['compute'],
+    loginNodePools: ['login'],
+    enableImageBuilder: true,
+  });
+  const sim = (role: iam.IRole) => PolicySimulator.forRole(stack, role);
+  const user = sim(cluster.userRole.role);
+  const arn = (construct: IConstruct, attribute?: string): string => {
+    const id = stack.getLogicalId(construct.node.defaultChild as CfnElement);
+    return user.evaluate(attribute ? { 'Fn::GetAtt': [id, attribute] } : { Ref: id });
+  };
+  const sims: ClusterWorld['sims'] = {
+    [`user.${mode}`]: user,
+    headNode: sim(cluster.headNodeRole.role),
+    computeNode: sim(cluster.computeNodeRoles.compute.role),
+    loginNode: sim(cluster.loginNodeRoles.login.role),
+    lambdaFunctions: sim(cluster.lambdaFunctionsRole.role),
+    imageInstance: sim(cluster.imageBuilderRoles!.instanceRole),
+    imageCleanup: sim(cluster.imageBuilderRoles!.cleanupLambdaRole),
+  };
+  return { stack, cluster, sims, arn, boundary };
+}

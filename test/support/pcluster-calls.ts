@@ -1,0 +1,371 @@
+import { RequestContext } from './simulate';
+import { TestEnvironment } from './stacks';
+
+/*
+ * The ParallelCluster CALLS MATRIX (issue 12, "the rule for narrowing"): the API requests `pcluster` and
+ * the stacks it deploys make for create, update and delete of a cluster and for build and delete of an
+ * image, per role, with the resource ARNs and tags ParallelCluster uses. Every narrowing of the library
+ * must keep all of them Allowed (test/proof/pcluster-calls.test.ts).
+ *
+ * Facts come from the aws-parallelcluster 3.16.1 wheel (paths relative to its `pcluster/` package, lines of
+ * that release); cited next to each group of rows. Other helpers reuse this function with other cluster
+ * names (per-cluster scoping): everything cluster-specific is derived from `clusterName`.
+ *
+ * Stack-made requests (resources of the cluster or image stack) are made with the user's credentials:
+ * pcluster creates its stacks without a RoleARN (aws/cfn.py:31-71), so CloudFormation acts as the user.
+ */
+
+/** The roles of the matrix. `user.*` are the user role in each IAM access mode. */
+export type CallerRole =
+  | 'user.restricted'
+  | 'user.privileged'
+  | 'user.permissionsBoundary'
+  | 'headNode'
+  | 'computeNode'
+  | 'loginNode'
+  | 'lambdaFunctions'
+  | 'imageInstance'
+  | 'imageCleanup';
+
+export const USER_ROLES: CallerRole[] = ['user.restricted', 'user.privileged', 'user.permissionsBoundary'];
+
+export type Operation = 'create-cluster' | 'update-cluster' | 'delete-cluster' | 'cluster-runtime' | 'build-image' | 'delete-image';
+
+/** One request ParallelCluster makes. */
+export interface PclusterCall {
+  readonly roles: CallerRole[];
+  readonly operation: Operation;
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: RequestContext;
+  /** Where the wheel makes it (file:line). */
+  readonly source: string;
+}
+
+export interface PclusterCallsOptions {
+  readonly env: TestEnvironment;
+  /** The cluster (and cluster stack) name. */
+  readonly clusterName: string;
+  /** The image id of `pcluster build-image` (= image stack name). @default `${clusterName}-image` */
+  readonly imageId?: string;
+  /** The Slurm queue. @default 'compute' */
+  readonly queue?: string;
+  /** The login node pool. @default 'login' */
+  readonly loginPool?: string;
+  /** The cluster IAM path. @default '/parallelcluster/' */
+  readonly iamPath?: string;
+  /** Role ARNs the configuration names (restricted mode); default: names on `iamPath`. */
+  readonly roleArns?: Partial<Record<'headNode' | 'computeNode' | 'loginNode' | 'lambdaFunctions' | 'imageInstance', string>>;
+  /** The boundary of permissions-boundary mode (what pcluster puts on the roles it creates). */
+  readonly boundaryArn?: string;
+  /** Secrets of the configuration (full ARNs). */
+  readonly secretArns?: string[];
+}
+
+const STACK_ID = '0a1b2c3d-1111-2222-3333-444455556666';
+
+/** Every request of the matrix for one cluster (and one image). */
+export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[] {
+  const { env, clusterName } = opts;
+  const { partition: p, region: r, account: a } = env;
+  const imageId = opts.imageId ?? `${clusterName}-image`;
+  // The image stack's id (its last ARN segment): ParallelCluster names the build's role and profile after it.
+  const imageStackId = '0a1b2c3d-4444-5555-6666-777788889999';
+  const queue = opts.queue ?? 'compute';
+  const pool = opts.loginPool ?? 'login';
+  const path = (opts.iamPath ?? '/parallelcluster/').substring(1);
+  const ec2Service = p === 'aws-cn' ? 'ec2.amazonaws.com.cn' : 'ec2.amazonaws.com';
+  const role = (name: string) => `arn:${p}:iam::${a}:role/${path}${name}`;
+  const roleArns = {
+    headNode: opts.roleArns?.headNode ?? role(`${clusterName}-HeadNode`),
+    computeNode: opts.roleArns?.computeNode ?? role(`${clusterName}-Queue-${queue}`),
+    loginNode: opts.roleArns?.loginNode ?? role(`${clusterName}-Login-${pool}`),
+    lambdaFunctions: opts.roleArns?.lambdaFunctions ?? role(`${clusterName}-LambdaFunctions`),
+    imageInstance: opts.roleArns?.imageInstance ?? role(`${clusterName}-ImageBuild`),
+  };
+  // models/s3_bucket.py:106-112: parallelcluster-<hash of account and region>-v1-do-not-delete.
+  const bucket = 'parallelcluster-b9033160b61390ef-v1-do-not-delete';
+  const clusterStack = `arn:${p}:cloudformation:${r}:${a}:stack/${clusterName}/${STACK_ID}`;
+  const imageStack = `arn:${p}:cloudformation:${r}:${a}:stack/${imageId}/${STACK_ID}`;
+  const clusterTagged = { ['aws:ResourceTag/parallelcluster:cluster-name']: clusterName };
+  const imageTagged = { ['aws:ResourceTag/parallelcluster:image_id']: imageId };
+  // models/cluster.py:925-942: the tags of the cluster stack.
+  const clusterRequestTags = {
+    'aws:TagKeys': ['parallelcluster:cluster-name', 'parallelcluster:version'],
+    'aws:RequestTag/parallelcluster:cluster-name': clusterName,
+    'aws:RequestTag/parallelcluster:version': '3.16.1',
+  };
+  // models/imagebuilder.py:641-659: the tags of the image stack.
+  const imageRequestTags = {
+    'aws:TagKeys': ['parallelcluster:image_name', 'parallelcluster:image_id', 'parallelcluster:build_log', 'parallelcluster:build_config'],
+    'aws:RequestTag/parallelcluster:image_id': imageId,
+  };
+  // templates/cluster_stack.py:142: /aws/parallelcluster/<cluster>-<timestamp>.
+  const clusterLogGroup = `arn:${p}:logs:${r}:${a}:log-group:/aws/parallelcluster/${clusterName}-202611301200`;
+  // templates/cdk_builder_utils.py:1117-1123: /aws/lambda/pcluster-<function id>-<stack unique id>.
+  const lambdaLogGroup = `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/pcluster-CleanupRoute53-0123abcd`;
+  // models/imagebuilder.py (_get_log_group_arn): /aws/imagebuilder/ParallelClusterImage-<image id>.
+  const imageLogGroup = `arn:${p}:logs:${r}:${a}:log-group:/aws/imagebuilder/ParallelClusterImage-${imageId}`;
+  const hostedZone = `arn:${p}:route53:::hostedzone/Z0123456789ABCDEFGHIJ`;
+  const table = `arn:${p}:dynamodb:${r}:${a}:table/parallelcluster-${clusterName}`;
+  const instance = `arn:${p}:ec2:${r}:${a}:instance/i-0123456789abcdef0`;
+  const ami = `arn:${p}:ec2:${r}::image/ami-0123456789abcdef0`;
+  const imageBuilderImage = `arn:${p}:imagebuilder:${r}:${a}:image/parallelclusterimage-${imageId.toLowerCase()}/3.16.1/1`;
+  // IAM sets aws:ResourceAccount on every request; the simulator needs it given.
+  const own: RequestContext = { 'aws:ResourceAccount': a };
+  const users = USER_ROLES;
+  const creators: CallerRole[] = ['user.privileged', 'user.permissionsBoundary'];
+  const calls: PclusterCall[] = [];
+  const add = (roles: CallerRole[], operation: Operation, source: string, rows: Array<[string, string, RequestContext?]>) => {
+    for (const [action, resource, context] of rows) {
+      calls.push({ roles, operation, action, resource, context, source });
+    }
+  };
+
+  // ---- create-cluster, by the user (pcluster) ----
+  add(users, 'create-cluster', 'models/cluster.py:385-393 (create_stack_from_url with _get_cfn_tags)', [
+    ['cloudformation:CreateStack', clusterStack, clusterRequestTags],
+    ['cloudformation:DescribeStacks', clusterStack],
+    ['cloudformation:DescribeStacks', '*'],
+  ]);
+  add(users, 'create-cluster', 'models/s3_bucket.py:139-156, 387 (check, create and fill the cluster bucket)', [
+    // The first run in an account: HeadBucket on a bucket that does not exist yet (no aws:ResourceAccount).
+    ['s3:ListBucket', `arn:${p}:s3:::${bucket}`],
+    ['s3:ListBucket', `arn:${p}:s3:::${bucket}`, own],
+    ['s3:CreateBucket', `arn:${p}:s3:::${bucket}`],
+    ['s3:PutBucketVersioning', `arn:${p}:s3:::${bucket}`, own],
+    ['s3:PutBucketPolicy', `arn:${p}:s3:::${bucket}`, own],
+    ['s3:PutObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
+    ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/templates/aws-parallelcluster.cfn.yaml`, own],
+  ]);
+  add(users, 'create-cluster', 'aws/iam.py, validators (the roles and profiles of the configuration are read)', [
+    ['iam:GetRole', roleArns.headNode],
+    ['iam:GetRole', roleArns.computeNode],
+    ['iam:SimulatePrincipalPolicy', roleArns.headNode],
+  ]);
+  add(users, 'create-cluster', 'templates/cluster_stack.py (head node, launch templates): the configuration\'s roles passed to EC2', [
+    ['iam:PassRole', roleArns.headNode, { 'iam:PassedToService': ec2Service }],
+    ['iam:PassRole', roleArns.computeNode, { 'iam:PassedToService': ec2Service }],
+    ['iam:PassRole', roleArns.loginNode, { 'iam:PassedToService': ec2Service }],
+    ['iam:PassRole', roleArns.lambdaFunctions, { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+    ['ec2:RunInstances', instance],
+    ['ec2:CreateLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`],
+    ['ec2:CreateSecurityGroup', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`],
+    ['ec2:CreateTags', instance],
+  ]);
+  // With Iam/InstanceRole in the configuration, pcluster creates an instance profile for each role
+  // (templates/cdk_builder_utils.py:624-629: on /parallelcluster/<cluster>/).
+  const profile = `arn:${p}:iam::${a}:instance-profile/parallelcluster/${clusterName}/${clusterName}-HeadNodeInstanceProfile-ABC`;
+  add(users, 'create-cluster', 'templates/cdk_builder_utils.py:624-629 (instance profiles for Iam/InstanceRole)', [
+    ['iam:CreateInstanceProfile', profile],
+    ['iam:AddRoleToInstanceProfile', profile],
+    ['iam:GetInstanceProfile', profile],
+  ]);
+  add(users, 'create-cluster', 'templates/cluster_stack.py:475 (the cluster table)', [
+    ['dynamodb:CreateTable', table],
+    ['dynamodb:DescribeTable', table],
+    ['dynamodb:TagResource', table],
+  ]);
+  add(users, 'create-cluster', 'templates/cluster_stack.py:142 and cdk_builder_utils.py:1117-1123 (log groups)', [
+    ['logs:CreateLogGroup', clusterLogGroup, { 'aws:TagKeys': ['parallelcluster:cluster-name'], 'aws:RequestTag/parallelcluster:cluster-name': clusterName }],
+    ['logs:PutRetentionPolicy', clusterLogGroup],
+    ['logs:TagResource', clusterLogGroup, { 'aws:TagKeys': ['parallelcluster:cluster-name'], 'aws:RequestTag/parallelcluster:cluster-name': clusterName }],
+    ['logs:PutMetricFilter', clusterLogGroup],
+    ['logs:DescribeMetricFilters', clusterLogGroup],
+    ['logs:CreateLogGroup', lambdaLogGroup],
+    ['logs:PutRetentionPolicy', lambdaLogGroup],
+    ['logs:DescribeLogGroups', '*'],
+  ]);
+  add(users, 'create-cluster', 'templates/cdk_builder_utils.py:1117-1135 (Lambda functions pcluster-*)', [
+    ['lambda:CreateFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`],
+    ['lambda:InvokeFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`],
+  ]);
+  add(users, 'create-cluster', 'templates/slurm_builder.py:212-216 (the private hosted zone)', [
+    ['route53:CreateHostedZone', '*'],
+    ['route53:GetHostedZone', hostedZone],
+    ['route53:ChangeTagsForResource', hostedZone],
+  ]);
+  add(users, 'create-cluster', 'templates/cluster_stack.py:430 (dashboard and alarms)', [
+    ['cloudwatch:PutDashboard', `arn:${p}:cloudwatch::${a}:dashboard/${clusterName}-${r}`],
+    ['cloudwatch:PutMetricAlarm', `arn:${p}:cloudwatch:${r}:${a}:alarm:${clusterName}-HeadNode-Health`],
+    ['cloudwatch:PutCompositeAlarm', `arn:${p}:cloudwatch:${r}:${a}:alarm:${clusterName}-HeadNode`],
+  ]);
+  // templates/login_nodes_stack.py:234-343: the pool's Auto Scaling group and load balancer, tagged.
+  const asg = `arn:${p}:autoscaling:${r}:${a}:autoScalingGroup:0a1b2c3d-1111-2222-3333-444455556666:autoScalingGroupName/${clusterName}-${pool}-AutoScalingGroup`;
+  const nlb = `arn:${p}:elasticloadbalancing:${r}:${a}:loadbalancer/net/${clusterName}-${pool}/0123456789abcdef`;
+  add(users, 'create-cluster', 'templates/login_nodes_stack.py:234-343 (login node pool)', [
+    ['autoscaling:CreateAutoScalingGroup', asg, clusterRequestTags],
+    ['elasticloadbalancing:CreateLoadBalancer', nlb, clusterRequestTags],
+    ['autoscaling:DescribeAutoScalingGroups', '*'],
+  ]);
+  // The roles pcluster creates itself: on /parallelcluster/<cluster>/ (cdk_builder_utils.py:624-629),
+  // with the configuration's boundary (Iam/PermissionsBoundary) in boundary mode.
+  const createdRole = `arn:${p}:iam::${a}:role/parallelcluster/${clusterName}/${clusterName}-RoleHeadNode-ABC`;
+  const boundary: RequestContext = opts.boundaryArn ? { 'iam:PermissionsBoundary': opts.boundaryArn } : {};
+  const cwAgent = `arn:${p}:iam::aws:policy/CloudWatchAgentServerPolicy`;
+  add(creators, 'create-cluster', 'templates/cdk_builder_utils.py:300-360, 624-629 (roles pcluster creates)', [
+    ['iam:CreateRole', createdRole, boundary],
+    ['iam:PutRolePolicy', createdRole, boundary],
+    ['iam:AttachRolePolicy', createdRole, { ...boundary, 'iam:PolicyARN': cwAgent }],
+    ['iam:TagRole', createdRole],
+    ['iam:PassRole', createdRole, { 'iam:PassedToService': ec2Service }],
+  ]);
+
+  // ---- update-cluster ----
+  add(users, 'update-cluster', 'models/cluster.py:877-903 (update_stack_from_url with the tags)', [
+    ['cloudformation:UpdateStack', clusterStack, { ...clusterTagged, ...clusterRequestTags }],
+    ['cloudformation:GetTemplate', clusterStack],
+    ['cloudformation:DescribeStackEvents', clusterStack],
+    ['cloudformation:DescribeStackResources', clusterStack],
+    ['dynamodb:PutItem', table],
+    ['dynamodb:GetItem', table],
+    ['ec2:DeleteTags', instance],
+  ]);
+
+  // ---- delete-cluster ----
+  add(users, 'delete-cluster', 'models/cluster.py:606-657 (retain the log groups: update without tags, then delete)', [
+    ['cloudformation:UpdateStack', clusterStack, clusterTagged],
+    ['cloudformation:DeleteStack', clusterStack, clusterTagged],
+    ['dynamodb:DeleteTable', table],
+    ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`],
+    ['route53:DeleteHostedZone', hostedZone],
+    ['logs:DeleteLogGroup', clusterLogGroup],
+    ['logs:DeleteMetricFilter', clusterLogGroup],
+    ['logs:DeleteLogGroup', lambdaLogGroup],
+    ['ec2:TerminateInstances', instance],
+    ['cloudwatch:DeleteDashboards', `arn:${p}:cloudwatch::${a}:dashboard/${clusterName}-${r}`],
+    ['cloudwatch:DeleteAlarms', `arn:${p}:cloudwatch:${r}:${a}:alarm:${clusterName}-HeadNode`],
+  ]);
+  add(users, 'delete-cluster', 'templates/login_nodes_stack.py (login pool deleted by its stack; resources carry the cluster tag)', [
+    ['autoscaling:DeleteAutoScalingGroup', asg, { ...clusterTagged, ['autoscaling:ResourceTag/parallelcluster:cluster-name']: clusterName }],
+    ['elasticloadbalancing:DeleteLoadBalancer', nlb, clusterTagged],
+  ]);
+  add(creators, 'delete-cluster', 'templates/cdk_builder_utils.py:300-360 (roles pcluster created)', [
+    ['iam:DeleteRolePolicy', createdRole, boundary],
+    ['iam:DetachRolePolicy', createdRole, { ...boundary, 'iam:PolicyARN': cwAgent }],
+    ['iam:DeleteRole', createdRole],
+  ]);
+  add(users, 'delete-cluster', 'templates/cdk_builder_utils.py:478-487 (the instance profiles pcluster created)', [
+    ['iam:RemoveRoleFromInstanceProfile', profile],
+    ['iam:DeleteInstanceProfile', profile],
+  ]);
+  // export-cluster-logs, get-cluster-log-events, list-cluster-log-streams (models/cluster.py:944-1100; aws/logs.py:51-132).
+  add(users, 'cluster-runtime', 'models/cluster.py:944-1100, aws/logs.py:51-132 (logs of a cluster)', [
+    ['logs:CreateExportTask', clusterLogGroup],
+    ['logs:DescribeExportTasks', '*'],
+    ['logs:FilterLogEvents', clusterLogGroup],
+    ['logs:DescribeLogStreams', clusterLogGroup],
+    ['logs:GetLogEvents', `${clusterLogGroup}:log-stream:ip-10-0-0-1.i-0123456789abcdef0.slurmctld`],
+    ['cloudformation:DescribeStackEvents', clusterStack],
+    ['cloudformation:ListStacks', '*'],
+  ]);
+
+  // ---- the head node (its daemons: clustermgtd, slurm_resume, cfn-hup, cfn-signal) ----
+  add(['headNode'], 'cluster-runtime', 'templates/cdk_builder_utils.py (HeadNodeIamResources) and the cookbook', [
+    ['dynamodb:GetItem', table],
+    ['dynamodb:PutItem', table],
+    ['dynamodb:UpdateItem', table],
+    ['dynamodb:BatchWriteItem', table],
+    ['dynamodb:BatchGetItem', table],
+    ['ec2:RunInstances', instance],
+    ['ec2:CreateFleet', `arn:${p}:ec2:${r}:${a}:fleet/fleet-0123abcd`],
+    ['iam:PassRole', roleArns.computeNode, { 'iam:PassedToService': ec2Service }],
+    ['ec2:TerminateInstances', instance, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
+    ['ec2:DescribeInstances', '*'],
+    ['ec2:CreateTags', instance],
+    ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`],
+    ['cloudformation:DescribeStackResource', clusterStack],
+    ['cloudformation:SignalResource', clusterStack],
+    ['cloudformation:DescribeStacks', clusterStack],
+    ['route53:ChangeResourceRecordSets', hostedZone],
+    ['s3:GetObject', `arn:${p}:s3:::${r}-aws-parallelcluster/parallelcluster/3.16.1/cookbooks/aws-parallelcluster-cookbook-3.16.1.tgz`],
+    ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
+    ['ec2:GetConsoleOutput', instance],
+    ...(opts.secretArns ?? []).map((secret): [string, string] => ['secretsmanager:GetSecretValue', secret]),
+  ]);
+  add(['computeNode'], 'cluster-runtime', 'templates/cdk_builder_utils.py (ComputeNodeIamResources)', [
+    ['dynamodb:Query', table],
+    ['dynamodb:GetItem', table],
+    ['dynamodb:PutItem', table],
+    ['s3:GetObject', `arn:${p}:s3:::${r}-aws-parallelcluster/parallelcluster/3.16.1/cookbooks/aws-parallelcluster-cookbook-3.16.1.tgz`],
+    ['ec2:DescribeInstanceAttribute', '*'],
+    ['cloudformation:DescribeStackResource', clusterStack],
+  ]);
+  add(['loginNode'], 'cluster-runtime', 'templates/cdk_builder_utils.py (LoginNodesIamResources), login_nodes_stack.py:300-327', [
+    ['autoscaling:CompleteLifecycleAction', asg],
+    ['s3:GetObject', `arn:${p}:s3:::${r}-aws-parallelcluster/parallelcluster/3.16.1/cookbooks/aws-parallelcluster-cookbook-3.16.1.tgz`],
+    ['ec2:DescribeInstanceAttribute', '*'],
+    ['dynamodb:PutItem', table],
+    ['cloudformation:DescribeStackResource', clusterStack],
+    ['cloudformation:DescribeStacks', clusterStack],
+  ]);
+  add(['lambdaFunctions'], 'delete-cluster', 'resources/custom_resources (cleanup_resources: DNS records, compute nodes, cluster bucket)', [
+    ['route53:ListResourceRecordSets', hostedZone],
+    ['route53:ChangeResourceRecordSets', hostedZone],
+    ['logs:CreateLogStream', `${lambdaLogGroup}:log-stream:2026/11/30/[$LATEST]0123`],
+    ['logs:PutLogEvents', `${lambdaLogGroup}:log-stream:2026/11/30/[$LATEST]0123`],
+    ['ec2:DescribeInstances', '*'],
+    ['ec2:TerminateInstances', instance, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
+    ['s3:ListBucket', `arn:${p}:s3:::${bucket}`, own],
+    ['s3:ListBucketVersions', `arn:${p}:s3:::${bucket}`, own],
+    ['s3:DeleteObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
+    ['s3:DeleteObjectVersion', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
+  ]);
+
+  // ---- build-image and delete-image ----
+  const imageLower = `parallelclusterimage-${imageId.toLowerCase()}`;
+  add(users, 'build-image', 'models/imagebuilder.py:474-480, 641-659 (the image stack, tagged)', [
+    ['cloudformation:CreateStack', imageStack, imageRequestTags],
+    ['cloudformation:DescribeStacks', imageStack],
+    ['cloudformation:DescribeStackEvents', imageStack],
+    ['s3:ListBucket', `arn:${p}:s3:::${bucket}`],
+    ['s3:PutObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/images/${imageId}-abc/configs/image-config.yaml`, own],
+    ['iam:PassRole', roleArns.imageInstance, { 'iam:PassedToService': ec2Service }],
+    // templates/imagebuilder_stack.py:622-631: the build's instance profile on /parallelcluster/.
+    ['iam:CreateInstanceProfile', `arn:${p}:iam::${a}:instance-profile/parallelcluster/ParallelClusterImage-0123abcd`],
+    ['iam:AddRoleToInstanceProfile', `arn:${p}:iam::${a}:instance-profile/parallelcluster/ParallelClusterImage-0123abcd`],
+    ['iam:RemoveRoleFromInstanceProfile', `arn:${p}:iam::${a}:instance-profile/parallelcluster/ParallelClusterImage-0123abcd`],
+    ['imagebuilder:CreateImageRecipe', `arn:${p}:imagebuilder:${r}:${a}:image-recipe/${imageLower}/3.16.1`],
+    ['imagebuilder:CreateInfrastructureConfiguration', `arn:${p}:imagebuilder:${r}:${a}:infrastructure-configuration/${imageLower}`],
+    ['imagebuilder:CreateImage', imageBuilderImage],
+    ['lambda:CreateFunction', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
+    ['logs:CreateLogGroup', `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/ParallelClusterImage-${imageId}`,
+      { 'aws:TagKeys': ['parallelcluster:image_id'], 'aws:RequestTag/parallelcluster:image_id': imageId }],
+    // The stack's tags reach the log groups it creates.
+    ['logs:TagResource', `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/ParallelClusterImage-${imageId}`,
+      { 'aws:TagKeys': ['parallelcluster:image_id'], 'aws:RequestTag/parallelcluster:image_id': imageId }],
+    ['logs:CreateExportTask', imageLogGroup],
+    ['logs:DescribeLogStreams', imageLogGroup],
+    ['sns:CreateTopic', `arn:${p}:sns:${r}:${a}:ParallelClusterImage-${imageId}`],
+    ['logs:FilterLogEvents', imageLogGroup],
+    ['logs:GetLogEvents', `${imageLogGroup}:log-stream:3.16.1/1`],
+  ]);
+  add(users, 'delete-image', 'models/imagebuilder.py:545-570 (stack, AMI and snapshots)', [
+    ['cloudformation:DeleteStack', imageStack, imageTagged],
+    ['ec2:DeregisterImage', ami],
+    ['ec2:DeleteSnapshot', `arn:${p}:ec2:${r}::snapshot/snap-0123456789abcdef0`],
+    ['imagebuilder:DeleteImage', imageBuilderImage],
+  ]);
+  add(['imageInstance'], 'build-image', 'resources/imagebuilder/parallelcluster_tag.yaml (test phase, on the AMI under test)', [
+    ['ec2:CreateTags', ami],
+    ['ec2:ModifyImageAttribute', ami, { 'ec2:ResourceTag/Ec2ImageBuilderArn': imageBuilderImage }],
+  ]);
+  add(['imageCleanup'], 'build-image', 'resources/lambda_functions/delete_image_stack (templates/imagebuilder_stack.py:491-526)', [
+    ['cloudformation:DeleteStack', imageStack, imageTagged],
+    ['imagebuilder:DeleteImage', imageBuilderImage],
+    ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
+    ['sns:DeleteTopic', `arn:${p}:sns:${r}:${a}:ParallelClusterImage-${imageId}`],
+    // Deleting the image stack deletes the build's own role and profile (imagebuilder_stack.py _add_instance_role,
+    // _add_instance_profile: `ParallelClusterImage-<stack id>`), through the cleanup role's credentials.
+    ['iam:RemoveRoleFromInstanceProfile', `arn:${p}:iam::${a}:instance-profile/parallelcluster/ParallelClusterImage-${imageStackId}`],
+    ['iam:DeleteInstanceProfile', `arn:${p}:iam::${a}:instance-profile/parallelcluster/ParallelClusterImage-${imageStackId}`],
+    ['iam:DetachRolePolicy', `arn:${p}:iam::${a}:role/parallelcluster/ParallelClusterImage-${imageStackId}`],
+    ['iam:DeleteRolePolicy', `arn:${p}:iam::${a}:role/parallelcluster/ParallelClusterImage-${imageStackId}`],
+    ['iam:DeleteRole', `arn:${p}:iam::${a}:role/parallelcluster/ParallelClusterImage-${imageStackId}`],
+  ]);
+  return calls;
+}
+
+export function describeCall(c: { action: string; resource: string; context?: RequestContext }): string {
+  return `${c.action} on ${c.resource}${c.context && Object.keys(c.context).length > 0 ? ` ${JSON.stringify(c.context)}` : ''}`;
+}
