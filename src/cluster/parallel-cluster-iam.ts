@@ -9,7 +9,7 @@ import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
-import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
+import { DEFAULT_IAM_PATH, validateClusterName, validateIamPath } from '../private/validation';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
@@ -124,6 +124,24 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
    * @default false
    */
   readonly lambdaFunctionsInVpc?: boolean;
+
+  /**
+   * The name of the cluster these roles are for (`pcluster create-cluster --cluster-name`). The head
+   * node, compute node, login node and Lambda functions roles are then limited to that cluster's
+   * resources, the user role may only create, update and delete that cluster, and the configuration
+   * fragment names it. Letters, digits and hyphens, starting with a letter, at most 60 characters.
+   *
+   * @default - the roles work for any cluster in the account, as the doc's policies do
+   */
+  readonly clusterName?: string;
+
+  /**
+   * The ID of the cluster's Route 53 private hosted zone (`Scheduling/SlurmSettings/Dns/HostedZoneId`):
+   * the head node and the Lambda functions then change records in this zone only. Needs `clusterName`.
+   *
+   * @default - DNS records in any hosted zone, as in the doc
+   */
+  readonly hostedZoneId?: string;
 }
 
 /**
@@ -181,6 +199,9 @@ export class ParallelClusterIam extends Construct {
   /** The permissions boundary every cluster role carries, if any (`Iam/PermissionsBoundary`). */
   public readonly permissionsBoundary?: iam.IManagedPolicy;
 
+  /** The cluster the roles are limited to, when `clusterName` is set. */
+  public readonly clusterName?: string;
+
   /** The stack output holding `clusterConfig()`, with real ARNs after deployment. */
   public readonly clusterConfigOutput: CfnOutput;
 
@@ -219,6 +240,16 @@ export class ParallelClusterIam extends Construct {
     }
     ConfigFragment.validateLoginNodePoolNames(poolNames);
     const boundary = clusterBoundary(this, props.permissionsBoundary, mode);
+    if (props.clusterName !== undefined) {
+      validateClusterName('clusterName', props.clusterName);
+    }
+    if (props.hostedZoneId !== undefined && scheduler === Scheduler.AWS_BATCH) {
+      throw new Error(
+        `hostedZoneId '${props.hostedZoneId}' is set but the scheduler is Scheduler.AWS_BATCH: only Slurm clusters have a hosted zone. ` +
+        'Leave hostedZoneId out, or use Scheduler.SLURM.',
+      );
+    }
+    this.clusterName = props.clusterName;
 
     this.scheduler = scheduler;
     this.iamPath = iamPath;
@@ -232,6 +263,7 @@ export class ParallelClusterIam extends Construct {
     };
     const nodeProps = {
       ...policyOptions,
+      clusterName: props.clusterName,
       additionalIamPolicies: props.additionalIamPolicies,
       permissionsBoundary: boundary,
       iamPath,
@@ -248,6 +280,7 @@ export class ParallelClusterIam extends Construct {
       computeNodeRoles: this.computeNodeRoleList.map((r) => r.role),
       secrets: props.secrets,
       roleName: name('HeadNode'),
+      hostedZoneId: scheduler === Scheduler.SLURM ? props.hostedZoneId : undefined,
     });
     this.loginNodePoolNames = poolNames;
     this.loginNodeRoles = {};
@@ -261,6 +294,8 @@ export class ParallelClusterIam extends Construct {
       permissionsBoundary: boundary,
       iamPath,
       roleName: name('LambdaFunctions'),
+      clusterName: props.clusterName,
+      hostedZoneId: props.hostedZoneId,
     });
     if (props.enableImageBuilder) {
       const image = new ImageBuilderRoles(this, 'ImageBuilderRoles', {
@@ -287,6 +322,7 @@ export class ParallelClusterIam extends Construct {
       iamPath,
       // Only the explicit boundary: the mode's boundary is for the roles the user creates.
       permissionsBoundary: props.permissionsBoundary,
+      clusterNames: props.clusterName === undefined ? undefined : [props.clusterName],
     });
 
     this.clusterConfigOutput = new CfnOutput(this, 'ClusterConfig', {
@@ -334,6 +370,7 @@ export class ParallelClusterIam extends Construct {
 
   private clusterFragment(arn: (value: string) => string): ClusterConfigFragmentProps {
     return {
+      clusterName: this.clusterName,
       scheduler: this.scheduler,
       lambdaFunctionsRoleArn: arn(this.lambdaFunctionsRole.roleArn),
       permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,

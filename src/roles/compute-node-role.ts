@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
 import { computeNodeStatements } from '../policies/compute-node-policies';
+import { nodeClusterScope } from '../policies/cluster-scope';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
 
@@ -34,7 +35,7 @@ export interface ComputeNodeRoleProps extends NodeRoleProps {
 export class ComputeNodeRole extends NodeRole {
   constructor(scope: Construct, id: string, props: ComputeNodeRoleProps = {}) {
     const iamPath = clusterIamPath(props.iamPath);
-    const ctx = policyContextFor(scope, iamPath, props);
+    const ctx = policyContextFor(scope, iamPath, props, nodeClusterScope(props.clusterName));
     super(scope, id, props, {
       description: 'AWS ParallelCluster compute nodes',
       iamPath,
