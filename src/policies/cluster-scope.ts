@@ -98,8 +98,11 @@ interface ResourceRule {
   readonly resource: RegExp;
   /** Only in statements with these actions (lower case, `service:action`); all when unset. */
   readonly onlyActions?: RegExp;
-  /** The per-cluster resource parts; `$1` etc. of `resource` are given as `groups`. */
-  readonly scoped: (names: string[], scope: ClusterScope, groups: string[]) => string[] | undefined;
+  /**
+   * The per-cluster resource parts; the capture groups of `resource` are given as `groups`, the
+   * statement's actions (lower case) as `actions`.
+   */
+  readonly scoped: (names: string[], scope: ClusterScope, groups: string[], actions: string[]) => string[] | undefined;
 }
 
 const BOTH: ReadonlyArray<ClusterScope['kind']> = ['cluster', 'user'];
@@ -121,10 +124,11 @@ export const RESOURCE_RULES: ReadonlyArray<ResourceRule> = [
     kinds: BOTH,
     service: 'dynamodb',
     resource: /^table\/parallelcluster-\*$/,
-    scoped: (names) => names.flatMap((n) => [
+    // The index only where it can be used (Query, Scan), which keeps the head node's policy small.
+    scoped: (names, _scope, _groups, actions) => names.flatMap((n) => [
       `table/parallelcluster-${n}`,
       `table/parallelcluster-slurm-${n}`,
-      `table/parallelcluster-slurm-${n}/index/*`,
+      ...(actions.some((a) => /^dynamodb:(query|scan|\*)/.test(a)) ? [`table/parallelcluster-slurm-${n}/index/*`] : []),
     ]),
   },
   {
@@ -446,7 +450,7 @@ function scopeResource(resource: string, actions: string[], scope: ClusterScope)
     if (rule.onlyActions && !actions.every((a) => rule.onlyActions!.test(a.toLowerCase()))) continue;
     const match = rule.resource.exec(rest);
     if (!match) continue;
-    const scoped = rule.scoped(scope.clusterNames, scope, match.slice(1));
+    const scoped = rule.scoped(scope.clusterNames, scope, match.slice(1), actions.map((a) => a.toLowerCase()));
     if (scoped === undefined) return [resource];
     return scoped.map((r) => `${parts.slice(0, 5).join(':')}:${r}`);
   }
