@@ -2,8 +2,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
-import { computeNodeStatements } from '../policies/compute-node-policies';
 import { nodeClusterScope } from '../policies/cluster-scope';
+import { computeNodeStatements } from '../policies/compute-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
 

@@ -1,8 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { lambdaFunctionsAwsManagedPolicies } from '../policies/aws-managed-policies';
-import { lambdaFunctionsStatements } from '../policies/lambda-functions-policies';
 import { nodeClusterScope } from '../policies/cluster-scope';
+import { lambdaFunctionsStatements } from '../policies/lambda-functions-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { clusterIamPath, createLambdaRole } from '../private/node-role';

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { ParallelClusterVersion } from '../parallelcluster-version';
-import { loginNodeStatements } from '../policies/login-node-policies';
 import { nodeClusterScope } from '../policies/cluster-scope';
+import { loginNodeStatements } from '../policies/login-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { clusterIamPath } from '../private/node-role';
 

@@ -8,9 +8,9 @@ import {
   ParallelClusterVersion,
   Scheduler,
 } from '../../src';
+import { ACTION_RULES, RESOURCE_RULES, scopeToCluster } from '../../src/policies/cluster-scope';
 import { PolicyContext } from '../../src/policies/context';
 import { headNodeSlurmStatements } from '../../src/policies/head-node-policies';
-import { ACTION_RULES, RESOURCE_RULES, scopeToCluster } from '../../src/policies/cluster-scope';
 import { Request, expectAllowed, expectDenied, requests } from '../support/cluster-roles-helpers';
 import { PolicySimulator, RequestContext } from '../support/simulate';
 import { ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/stacks';
