@@ -43,6 +43,9 @@ import { validateClusterName, validateClusterNamePatterns, validateHostedZoneId 
  * no tag conditions), IAM for the user (roles created in restricted mode are not under the cluster's
  * name: give each team its own `iamPath` instead) and the image-building blocks (images are not
  * clusters). Read-only Describe and List calls stay as they are.
+ *
+ * DIFF: opt-in only (`clusterName`, `clusterNames`): the doc's policies cover every cluster of the
+ * account; scoped ones are narrower, as ParallelCluster's own roles are. Documented in docs/multi-team.md.
  */
 
 /** Tag ParallelCluster puts on every cluster resource and stack (constants.py:204). */
@@ -123,13 +126,16 @@ export const RESOURCE_RULES: ReadonlyArray<ResourceRule> = [
     why: 'the tables parallelcluster-<name> and parallelcluster-slurm-<name> (cluster_stack.py:475, slurm_builder.py:131-135,188)',
     kinds: BOTH,
     service: 'dynamodb',
-    resource: /^table\/parallelcluster-\*$/,
-    // The index only where it can be used (Query, Scan), which keeps the head node's policy small.
-    scoped: (names, _scope, _groups, actions) => names.flatMap((n) => [
-      `table/parallelcluster-${n}`,
-      `table/parallelcluster-slurm-${n}`,
-      ...(actions.some((a) => /^dynamodb:(query|scan|\*)/.test(a)) ? [`table/parallelcluster-slurm-${n}/index/*`] : []),
-    ]),
+    resource: /^table\/parallelcluster-\*(\/index\/\*)?$/,
+    // The index only where it can be used (Query, Scan), which keeps the head node's policy small; a
+    // pattern on the indexes alone gives the indexes alone.
+    scoped: (names, _scope, groups, actions) => names.flatMap((n) => (groups[0] !== undefined
+      ? [`table/parallelcluster-${n}/index/*`, `table/parallelcluster-slurm-${n}/index/*`]
+      : [
+        `table/parallelcluster-${n}`,
+        `table/parallelcluster-slurm-${n}`,
+        ...(actions.some((a) => /^dynamodb:(query|scan|\*)/.test(a)) ? [`table/parallelcluster-slurm-${n}/index/*`] : []),
+      ])),
   },
   {
     why: 'the cluster stack stack/<name>/* (cdk_builder_utils.py:1001) and its nested stacks <name>-<logical id>-<suffix>',
@@ -142,8 +148,22 @@ export const RESOURCE_RULES: ReadonlyArray<ResourceRule> = [
     why: 'the cluster log group /aws/parallelcluster/<name>-<timestamp> (cluster_stack.py:142)',
     kinds: BOTH,
     service: 'logs',
-    resource: /^log-group:\/aws\/parallelcluster\/\*$/,
+    resource: /^log-group:\/aws\/parallelcluster\/\*(:\*)?$/,
     scoped: (names) => names.map((n) => `log-group:/aws/parallelcluster/${n}-*`),
+  },
+  {
+    why: 'the head node alarms <name>-HeadNode-<metric> and <name>-HeadNode (cluster_stack.py:410,430)',
+    kinds: BOTH,
+    service: 'cloudwatch',
+    resource: /^alarm:\*$/,
+    scoped: (names) => names.map((n) => `alarm:${n}-*`),
+  },
+  {
+    why: 'the dashboard <name>-<region> (cw_dashboard_builder.py:89)',
+    kinds: BOTH,
+    service: 'cloudwatch',
+    resource: /^dashboard\/\*$/,
+    scoped: (names) => names.map((n) => `dashboard/${n}-*`),
   },
   {
     why: 'the login node group <name>-<pool>-AutoScalingGroup (login_nodes_stack.py:300,456)',
@@ -413,7 +433,11 @@ function scopeTagConditions(conditions: Conditions, scope: ClusterScope): Condit
     for (const [key, value] of Object.entries(keys)) {
       const values = Array.isArray(value) ? value : [value];
       if (CLUSTER_TAG_KEYS.includes(key) && values.includes('*')) {
-        result = { ...result, [operator]: { ...result[operator], [key]: scope.clusterNames } };
+        // Patterns need a Like operator, whatever the statement used for `*`.
+        const like = scope.clusterNames.some((n) => n.includes('*')) ? operator.replace('StringEquals', 'StringLike') : operator;
+        const { [key]: _replaced, ...rest } = result[operator];
+        result = Object.keys(rest).length > 0 ? { ...result, [operator]: rest } : omit(result, operator);
+        result = addCondition(result, like, key, scope.clusterNames);
       }
       // A statement that requires the cluster-name tag in the request (upstream's CreateStack and
       // UpdateStack condition, parallelcluster-policies.yaml) also requires its value to be in scope.
@@ -423,6 +447,11 @@ function scopeTagConditions(conditions: Conditions, scope: ClusterScope): Condit
     }
   }
   return result;
+}
+
+function omit(conditions: Conditions, operator: string): Conditions {
+  const { [operator]: _omitted, ...rest } = conditions;
+  return rest;
 }
 
 function addCondition(conditions: Conditions, operator: string, key: string, value: unknown): Conditions {

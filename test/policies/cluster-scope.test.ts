@@ -319,6 +319,35 @@ describe('cluster scoping: defaults and rules', () => {
     expect(new Set(scoped.map((s) => s.sid)).size).toBe(scoped.length);
   });
 
+  test.each(ENVIRONMENTS)('narrower statements than today\'s (as a security review might write) are scoped too, in $partition', async (env) => {
+    const stack = stackIn(env);
+    const ctx = new PolicyContext(stack);
+    const x = arns(env);
+    const narrowed = [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogGroup'], resources: [ctx.arn('logs', '*', 'log-group:/aws/parallelcluster/*:*')] }),
+      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm'], resources: [ctx.arn('cloudwatch', '*', 'alarm:*')] }),
+      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [ctx.arn('dynamodb', '*', 'table/parallelcluster-*/index/*')] }),
+      new iam.PolicyStatement({ actions: ['cloudformation:DeleteStack'], resources: [ctx.arn('cloudformation', '*', 'stack/*/*')] }),
+      new iam.PolicyStatement({
+        actions: ['ec2:TerminateInstances'],
+        resources: [ctx.arn('ec2', '*', 'instance/*')],
+        conditions: { StringEquals: { [`aws:ResourceTag/${TAG}`]: '*' } },
+      }),
+    ].map((s, i) => s.copy({ sid: `Narrowed${i}` }));
+    const scoped = scopeToCluster(narrowed, ctx, { kind: 'user', clusterNames: ['team-a-*'] });
+    const sim = PolicySimulator.forDocuments([stack.resolve(new iam.PolicyDocument({ statements: scoped }).toJSON())], env);
+    const calls = (cluster: string) => requests(
+      ['logs:CreateLogGroup', `${x.logGroup(`/aws/parallelcluster/${cluster}-202611301200`)}:*`],
+      ['cloudwatch:PutMetricAlarm', x.alarm(`${cluster}-HeadNode`)],
+      ['dynamodb:Query', x.table(`parallelcluster-slurm-${cluster}/index/InstanceId`)],
+      ['cloudformation:DeleteStack', x.stack(cluster)],
+      // IAM sets both tag keys for an EC2 resource.
+      ['ec2:TerminateInstances', x.instance('i-0head'), { [`aws:ResourceTag/${TAG}`]: cluster, [`ec2:ResourceTag/${TAG}`]: cluster }],
+    );
+    await expectAllowed(sim, calls('team-a-1'));
+    await expectDenied(sim, calls('team-b-1'));
+  });
+
   test('every rule says why, citing the wheel', () => {
     for (const rule of [...RESOURCE_RULES, ...ACTION_RULES]) {
       expect(rule.why).toMatch(/\.py:\d+/);
