@@ -22,7 +22,9 @@ export interface HeadNodeRoleProps extends NodeRoleProps {
   /**
    * The compute node roles of the cluster's Slurm queues (`Scheduling/SlurmQueues/Iam/InstanceRole`).
    * The head node launches the compute nodes, so it must be able to pass their roles to EC2; roles on
-   * `iamPath` are covered by the path, roles elsewhere only when listed here. Slurm only.
+   * `iamPath` are covered by the path, roles elsewhere only when listed here. With `clusterName` the
+   * path only covers `<iamPath><clusterName>/` (where ParallelCluster creates a cluster's roles), so
+   * list every compute node role here. Slurm only.
    *
    * @default - the head node may pass only roles on `iamPath`
    */
