@@ -348,6 +348,54 @@ describe('cluster scoping: defaults and rules', () => {
     await expectDenied(sim, calls('team-b-1'));
   });
 
+  // A guard for later changes to the factories and revisions: a resource pattern the transform does
+  // not recognise would silently stay account-wide. Every role of a wide configuration is checked.
+  const LEFTOVERS = [
+    /:table\/parallelcluster-\*/,
+    /:stack\/\*/,
+    /:log-group:\/aws\/parallelcluster\/\*/,
+    /:alarm:\*$/,
+    /:dashboard\/\*$/,
+    /autoScalingGroupName\/\*/,
+    /:hostedzone\/\*$/,
+    /-v1-do-not-delete\/\*$/,
+  ];
+
+  /** What in the role's statements still covers every cluster. */
+  function leftovers(sim: PolicySimulator): string[] {
+    const found: string[] = [];
+    for (const statement of sim.documents.flatMap((d) => d.Statement)) {
+      const resources: string[] = [statement.Resource].flat();
+      const actions: string[] = [statement.Action].flat();
+      found.push(...resources.filter((r) => LEFTOVERS.some((pattern) => pattern.test(r))).map((r) => `${statement.Sid}: ${r}`));
+      if (actions.includes('ec2:TerminateInstances') && !JSON.stringify(statement.Condition ?? {}).includes(`ec2:ResourceTag/${TAG}`)) {
+        found.push(`${statement.Sid}: ec2:TerminateInstances without the cluster tag`);
+      }
+      if (resources.includes('*') && actions.some((a) => /^(cloudformation|dynamodb):(?!Describe|List)/.test(a))) {
+        found.push(`${statement.Sid}: ${actions.join(', ')} on *`);
+      }
+    }
+    return found;
+  }
+
+  test('no account-wide cluster pattern is left in any scoped role', () => {
+    const stack = awsStack();
+    const props = { hostedZoneId: ZONE[OWN], loginNodePools: ['login'], iamAccessMode: IamAccessMode.privileged(), enableFsxLustre: true };
+    const pc = new ParallelClusterIam(stack, 'Pc', { ...props, clusterName: OWN });
+    const unscoped = new ParallelClusterIam(stack, 'Unscoped', { ...props, hostedZoneId: undefined });
+    const user = new ParallelClusterUserRole(stack, 'User', {
+      clusterNames: ['team-a-*'], enableAwsBatch: true, enableFsxLustre: true, iamAccessMode: IamAccessMode.privileged(),
+    });
+    const scopedRoles = [pc.headNodeRole.role, pc.computeNodeRole('compute').role, pc.loginNodeRoles.login.role, pc.lambdaFunctionsRole.role, pc.userRole.role, user.role];
+    for (const role of scopedRoles) {
+      expect({ role: role.node.path, leftovers: leftovers(PolicySimulator.forRole(stack, role)) }).toEqual({ role: role.node.path, leftovers: [] });
+    }
+    // The check can fail: the same roles without clusterName have such patterns.
+    for (const role of [unscoped.headNodeRole.role, unscoped.computeNodeRole('compute').role, unscoped.userRole.role]) {
+      expect(leftovers(PolicySimulator.forRole(stack, role)).length).toBeGreaterThan(0);
+    }
+  });
+
   test('every rule says why, citing the wheel', () => {
     for (const rule of [...RESOURCE_RULES, ...ACTION_RULES]) {
       expect(rule.why).toMatch(/\.py:\d+/);
