@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, QUEUE_NAME_MAX_LENGTH, QUEUE_NAME_PATTERN, RESERVED_QUEUE_NAME, checkCount } from '../private/pcluster-limits';
+import { validateClusterName } from '../private/validation';
 import { YamlValue, toYaml } from '../private/yaml';
 import { Scheduler } from '../scheduler';
 
@@ -41,6 +42,16 @@ export interface LoginNodePoolIamConfig extends NodeIamConfig {
 
 /** The values of the `Iam` settings of a ParallelCluster 3 cluster configuration. */
 export interface ClusterConfigFragmentProps {
+  /**
+   * The name of the cluster the roles were built for (`clusterName` of the roles). The fragment then
+   * starts with a YAML comment naming it, so that the configuration and the roles cannot silently be
+   * used for another cluster. ParallelCluster's configuration has no field for the cluster name (it is
+   * `pcluster create-cluster --cluster-name`), and it sets the `parallelcluster:cluster-name` tag itself.
+   *
+   * @default - no comment; the roles work for any cluster
+   */
+  readonly clusterName?: string;
+
   /**
    * `Scheduling/Scheduler`.
    *
@@ -135,7 +146,13 @@ export class ConfigFragment {
    * deploy time.
    */
   public static cluster(props: ClusterConfigFragmentProps): string {
-    return toYaml(ConfigFragment.clusterObject(props));
+    const yaml = toYaml(ConfigFragment.clusterObject(props));
+    if (props.clusterName === undefined) {
+      return yaml;
+    }
+    validateClusterName('clusterName', props.clusterName);
+    return `# IAM roles built for the cluster '${props.clusterName}' only: create it with\n` +
+      `#   pcluster create-cluster --cluster-name ${props.clusterName} ...\n${yaml}`;
   }
 
   /** The build-image configuration's IAM settings (`Build/Iam`) as a YAML document. */

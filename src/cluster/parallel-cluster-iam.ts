@@ -14,7 +14,7 @@ import { ParallelClusterPolicyOptions } from '../policy-options';
 import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, checkAwsBatchSupported, checkCount } from '../private/pcluster-limits';
 import { validateAssumedBy } from '../private/input-validation';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
-import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
+import { DEFAULT_IAM_PATH, validateClusterName, validateIamPath } from '../private/validation';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
@@ -148,6 +148,24 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
    * @default - no build-image configuration
    */
   readonly imageConfiguration?: ImageConfiguration;
+
+  /**
+   * The name of the cluster these roles are for (`pcluster create-cluster --cluster-name`). The head
+   * node, compute node, login node and Lambda functions roles are then limited to that cluster's
+   * resources, the user role may only create, update and delete that cluster, and the configuration
+   * fragment names it. Letters, digits and hyphens, starting with a letter, at most 60 characters.
+   *
+   * @default - the roles work for any cluster in the account, as the doc's policies do
+   */
+  readonly clusterName?: string;
+
+  /**
+   * The ID of the cluster's Route 53 private hosted zone (`Scheduling/SlurmSettings/Dns/HostedZoneId`):
+   * the head node and the Lambda functions then change records in this zone only. Needs `clusterName`.
+   *
+   * @default - DNS records in any hosted zone, as in the doc
+   */
+  readonly hostedZoneId?: string;
 }
 
 /**
@@ -213,6 +231,9 @@ export class ParallelClusterIam extends Construct {
   /** The permissions boundary every cluster role carries, if any (`Iam/PermissionsBoundary`). */
   public readonly permissionsBoundary?: iam.IManagedPolicy;
 
+  /** The cluster the roles are limited to, when `clusterName` is set. */
+  public readonly clusterName?: string;
+
   /**
    * The stack output holding `clusterConfig()`, with real ARNs after deployment. With a `configuration`
    * it holds only the Iam settings (the whole file would grow the template by its size).
@@ -267,6 +288,16 @@ export class ParallelClusterIam extends Construct {
     checkCount('loginNodePools', 'login node pool', poolNames, MAX_LOGIN_NODE_POOLS);
     ConfigFragment.validateLoginNodePoolNames(poolNames);
     const boundary = clusterBoundary(this, props.permissionsBoundary ?? derived?.clusterBoundary, mode);
+    if (props.clusterName !== undefined) {
+      validateClusterName('clusterName', props.clusterName);
+    }
+    if (props.hostedZoneId !== undefined && scheduler === Scheduler.AWS_BATCH) {
+      throw new Error(
+        `hostedZoneId '${props.hostedZoneId}' is set but the scheduler is Scheduler.AWS_BATCH: only Slurm clusters have a hosted zone. ` +
+        'Leave hostedZoneId out, or use Scheduler.SLURM.',
+      );
+    }
+    this.clusterName = props.clusterName;
 
     this.scheduler = scheduler;
     this.iamPath = iamPath;
@@ -280,6 +311,7 @@ export class ParallelClusterIam extends Construct {
     };
     const nodeProps = {
       ...policyOptions,
+      clusterName: props.clusterName,
       additionalIamPolicies: props.additionalIamPolicies,
       permissionsBoundary: boundary,
       iamPath,
@@ -301,6 +333,7 @@ export class ParallelClusterIam extends Construct {
       computeNodeRoles: [...this.computeNodeRoleList.map((r) => r.role), ...(derived?.namedQueueRoles ?? [])],
       secrets: props.secrets,
       roleName: name('HeadNode'),
+      hostedZoneId: scheduler === Scheduler.SLURM ? props.hostedZoneId : undefined,
     });
     if (this.createdHeadNodeRole) {
       derived?.attach(this.createdHeadNodeRole, 'head');
@@ -320,6 +353,8 @@ export class ParallelClusterIam extends Construct {
       permissionsBoundary: boundary,
       iamPath,
       roleName: name('LambdaFunctions'),
+      clusterName: props.clusterName,
+      hostedZoneId: props.hostedZoneId,
     });
     if (props.enableImageBuilder) {
       const image = new ImageBuilderRoles(this, 'ImageBuilderRoles', {
@@ -350,6 +385,7 @@ export class ParallelClusterIam extends Construct {
       customRoles: derived?.namedRoles,
       // Only the explicit boundary: the mode's boundary is for the roles the user creates.
       permissionsBoundary: props.permissionsBoundary,
+      clusterNames: props.clusterName === undefined ? undefined : [props.clusterName],
     });
 
     this.clusterConfigOutput = new CfnOutput(this, 'ClusterConfig', {
@@ -406,6 +442,7 @@ export class ParallelClusterIam extends Construct {
 
   private clusterFragment(arn: (value: string) => string): ClusterConfigFragmentProps {
     return {
+      clusterName: this.clusterName,
       scheduler: this.scheduler,
       lambdaFunctionsRoleArn: arn(this.lambdaFunctionsRole.roleArn),
       permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import type { ClusterScope } from './cluster-scope';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ec2PassedToServiceNames } from '../private/partition';
 import { DEFAULT_IAM_PATH } from '../private/validation';
@@ -11,6 +12,8 @@ export interface PolicyContextOptions {
   readonly version?: ParallelClusterVersion;
   /** The one region the policies should work in. @default - every region */
   readonly region?: string;
+  /** The cluster(s) the policies are scoped to (see cluster-scope.ts). @default - any cluster */
+  readonly clusterScope?: ClusterScope;
 }
 
 /**
@@ -38,12 +41,16 @@ export class PolicyContext {
    */
   public readonly scopeRegion?: string;
 
+  /** The cluster(s) the policies are scoped to, or undefined for any cluster (see cluster-scope.ts). */
+  public readonly clusterScope?: ClusterScope;
+
   constructor(scope: IConstruct, iamPath: string = DEFAULT_IAM_PATH, options: PolicyContextOptions = {}) {
     this.stack = Stack.of(scope);
     this.iamPath = iamPath;
     this.ec2ServiceNames = ec2PassedToServiceNames(scope);
     this.version = options.version ?? ParallelClusterVersion.LATEST;
     this.scopeRegion = options.region;
+    this.clusterScope = options.clusterScope;
   }
 
   /**

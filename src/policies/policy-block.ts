@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { ClusterScope, scopeToCluster } from './cluster-scope';
 import { PolicyContext } from './context';
 import { scopeToRegion, validateScopeRegion } from './region-scope';
 import { PolicyBlock, revise } from './revisions';
@@ -11,11 +12,16 @@ import { partitionOfRegion, possiblePartitions } from '../private/partition';
 /**
  * The final statements of one policy block: the factory's statements (the doc's revision) with the
  * changes of every ParallelCluster revision up to `ctx.version` and the service-side fixes that
- * revision needs (service-fixes.ts), scoped to `ctx.scopeRegion` when one is set. Every construct builds
- * its policies through this one function.
+ * revision needs (service-fixes.ts), scoped to `ctx.clusterScope` and to `ctx.scopeRegion` when they are
+ * set. Every construct builds its policies through this one function.
  */
 export function policyBlock(ctx: PolicyContext, block: PolicyBlock, statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
-  const revised = applyServiceFixes(block, revise(block, statements, ctx, ctx.version), ctx, ctx.version);
+  let revised = applyServiceFixes(block, revise(block, statements, ctx, ctx.version), ctx, ctx.version);
+  // Cluster scoping before region scoping, so that the ARNs it writes get the region too. Image
+  // builds are not clusters: their blocks are never scoped to one.
+  if (ctx.clusterScope !== undefined && !block.startsWith('imageBuilder') && block !== 'user.imageBuilder') {
+    revised = scopeToCluster(revised, ctx, ctx.clusterScope);
+  }
   return ctx.scopeRegion === undefined ? revised : scopeToRegion(revised, ctx.scopeRegion);
 }
 
@@ -29,7 +35,7 @@ export interface RevisionOptions {
  * The policy context of a construct, after checking its `region` option: a region name (or token) that
  * belongs to the stack's partition, since the ARNs are built with the stack's partition.
  */
-export function policyContextFor(scope: IConstruct, iamPath: string, options: RevisionOptions): PolicyContext {
+export function policyContextFor(scope: IConstruct, iamPath: string, options: RevisionOptions, clusterScope?: ClusterScope): PolicyContext {
   const region = options.region;
   if (region !== undefined) {
     validateScopeRegion('region', region);
@@ -42,5 +48,5 @@ export function policyContextFor(scope: IConstruct, iamPath: string, options: Re
       );
     }
   }
-  return new PolicyContext(scope, iamPath, { version: options.parallelClusterVersion, region });
+  return new PolicyContext(scope, iamPath, { version: options.parallelClusterVersion, region, clusterScope });
 }

@@ -49,3 +49,60 @@ export function validateRoleName(what: string, name: string | undefined): void {
     );
   }
 }
+
+// ParallelCluster's cluster name rule (pcluster/constants.py:15,20 in the 3.16.1 wheel:
+// PCLUSTER_NAME_REGEX `^([a-zA-Z][a-zA-Z0-9-]{0,%d})$` with PCLUSTER_NAME_MAX_LENGTH = 60; applied by
+// ClusterNameValidator, pcluster/validators/cluster_validators.py:86-110). With Slurm accounting the
+// limit is 40 (PCLUSTER_NAME_MAX_LENGTH_SLURM_ACCOUNTING), which ParallelCluster checks itself.
+export const CLUSTER_NAME_MAX_LENGTH = 60;
+const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/;
+// A pattern: a name that may also hold `*`, still starting with a letter (so that it always names a
+// prefix: `*` or `*-prod` would match every cluster's resources).
+const CLUSTER_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9*-]*$/;
+
+/**
+ * Checks a cluster name against ParallelCluster's rule: letters, digits and hyphens, starting with a
+ * letter, at most 60 characters. `what` names the prop in the message.
+ */
+export function validateClusterName(what: string, name: string): void {
+  if (Token.isUnresolved(name)) {
+    throw new Error(`${what} must be a literal string, got a token (${name}): the library builds ARN patterns from it at synth time.`);
+  }
+  if (!CLUSTER_NAME.test(name) || name.length > CLUSTER_NAME_MAX_LENGTH) {
+    throw new Error(
+      `${what} '${name}' is not a valid ParallelCluster cluster name: use letters, digits and hyphens, starting with a letter, ` +
+      `at most ${CLUSTER_NAME_MAX_LENGTH} characters (for example 'team-a-prod').`,
+    );
+  }
+}
+
+/**
+ * Checks cluster names or patterns (a name that may hold `*`, for example `team-a-*`): each must be a
+ * cluster name with `*` allowed after its first letter, at most 60 characters; the list may not be empty.
+ */
+export function validateClusterNamePatterns(what: string, patterns: string[]): void {
+  if (patterns.length === 0) {
+    throw new Error(`${what} is empty: it would allow no cluster at all. Give at least one name or pattern, for example ['team-a-*'], or leave it unset.`);
+  }
+  for (const pattern of patterns) {
+    if (Token.isUnresolved(pattern)) {
+      throw new Error(`${what} must hold literal strings, got a token (${pattern}): the library builds ARN patterns from them at synth time.`);
+    }
+    if (!CLUSTER_NAME_PATTERN.test(pattern) || pattern.length > CLUSTER_NAME_MAX_LENGTH) {
+      throw new Error(
+        `${what} has '${pattern}', which is neither a ParallelCluster cluster name nor a pattern of one: use letters, digits, ` +
+        `hyphens and '*', starting with a letter, at most ${CLUSTER_NAME_MAX_LENGTH} characters (for example 'team-a-*').`,
+      );
+    }
+  }
+}
+
+/** Checks a Route 53 hosted zone ID (`Z` followed by upper-case letters and digits). */
+export function validateHostedZoneId(what: string, id: string): void {
+  if (Token.isUnresolved(id)) {
+    return;
+  }
+  if (!/^Z[A-Z0-9]{1,31}$/.test(id)) {
+    throw new Error(`${what} '${id}' is not a Route 53 hosted zone ID: give the ID alone, for example 'Z0123456789ABCDEFGHIJ' (not 'hostedzone/...').`);
+  }
+}

@@ -2,6 +2,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
+import { nodeClusterScope } from '../policies/cluster-scope';
 import { computeNodeStatements } from '../policies/compute-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { validateSecrets } from '../private/input-validation';
@@ -36,7 +37,7 @@ export class ComputeNodeRole extends NodeRole {
   constructor(scope: Construct, id: string, props: ComputeNodeRoleProps = {}) {
     const iamPath = clusterIamPath(props.iamPath);
     validateSecrets(scope, 'secrets', props.secrets);
-    const ctx = policyContextFor(scope, iamPath, props);
+    const ctx = policyContextFor(scope, iamPath, props, nodeClusterScope(props.clusterName));
     super(scope, id, props, {
       description: 'AWS ParallelCluster compute nodes',
       iamPath,

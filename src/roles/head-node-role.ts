@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
+import { nodeClusterScope } from '../policies/cluster-scope';
 import { headNodeAwsBatchStatements, headNodeSlurmStatements } from '../policies/head-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { validateRoleArns, validateSecrets } from '../private/input-validation';
@@ -23,7 +24,9 @@ export interface HeadNodeRoleProps extends NodeRoleProps {
   /**
    * The compute node roles of the cluster's Slurm queues (`Scheduling/SlurmQueues/Iam/InstanceRole`).
    * The head node launches the compute nodes, so it must be able to pass their roles to EC2; roles on
-   * `iamPath` are covered by the path, roles elsewhere only when listed here. Slurm only.
+   * `iamPath` are covered by the path, roles elsewhere only when listed here. With `clusterName` the
+   * path only covers `<iamPath><clusterName>/` (where ParallelCluster creates a cluster's roles), so
+   * list every compute node role here. Slurm only.
    *
    * @default - the head node may pass only roles on `iamPath`
    */
@@ -44,6 +47,15 @@ export interface HeadNodeRoleProps extends NodeRoleProps {
    * @default - no access beyond the buckets ParallelCluster itself uses
    */
   readonly s3Access?: S3Access[];
+
+  /**
+   * The ID of the cluster's Route 53 private hosted zone (`Scheduling/SlurmSettings/Dns/HostedZoneId`,
+   * or the zone ParallelCluster created), for example `Z0123456789ABCDEFGHIJ`. With `clusterName`, the
+   * head node may only change records in this zone. Needs `clusterName`.
+   *
+   * @default - record changes in any hosted zone, as in the doc
+   */
+  readonly hostedZoneId?: string;
 }
 
 /**
@@ -66,15 +78,18 @@ export class HeadNodeRole extends NodeRole {
         'have no Slurm queues and ParallelCluster creates their compute roles itself. Leave computeNodeRoles out, or use Scheduler.SLURM.',
       );
     }
-    const ctx = policyContextFor(scope, iamPath, props);
+    const ctx = policyContextFor(scope, iamPath, props, nodeClusterScope(props.clusterName, props.hostedZoneId));
     if (scheduler === Scheduler.AWS_BATCH) {
       checkAwsBatchSupported('scheduler Scheduler.AWS_BATCH', ctx.version);
     }
+    // Scoped to a cluster, the path PassRole only covers `<iamPath><clusterName>/` (the roles
+    // ParallelCluster creates for that cluster), so every compute role elsewhere is listed.
+    const passRolePath = props.clusterName === undefined ? iamPath : `${iamPath}${props.clusterName}/`;
     const secretArns = secretArnsForPolicies(props.secrets);
     const statements = scheduler === Scheduler.AWS_BATCH
       ? policyBlock(ctx, 'headNode.awsBatch', headNodeAwsBatchStatements(ctx, secretArns))
       : policyBlock(ctx, 'headNode.slurm',
-        headNodeSlurmStatements(ctx, { secretArns, computeNodeRoleArns: rolesOffPath(computeNodeRoles, iamPath).map((role) => role.roleArn) }));
+        headNodeSlurmStatements(ctx, { secretArns, computeNodeRoleArns: rolesOffPath(computeNodeRoles, passRolePath).map((role) => role.roleArn) }));
     super(scope, id, props, {
       description: `AWS ParallelCluster head node (${scheduler === Scheduler.AWS_BATCH ? 'AWS Batch' : 'Slurm'})`,
       iamPath,

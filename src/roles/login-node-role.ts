@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { ParallelClusterVersion } from '../parallelcluster-version';
+import { nodeClusterScope } from '../policies/cluster-scope';
 import { loginNodeStatements } from '../policies/login-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { clusterIamPath } from '../private/node-role';
@@ -30,7 +31,7 @@ export class LoginNodeRole extends NodeRole {
       );
     }
     const iamPath = clusterIamPath(props.iamPath);
-    const ctx = policyContextFor(scope, iamPath, props);
+    const ctx = policyContextFor(scope, iamPath, props, nodeClusterScope(props.clusterName));
     super(scope, id, props, {
       description: 'AWS ParallelCluster login nodes',
       iamPath,

@@ -51,6 +51,18 @@ export interface NodeRoleProps extends ParallelClusterPolicyOptions {
    * @default true
    */
   readonly enableCloudWatchAgent?: boolean;
+
+  /**
+   * The name of the one cluster this role serves (`pcluster create-cluster --cluster-name`). Every
+   * statement is then limited to that cluster, as ParallelCluster limits the roles it creates: its
+   * DynamoDB tables, its stack and nested stacks, instances and volumes tagged
+   * `parallelcluster:cluster-name` with this name, its artifacts in the cluster bucket, and (head node)
+   * the roles on `<iamPath><clusterName>/` plus `computeNodeRoles`. Letters, digits and hyphens,
+   * starting with a letter, at most 60 characters (ParallelCluster's rule).
+   *
+   * @default - the role works for any cluster in the account, as the doc's policies do
+   */
+  readonly clusterName?: string;
 }
 
 /** What a node role's subclass decides: its description and its statements. */

@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IamAccessMode } from '../iam-access-mode';
 import { ParallelClusterVersion } from '../parallelcluster-version';
+import { userClusterScope } from '../policies/cluster-scope';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import {
   userBaseStatements,
@@ -135,6 +136,19 @@ export interface ParallelClusterUserRoleProps extends ParallelClusterPolicyOptio
    */
   readonly permissionsBoundary?: iam.IManagedPolicy;
 
+  /**
+   * The clusters this user may create, update and delete: cluster names, or patterns with `*` such as
+   * `team-a-*`. Every action on a cluster's resources is then limited to matching clusters: their
+   * stacks (by name, and the `parallelcluster:cluster-name` tag they are created with), DynamoDB
+   * tables, EC2 resources tagged with a matching cluster name, log groups, alarms and dashboards, and
+   * login node Auto Scaling groups. Describe and List calls stay account-wide, as ParallelCluster
+   * needs them (`pcluster list-clusters`). Each entry starts with a letter and holds letters, digits,
+   * hyphens and `*`, at most 60 characters. Give each team its own `iamPath` too: IAM roles are not
+   * named after clusters.
+   *
+   * @default - every cluster in the account, as in the doc
+   */
+  readonly clusterNames?: string[];
 }
 
 /**
@@ -221,7 +235,7 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
 
     this.iamPath = iamPath;
     this.iamAccessMode = mode;
-    const ctx = policyContextFor(this, iamPath, props);
+    const ctx = policyContextFor(this, iamPath, props, userClusterScope(props.clusterNames));
     const role = new iam.Role(this, 'Role', {
       assumedBy: props.assumedBy ?? new iam.AccountRootPrincipal(),
       roleName: props.roleName,

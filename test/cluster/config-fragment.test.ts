@@ -160,3 +160,19 @@ describe('ConfigFragment.image', () => {
       .toThrow(/Build\/Iam has both/);
   });
 });
+
+describe('ConfigFragment.cluster clusterName', () => {
+  test('a leading YAML comment names the cluster; the YAML itself is unchanged', () => {
+    const props = { headNode: { instanceRoleArn: 'arn:aws:iam::111122223333:role/parallelcluster/head' } };
+    const named = ConfigFragment.cluster({ ...props, clusterName: 'team-a-1' });
+    expect(named).toBe(
+      "# IAM roles built for the cluster 'team-a-1' only: create it with\n" +
+      '#   pcluster create-cluster --cluster-name team-a-1 ...\n' +
+      ConfigFragment.cluster(props));
+    expect(parse(named)).toEqual(parse(ConfigFragment.cluster(props)));
+  });
+
+  test('an invalid cluster name is refused', () => {
+    expect(() => ConfigFragment.cluster({ clusterName: 'a b' })).toThrow(/clusterName 'a b' is not a valid ParallelCluster cluster name/);
+  });
+});

@@ -432,3 +432,36 @@ describe('bad input', () => {
     expect(() => Template.fromStack(stack)).not.toThrow();
   });
 });
+
+describe('clusterName', () => {
+  test('every role is scoped to the cluster and the fragment names it', async () => {
+    const stack = awsStack();
+    const cluster = new ParallelClusterIam(stack, 'Cluster', { clusterName: 'team-a-1', hostedZoneId: 'Z0AAAA' });
+    expect(cluster.clusterName).toBe('team-a-1');
+    expect(cluster.clusterConfig().startsWith("# IAM roles built for the cluster 'team-a-1' only")).toBe(true);
+    expect(cluster.clusterConfig()).toContain('pcluster create-cluster --cluster-name team-a-1');
+    const table = (name: string) => `arn:aws:dynamodb:us-east-1:111122223333:table/parallelcluster-${name}`;
+    for (const role of [cluster.headNodeRole.role, cluster.computeNodeRole('compute').role]) {
+      const sim = PolicySimulator.forRole(stack, role);
+      expect(await sim.allows('dynamodb:PutItem', table('team-a-1'))).toBe(true);
+      expect(await sim.allows('dynamodb:PutItem', table('team-b-1'))).toBe(false);
+    }
+    const user = PolicySimulator.forRole(stack, cluster.userRole.role);
+    expect(await user.allows('dynamodb:DeleteTable', table('team-a-1'))).toBe(true);
+    expect(await user.allows('dynamodb:DeleteTable', table('team-a-2'))).toBe(false);
+  });
+
+  test('without clusterName the fragment has no comment', () => {
+    expect(new ParallelClusterIam(awsStack(), 'Cluster').clusterConfig().startsWith('#')).toBe(false);
+  });
+
+  test('bad values are synth errors naming them', () => {
+    expect(() => new ParallelClusterIam(awsStack(), 'Cluster', { clusterName: 'team-*' }))
+      .toThrow(/clusterName 'team-\*' is not a valid ParallelCluster cluster name/);
+    expect(() => new ParallelClusterIam(awsStack(), 'Cluster', { hostedZoneId: 'Z0AAAA' }))
+      .toThrow(/hostedZoneId 'Z0AAAA' is set but clusterName is not/);
+    expect(() => new ParallelClusterIam(awsStack(), 'Cluster', {
+      clusterName: 'c', hostedZoneId: 'Z0AAAA', scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(),
+    })).toThrow(/only Slurm clusters have a hosted zone/);
+  });
+});

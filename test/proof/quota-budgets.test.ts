@@ -207,6 +207,9 @@ function newStack(environment: Environment, flags: Flags): Stack {
 
 // A long but valid custom path: path-scoped ARN patterns grow with it.
 const LONG_IAM_PATH = '/organisation-wide/high-performance-computing/research-clusters/parallelcluster-managed/';
+// The longest cluster name ParallelCluster accepts (60 characters), and user-role patterns that long.
+const LONG_CLUSTER_NAME = `research-${'x'.repeat(47)}-prd`;
+const longClusterNames = (name: string): string[] => [name, `${name.substring(0, 58)}-*`, `${name.substring(0, 40)}*-${'y'.repeat(17)}`];
 
 /** How a referenced resource is given: imported by name (tokens in its ARN) or created in the stack (a Ref). */
 type Origin = 'imported' | 'created';
@@ -228,6 +231,8 @@ interface Options {
   readonly customRoles: number;
   readonly secrets: number;
   readonly origin: Origin;
+  /** Scope every role to this cluster (the user role to it and to long patterns). */
+  readonly clusterName?: string;
 }
 
 // Long names (the longest IAM and S3 accept) so that imported ARNs are as long as they can be.
@@ -288,6 +293,7 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
       additionalIamPolicies: options.mode === 'restricted' ? undefined : policies(stack, 'Additional', options.additionalPolicies, options.origin),
       customRoles: customRoles(stack, options.customRoles, options.origin),
       secrets: secrets(stack, options.secrets, options.origin),
+      clusterNames: options.clusterName === undefined ? undefined : longClusterNames(options.clusterName),
     });
   },
   cluster: (stack, options) => {
@@ -306,6 +312,7 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
       secrets: secrets(stack, options.secrets, options.origin),
       iamPath: options.iamPath,
       lambdaFunctionsInVpc: options.lambdaFunctionsInVpc,
+      clusterName: options.clusterName,
     });
   },
   nodes: (stack, options) => {
@@ -314,6 +321,7 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
       additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
       permissionsBoundary: options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined,
       iamPath: options.iamPath,
+      clusterName: options.clusterName,
     };
     const secretList = secrets(stack, options.secrets, options.origin);
     const s3Access = buckets(stack, options.buckets, options.origin).map((bucket, i) =>
@@ -336,6 +344,7 @@ const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
       permissionsBoundary: boundary,
       iamPath: options.iamPath,
       lambdaFunctionsInVpc: options.lambdaFunctionsInVpc,
+      clusterName: options.clusterName,
     });
     new ImageBuilderRoles(stack, 'Image', {
       parallelClusterVersion: options.version,
@@ -365,6 +374,7 @@ const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
   customRoles: fc.constantFrom(...COUNTS),
   secrets: fc.constantFrom(...COUNTS),
   origin: fc.constantFrom('imported' as const, 'created' as const),
+  clusterName: fc.constantFrom(undefined, LONG_CLUSTER_NAME),
 }).map((o) => {
   // Combinations the library refuses on purpose (tested in the constructs' own tests) are folded into
   // valid ones: AWS Batch needs IAM rights, so restricted mode becomes privileged for it.
@@ -393,6 +403,7 @@ const FULLEST: Options = {
   customRoles: 7,
   secrets: 7,
   origin: 'imported',
+  clusterName: LONG_CLUSTER_NAME,
 };
 
 const FLAG_SETTINGS: Flags[] = [false, true].flatMap((minimizePolicies) =>

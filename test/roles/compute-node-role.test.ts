@@ -146,3 +146,24 @@ describe('ComputeNodeRole options', () => {
     expect(compute.grantPrincipal).toBe(compute.role);
   });
 });
+
+describe('ComputeNodeRole clusterName', () => {
+  test('an invalid name is a synth error naming it', () => {
+    expect(() => new ComputeNodeRole(awsStack(), 'Compute', { clusterName: 'my_cluster' }))
+      .toThrow(/clusterName 'my_cluster' is not a valid ParallelCluster cluster name/);
+  });
+
+  test('scoped, it reads and writes its cluster\'s tables only', async () => {
+    const stack = awsStack();
+    const compute = new ComputeNodeRole(stack, 'Compute', { clusterName: 'c1' });
+    const sim = PolicySimulator.forRole(stack, compute.role);
+    await expectAllowed(sim, requests(
+      ['dynamodb:Query', 'arn:aws:dynamodb:us-east-1:111122223333:table/parallelcluster-c1'],
+      ['dynamodb:PutItem', 'arn:aws:dynamodb:us-east-1:111122223333:table/parallelcluster-c1'],
+    ));
+    await expectDenied(sim, requests(
+      ['dynamodb:Query', 'arn:aws:dynamodb:us-east-1:111122223333:table/parallelcluster-c2'],
+      ['dynamodb:PutItem', 'arn:aws:dynamodb:us-east-1:111122223333:table/parallelcluster-c2'],
+    ));
+  });
+});

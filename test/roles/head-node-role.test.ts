@@ -379,3 +379,42 @@ describe('HeadNodeRole options', () => {
     expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toMatch(/arn:aws[-:]/);
   });
 });
+
+describe('HeadNodeRole clusterName', () => {
+  test.each([
+    ['1team', 'starts with a digit'],
+    ['team_a', 'has an underscore'],
+    ['team-a-*', 'is a pattern'],
+    [`a${'b'.repeat(60)}`, 'is 61 characters'],
+  ])("clusterName '%s' (%s) is a synth error naming it and the rule", (clusterName) => {
+    expect(() => new HeadNodeRole(awsStack(), 'HeadNode', { clusterName }))
+      .toThrow(new RegExp(`clusterName '${clusterName.replace('*', '\\*')}' is not a valid ParallelCluster cluster name: use letters, digits and hyphens`));
+  });
+
+  test('a 60-character name is accepted', () => {
+    expect(() => new HeadNodeRole(awsStack(), 'HeadNode', { clusterName: `a${'b'.repeat(59)}` })).not.toThrow();
+  });
+
+  test('hostedZoneId needs clusterName, and must be a zone ID', () => {
+    expect(() => new HeadNodeRole(awsStack(), 'HeadNode', { hostedZoneId: 'Z0123' }))
+      .toThrow(/hostedZoneId 'Z0123' is set but clusterName is not/);
+    expect(() => new HeadNodeRole(awsStack(), 'HeadNode', { clusterName: 'c', hostedZoneId: 'hostedzone/Z0123' }))
+      .toThrow(/hostedZoneId 'hostedzone\/Z0123' is not a Route 53 hosted zone ID/);
+  });
+
+  test('scoped to a cluster, it passes the roles on <iamPath><clusterName>/ and the listed compute roles only', async () => {
+    const stack = awsStack();
+    const compute = new ComputeNodeRole(stack, 'Compute', { clusterName: 'c1' });
+    const head = new HeadNodeRole(stack, 'HeadNode', { clusterName: 'c1', computeNodeRoles: [compute.role] });
+    const sim = PolicySimulator.forRole(stack, head.role);
+    const ec2 = { 'iam:PassedToService': 'ec2.amazonaws.com' };
+    await expectAllowed(sim, requests(
+      ['iam:PassRole', PolicySimulator.forRole(stack, compute.role).principalArn, ec2],
+      ['iam:PassRole', 'arn:aws:iam::111122223333:role/parallelcluster/c1/queue-role', ec2],
+    ));
+    await expectDenied(sim, requests(
+      ['iam:PassRole', 'arn:aws:iam::111122223333:role/parallelcluster/other-role', ec2],
+      ['iam:PassRole', 'arn:aws:iam::111122223333:role/parallelcluster/c2/queue-role', ec2],
+    ));
+  });
+});

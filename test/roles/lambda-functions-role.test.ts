@@ -104,3 +104,27 @@ describe('LambdaFunctionsRole options', () => {
       .toEqual([stack.resolve(boundary.managedPolicyArn), stack.resolve(boundary.managedPolicyArn)]);
   });
 });
+
+describe('LambdaFunctionsRole clusterName and hostedZoneId', () => {
+  test('bad values are synth errors naming them', () => {
+    expect(() => new LambdaFunctionsRole(awsStack(), 'Lambda', { clusterName: 'c.1' }))
+      .toThrow(/clusterName 'c\.1' is not a valid ParallelCluster cluster name/);
+    expect(() => new LambdaFunctionsRole(awsStack(), 'Lambda', { hostedZoneId: 'Z0123' }))
+      .toThrow(/hostedZoneId 'Z0123' is set but clusterName is not/);
+  });
+
+  test('scoped, it cleans up its own zone and compute nodes only', async () => {
+    const stack = awsStack();
+    const lambda = new LambdaFunctionsRole(stack, 'Lambda', { clusterName: 'c1', hostedZoneId: 'Z0AAAA' });
+    const sim = PolicySimulator.forRole(stack, lambda.role);
+    const compute = (cluster: string) => ({ 'ec2:ResourceTag/parallelcluster:node-type': 'Compute', 'ec2:ResourceTag/parallelcluster:cluster-name': cluster });
+    await expectAllowed(sim, requests(
+      ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0AAAA'],
+      ['ec2:TerminateInstances', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0', compute('c1')],
+    ));
+    await expectDenied(sim, requests(
+      ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0BBBB'],
+      ['ec2:TerminateInstances', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0', compute('c2')],
+    ));
+  });
+});

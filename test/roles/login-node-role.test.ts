@@ -176,3 +176,19 @@ describe('LoginNodeRole props', () => {
     expect(() => new LoginNodeRole(stackIn(AWS), 'Login', { iamPath: '/' })).toThrow(/iamPath/);
   });
 });
+
+describe('LoginNodeRole clusterName', () => {
+  test('an invalid name is a synth error naming it', () => {
+    expect(() => new LoginNodeRole(stackIn(AWS), 'Login', { clusterName: '-c' }))
+      .toThrow(/clusterName '-c' is not a valid ParallelCluster cluster name/);
+  });
+
+  test('scoped, it completes its cluster\'s lifecycle hooks only', async () => {
+    const stack = stackIn(AWS);
+    const login = new LoginNodeRole(stack, 'Login', { clusterName: 'c1' });
+    const sim = PolicySimulator.forRole(stack, login.role);
+    const asg = (name: string) => `arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:0a1b:autoScalingGroupName/${name}`;
+    await expectAllowed(sim, requests(['autoscaling:CompleteLifecycleAction', asg('c1-login-AutoScalingGroup')]));
+    await expectDenied(sim, requests(['autoscaling:CompleteLifecycleAction', asg('c2-login-AutoScalingGroup')]));
+  });
+});

@@ -622,3 +622,28 @@ describe('bad input is a synth-time error that names the value and the fix', () 
 function escape(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 }
+
+describe('ParallelClusterUserRole clusterNames', () => {
+  test.each([
+    ['*', "'\\*'"],
+    ['*-prod', "'\\*-prod'"],
+    ['team_a-*', "'team_a-\\*'"],
+    ['team a', "'team a'"],
+    [`t${'x'.repeat(60)}`, `'t${'x'.repeat(60)}'`],
+  ])('%s is a synth error naming it and the rule', (pattern, shown) => {
+    expect(() => new ParallelClusterUserRole(stackIn(AWS), 'User', { clusterNames: ['team-a-1', pattern] }))
+      .toThrow(new RegExp(`clusterNames has ${shown}, which is neither a ParallelCluster cluster name nor a pattern of one.*for example 'team-a-\\*'`));
+  });
+
+  test('an empty list is a synth error (it would allow no cluster)', () => {
+    expect(() => new ParallelClusterUserRole(stackIn(AWS), 'User', { clusterNames: [] })).toThrow(/clusterNames is empty/);
+  });
+
+  test('names and patterns are accepted, duplicates written once', () => {
+    const stack = stackIn(AWS);
+    new ParallelClusterUserRole(stack, 'User', { clusterNames: ['team-a-*', 'Shared1', 'team-a-*'] });
+    const text = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(text.match(/table\/parallelcluster-team-a-\*"/g)).toHaveLength(1);
+    expect(text).toContain('table/parallelcluster-Shared1"');
+  });
+});

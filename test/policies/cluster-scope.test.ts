@@ -1,0 +1,444 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import {
+  HeadNodeRole,
+  IamAccessMode,
+  LambdaFunctionsRole,
+  ParallelClusterIam,
+  ParallelClusterUserRole,
+  ParallelClusterVersion,
+  Scheduler,
+} from '../../src';
+import { ACTION_RULES, RESOURCE_RULES, scopeToCluster } from '../../src/policies/cluster-scope';
+import { PolicyContext } from '../../src/policies/context';
+import { headNodeSlurmStatements } from '../../src/policies/head-node-policies';
+import { Request, expectAllowed, expectDenied, requests } from '../support/cluster-roles-helpers';
+import { PolicySimulator, RequestContext } from '../support/simulate';
+import { ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/stacks';
+
+/*
+ * Cluster scoping, by simulation: for each role, the requests ParallelCluster makes for a cluster
+ * (modelled on what aws-parallelcluster 3.16.1 calls and names, see src/policies/cluster-scope.ts), split
+ * into those that name the cluster (its stack, tables, tagged instances, log groups, ...) and those that
+ * do not (Describe and List calls, creating new resources). A role scoped to cluster X must allow all
+ * of X's, and deny the cluster-specific ones of other clusters.
+ */
+
+const OWN = 'team-a-1';
+/** Other clusters: another team's, and one whose name only extends X's (`team-a-10`). */
+const OTHERS = ['team-b-1', 'team-a-10'];
+const ZONE: Record<string, string> = { 'team-a-1': 'Z0AAAAAAAAAAAAAAAAAAA', 'team-b-1': 'Z0BBBBBBBBBBBBBBBBBBB', 'team-a-10': 'Z0CCCCCCCCCCCCCCCCCCC' };
+const STACK_UUID = '1a2b3c4d-0000-1111-2222-333344445555';
+const TAG = 'parallelcluster:cluster-name';
+
+interface ClusterRequests {
+  /** Requests that name the cluster or need its tag. */
+  readonly specific: Request[];
+  /** Requests of the same calls that name no cluster (account-wide reads, new resources). */
+  readonly shared: Request[];
+}
+
+type Triple = [string, string, RequestContext?];
+
+function arns(env: TestEnvironment) {
+  const { partition: p, region: r, account: a } = env;
+  return {
+    table: (name: string) => `arn:${p}:dynamodb:${r}:${a}:table/${name}`,
+    stack: (name: string) => `arn:${p}:cloudformation:${r}:${a}:stack/${name}/${STACK_UUID}`,
+    instance: (id: string) => `arn:${p}:ec2:${r}:${a}:instance/${id}`,
+    volume: (id: string) => `arn:${p}:ec2:${r}:${a}:volume/${id}`,
+    securityGroup: (id: string) => `arn:${p}:ec2:${r}:${a}:security-group/${id}`,
+    zone: (id: string) => `arn:${p}:route53:::hostedzone/${id}`,
+    artifact: (cluster: string, key: string) =>
+      `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete/parallelcluster/3.16.1/clusters/${cluster.toLowerCase()}-abcdefgh01234567/${key}`,
+    bucket: () => `arn:${p}:s3:::parallelcluster-0123456789abcdef-v1-do-not-delete`,
+    logGroup: (name: string) => `arn:${p}:logs:${r}:${a}:log-group:${name}`,
+    alarm: (name: string) => `arn:${p}:cloudwatch:${r}:${a}:alarm:${name}`,
+    dashboard: (name: string) => `arn:${p}:cloudwatch::${a}:dashboard/${name}`,
+    asg: (name: string) => `arn:${p}:autoscaling:${r}:${a}:autoScalingGroup:0a1b2c3d-aaaa-bbbb-cccc-0123456789ab:autoScalingGroupName/${name}`,
+    role: (path: string, name: string) => `arn:${p}:iam::${a}:role${path}${name}`,
+  };
+}
+
+/** The tag a cluster's resources carry (cdk_builder_utils.py:156-206). */
+const tagged = (cluster: string, extra: RequestContext = {}): RequestContext => ({ [`ec2:ResourceTag/${TAG}`]: cluster, ...extra });
+
+/** What the head node of a Slurm cluster calls (cdk_builder_utils.py:639-924, slurm_builder.py:151-175,228-236). */
+function headNodeRequests(env: TestEnvironment, cluster: string, iamPath: string): ClusterRequests {
+  const x = arns(env);
+  const specific: Triple[] = [
+    ...['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem']
+      .map((action): Triple => [action, x.table(`parallelcluster-${cluster}`)]),
+    ['dynamodb:BatchWriteItem', x.table(`parallelcluster-slurm-${cluster}`)],
+    ['dynamodb:GetItem', x.table(`parallelcluster-slurm-${cluster}`)],
+    ['ec2:TerminateInstances', x.instance('i-0compute'), tagged(cluster, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' })],
+    ['ec2:GetConsoleOutput', x.instance('i-0compute'), tagged(cluster)],
+    // Tags on the cluster's instances and volumes, and at launch (the launch templates tag them).
+    ['ec2:CreateTags', x.instance('i-0compute'), tagged(cluster, { 'aws:TagKeys': ['Name'], 'aws:RequestTag/Name': 'compute' })],
+    ['ec2:CreateTags', x.volume('vol-0compute'), tagged(cluster)],
+    ['ec2:CreateTags', x.instance('i-0new'), { 'ec2:CreateAction': 'CreateFleet', [`aws:RequestTag/${TAG}`]: cluster, 'aws:TagKeys': [TAG] }],
+    ['ec2:AttachVolume', x.volume('vol-0shared'), tagged(cluster)],
+    ['cloudformation:DescribeStackResource', x.stack(cluster)],
+    ['cloudformation:DescribeStacks', x.stack(cluster)],
+    ['cloudformation:SignalResource', x.stack(cluster)],
+    ['route53:ChangeResourceRecordSets', x.zone(ZONE[cluster])],
+    ['s3:GetObject', x.artifact(cluster, 'configs/cluster-config.yaml')],
+    // Roles ParallelCluster created for the cluster's queues (cdk_builder_utils.py:909-918).
+    ['iam:PassRole', x.role(iamPath, `${cluster}/compute-role`), { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+  ];
+  const shared: Triple[] = [
+    ['ec2:DescribeInstances', '*'],
+    ['ec2:DescribeVolumes', '*'],
+    ['ec2:RunInstances', x.instance('i-0new')],
+    ['ec2:CreateFleet', `arn:${env.partition}:ec2:${env.region}:${env.account}:fleet/fleet-0123`],
+    // An existing EBS volume named in SharedStorage carries no cluster tag.
+    ['ec2:AttachVolume', x.volume('vol-0existing')],
+    ['ec2:AttachVolume', x.instance('i-0headnode'), tagged(OWN)],
+    ['s3:GetObject', `arn:${env.partition}:s3:::${env.region}-aws-parallelcluster/parallelcluster/3.16.1/x`],
+  ];
+  return { specific: requests(...specific), shared: requests(...shared) };
+}
+
+/** What the compute nodes call (cdk_builder_utils.py:1040-1093, slurm_builder.py:119-135). */
+function computeNodeRequests(env: TestEnvironment, cluster: string): ClusterRequests {
+  const x = arns(env);
+  return {
+    specific: requests(
+      ['dynamodb:Query', x.table(`parallelcluster-${cluster}`)],
+      ['dynamodb:Query', x.table(`parallelcluster-slurm-${cluster}/index/InstanceId`)],
+      ['dynamodb:GetItem', x.table(`parallelcluster-${cluster}`)],
+      ['dynamodb:PutItem', x.table(`parallelcluster-${cluster}`)],
+      ['dynamodb:UpdateItem', x.table(`parallelcluster-${cluster}`)],
+      // The queues nested stack (queues_stack.py:64), named by CloudFormation after the cluster stack.
+      ['cloudformation:DescribeStackResource', x.stack(`${cluster}-QueuesNestedStackQueuesNestedStackResource0A1B2C3D-XYZ0123`)],
+    ),
+    shared: requests(['ec2:DescribeInstanceAttribute', '*']),
+  };
+}
+
+/** What the login nodes call (cdk_builder_utils.py:941-1023, login_nodes_stack.py:300,456). */
+function loginNodeRequests(env: TestEnvironment, cluster: string): ClusterRequests {
+  const x = arns(env);
+  return {
+    specific: requests(
+      ['autoscaling:CompleteLifecycleAction', x.asg(`${cluster}-login-AutoScalingGroup`)],
+      ['dynamodb:GetItem', x.table(`parallelcluster-${cluster}`)],
+      ['dynamodb:PutItem', x.table(`parallelcluster-${cluster}`)],
+      ['cloudformation:DescribeStacks', x.stack(cluster)],
+      ['cloudformation:DescribeStackResource', x.stack(`${cluster}-LoginNodesNestedStackLoginNodesNestedStackResource0A1B2C3D-XYZ0123`)],
+    ),
+    shared: requests(['ec2:DescribeInstanceAttribute', '*']),
+  };
+}
+
+/** What the cluster's Lambda functions call (cluster_stack.py:530-556, slurm_builder.py:244-262, compute_fleet_stack.py:126-140). */
+function lambdaRequests(env: TestEnvironment, cluster: string): ClusterRequests {
+  const x = arns(env);
+  return {
+    specific: requests(
+      ['route53:ListResourceRecordSets', x.zone(ZONE[cluster])],
+      ['route53:ChangeResourceRecordSets', x.zone(ZONE[cluster])],
+      ['ec2:TerminateInstances', x.instance('i-0compute'), tagged(cluster, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' })],
+      ['s3:DeleteObject', x.artifact(cluster, 'configs/cluster-config.yaml')],
+      ['s3:DeleteObjectVersion', x.artifact(cluster, 'templates/aws-parallelcluster.cfn.yaml')],
+    ),
+    shared: requests(
+      ['ec2:DescribeInstances', '*'],
+      ['s3:ListBucket', x.bucket()],
+      ['logs:PutLogEvents', `${x.logGroup('/aws/lambda/pcluster-CleanupResources-1a2b3c4d')}:log-stream:x`],
+    ),
+  };
+}
+
+/**
+ * What `pcluster create-cluster`, `update-cluster` and `delete-cluster` do with the user's credentials
+ * (CloudFormation creates the resources as the user): models/cluster.py:385-395,895-910 and the stacks.
+ */
+function userRequests(env: TestEnvironment, cluster: string): ClusterRequests {
+  const x = arns(env);
+  const r = env.region;
+  const stackTags = { [`aws:RequestTag/${TAG}`]: cluster, 'aws:RequestTag/parallelcluster:version': '3.16.1', 'aws:TagKeys': [TAG, 'parallelcluster:version'] };
+  const logGroup = `/aws/parallelcluster/${cluster}-202611301200`;
+  const specific: Triple[] = [
+    // The stack: created and updated with the cluster tag, updated without tags, deleted.
+    ['cloudformation:CreateStack', x.stack(cluster), stackTags],
+    ['cloudformation:UpdateStack', x.stack(cluster), stackTags],
+    ['cloudformation:UpdateStack', x.stack(cluster), { [`aws:ResourceTag/${TAG}`]: cluster }],
+    ['cloudformation:DeleteStack', x.stack(cluster)],
+    ['cloudformation:DescribeStackEvents', x.stack(cluster)],
+    ['cloudformation:GetTemplate', x.stack(cluster)],
+    ['cloudformation:DescribeStackResources', x.stack(`${cluster}-QueuesNestedStackQueuesNestedStackResource0A1B2C3D-XYZ0123`)],
+    // The tables.
+    ...['dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:TagResource']
+      .map((action): Triple => [action, x.table(`parallelcluster-${cluster}`)]),
+    ['dynamodb:CreateTable', x.table(`parallelcluster-slurm-${cluster}`)],
+    ['dynamodb:DeleteTable', x.table(`parallelcluster-slurm-${cluster}`)],
+    // The cluster's EC2 resources, by tag.
+    ['ec2:TerminateInstances', x.instance('i-0headnode'), tagged(cluster)],
+    ['ec2:DeleteVolume', x.volume('vol-0shared'), tagged(cluster)],
+    ['ec2:ModifyVolume', x.volume('vol-0shared'), tagged(cluster)],
+    ['ec2:DeleteSecurityGroup', x.securityGroup('sg-0head'), tagged(cluster)],
+    ['ec2:AuthorizeSecurityGroupIngress', x.securityGroup('sg-0head'), tagged(cluster)],
+    ['ec2:DeleteTags', x.instance('i-0headnode'), tagged(cluster, { 'aws:TagKeys': ['Name'] })],
+    ['ec2:CreateTags', x.instance('i-0headnode'), tagged(cluster, { 'aws:TagKeys': ['Name'], 'aws:RequestTag/Name': 'HeadNode' })],
+    ['ec2:CreateTags', x.instance('i-0new'), { 'ec2:CreateAction': 'RunInstances', [`aws:RequestTag/${TAG}`]: cluster, 'aws:TagKeys': [TAG] }],
+    // Log groups, alarms, the dashboard.
+    ...['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:PutMetricFilter', 'logs:DeleteMetricFilter', 'logs:FilterLogEvents', 'logs:CreateExportTask']
+      .map((action): Triple => [action, x.logGroup(logGroup)]),
+    ['logs:GetLogEvents', `${x.logGroup(logGroup)}:log-stream:ip-10-0-0-1.i-0headnode.clustermgtd`],
+    ['cloudwatch:PutMetricAlarm', x.alarm(`${cluster}-HeadNode-Health`)],
+    ['cloudwatch:PutCompositeAlarm', x.alarm(`${cluster}-HeadNode`)],
+    ['cloudwatch:DeleteAlarms', x.alarm(`${cluster}-HeadNode-Mem`)],
+    ['cloudwatch:PutDashboard', x.dashboard(`${cluster}-${r}`)],
+    ['cloudwatch:DeleteDashboards', x.dashboard(`${cluster}-${r}`)],
+    // Login nodes.
+    ['autoscaling:CreateAutoScalingGroup', x.asg(`${cluster}-login-AutoScalingGroup`)],
+    ['autoscaling:UpdateAutoScalingGroup', x.asg(`${cluster}-login-AutoScalingGroup`)],
+    ['autoscaling:DeleteAutoScalingGroup', x.asg(`${cluster}-login-AutoScalingGroup`)],
+  ];
+  const shared: Triple[] = [
+    ['cloudformation:DescribeStacks', '*'],
+    ['cloudformation:ListStacks', '*'],
+    ['ec2:DescribeInstances', '*'],
+    ['ec2:RunInstances', x.instance('i-0new')],
+    ['ec2:CreateSecurityGroup', x.securityGroup('sg-0new')],
+    ['ec2:CreateVolume', x.volume('vol-0new')],
+    ['logs:DescribeLogGroups', '*'],
+    ['cloudwatch:DescribeAlarms', x.alarm('any')],
+    ['cloudwatch:ListDashboards', '*'],
+    ['logs:CreateLogGroup', x.logGroup('/aws/lambda/pcluster-CleanupResources-1a2b3c4d')],
+    ['autoscaling:DescribeAutoScalingGroups', '*'],
+  ];
+  return { specific: requests(...specific), shared: requests(...shared) };
+}
+
+/** Requests `forOther` makes for another cluster, which a role scoped to `OWN` must deny. */
+function otherClusters(build: (cluster: string) => ClusterRequests): Request[] {
+  return OTHERS.flatMap((cluster) => build(cluster).specific);
+}
+
+describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
+  const iamPath = '/parallelcluster/team-a/';
+  const stack = stackIn(env);
+  const pc = new ParallelClusterIam(stack, 'TeamA', {
+    clusterName: OWN,
+    hostedZoneId: ZONE[OWN],
+    loginNodePools: ['login'],
+    iamPath,
+  });
+  const user = new ParallelClusterUserRole(stack, 'TeamAUser', {
+    clusterNames: ['team-a-*'],
+    iamPath,
+    iamAccessMode: IamAccessMode.privileged(),
+  });
+  const x = arns(env);
+  const sims = {
+    head: PolicySimulator.forRole(stack, pc.headNodeRole.role),
+    compute: PolicySimulator.forRole(stack, pc.computeNodeRole('compute').role),
+    login: PolicySimulator.forRole(stack, pc.loginNodeRoles.login.role),
+    lambda: PolicySimulator.forRole(stack, pc.lambdaFunctionsRole.role),
+    clusterUser: PolicySimulator.forRole(stack, pc.userRole.role),
+    teamUser: PolicySimulator.forRole(stack, user.role),
+  };
+
+  const cases: Array<[string, keyof typeof sims, (cluster: string) => ClusterRequests]> = [
+    ['head node', 'head', (c) => headNodeRequests(env, c, iamPath)],
+    ['compute node', 'compute', (c) => computeNodeRequests(env, c)],
+    ['login node', 'login', (c) => loginNodeRequests(env, c)],
+    ['Lambda functions', 'lambda', (c) => lambdaRequests(env, c)],
+    ['user (ParallelClusterIam clusterName)', 'clusterUser', (c) => userRequests(env, c)],
+  ];
+
+  describe.each(cases)('the %s role scoped to team-a-1', (_, key, build) => {
+    test('allows its own cluster\'s requests', async () => {
+      const own = build(OWN);
+      await expectAllowed(sims[key], [...own.specific, ...own.shared]);
+    });
+
+    test('denies the same requests for another cluster', async () => {
+      await expectDenied(sims[key], otherClusters(build));
+    });
+  });
+
+  test('the head node passes the queues\' own roles, and no other cluster\'s', async () => {
+    const computeRoleArn = sims.compute.principalArn;
+    await expectAllowed(sims.head, requests(['iam:PassRole', computeRoleArn, { 'iam:PassedToService': 'ec2.amazonaws.com' }]));
+    await expectDenied(sims.head, requests(
+      ['iam:PassRole', x.role(iamPath, 'team-b-1/compute-role'), { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+      ['iam:PassRole', x.role(iamPath, 'some-other-role'), { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+    ));
+  });
+
+  test('a head node can neither adopt an untagged instance nor retag another cluster\'s', async () => {
+    await expectDenied(sims.head, requests(
+      // Adopting: tagging an existing untagged instance with the cluster's name (then terminating it).
+      ['ec2:CreateTags', x.instance('i-0foreign'), { [`aws:RequestTag/${TAG}`]: OWN, 'aws:TagKeys': [TAG] }],
+      // Retagging another cluster's instance.
+      ['ec2:CreateTags', x.instance('i-0foreign'), tagged('team-b-1', { [`aws:RequestTag/${TAG}`]: OWN, 'aws:TagKeys': [TAG] })],
+      // Terminating an untagged instance.
+      ['ec2:TerminateInstances', x.instance('i-0foreign'), { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
+    ));
+  });
+
+  describe('a user role with clusterNames [\'team-a-*\']', () => {
+    test('can create, update and delete team-a-1 (stack, tables, instances, log groups, alarms)', async () => {
+      const own = userRequests(env, 'team-a-1');
+      await expectAllowed(sims.teamUser, [...own.specific, ...own.shared]);
+    });
+
+    test('cannot touch team-b-1\'s stack, tables, instances, log groups or alarms', async () => {
+      await expectDenied(sims.teamUser, userRequests(env, 'team-b-1').specific);
+    });
+
+    test('cannot create a stack tagged for another team, nor move a resource to another team', async () => {
+      await expectDenied(sims.teamUser, requests(
+        ['cloudformation:CreateStack', x.stack('team-a-2'), { [`aws:RequestTag/${TAG}`]: 'team-b-2', 'aws:TagKeys': [TAG] }],
+        ['cloudformation:CreateStack', x.stack('team-a-2'), { 'aws:TagKeys': ['Name'], 'aws:RequestTag/Name': 'x' }],
+        ['ec2:CreateTags', x.instance('i-0head'), tagged('team-a-1', { [`aws:RequestTag/${TAG}`]: 'team-b-1', 'aws:TagKeys': [TAG] })],
+        ['ec2:CreateTags', x.instance('i-0head'), tagged('team-b-1', { [`aws:RequestTag/${TAG}`]: 'team-a-1', 'aws:TagKeys': [TAG] })],
+      ));
+    });
+  });
+});
+
+describe('cluster scoping: defaults and rules', () => {
+  test('without clusterName the roles are as before (no cluster name anywhere)', () => {
+    const stack = awsStack();
+    const pc = new ParallelClusterIam(stack, 'Pc', { loginNodePools: ['login'] });
+    const text = JSON.stringify(stack.resolve(pc.headNodeRole.managedPolicies.map((m) => (m as iam.ManagedPolicy).document.toJSON())));
+    expect(text).toContain('table/parallelcluster-*');
+    expect(text).not.toContain('cluster-name"');
+  });
+
+  test('the transform leaves statements no rule matches untouched (same objects)', () => {
+    const stack = awsStack();
+    const ctx = new PolicyContext(stack);
+    const statements = headNodeSlurmStatements(ctx, { secretArns: [], computeNodeRoleArns: [] });
+    const scoped = scopeToCluster(statements, ctx, { kind: 'cluster', clusterNames: ['c1'] });
+    const untouched = statements.filter((s) => scoped.includes(s)).map((s) => s.sid);
+    expect(untouched).toEqual(expect.arrayContaining(['EC2RunInstances', 'EC2Describe']));
+    expect(new Set(scoped.map((s) => s.sid)).size).toBe(scoped.length);
+  });
+
+  test.each(ENVIRONMENTS)('narrower statements than today\'s (as a security review might write) are scoped too, in $partition', async (env) => {
+    const stack = stackIn(env);
+    const ctx = new PolicyContext(stack);
+    const x = arns(env);
+    const narrowed = [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogGroup'], resources: [ctx.arn('logs', '*', 'log-group:/aws/parallelcluster/*:*')] }),
+      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricAlarm'], resources: [ctx.arn('cloudwatch', '*', 'alarm:*')] }),
+      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [ctx.arn('dynamodb', '*', 'table/parallelcluster-*/index/*')] }),
+      new iam.PolicyStatement({ actions: ['cloudformation:DeleteStack'], resources: [ctx.arn('cloudformation', '*', 'stack/*/*')] }),
+      new iam.PolicyStatement({
+        actions: ['ec2:TerminateInstances'],
+        resources: [ctx.arn('ec2', '*', 'instance/*')],
+        conditions: { StringEquals: { [`aws:ResourceTag/${TAG}`]: '*' } },
+      }),
+    ].map((s, i) => s.copy({ sid: `Narrowed${i}` }));
+    const scoped = scopeToCluster(narrowed, ctx, { kind: 'user', clusterNames: ['team-a-*'] });
+    const sim = PolicySimulator.forDocuments([stack.resolve(new iam.PolicyDocument({ statements: scoped }).toJSON())], env);
+    const calls = (cluster: string) => requests(
+      ['logs:CreateLogGroup', `${x.logGroup(`/aws/parallelcluster/${cluster}-202611301200`)}:*`],
+      ['cloudwatch:PutMetricAlarm', x.alarm(`${cluster}-HeadNode`)],
+      ['dynamodb:Query', x.table(`parallelcluster-slurm-${cluster}/index/InstanceId`)],
+      ['cloudformation:DeleteStack', x.stack(cluster)],
+      // IAM sets both tag keys for an EC2 resource.
+      ['ec2:TerminateInstances', x.instance('i-0head'), { [`aws:ResourceTag/${TAG}`]: cluster, [`ec2:ResourceTag/${TAG}`]: cluster }],
+    );
+    await expectAllowed(sim, calls('team-a-1'));
+    await expectDenied(sim, calls('team-b-1'));
+  });
+
+  // A guard for later changes to the factories and revisions: a resource pattern the transform does
+  // not recognise would silently stay account-wide. Every role of a wide configuration is checked.
+  const LEFTOVERS = [
+    /:table\/parallelcluster-\*/,
+    /:stack\/\*/,
+    /:log-group:\/aws\/parallelcluster\/\*/,
+    /:alarm:\*$/,
+    /:dashboard\/\*$/,
+    /autoScalingGroupName\/\*/,
+    /:hostedzone\/\*$/,
+    /-v1-do-not-delete\/\*$/,
+  ];
+
+  /** What in the role's statements still covers every cluster. */
+  function leftovers(sim: PolicySimulator): string[] {
+    const found: string[] = [];
+    for (const statement of sim.documents.flatMap((d) => d.Statement)) {
+      const resources: string[] = [statement.Resource].flat();
+      const actions: string[] = [statement.Action].flat();
+      found.push(...resources.filter((r) => LEFTOVERS.some((pattern) => pattern.test(r))).map((r) => `${statement.Sid}: ${r}`));
+      if (actions.includes('ec2:TerminateInstances') && !JSON.stringify(statement.Condition ?? {}).includes(`ec2:ResourceTag/${TAG}`)) {
+        found.push(`${statement.Sid}: ec2:TerminateInstances without the cluster tag`);
+      }
+      if (resources.includes('*') && actions.some((a) => /^(cloudformation|dynamodb):(?!Describe|List)/.test(a))) {
+        found.push(`${statement.Sid}: ${actions.join(', ')} on *`);
+      }
+    }
+    return found;
+  }
+
+  test('no account-wide cluster pattern is left in any scoped role', () => {
+    const stack = awsStack();
+    const props = { hostedZoneId: ZONE[OWN], loginNodePools: ['login'], iamAccessMode: IamAccessMode.privileged(), enableFsxLustre: true };
+    const pc = new ParallelClusterIam(stack, 'Pc', { ...props, clusterName: OWN });
+    const unscoped = new ParallelClusterIam(stack, 'Unscoped', { ...props, hostedZoneId: undefined });
+    const user = new ParallelClusterUserRole(stack, 'User', {
+      clusterNames: ['team-a-*'], enableAwsBatch: true, enableFsxLustre: true, iamAccessMode: IamAccessMode.privileged(),
+    });
+    const scopedRoles = [pc.headNodeRole.role, pc.computeNodeRole('compute').role, pc.loginNodeRoles.login.role, pc.lambdaFunctionsRole.role, pc.userRole.role, user.role];
+    for (const role of scopedRoles) {
+      expect({ role: role.node.path, leftovers: leftovers(PolicySimulator.forRole(stack, role)) }).toEqual({ role: role.node.path, leftovers: [] });
+    }
+    // The check can fail: the same roles without clusterName have such patterns.
+    for (const role of [unscoped.headNodeRole.role, unscoped.computeNodeRole('compute').role, unscoped.userRole.role]) {
+      expect(leftovers(PolicySimulator.forRole(stack, role)).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('every rule says why, citing the wheel', () => {
+    for (const rule of [...RESOURCE_RULES, ...ACTION_RULES]) {
+      expect(rule.why).toMatch(/\.py:\d+/);
+    }
+  });
+
+  test('image building is not scoped: images are not clusters', async () => {
+    const stack = awsStack();
+    const user = new ParallelClusterUserRole(stack, 'User', { clusterNames: ['team-a-*'], enableImageBuilder: true });
+    const sim = PolicySimulator.forRole(stack, user.role);
+    await expectAllowed(sim, requests(['cloudformation:CreateStack', 'arn:aws:cloudformation:us-east-1:111122223333:stack/my-image/0a1b']));
+  });
+
+  test('an AWS Batch head node and Lambda role are scoped too', async () => {
+    const stack = awsStack();
+    const head = new HeadNodeRole(stack, 'Head', { scheduler: Scheduler.AWS_BATCH, clusterName: OWN });
+    const lambda = new LambdaFunctionsRole(stack, 'Lambda', { scheduler: Scheduler.AWS_BATCH, clusterName: OWN });
+    const x = arns(stackEnv);
+    const headSim = PolicySimulator.forRole(stack, head.role);
+    await expectAllowed(headSim, requests(['s3:PutObject', x.artifact(OWN, 'batch/job.sh')], ['cloudformation:DescribeStacks', x.stack(OWN)]));
+    await expectDenied(headSim, requests(['s3:PutObject', x.artifact('team-b-1', 'batch/job.sh')], ['cloudformation:DescribeStacks', x.stack('team-b-1')]));
+    const lambdaSim = PolicySimulator.forRole(stack, lambda.role);
+    await expectAllowed(lambdaSim, requests(['s3:DeleteObject', x.artifact(OWN, 'a')]));
+    await expectDenied(lambdaSim, requests(['s3:DeleteObject', x.artifact('team-b-1', 'a')]));
+  });
+
+  test.each([ParallelClusterVersion.V3_2, ParallelClusterVersion.V3_6])('the user role of revision %s is scoped (cloudformation:* included)', async (version) => {
+    const stack = awsStack();
+    const user = new ParallelClusterUserRole(stack, 'User', { clusterNames: ['team-a-*'], parallelClusterVersion: version });
+    const sim = PolicySimulator.forRole(stack, user.role);
+    const x = arns(stackEnv);
+    await expectAllowed(sim, requests(['cloudformation:DeleteStack', x.stack('team-a-1')], ['cloudformation:DescribeStacks', '*']));
+    await expectDenied(sim, requests(['cloudformation:DeleteStack', x.stack('team-b-1')]));
+  });
+
+  test('with the region option, the written ARNs get the region', async () => {
+    const stack = awsStack();
+    const user = new ParallelClusterUserRole(stack, 'User', { clusterNames: ['team-a-*'], region: 'us-east-1' });
+    const sim = PolicySimulator.forRole(stack, user.role);
+    const inRegion = { 'aws:RequestedRegion': 'us-east-1' };
+    await expectAllowed(sim, requests(['cloudwatch:PutMetricAlarm', 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:team-a-1-HeadNode', inRegion]));
+    await expectDenied(sim, requests(['cloudwatch:PutMetricAlarm', 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:team-a-1-HeadNode', { 'aws:RequestedRegion': 'eu-west-1' }]));
+  });
+});
+
+const stackEnv = ENVIRONMENTS[0];
