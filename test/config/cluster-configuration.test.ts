@@ -402,11 +402,14 @@ describe('bad configuration', () => {
   test('a scheduler the revision does not support', () => {
     const text = 'Scheduling:\n  Scheduler: awsbatch\n  AwsBatchQueues:\n    - Name: q\n';
     const stack = stackIn(ENVIRONMENTS[0]);
-    // awsbatch is still a scheduler of the V3_11 revision (3.11 to 3.15), with a privileged user.
-    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(text), iamAccessMode: IamAccessMode.privileged() });
+    // awsbatch is a scheduler of revisions up to V3_15 (3.15.x), with a privileged user; 3.16 removed it.
+    const V3_15 = ParallelClusterVersion.V3_15;
+    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(text), iamAccessMode: IamAccessMode.privileged(), parallelClusterVersion: V3_15 });
     expect(c.scheduler).toBe(Scheduler.AWS_BATCH);
-    expect(() => cluster(stackIn(ENVIRONMENTS[0]), { configuration: ClusterConfiguration.fromYaml(text) }))
+    expect(() => cluster(stackIn(ENVIRONMENTS[0]), { configuration: ClusterConfiguration.fromYaml(text), parallelClusterVersion: V3_15 }))
       .toThrow(/restricted mode forbids/);
+    expect(() => cluster(stackIn(ENVIRONMENTS[0]), { configuration: ClusterConfiguration.fromYaml(text), iamAccessMode: IamAccessMode.privileged() }))
+      .toThrow(/cluster-config\.yaml:2: Scheduling\/Scheduler is 'awsbatch', which ParallelCluster 3\.16 no longer supports/);
   });
 
   test('keys the library does not need are ignored', () => {
