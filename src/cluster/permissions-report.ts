@@ -127,8 +127,15 @@ export class PermissionsReport {
     const stack = Stack.of(scope);
     const values = new TemplateValues(stack);
     const resources = stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
-    const refersTo = (roles: unknown, logicalId: string) =>
-      Array.isArray(roles) && roles.some((item) => item && typeof item === 'object' && item.Ref === logicalId);
+    // The roles each managed policy and inline policy resource attaches itself to, resolved once.
+    const attachedRoles = new Map<CfnResource, Set<string>>();
+    for (const r of resources) {
+      if (r.cfnResourceType === 'AWS::IAM::ManagedPolicy' || r.cfnResourceType === 'AWS::IAM::Policy') {
+        const roles: unknown = stack.resolve((r as iam.CfnManagedPolicy | iam.CfnPolicy).roles);
+        attachedRoles.set(r, new Set(Array.isArray(roles) ? roles.map((item) => item?.Ref).filter((ref) => typeof ref === 'string') : []));
+      }
+    }
+    const refersTo = (r: CfnResource, logicalId: string) => attachedRoles.get(r)?.has(logicalId) ?? false;
     const text = (value: unknown) => String(values.render(value).text);
     const policyReport = (title: string, arn: string, document: any): PolicyReport => ({
       title,
@@ -144,7 +151,7 @@ export class PermissionsReport {
         const attachedArns: unknown[] = stack.resolve(role.managedPolicyArns) ?? [];
         // Policies attached by their own `Roles` property (ManagedPolicy.attachToRole) count as well.
         const attachingPolicies = resources.filter((r) =>
-          r.cfnResourceType === 'AWS::IAM::ManagedPolicy' && refersTo(stack.resolve((r as iam.CfnManagedPolicy).roles), logicalId));
+          r.cfnResourceType === 'AWS::IAM::ManagedPolicy' && refersTo(r, logicalId));
         const awsManaged: string[] = [];
         const other: string[] = [];
         const customer: PolicyReport[] = [];
@@ -174,7 +181,7 @@ export class PermissionsReport {
           inline.push(policyReport(String(p.PolicyName), '', p.PolicyDocument));
         }
         for (const r of resources) {
-          if (r.cfnResourceType === 'AWS::IAM::Policy' && refersTo(stack.resolve((r as iam.CfnPolicy).roles), logicalId)) {
+          if (r.cfnResourceType === 'AWS::IAM::Policy' && refersTo(r, logicalId)) {
             inline.push(policyReport(`${r.node.path} (${values.logicalId(r)})`, '', stack.resolve((r as iam.CfnPolicy).policyDocument)));
           }
         }

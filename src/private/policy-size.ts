@@ -39,6 +39,27 @@ export function policyDocumentSize(stack: Stack, document: iam.PolicyDocument): 
   return policyJsonSize(stack.resolve(document.toJSON()));
 }
 
+/**
+ * The size IAM counts for one statement, with every token resolved to its longest possible value. The
+ * size of a document of statements is `policyDocumentSizeOf` of their sizes: a document is its
+ * statements' JSON joined by commas in a fixed envelope, so each statement is resolved only once
+ * however often it is sized while policies are split.
+ */
+export function statementSize(stack: Stack, statement: iam.PolicyStatement): number {
+  return policyJsonSize(stack.resolve(statement.toStatementJson()));
+}
+
+// `{"Statement":[],"Version":"2012-10-17"}`, as `iam.PolicyDocument.toJSON()` renders it.
+const DOCUMENT_ENVELOPE_SIZE = policyJsonSize({ Statement: [], Version: '2012-10-17' });
+
+/** The size of a policy document holding statements of these sizes (from `statementSize`). */
+export function policyDocumentSizeOf(statementSizes: number[]): number {
+  if (statementSizes.length === 0) {
+    return policyJsonSize(undefined);
+  }
+  return DOCUMENT_ENVELOPE_SIZE + statementSizes.reduce((sum, size) => sum + size, 0) + statementSizes.length - 1;
+}
+
 /** The size IAM counts for an already-resolved policy document. */
 export function policyJsonSize(resolved: any): number {
   const rendered = evaluateIntrinsics(resolved ?? {}, LONGEST_PSEUDO_PARAMETERS, () => 'x'.repeat(UNKNOWN_REFERENCE_LENGTH));

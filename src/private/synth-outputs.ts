@@ -46,6 +46,7 @@ export interface RenderedValue {
 export class TemplateValues {
   private readonly pseudo: Record<string, string> = {};
   private readonly elements = new Map<string, CfnElement>();
+  private readonly logicalIds = new Map<CfnElement, string>();
 
   constructor(private readonly stack: Stack) {
     if (!Token.isUnresolved(stack.account)) {
@@ -70,7 +71,12 @@ export class TemplateValues {
 
   /** The element's logical id in the template. */
   public logicalId(element: CfnElement): string {
-    return this.stack.resolve(element.logicalId);
+    let id = this.logicalIds.get(element);
+    if (id === undefined) {
+      id = this.stack.resolve(element.logicalId) as string;
+      this.logicalIds.set(element, id);
+    }
+    return id;
   }
 
   /** The element with this logical id, if the stack has one. */
