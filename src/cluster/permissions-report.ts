@@ -141,8 +141,20 @@ export class PermissionsReport {
       title,
       arn,
       size: policyJsonSize(document),
-      statements: values.render(document?.Statement ?? []).text,
+      statements: values.renderResolved(document?.Statement ?? []).text,
     });
+    // A managed policy attached to several roles (additionalIamPolicies) is rendered once.
+    const customerReports = new Map<iam.CfnManagedPolicy, PolicyReport>();
+    const customerReport = (policy: iam.CfnManagedPolicy): PolicyReport => {
+      let report = customerReports.get(policy);
+      if (report === undefined) {
+        const id = values.logicalId(policy);
+        const arn = generatedNamePattern(text({ Ref: id }), 'policy', text(policy.path ?? '/'), text, stack);
+        report = policyReport(`${policy.node.path} (${id})`, arn, stack.resolve(policy.policyDocument));
+        customerReports.set(policy, report);
+      }
+      return report;
+    };
 
     return scope.node.findAll()
       .filter((c): c is iam.CfnRole => c instanceof CfnResource && c.cfnResourceType === 'AWS::IAM::Role')
@@ -156,10 +168,9 @@ export class PermissionsReport {
         const other: string[] = [];
         const customer: PolicyReport[] = [];
         const addCustomer = (policy: iam.CfnManagedPolicy) => {
-          const id = values.logicalId(policy);
-          if (!customer.some((p) => p.title.endsWith(`(${id})`))) {
-            const arn = generatedNamePattern(text({ Ref: id }), 'policy', text(policy.path ?? '/'), text, stack);
-            customer.push(policyReport(`${policy.node.path} (${id})`, arn, stack.resolve(policy.policyDocument)));
+          const report = customerReport(policy);
+          if (!customer.includes(report)) {
+            customer.push(report);
           }
         };
         for (const arn of attachedArns) {
@@ -193,7 +204,7 @@ export class PermissionsReport {
           logicalId,
           arn: generatedNamePattern(text({ 'Fn::GetAtt': [logicalId, 'Arn'] }), 'role', rolePath, text, stack),
           path: rolePath,
-          trust: trustedPrincipals(values.render(stack.resolve(role.assumeRolePolicyDocument)).text),
+          trust: trustedPrincipals(values.render(role.assumeRolePolicyDocument).text),
           boundary: boundary === undefined ? undefined : text(boundary),
           awsManagedPolicies: awsManaged,
           otherManagedPolicies: other,

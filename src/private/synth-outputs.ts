@@ -86,8 +86,13 @@ export class TemplateValues {
 
   /** `value` (a token, or a structure with tokens) with every reference synthesis can know evaluated. */
   public render(value: any): RenderedValue {
+    return this.renderResolved(this.stack.resolve(value));
+  }
+
+  /** Like `render`, for a value already resolved with `stack.resolve`. */
+  public renderResolved(resolved: any): RenderedValue {
     const unknown: string[] = [];
-    const text = this.evaluate(this.stack.resolve(value), unknown);
+    const text = this.evaluate(resolved, unknown);
     return { text, unknown: [...new Set(unknown)] };
   }
 
