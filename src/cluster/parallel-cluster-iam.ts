@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Annotations, CfnOutput, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -10,6 +10,7 @@ import { PermissionsReport } from './permissions-report';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
+import { addAcknowledgeableWarning } from '../private/warnings';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
@@ -124,6 +125,17 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
    * @default false
    */
   readonly lambdaFunctionsInVpc?: boolean;
+
+  /**
+   * Write the configuration fragments (`<stack artifact id>.pcluster-config.yaml` and, with
+   * `enableImageBuilder`, `.pcluster-image-config.yaml`) into the cloud assembly. They hold the ARNs as
+   * text, so in a stack without a concrete account and region they are not written, with a warning
+   * (ID `ParallelClusterIam.FRAGMENT_NOT_WRITTEN_WARNING`, which `acknowledgeWarning` accepts). `false`
+   * skips them without a warning, for `cdk synth --strict`; the stack outputs and the report stay.
+   *
+   * @default true
+   */
+  readonly configFragmentFiles?: boolean;
 }
 
 /**
@@ -142,6 +154,12 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
  * environment-agnostic stack CloudFormation names them.
  */
 export class ParallelClusterIam extends Construct {
+  /**
+   * The ID of the warning that a configuration fragment was not written (its ARNs are only known at
+   * deployment): `Annotations.of(cluster).acknowledgeWarning(ParallelClusterIam.FRAGMENT_NOT_WRITTEN_WARNING)`.
+   */
+  public static readonly FRAGMENT_NOT_WRITTEN_WARNING = 'cdk-parallelcluster-iam:configFragmentNotWritten';
+
   /** The role the ParallelCluster CLI or API runs as. */
   public readonly userRole: ParallelClusterUserRole;
 
@@ -299,7 +317,8 @@ export class ParallelClusterIam extends Construct {
         value: this.imageConfig(),
       });
     }
-    writeAtSynthesis(this, 'AssemblyFiles', (outdir) => this.writeAssemblyFiles(outdir));
+    const fragmentFiles = props.configFragmentFiles ?? true;
+    writeAtSynthesis(this, 'AssemblyFiles', (outdir) => this.writeAssemblyFiles(outdir, fragmentFiles));
   }
 
   /**
@@ -354,7 +373,7 @@ export class ParallelClusterIam extends Construct {
     };
   }
 
-  private writeAssemblyFiles(outdir: string): void {
+  private writeAssemblyFiles(outdir: string, fragmentFiles: boolean): void {
     const stack = Stack.of(this);
     // One file set per stack keeps the names short; with several ParallelClusterIam in the stack each
     // adds its construct path within the stack.
@@ -364,6 +383,9 @@ export class ParallelClusterIam extends Construct {
       : stack.artifactId;
     writeFile(outdir, `${base}.iam-report.md`, PermissionsReport.render(this, `IAM permissions report: ${this.node.path}`));
 
+    if (!fragmentFiles) {
+      return;
+    }
     // The files hold the ARNs as text, so they are written only when synthesis knows every one of them.
     const values = new TemplateValues(stack);
     const unknown = new Set<string>();
@@ -383,10 +405,10 @@ export class ParallelClusterIam extends Construct {
         writeFile(outdir, fileName, text);
       } else {
         const list = [...unknown];
-        Annotations.of(this).addWarning(
+        addAcknowledgeableWarning(this, ParallelClusterIam.FRAGMENT_NOT_WRITTEN_WARNING,
           `${fileName} was not written to the cloud assembly: ${list.join(', ')} ${list.length === 1 ? 'is' : 'are'} only known ` +
           'at deployment. Give the stack a concrete account and region (and name any permissions boundary created in it), ' +
-          'or read the stack output after deployment.',
+          'or read the stack output after deployment (configFragmentFiles: false skips the file).',
         );
       }
     }
