@@ -11,6 +11,7 @@ import { ParallelClusterPolicyOptions } from '../policy-options';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
 import { addAcknowledgeableWarning } from '../private/warnings';
+import { markRoleOwner } from '../private/role-quotas';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
@@ -207,6 +208,10 @@ export class ParallelClusterIam extends Construct {
 
   constructor(scope: Construct, id: string, props: ParallelClusterIamProps = {}) {
     super(scope, id);
+    // The fix for too many managed policies on one of its roles is in its props.
+    markRoleOwner(this, (role) => [this.headNodeRole, ...this.computeNodeRoleList, ...Object.values(this.loginNodeRoles)].some((r) => r.role === role)
+      ? 'Pass fewer additionalIamPolicies to ParallelClusterIam (merge them into one managed policy): each node role gets all of them'
+      : undefined);
     const scheduler = props.scheduler ?? Scheduler.SLURM;
     const mode = props.iamAccessMode ?? IamAccessMode.restricted();
     const iamPath = props.iamPath ?? DEFAULT_IAM_PATH;
