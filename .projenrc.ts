@@ -116,6 +116,13 @@ project.addTask('integ:local', {
   exec: 'bash scripts/integ-local.sh',
 });
 
+// jsii-pacmak packages the jsii assembly (.jsii) that `compile` writes: on a fresh clone `package:js`
+// alone fails with "Expected to find .jsii file". This compiles first (CONTRIBUTING.md).
+project.addTask('dist', {
+  description: 'Compile, then build the npm, Python and Java packages into dist/ (package:js, package:python, package:java need a compiled .jsii)',
+  steps: [{ spawn: 'compile' }, { spawn: 'package-all' }],
+});
+
 project.addTask('bindings', {
   description: 'Build the Python and Java packages and synthesize the example with each; compare with TypeScript',
   exec: 'bash scripts/bindings-check.sh',

@@ -113,6 +113,12 @@ JAR_DIR=dist/java/io/github/cdkparallelclusteriam/cdk-parallelcluster-iam/$VERSI
 for f in "$WHEEL" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom"; do
   [[ -f $f ]] || { echo "jsii-pacmak did not produce $f" >&2; exit 1; }
 done
+# jsii-pacmak writes the npm peer range (^2.88.0) into the pom as [2.88.0,3.0.0), then always resolves it
+# to one version, the newest Maven knows at build time (versions:resolve-ranges; it has no switch to keep
+# the range). Users therefore pin their aws-cdk-lib in dependencyManagement, which step 3 tests with the
+# floor and with the newest release (docs/compatibility.md).
+JAR_CDK=$(grep -A1 '<artifactId>aws-cdk-lib</artifactId>' "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" | sed -n 's/.*<version>\(.*\)<\/version>.*/\1/p' | head -n 1)
+echo "  the jar's pom names aws-cdk-lib $JAR_CDK"
 
 # 2. Python --------------------------------------------------------------------------------------------------
 STEP="python deps"
@@ -141,6 +147,16 @@ step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugi
 step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
   -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java
 
+# The same with the newest aws-cdk-lib and constructs (the versions npm serves, released to Maven Central
+# together), pinned in dependencyManagement as the README advises: the templates and the cluster
+# configuration fragment must be the bytes the TypeScript example writes (no feature flags are set, and
+# aws-cdk-lib gives the same template from 2.88 on; docs/compatibility.md).
+NEWEST_CDK=$(npm view aws-cdk-lib version)
+NEWEST_CONSTRUCTS=$(npm view constructs@10 version | tail -n 1 | sed "s/.* '\(.*\)'$/\1/")
+step "java with aws-cdk-lib $NEWEST_CDK" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
+  -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" \
+  -Daws-cdk-lib.version="$NEWEST_CDK" -Dconstructs.version="$NEWEST_CONSTRUCTS" clean test exec:java
+
 # 4. TypeScript ----------------------------------------------------------------------------------------------
 step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --project tsconfig.dev.json examples/app.ts
 
@@ -150,6 +166,13 @@ echo "==> compare"
 npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts --self-check \
   --require .template.json --require .pcluster-config.yaml --require .pcluster-image-config.yaml --require .iam-report.md \
   typescript="$OUT/typescript" python="$OUT/python" java="$OUT/java"
+
+# The newest aws-cdk-lib from Java gives the floor's template and fragment (the manifest and tree differ
+# between aws-cdk-lib versions, so only these are compared).
+for f in ParallelClusterIamExample.template.json ParallelClusterIamExample.pcluster-config.yaml ParallelClusterIamExample.pcluster-image-config.yaml; do
+  cmp "$OUT/typescript/$f" "$OUT/java-newest/$f" || { echo "bindings-check: $f differs between TypeScript (aws-cdk-lib floor) and Java with aws-cdk-lib $NEWEST_CDK" >&2; exit 1; }
+done
+echo "  java with aws-cdk-lib $NEWEST_CDK (the jar names $JAR_CDK): the same template and fragments as TypeScript"
 
 echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$(log_of "python tests")" | tail -n 1 | tr -d '=' | xargs || true)"
 echo "  java tests: $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$(log_of "java tests and example")" | tail -n 1 | sed 's/^\[INFO\] //' || true)"

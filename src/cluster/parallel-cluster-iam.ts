@@ -8,10 +8,10 @@ import { ClusterConfigFragmentProps, ConfigFragment, ImageConfigFragmentProps } 
 import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import { markRoleOwner } from '../private/role-quotas';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { DEFAULT_IAM_PATH, validateIamPath } from '../private/validation';
 import { addAcknowledgeableWarning } from '../private/warnings';
-import { markRoleOwner } from '../private/role-quotas';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';

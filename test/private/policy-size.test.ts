@@ -115,7 +115,9 @@ describe('sizing statement by statement', () => {
       new iam.PolicyStatement({ sid: 'A', actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }),
       new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [stack.formatArn({ service: 'sns', resource: 'topic x' })] }),
       new iam.PolicyStatement({
-        effect: iam.Effect.DENY, notActions: ['iam:*'], notResources: ['*'],
+        effect: iam.Effect.DENY,
+        notActions: ['iam:*'],
+        notResources: ['*'],
         conditions: { StringEquals: { 'aws:RequestedRegion': [Aws.REGION, 'us-east-1'] } },
       }),
       new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'], principals: [new iam.AccountRootPrincipal()] }),
