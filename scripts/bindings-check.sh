@@ -117,8 +117,12 @@ done
 # to one version, the newest Maven knows at build time (versions:resolve-ranges; it has no switch to keep
 # the range). Users therefore pin their aws-cdk-lib in dependencyManagement, which step 3 tests with the
 # floor and with the newest release (docs/compatibility.md).
-JAR_CDK=$(grep -A1 '<artifactId>aws-cdk-lib</artifactId>' "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" | sed -n 's/.*<version>\(.*\)<\/version>.*/\1/p' | head -n 1)
-echo "  the jar's pom names aws-cdk-lib $JAR_CDK"
+jar_dep() {
+  grep -A1 "<artifactId>$1</artifactId>" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" | sed -n 's/.*<version>\(.*\)<\/version>.*/\1/p' | head -n 1
+}
+JAR_CDK=$(jar_dep aws-cdk-lib)
+JAR_CONSTRUCTS=$(jar_dep constructs)
+echo "  the jar's pom names aws-cdk-lib $JAR_CDK and constructs $JAR_CONSTRUCTS"
 
 # 2. Python --------------------------------------------------------------------------------------------------
 STEP="python deps"
@@ -147,15 +151,14 @@ step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugi
 step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
   -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java
 
-# The same with the newest aws-cdk-lib and constructs (the versions npm serves, released to Maven Central
-# together), pinned in dependencyManagement as the README advises: the templates and the cluster
-# configuration fragment must be the bytes the TypeScript example writes (no feature flags are set, and
-# aws-cdk-lib gives the same template from 2.88 on; docs/compatibility.md).
-NEWEST_CDK=$(npm view aws-cdk-lib version)
-NEWEST_CONSTRUCTS=$(npm view constructs@10 version | tail -n 1 | sed "s/.* '\(.*\)'$/\1/")
-step "java with aws-cdk-lib $NEWEST_CDK" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
+# The same with the aws-cdk-lib and constructs the jar's pom names (the newest on Maven Central when the
+# jar was built), which is what a user who pins nothing gets. With the floor above, dependencyManagement
+# is tested with a version older than the jar's and with the jar's own. The templates and the cluster
+# configuration fragments must be the bytes the TypeScript example writes at the floor (no feature flags
+# are set, and aws-cdk-lib gives the same template from 2.88 on: docs/compatibility.md).
+step "java with aws-cdk-lib $JAR_CDK" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
   -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" \
-  -Daws-cdk-lib.version="$NEWEST_CDK" -Dconstructs.version="$NEWEST_CONSTRUCTS" clean test exec:java
+  -Daws-cdk-lib.version="$JAR_CDK" -Dconstructs.version="$JAR_CONSTRUCTS" clean test exec:java
 
 # 4. TypeScript ----------------------------------------------------------------------------------------------
 step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --project tsconfig.dev.json examples/app.ts
@@ -167,12 +170,12 @@ npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts --self-chec
   --require .template.json --require .pcluster-config.yaml --require .pcluster-image-config.yaml --require .iam-report.md \
   typescript="$OUT/typescript" python="$OUT/python" java="$OUT/java"
 
-# The newest aws-cdk-lib from Java gives the floor's template and fragment (the manifest and tree differ
-# between aws-cdk-lib versions, so only these are compared).
+# The jar's aws-cdk-lib from Java gives the floor's template and fragments (the manifest and the tree
+# differ between aws-cdk-lib versions, so only these are compared).
 for f in ParallelClusterIamExample.template.json ParallelClusterIamExample.pcluster-config.yaml ParallelClusterIamExample.pcluster-image-config.yaml; do
-  cmp "$OUT/typescript/$f" "$OUT/java-newest/$f" || { echo "bindings-check: $f differs between TypeScript (aws-cdk-lib floor) and Java with aws-cdk-lib $NEWEST_CDK" >&2; exit 1; }
+  cmp "$OUT/typescript/$f" "$OUT/java-newest/$f" || { echo "bindings-check: $f differs between TypeScript (aws-cdk-lib floor) and Java with aws-cdk-lib $JAR_CDK" >&2; exit 1; }
 done
-echo "  java with aws-cdk-lib $NEWEST_CDK (the jar names $JAR_CDK): the same template and fragments as TypeScript"
+echo "  java with aws-cdk-lib $JAR_CDK: the same template and fragments as TypeScript with the floor"
 
 echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$(log_of "python tests")" | tail -n 1 | tr -d '=' | xargs || true)"
 echo "  java tests: $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$(log_of "java tests and example")" | tail -n 1 | sed 's/^\[INFO\] //' || true)"

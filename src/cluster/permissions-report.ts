@@ -6,6 +6,7 @@ import {
   MANAGED_POLICIES_PER_ROLE_QUOTA,
   MANAGED_POLICY_SIZE_QUOTA,
   policyJsonSize,
+  rememberedPolicyDocument,
 } from '../private/policy-size';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { ComputeNodeRole } from '../roles/compute-node-role';
@@ -222,7 +223,12 @@ export class PermissionsReport {
       if (report === undefined) {
         const id = values.logicalId(policy);
         const arn = generatedNamePattern(text({ Ref: id }), 'policy', text(policy.path ?? '/'), text, stack);
-        report = policyReport(`${policy.node.path} (${id})`, arn, stack.resolve(policy.policyDocument));
+        // A library policy's document as its quota validation resolved it in this synthesis.
+        const l2 = policy.node.scope;
+        const document = l2 instanceof iam.ManagedPolicy && policy.policyDocument === l2.document
+          ? rememberedPolicyDocument(stack, l2.document)
+          : stack.resolve(policy.policyDocument);
+        report = policyReport(`${policy.node.path} (${id})`, arn, document);
         customerReports.set(policy, report);
       }
       return report;

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { MANAGED_POLICY_SIZE_QUOTA, policyDocumentSize, policyDocumentSizeOf, statementSize } from './policy-size';
+import { MANAGED_POLICY_SIZE_QUOTA, policyDocumentSizeOf, policyJsonSize, resolvePolicyDocument, statementSize } from './policy-size';
 
 /**
  * Creates the fewest customer managed policies that hold `statements`, in order, each within IAM's
@@ -51,8 +51,9 @@ export function createSizedManagedPolicies(
     });
     policy.node.addValidation({
       validate: () => {
-        // Resolved again: statements may have been added, or tokens changed, after creation.
-        const size = policyDocumentSize(stack, policy.document);
+        // Resolved again, as the template will hold it: statements may have been added, or tokens
+        // changed, after creation. The permissions report reuses the result.
+        const size = policyJsonSize(resolvePolicyDocument(stack, policy.document));
         return size <= MANAGED_POLICY_SIZE_QUOTA ? [] : [
           `Managed policy ${policy.node.path} is ${size} characters long once its ARNs are resolved, more than the ` +
           `${MANAGED_POLICY_SIZE_QUOTA} characters IAM allows. Statements added to it after creation are not split: ` +
