@@ -8,6 +8,7 @@ import {
   policyJsonSize,
   rememberedPolicyDocument,
 } from '../private/policy-size';
+import { rememberedManagedPolicyArns } from '../private/role-quotas';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';
@@ -238,7 +239,8 @@ export class PermissionsReport {
       .filter((c): c is iam.CfnRole => c instanceof CfnResource && c.cfnResourceType === 'AWS::IAM::Role')
       .map((role) => {
         const logicalId = values.logicalId(role);
-        const attachedArns: unknown[] = stack.resolve(role.managedPolicyArns) ?? [];
+        // A library role's ARNs as its quota validation resolved them in this synthesis.
+        const attachedArns = (rememberedManagedPolicyArns(role) ?? []) as unknown[];
         // Policies attached by their own `Roles` property (ManagedPolicy.attachToRole) count as well.
         const attachingPolicies = resources.filter((r) =>
           r.cfnResourceType === 'AWS::IAM::ManagedPolicy' && refersTo(r, logicalId));

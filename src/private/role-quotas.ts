@@ -13,7 +13,7 @@ export function validateManagedPolicyCount(role: iam.Role, hint: string | (() =>
   role.node.addValidation({
     validate: () => {
       const cfnRole = role.node.defaultChild as iam.CfnRole;
-      const arns: unknown = Stack.of(role).resolve(cfnRole.managedPolicyArns) ?? [];
+      const arns: unknown = resolveManagedPolicyArns(cfnRole) ?? [];
       const count = Array.isArray(arns) ? arns.length : 0;
       return count <= MANAGED_POLICIES_PER_ROLE_QUOTA ? [] : [
         `Role ${role.node.path} has ${count} managed policies, more than the ${MANAGED_POLICIES_PER_ROLE_QUOTA} ` +
@@ -65,4 +65,37 @@ export function managedPolicyHint(role: IConstruct, knobs: ManagedPolicyKnobs): 
     const text = fixes.join(', or ');
     return `${text.charAt(0).toUpperCase()}${text.substring(1)}.`;
   };
+}
+
+// The managed policy ARNs of roles, as the validation of the current synthesis resolved them, with the
+// number of policies the role had then, for the permissions report that follows it.
+const RESOLVED_ARNS = new WeakMap<iam.CfnRole, { readonly policies: number; readonly arns: unknown }>();
+
+// How many managed policies the L2 role above `cfnRole` holds (aws-cdk-lib's `Role.managedPolicies`,
+// private), or undefined when that cannot be told.
+function managedPolicyCountOf(cfnRole: iam.CfnRole): number | undefined {
+  const policies = (cfnRole.node.scope as any)?.managedPolicies;
+  return Array.isArray(policies) ? policies.length : undefined;
+}
+
+/** `cfnRole.managedPolicyArns` resolved, remembered for `rememberedManagedPolicyArns`. */
+export function resolveManagedPolicyArns(cfnRole: iam.CfnRole): unknown {
+  const arns: unknown = Stack.of(cfnRole).resolve(cfnRole.managedPolicyArns);
+  const policies = managedPolicyCountOf(cfnRole);
+  if (policies !== undefined) {
+    RESOLVED_ARNS.set(cfnRole, { policies, arns });
+  }
+  return arns;
+}
+
+/**
+ * `cfnRole.managedPolicyArns` as `resolveManagedPolicyArns` last resolved it, if the role has the same
+ * number of managed policies since; otherwise resolved now.
+ */
+export function rememberedManagedPolicyArns(cfnRole: iam.CfnRole): unknown {
+  const remembered = RESOLVED_ARNS.get(cfnRole);
+  const policies = managedPolicyCountOf(cfnRole);
+  return remembered !== undefined && policies !== undefined && remembered.policies === policies
+    ? remembered.arns
+    : resolveManagedPolicyArns(cfnRole);
 }
