@@ -236,7 +236,7 @@ function main(): void {
   console.log('   (wall: median and fastest run, spawn to exit; CPU: median of the process\'s user + system time)');
   console.log(table(
     ['Queues', 'Resources', 'Library wall (median / min)', 'Raw L1 wall (median / min)', 'Library CPU', 'Raw L1 CPU',
-      'Overhead (wall min / CPU)', 'Target', 'Same template'],
+      'Ratio (wall min / CPU)', 'Overhead (wall min / CPU)', 'Target', 'Same template'],
     measurements.map((m) => {
       const limit = target(m.queues);
       const met = (key: keyof ProcessTime): string => (overhead(m, key) <= limit! ? 'met' : 'missed');
@@ -247,6 +247,7 @@ function main(): void {
         `${ms(m.raw.wallMs)} / ${ms(m.raw.minWallMs!)}`,
         ms(m.library.cpuMs),
         ms(m.raw.cpuMs),
+        `${(1 + overhead(m, 'minWallMs')).toFixed(2)}x / ${(1 + overhead(m, 'cpuMs')).toFixed(2)}x`,
         `${pctText(overhead(m, 'minWallMs'))} / ${pctText(overhead(m, 'cpuMs'))}`,
         limit === undefined ? '-' : `<= ${pctText(limit)}: ${met('minWallMs')} / ${met('cpuMs')}`,
         m.identical ? 'yes' : 'NO',
