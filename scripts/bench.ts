@@ -1,20 +1,27 @@
 /*
- * Benchmark (a script, not a test): `npx projen bench` (ts-node --project tsconfig.dev.json scripts/bench.ts).
+ * Benchmark (a script, not a test): `npx projen bench` (compiles the library, then
+ * ts-node --project tsconfig.dev.json scripts/bench.ts).
  *
  * Prints, on one run:
- *  1. the synthesis time of the example app (examples/app.ts, run as it is) against the same template
- *     written as raw CfnRole / CfnManagedPolicy / CfnInstanceProfile JSON: median of RUNS runs each, after
- *     a warm-up, and their ratio, i.e. what the library's sizing, validation, wiring and reports cost;
+ *  1. whole-process synthesis times: `node scripts/bench/synth-library.js` synthesizes the example cluster
+ *     (examples/example-cluster.ts, against the compiled library in lib/) with 2, 10 and 50 Slurm queues;
+ *     `node scripts/bench/synth-raw.js` synthesizes the same template, written as raw L1 resources. Each is
+ *     a fresh Node.js process, timed from spawn to exit (wall clock) and by its own CPU time, median of RUNS
+ *     runs after a warm-up; then the library's overhead against the raw process, its targets (at most 25%
+ *     at 2 queues, 40% at 50) and its growth per queue;
  *  2. for each role, its managed policies against the quota of 10 and its largest customer managed
  *     policy against the quota of 6,144 characters (tokens at their longest values, as IAM will count
  *     them wherever the stack is deployed), and its inline policies against 10,240;
  *  3. the number of CloudFormation resources per cluster, by type, for the example and other setups.
+ *
+ * BENCH_RUNS (default 7) sets the number of timed runs, BENCH_QUEUES (default 2,10,50) the queue counts.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnElement, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ts from 'typescript';
 import { IamAccessMode, ParallelClusterIam, ParallelClusterIamProps, ParallelClusterVersion, Scheduler } from '../src';
 import {
   INLINE_POLICIES_PER_ROLE_QUOTA,
@@ -24,6 +31,7 @@ import {
 } from '../src/private/policy-size';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const QUEUES = (process.env.BENCH_QUEUES ?? '2,10,50').split(',').map(Number);
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
 type Template = { Resources: Record<string, { Type: string; Properties?: any; Metadata?: any; DependsOn?: any }> };
@@ -52,7 +60,6 @@ function runExample(): Template {
     // Construct paths in the template, as the CDK CLI would pass them, to name the roles below.
     process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:enable-path-metadata': true });
     delete require.cache[example];
-    // The example does its work when loaded; load it again for each run.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(example);
   } finally {
@@ -66,65 +73,83 @@ function runExample(): Template {
   return template as Template;
 }
 
-/** Intrinsic objects (`{ Ref }`, `{ Fn::Join }`) handed to L1 props as tokens, the way hand-written code would. */
-function tokens(value: any): any {
-  if (Array.isArray(value)) return value.map(tokens);
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return Token.asString(value);
-    return Object.fromEntries(keys.map((k) => [k, tokens(value[k])]));
+const ROOT = path.join(__dirname, '..');
+
+/**
+ * examples/example-cluster.ts as JavaScript that uses the compiled library (lib/), written into `dir`, so
+ * that the timed processes load what a user's app loads: no TypeScript compiler, no src/.
+ */
+function transpileExample(dir: string): string {
+  const lib = path.join(ROOT, 'lib', 'index.js');
+  if (!fs.existsSync(lib)) {
+    throw new Error('bench: lib/index.js is missing; run `npx projen compile` first (`npx projen bench` does).');
   }
-  return value;
+  const source = fs.readFileSync(path.join(ROOT, 'examples', 'example-cluster.ts'), 'utf-8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText
+    .replace(/require\("\.\.\/src"\)/g, `require(${JSON.stringify(lib)})`);
+  if (!js.includes(JSON.stringify(lib))) {
+    throw new Error("bench: examples/example-cluster.ts no longer imports '../src'");
+  }
+  const file = path.join(dir, 'example-cluster.js');
+  fs.writeFileSync(file, js);
+  return file;
 }
 
-/** The same template, written as raw L1 resources from its JSON; returns its template. */
-function synthRaw(reference: Template): Template {
-  const app = newApp();
-  const stack = new Stack(app, 'ParallelClusterIamExample', { env: ENV });
-  for (const [logicalId, resource] of Object.entries(reference.Resources)) {
-    const p = tokens(resource.Properties ?? {});
-    let element: CfnElement;
-    switch (resource.Type) {
-      case 'AWS::IAM::Role':
-        element = new iam.CfnRole(stack, logicalId, {
-          assumeRolePolicyDocument: p.AssumeRolePolicyDocument,
-          description: p.Description,
-          managedPolicyArns: p.ManagedPolicyArns,
-          path: p.Path,
-          permissionsBoundary: p.PermissionsBoundary,
-          policies: p.Policies,
-          roleName: p.RoleName,
-        });
-        break;
-      case 'AWS::IAM::ManagedPolicy':
-        element = new iam.CfnManagedPolicy(stack, logicalId, {
-          policyDocument: p.PolicyDocument,
-          description: p.Description,
-          managedPolicyName: p.ManagedPolicyName,
-          path: p.Path,
-          roles: p.Roles,
-        });
-        break;
-      case 'AWS::IAM::InstanceProfile':
-        element = new iam.CfnInstanceProfile(stack, logicalId, { roles: p.Roles, path: p.Path, instanceProfileName: p.InstanceProfileName });
-        break;
-      case 'AWS::CDK::Metadata':
-        continue;
-      default:
-        throw new Error(`bench: no L1 mapping for ${resource.Type} (${logicalId})`);
-    }
-    element.overrideLogicalId(logicalId);
-  }
-  const assembly = app.synth();
-  const template = assembly.getStackByName('ParallelClusterIamExample').template as Template;
-  fs.rmSync(assembly.directory, { recursive: true, force: true });
-  return template;
+interface ProcessTime {
+  /** From spawn to exit, as a user waits for it. */
+  readonly wallMs: number;
+  /** The fastest run's wall-clock time: the least disturbed by other work on the machine. */
+  readonly minWallMs?: number;
+  /** The process's own user and system CPU time. */
+  readonly cpuMs: number;
 }
 
-function time(fn: () => void): number {
+/** Runs `node <script> <args>` to completion from the repository (its node_modules); returns its times. */
+function timeProcess(script: string, args: string[]): ProcessTime {
   const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bench', script), ...args], { cwd: ROOT, encoding: 'utf-8' });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) {
+    throw new Error(`bench: ${script} ${args.join(' ')} failed:\n${result.stderr}`);
+  }
+  const lines = result.stdout.trim().split('\n');
+  return { wallMs, cpuMs: Number(lines[lines.length - 1]) / 1000 };
+}
+
+interface Measurement {
+  readonly queues: number;
+  readonly resources: number;
+  readonly identical: boolean;
+  readonly library: ProcessTime;
+  readonly raw: ProcessTime;
+}
+
+/** Median times of the library's and the raw process at `queues` queues, alternating, after a warm-up. */
+function measure(scratch: string, example: string, queues: number): Measurement {
+  const libraryOut = path.join(scratch, `library-${queues}`);
+  const rawOut = path.join(scratch, `raw-${queues}`);
+  timeProcess('synth-library.js', [example, String(queues), libraryOut]);
+  const templateFile = path.join(libraryOut, 'ParallelClusterIamExample.template.json');
+  timeProcess('synth-raw.js', [templateFile, rawOut]);
+  const library: ProcessTime[] = [];
+  const raw: ProcessTime[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    library.push(timeProcess('synth-library.js', [example, String(queues), libraryOut]));
+    raw.push(timeProcess('synth-raw.js', [templateFile, rawOut]));
+  }
+  const read = (file: string) => {
+    const t = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    return JSON.stringify({ Resources: t.Resources, Outputs: t.Outputs });
+  };
+  const libraryTemplate = read(templateFile);
+  const resources = Object.keys(JSON.parse(libraryTemplate).Resources).length;
+  const identical = libraryTemplate === read(path.join(rawOut, 'ParallelClusterIamExample.template.json'));
+  const med = (values: ProcessTime[]): ProcessTime => ({
+    wallMs: median(values.map((v) => v.wallMs)),
+    minWallMs: Math.min(...values.map((v) => v.wallMs)),
+    cpuMs: median(values.map((v) => v.cpuMs)),
+  });
+  return { queues, resources, identical, library: med(library), raw: med(raw) };
 }
 
 function median(values: number[]): number {
@@ -191,28 +216,60 @@ function main(): void {
   console.log(`cdk-parallelcluster-iam benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`);
   console.log('');
 
-  // 1. Synthesis time. One warm-up run of each loads the modules and warms the JIT.
-  const reference = runExample();
-  synthRaw(reference);
-  const library: number[] = [];
-  const raw: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    library.push(time(() => runExample()));
-    raw.push(time(() => synthRaw(reference)));
+  // 1. Whole-process synthesis times.
+  // In the repository (git-ignored, removed afterwards), so that the transpiled example finds node_modules.
+  const scratch = path.join(ROOT, 'bench.out');
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.mkdirSync(scratch);
+  let measurements: Measurement[];
+  try {
+    const example = transpileExample(scratch);
+    measurements = QUEUES.map((queues) => measure(scratch, example, queues));
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
-  const rawTemplate = synthRaw(reference);
-  const same = JSON.stringify(Object.keys(rawTemplate.Resources).sort()) === JSON.stringify(Object.keys(reference.Resources).sort());
   const ms = (v: number): string => `${v.toFixed(0)} ms`;
-  console.log(`1. Synthesis of the example (examples/app.ts), median of ${RUNS} runs after a warm-up`);
-  console.log(table(['Written with', 'Median', 'Min', 'Max'], [
-    ['cdk-parallelcluster-iam (the example app)', ms(median(library)), ms(Math.min(...library)), ms(Math.max(...library))],
-    ['raw CfnRole/CfnManagedPolicy JSON', ms(median(raw)), ms(Math.min(...raw)), ms(Math.max(...raw))],
-  ]));
-  console.log(`  ratio: ${(median(library) / median(raw)).toFixed(1)}x (the same ${Object.keys(reference.Resources).length} ` +
-    `logical ids in both templates: ${same ? 'yes' : 'NO'}). The example also writes its config fragments and ` +
-    'permissions report and prints its summary; the raw JSON does none of that.');
+  const overhead = (m: Measurement, key: keyof ProcessTime): number => m.library[key]! / m.raw[key]! - 1;
+  const target = (queues: number): number | undefined => (queues <= 2 ? 0.25 : queues >= 50 ? 0.4 : undefined);
+  const pctText = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(0)}%`;
+  console.log(`1. Synthesis of the example cluster, whole Node.js processes, ${RUNS} runs each after a warm-up, alternating`);
+  console.log('   (wall: median and fastest run, spawn to exit; CPU: median of the process\'s user + system time)');
+  console.log(table(
+    ['Queues', 'Resources', 'Library wall (median / min)', 'Raw L1 wall (median / min)', 'Library CPU', 'Raw L1 CPU',
+      'Ratio (wall min / CPU)', 'Overhead (wall min / CPU)', 'Target', 'Same template'],
+    measurements.map((m) => {
+      const limit = target(m.queues);
+      const met = (key: keyof ProcessTime): string => (overhead(m, key) <= limit! ? 'met' : 'missed');
+      return [
+        String(m.queues),
+        String(m.resources),
+        `${ms(m.library.wallMs)} / ${ms(m.library.minWallMs!)}`,
+        `${ms(m.raw.wallMs)} / ${ms(m.raw.minWallMs!)}`,
+        ms(m.library.cpuMs),
+        ms(m.raw.cpuMs),
+        `${(1 + overhead(m, 'minWallMs')).toFixed(2)}x / ${(1 + overhead(m, 'cpuMs')).toFixed(2)}x`,
+        `${pctText(overhead(m, 'minWallMs'))} / ${pctText(overhead(m, 'cpuMs'))}`,
+        limit === undefined ? '-' : `<= ${pctText(limit)}: ${met('minWallMs')} / ${met('cpuMs')}`,
+        m.identical ? 'yes' : 'NO',
+      ];
+    }),
+  ));
+  // Growth: the library's own CPU time (library minus raw process) per added queue, between successive
+  // counts. CPU time, because wall-clock differences of a few milliseconds drown in a busy machine's noise.
+  const own = (m: Measurement): number => m.library.cpuMs - m.raw.cpuMs;
+  const slopes = measurements.slice(1).map((m, i) => {
+    const prev = measurements[i];
+    return { from: prev.queues, to: m.queues, perQueue: (own(m) - own(prev)) / (m.queues - prev.queues) };
+  });
+  if (slopes.length > 0) {
+    console.log(`  the library's own CPU time (library process minus raw process): ${measurements.map((m) => `${ms(own(m))} at ${m.queues}`).join(', ')}`);
+    console.log(`  per added queue: ${slopes.map((s) => `${s.perQueue.toFixed(1)} ms from ${s.from} to ${s.to}`).join(', ')}` +
+      (slopes.length > 1 ? ` (linear growth, the later slope at most twice the first: ${slopes[slopes.length - 1].perQueue <= 2 * Math.max(slopes[0].perQueue, 1) ? 'yes' : 'NO'})` : ''));
+  }
+  console.log(`  Both processes load aws-cdk-lib (core, aws-iam, aws-s3, aws-secretsmanager) and write a cloud assembly; the library's also writes the config fragments and the permissions report. ${os.loadavg()[0].toFixed(1)} load average during the run.`);
   console.log('');
 
+  const reference = runExample();
   // 2. Quotas per role.
   console.log("2. The example's roles against IAM's quotas (sizes with every token at its longest value)");
   console.log(table(['Role', 'Managed policies', 'Customer policies', 'Largest customer policy', 'Inline policies'], roleBudgets(reference)));

@@ -116,6 +116,16 @@ JAR_DIR=dist/java/io/github/cdkparallelclusteriam/cdk-parallelcluster-iam/$VERSI
 for f in "$WHEEL" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom"; do
   [[ -f $f ]] || { echo "jsii-pacmak did not produce $f" >&2; exit 1; }
 done
+# jsii-pacmak writes the npm peer range (^2.88.0) into the pom as [2.88.0,3.0.0), then always resolves it
+# to one version, the newest Maven knows at build time (versions:resolve-ranges; it has no switch to keep
+# the range). Users therefore pin their aws-cdk-lib in dependencyManagement, which step 3 tests with the
+# floor and with the newest release (docs/compatibility.md).
+jar_dep() {
+  grep -A1 "<artifactId>$1</artifactId>" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" | sed -n 's/.*<version>\(.*\)<\/version>.*/\1/p' | head -n 1
+}
+JAR_CDK=$(jar_dep aws-cdk-lib)
+JAR_CONSTRUCTS=$(jar_dep constructs)
+echo "  the jar's pom names aws-cdk-lib $JAR_CDK and constructs $JAR_CONSTRUCTS"
 
 # 2. Python --------------------------------------------------------------------------------------------------
 STEP="python deps"
@@ -169,6 +179,15 @@ step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugi
 step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
   -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java
 
+# The same with the aws-cdk-lib and constructs the jar's pom names (the newest on Maven Central when the
+# jar was built), which is what a user who pins nothing gets. With the floor above, dependencyManagement
+# is tested with a version older than the jar's and with the jar's own. The templates and the cluster
+# configuration fragments must be the bytes the TypeScript example writes at the floor (no feature flags
+# are set, and aws-cdk-lib gives the same template from 2.88 on: docs/compatibility.md).
+step "java with aws-cdk-lib $JAR_CDK" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
+  -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" \
+  -Daws-cdk-lib.version="$JAR_CDK" -Dconstructs.version="$JAR_CONSTRUCTS" clean test exec:java
+
 # The ```java samples of README.md and docs/*.md: their statements in a main method each, compiled against the
 # jar in a copy of the example's Maven project (same aws-cdk-lib pin), then run in order by samples.RunAll.
 # java_samples DIR [FILE.md ...]
@@ -208,6 +227,13 @@ echo "==> compare"
 npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts --self-check \
   --require .template.json --require .pcluster-config.yaml --require .pcluster-image-config.yaml --require .iam-report.md \
   typescript="$OUT/typescript" python="$OUT/python" java="$OUT/java"
+
+# The jar's aws-cdk-lib from Java gives the floor's template and fragments (the manifest and the tree
+# differ between aws-cdk-lib versions, so only these are compared).
+for f in ParallelClusterIamExample.template.json ParallelClusterIamExample.pcluster-config.yaml ParallelClusterIamExample.pcluster-image-config.yaml; do
+  cmp "$OUT/typescript/$f" "$OUT/java-newest/$f" || { echo "bindings-check: $f differs between TypeScript (aws-cdk-lib floor) and Java with aws-cdk-lib $JAR_CDK" >&2; exit 1; }
+done
+echo "  java with aws-cdk-lib $JAR_CDK: the same template and fragments as TypeScript with the floor"
 
 echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$(log_of "python tests")" | tail -n 1 | tr -d '=' | xargs || true)"
 echo "  $(grep -E '^python samples: ' "$(log_of "python samples")" | tail -n 1)"

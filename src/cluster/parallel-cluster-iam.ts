@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Annotations, CfnOutput, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,10 +11,12 @@ import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ParallelClusterPolicyOptions } from '../policy-options';
-import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, checkAwsBatchSupported, checkCount } from '../private/pcluster-limits';
 import { validateAssumedBy } from '../private/input-validation';
+import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, checkAwsBatchSupported, checkCount } from '../private/pcluster-limits';
+import { markRoleOwner } from '../private/role-quotas';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { DEFAULT_IAM_PATH, validateClusterName, validateIamPath } from '../private/validation';
+import { addAcknowledgeableWarning } from '../private/warnings';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
@@ -166,6 +168,17 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
    * @default - DNS records in any hosted zone, as in the doc
    */
   readonly hostedZoneId?: string;
+
+  /**
+   * Write the configuration fragments (`<stack artifact id>.pcluster-config.yaml` and, with
+   * `enableImageBuilder`, `.pcluster-image-config.yaml`) into the cloud assembly. They hold the ARNs as
+   * text, so in a stack without a concrete account and region they are not written, with a warning
+   * (ID `ParallelClusterIam.FRAGMENT_NOT_WRITTEN_WARNING`, which `acknowledgeWarning` accepts). `false`
+   * skips them without a warning, for `cdk synth --strict`; the stack outputs and the report stay.
+   *
+   * @default true
+   */
+  readonly configFragmentFiles?: boolean;
 }
 
 /**
@@ -184,6 +197,12 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
  * environment-agnostic stack CloudFormation names them.
  */
 export class ParallelClusterIam extends Construct {
+  /**
+   * The ID of the warning that a configuration fragment was not written (its ARNs are only known at
+   * deployment): `Annotations.of(cluster).acknowledgeWarning(ParallelClusterIam.FRAGMENT_NOT_WRITTEN_WARNING)`.
+   */
+  public static readonly FRAGMENT_NOT_WRITTEN_WARNING = 'cdk-parallelcluster-iam:configFragmentNotWritten';
+
   /** The role the ParallelCluster CLI or API runs as. */
   public readonly userRole: ParallelClusterUserRole;
 
@@ -252,6 +271,10 @@ export class ParallelClusterIam extends Construct {
     const derived = deriveConfiguration(this, givenProps, givenProps.configuration, givenProps.imageConfiguration);
     const props: ParallelClusterIamProps = derived ? { ...givenProps, ...derived.props } : givenProps;
     this.derived = derived;
+    // The fix for too many managed policies on one of its roles is in its props.
+    markRoleOwner(this, (role) => [...(this.createdHeadNodeRole ? [this.createdHeadNodeRole] : []), ...this.computeNodeRoleList, ...Object.values(this.loginNodeRoles)].some((r) => r.role === role)
+      ? 'Pass fewer additionalIamPolicies to ParallelClusterIam (merge them into one managed policy): each node role gets all of them'
+      : undefined);
     const scheduler = props.scheduler ?? Scheduler.SLURM;
     const mode = props.iamAccessMode ?? IamAccessMode.restricted();
     const iamPath = props.iamPath ?? DEFAULT_IAM_PATH;
@@ -398,7 +421,8 @@ export class ParallelClusterIam extends Construct {
         value: ConfigFragment.image(this.imageFragment((arn) => arn)),
       });
     }
-    writeAtSynthesis(this, 'AssemblyFiles', (outdir) => this.writeAssemblyFiles(outdir));
+    const fragmentFiles = props.configFragmentFiles ?? true;
+    writeAtSynthesis(this, 'AssemblyFiles', (outdir) => this.writeAssemblyFiles(outdir, fragmentFiles));
   }
 
   /**
@@ -463,7 +487,7 @@ export class ParallelClusterIam extends Construct {
     };
   }
 
-  private writeAssemblyFiles(outdir: string): void {
+  private writeAssemblyFiles(outdir: string, fragmentFiles: boolean): void {
     const stack = Stack.of(this);
     // One file set per stack keeps the names short; with several ParallelClusterIam in the stack each
     // adds its construct path within the stack.
@@ -474,6 +498,9 @@ export class ParallelClusterIam extends Construct {
     writeFile(outdir, `${base}.iam-report.md`,
       PermissionsReport.render(this, `IAM permissions report: ${this.node.path}`) + (this.derived?.reportSection() ?? ''));
 
+    if (!fragmentFiles) {
+      return;
+    }
     // The files hold the ARNs as text, so they are written only when synthesis knows every one of them.
     const values = new TemplateValues(stack);
     const unknown = new Set<string>();
@@ -496,10 +523,10 @@ export class ParallelClusterIam extends Construct {
         writeFile(outdir, fileName, text);
       } else {
         const list = [...unknown];
-        Annotations.of(this).addWarning(
+        addAcknowledgeableWarning(this, ParallelClusterIam.FRAGMENT_NOT_WRITTEN_WARNING,
           `${fileName} was not written to the cloud assembly: ${list.join(', ')} ${list.length === 1 ? 'is' : 'are'} only known ` +
           'at deployment. Give the stack a concrete account and region (and name any permissions boundary created in it), ' +
-          'or read the stack output after deployment.',
+          'or read the stack output after deployment (configFragmentFiles: false skips the file).',
         );
       }
     }

@@ -1,13 +1,21 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   INLINE_POLICIES_PER_ROLE_QUOTA,
   MANAGED_POLICIES_PER_ROLE_QUOTA,
   MANAGED_POLICY_SIZE_QUOTA,
   policyJsonSize,
+  rememberedPolicyDocument,
 } from '../private/policy-size';
-import { TemplateValues } from '../private/synth-outputs';
+import { rememberedManagedPolicyArns } from '../private/role-quotas';
+import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
+import { ComputeNodeRole } from '../roles/compute-node-role';
+import { HeadNodeRole } from '../roles/head-node-role';
+import { ImageBuilderRoles } from '../roles/image-builder-roles';
+import { LambdaFunctionsRole } from '../roles/lambda-functions-role';
+import { LoginNodeRole } from '../roles/login-node-role';
+import { ParallelClusterUserRole } from '../roles/user-role';
 
 /** The numbers of one role that an IAM administrator checks first. */
 export interface RoleSummary {
@@ -16,6 +24,18 @@ export interface RoleSummary {
 
   /** The role's ARN, with `${AWS::AccountId}` style placeholders for what is only known at deploy time. */
   readonly roleArn: string;
+
+  /**
+   * The role's name, or `<stack name>-*` when CloudFormation generates it.
+   */
+  readonly roleName: string;
+
+  /**
+   * Where the role goes in the ParallelCluster configuration, for example `HeadNode/Iam/InstanceRole`
+   * or `Scheduling/SlurmQueues[cpu]/Iam/InstanceRole`; for the user role, what runs as it. Empty for a
+   * role that is not one of the library's.
+   */
+  readonly parallelClusterSetting: string;
 
   /** Managed policies attached to the role (AWS and customer managed), against IAM's quota of 10. */
   readonly managedPolicyCount: number;
@@ -39,6 +59,9 @@ interface PolicyReport {
 
 interface RoleReport {
   readonly constructPath: string;
+  readonly name: string;
+  readonly generatedName: boolean;
+  readonly setting: string;
   readonly logicalId: string;
   readonly arn: string;
   readonly path: string;
@@ -52,6 +75,27 @@ interface RoleReport {
 }
 
 const AWS_MANAGED_POLICY = /^arn:[^:]+:iam::aws:policy\/(.+)$/;
+
+/** Options of `PermissionsReport.writeToAssembly`. */
+export interface PermissionsReportFileOptions {
+  /**
+   * The file's name in the cloud assembly.
+   *
+   * @default - `<stack artifact id>.stack.iam-report.md` for a stack, `<stack artifact id>.<construct path
+   * within the stack, dot-separated>.iam-report.md` for a construct in it
+   */
+  readonly fileName?: string;
+
+  /**
+   * The report's heading.
+   *
+   * @default - `IAM permissions report: <construct path>`
+   */
+  readonly title?: string;
+}
+
+// The report files claimed in each stack, so that two reports never overwrite each other.
+const CLAIMED_FILES = new WeakMap<Stack, Set<string>>();
 
 /**
  * A Markdown report of what the IAM roles under a construct grant: for each role its ARN, path, trusted
@@ -69,6 +113,33 @@ export class PermissionsReport {
    * @param scope a construct; its roles must all be in one stack
    * @param title the report's heading
    */
+  /**
+   * Writes the report for every IAM role under `scope` (a stack, or any construct in it: roles built
+   * with the standalone constructs, or your own) into the cloud assembly when the app is synthesized,
+   * once aspects have run. `ParallelClusterIam` writes its own report; this is for any other stack.
+   *
+   * @param scope a stack or a construct in one; its roles must all be in that stack
+   * @param options the file's name and heading
+   * @returns the file's name in the cloud assembly
+   */
+  public static writeToAssembly(scope: IConstruct, options: PermissionsReportFileOptions = {}): string {
+    const stack = Stack.of(scope);
+    const within = scope === stack ? 'stack' : scope.node.path.substring(stack.node.path.length + 1).replace(/\//g, '.');
+    const fileName = options.fileName ?? `${stack.artifactId}.${within}.iam-report.md`;
+    if (!/^[\w.+=@-]+$/.test(fileName)) {
+      throw new Error(`Permissions report file name '${fileName}' is invalid: use letters, digits and . _ + = @ - only (no directories).`);
+    }
+    const claimed = CLAIMED_FILES.get(stack) ?? new Set<string>();
+    CLAIMED_FILES.set(stack, claimed);
+    if (claimed.has(fileName)) {
+      throw new Error(`A permissions report named '${fileName}' is already written for stack ${stack.node.path}: pass another fileName.`);
+    }
+    claimed.add(fileName);
+    const title = options.title ?? `IAM permissions report: ${scope.node.path}`;
+    writeAtSynthesis(scope as Construct, `PermissionsReport-${fileName}`, (outdir) => writeFile(outdir, fileName, PermissionsReport.render(scope, title)));
+    return fileName;
+  }
+
   public static render(scope: IConstruct, title: string): string {
     const roles = PermissionsReport.collect(scope);
     const stack = Stack.of(scope);
@@ -81,12 +152,13 @@ export class PermissionsReport {
       `of ${MANAGED_POLICIES_PER_ROLE_QUOTA}. \`\${...}\` marks a value only known at deployment.`,
       '',
     );
-    out.push('| Role | Managed policies | Largest customer policy |', '|---|---|---|');
+    out.push('| Role | ParallelCluster setting | Construct | Managed policies | Largest customer policy |', '|---|---|---|---|---|');
     for (const role of roles) {
-      out.push(`| \`${role.constructPath}\` | ${role.managedPolicyCount} of ${MANAGED_POLICIES_PER_ROLE_QUOTA} | ${largestText(role)} |`);
+      out.push(`| ${nameText(role)} | ${role.setting ? settingText(role.setting) : '-'} | ${code(role.constructPath)} | ` +
+        `${role.managedPolicyCount} of ${MANAGED_POLICIES_PER_ROLE_QUOTA} | ${largestText(role)} |`);
     }
     for (const role of roles) {
-      out.push('', `## \`${role.constructPath}\``, '');
+      out.push('', `## Role ${nameText(role)}${role.setting ? `: ${settingText(role.setting)}` : ''} (${code(role.constructPath)})`, '');
       out.push(`- ARN: \`${role.arn}\``);
       out.push(`- Logical ID: \`${role.logicalId}\``);
       out.push(`- Path: \`${role.path}\``);
@@ -117,6 +189,8 @@ export class PermissionsReport {
     return PermissionsReport.collect(scope).map((role) => ({
       constructPath: role.constructPath,
       roleArn: role.arn,
+      roleName: role.name,
+      parallelClusterSetting: role.setting,
       managedPolicyCount: role.managedPolicyCount,
       customerManagedPolicyCount: role.customerPolicies.length,
       largestPolicySize: Math.max(0, ...role.customerPolicies.map((p) => p.size)),
@@ -127,32 +201,56 @@ export class PermissionsReport {
     const stack = Stack.of(scope);
     const values = new TemplateValues(stack);
     const resources = stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
-    const refersTo = (roles: unknown, logicalId: string) =>
-      Array.isArray(roles) && roles.some((item) => item && typeof item === 'object' && item.Ref === logicalId);
+    // The roles each managed policy and inline policy resource attaches itself to, resolved once.
+    const attachedRoles = new Map<CfnResource, Set<string>>();
+    for (const r of resources) {
+      if (r.cfnResourceType === 'AWS::IAM::ManagedPolicy' || r.cfnResourceType === 'AWS::IAM::Policy') {
+        const roles: unknown = stack.resolve((r as iam.CfnManagedPolicy | iam.CfnPolicy).roles);
+        attachedRoles.set(r, new Set(Array.isArray(roles) ? roles.map((item) => item?.Ref).filter((ref) => typeof ref === 'string') : []));
+      }
+    }
+    const refersTo = (r: CfnResource, logicalId: string) => attachedRoles.get(r)?.has(logicalId) ?? false;
     const text = (value: unknown) => String(values.render(value).text);
     const policyReport = (title: string, arn: string, document: any): PolicyReport => ({
       title,
       arn,
       size: policyJsonSize(document),
-      statements: values.render(document?.Statement ?? []).text,
+      statements: values.renderResolved(document?.Statement ?? []).text,
     });
+    // A managed policy attached to several roles (additionalIamPolicies) is rendered once.
+    const customerReports = new Map<iam.CfnManagedPolicy, PolicyReport>();
+    const customerReport = (policy: iam.CfnManagedPolicy): PolicyReport => {
+      let report = customerReports.get(policy);
+      if (report === undefined) {
+        const id = values.logicalId(policy);
+        const arn = generatedNamePattern(text({ Ref: id }), 'policy', text(policy.path ?? '/'), text, stack);
+        // A library policy's document as its quota validation resolved it in this synthesis.
+        const l2 = policy.node.scope;
+        const document = l2 instanceof iam.ManagedPolicy && policy.policyDocument === l2.document
+          ? rememberedPolicyDocument(stack, l2.document)
+          : stack.resolve(policy.policyDocument);
+        report = policyReport(`${policy.node.path} (${id})`, arn, document);
+        customerReports.set(policy, report);
+      }
+      return report;
+    };
 
     return scope.node.findAll()
       .filter((c): c is iam.CfnRole => c instanceof CfnResource && c.cfnResourceType === 'AWS::IAM::Role')
       .map((role) => {
         const logicalId = values.logicalId(role);
-        const attachedArns: unknown[] = stack.resolve(role.managedPolicyArns) ?? [];
+        // A library role's ARNs as its quota validation resolved them in this synthesis.
+        const attachedArns = (rememberedManagedPolicyArns(role) ?? []) as unknown[];
         // Policies attached by their own `Roles` property (ManagedPolicy.attachToRole) count as well.
         const attachingPolicies = resources.filter((r) =>
-          r.cfnResourceType === 'AWS::IAM::ManagedPolicy' && refersTo(stack.resolve((r as iam.CfnManagedPolicy).roles), logicalId));
+          r.cfnResourceType === 'AWS::IAM::ManagedPolicy' && refersTo(r, logicalId));
         const awsManaged: string[] = [];
         const other: string[] = [];
         const customer: PolicyReport[] = [];
         const addCustomer = (policy: iam.CfnManagedPolicy) => {
-          const id = values.logicalId(policy);
-          if (!customer.some((p) => p.title.endsWith(`(${id})`))) {
-            const arn = generatedNamePattern(text({ Ref: id }), 'policy', text(policy.path ?? '/'), text, stack);
-            customer.push(policyReport(`${policy.node.path} (${id})`, arn, stack.resolve(policy.policyDocument)));
+          const report = customerReport(policy);
+          if (!customer.includes(report)) {
+            customer.push(report);
           }
         };
         for (const arn of attachedArns) {
@@ -174,19 +272,25 @@ export class PermissionsReport {
           inline.push(policyReport(String(p.PolicyName), '', p.PolicyDocument));
         }
         for (const r of resources) {
-          if (r.cfnResourceType === 'AWS::IAM::Policy' && refersTo(stack.resolve((r as iam.CfnPolicy).roles), logicalId)) {
+          if (r.cfnResourceType === 'AWS::IAM::Policy' && refersTo(r, logicalId)) {
             inline.push(policyReport(`${r.node.path} (${values.logicalId(r)})`, '', stack.resolve((r as iam.CfnPolicy).policyDocument)));
           }
         }
 
         const boundary = stack.resolve(role.permissionsBoundary);
         const rolePath = text(role.path ?? '/');
+        const resolvedName = stack.resolve(role.roleName);
+        const name = resolvedName === undefined ? undefined : text(resolvedName);
+        const generatedName = name === undefined || name.includes('${');
         return {
           constructPath: role.node.path,
+          name: generatedName ? `${stack.stackName}-*` : name!,
+          generatedName,
+          setting: parallelClusterSetting(role),
           logicalId,
           arn: generatedNamePattern(text({ 'Fn::GetAtt': [logicalId, 'Arn'] }), 'role', rolePath, text, stack),
           path: rolePath,
-          trust: trustedPrincipals(values.render(stack.resolve(role.assumeRolePolicyDocument)).text),
+          trust: trustedPrincipals(values.render(role.assumeRolePolicyDocument).text),
           boundary: boundary === undefined ? undefined : text(boundary),
           awsManagedPolicies: awsManaged,
           otherManagedPolicies: other,
@@ -198,6 +302,47 @@ export class PermissionsReport {
   }
 
   private constructor() {}
+}
+
+/**
+ * Where the role goes in the ParallelCluster configuration, from the construct that created it; a
+ * queue's or pool's name from the construct id ParallelClusterIam gives its role construct.
+ */
+function parallelClusterSetting(cfnRole: iam.CfnRole): string {
+  const role = cfnRole.node.scope;
+  const owner = role?.node.scope;
+  const named = (prefix: string): string | undefined => owner?.node.id.startsWith(prefix) && owner.node.scope &&
+    'queueNames' in owner.node.scope ? owner.node.id.substring(prefix.length) : undefined;
+  if (owner instanceof HeadNodeRole && role === owner.role) {
+    return 'HeadNode/Iam/InstanceRole';
+  }
+  if (owner instanceof ComputeNodeRole && role === owner.role) {
+    return `Scheduling/SlurmQueues[${named('ComputeNodeRole-') ?? ''}]/Iam/InstanceRole`;
+  }
+  if (owner instanceof LoginNodeRole && role === owner.role) {
+    return `LoginNodes/Pools[${named('LoginNodeRole-') ?? ''}]/Iam/InstanceRole`;
+  }
+  if (owner instanceof LambdaFunctionsRole && role === owner.role) {
+    return 'Iam/Roles/LambdaFunctionsRole';
+  }
+  if (owner instanceof ImageBuilderRoles) {
+    if (role === owner.instanceRole) return 'Build/Iam/InstanceRole (build-image configuration)';
+    if (role === owner.cleanupLambdaRole) return 'Build/Iam/CleanupLambdaRole (build-image configuration)';
+  }
+  if (owner instanceof ParallelClusterUserRole && role === owner.role) {
+    return 'the user role: the ParallelCluster CLI or API runs as it';
+  }
+  return '';
+}
+
+// `HeadNode/Iam/InstanceRole` as code, `(build-image configuration)` and descriptions as text.
+function settingText(setting: string): string {
+  const [key, ...rest] = setting.split(' ');
+  return key.includes('/') ? [code(key), ...rest].join(' ') : setting;
+}
+
+function nameText(role: RoleReport): string {
+  return role.generatedName ? `${code(role.name)} (name generated by CloudFormation)` : code(role.name);
 }
 
 function refersToArn(arns: unknown[], logicalId: string): boolean {

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateManagedPolicies, validatePermissionsBoundary } from './input-validation';
-import { validateManagedPolicyCount } from './role-quotas';
+import { ManagedPolicyKnobs, managedPolicyHint, validateManagedPolicyCount } from './role-quotas';
 import { createSizedManagedPolicies } from './sized-policies';
 import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from './validation';
 
@@ -31,6 +31,8 @@ export interface ClusterRoleOptions {
   readonly additionalIamPolicies?: iam.IManagedPolicy[];
   /** The library's statements for this role, put in customer managed policies sized for IAM. */
   readonly statements: iam.PolicyStatement[];
+  /** What the role's construct offers to reduce its managed policies, for the quota error's fix. */
+  readonly managedPolicyKnobs: ManagedPolicyKnobs;
 }
 
 export interface ClusterRoleResources {
@@ -82,8 +84,7 @@ function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: Cluste
     permissionsBoundary: options.permissionsBoundary,
     description: options.description,
   });
-  validateManagedPolicyCount(role,
-    'Pass fewer additionalIamPolicies (merge them into one policy), or turn off an optional AWS managed policy.');
+  validateManagedPolicyCount(role, managedPolicyHint(role, options.managedPolicyKnobs));
   for (const name of options.awsManagedPolicyNames) {
     role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
   }

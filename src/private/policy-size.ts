@@ -39,6 +39,53 @@ export function policyDocumentSize(stack: Stack, document: iam.PolicyDocument): 
   return policyJsonSize(stack.resolve(document.toJSON()));
 }
 
+/**
+ * The size IAM counts for one statement, with every token resolved to its longest possible value. The
+ * size of a document of statements is `policyDocumentSizeOf` of their sizes: a document is its
+ * statements' JSON joined by commas in a fixed envelope, so each statement is resolved only once
+ * however often it is sized while policies are split.
+ */
+export function statementSize(stack: Stack, statement: iam.PolicyStatement): number {
+  return policyJsonSize(stack.resolve(statement.toStatementJson()));
+}
+
+// `{"Statement":[],"Version":"2012-10-17"}`, as `iam.PolicyDocument.toJSON()` renders it.
+const DOCUMENT_ENVELOPE_SIZE = policyJsonSize({ Statement: [], Version: '2012-10-17' });
+
+/** The size of a policy document holding statements of these sizes (from `statementSize`). */
+export function policyDocumentSizeOf(statementSizes: number[]): number {
+  if (statementSizes.length === 0) {
+    return policyJsonSize(undefined);
+  }
+  return DOCUMENT_ENVELOPE_SIZE + statementSizes.reduce((sum, size) => sum + size, 0) + statementSizes.length - 1;
+}
+
+// Policy documents resolved by the quota validation of the current synthesis, with their statement
+// count then, for the permissions report that follows it in the same synthesis.
+const RESOLVED_DOCUMENTS = new WeakMap<iam.PolicyDocument, { readonly statementCount: number; readonly resolved: any }>();
+
+/**
+ * `document` resolved as the template will hold it (merged and post-processed as aws-cdk-lib does when
+ * the stack's feature flags say so), remembered for `rememberedPolicyDocument`.
+ */
+export function resolvePolicyDocument(stack: Stack, document: iam.PolicyDocument): any {
+  const resolved = stack.resolve(document);
+  RESOLVED_DOCUMENTS.set(document, { statementCount: document.statementCount, resolved });
+  return resolved;
+}
+
+/**
+ * `document` as `resolvePolicyDocument` last resolved it, if its statements have not changed since;
+ * otherwise resolved now. Validation runs before the files are written in a synthesis, so the report
+ * reuses what the validation resolved instead of resolving every policy again.
+ */
+export function rememberedPolicyDocument(stack: Stack, document: iam.PolicyDocument): any {
+  const remembered = RESOLVED_DOCUMENTS.get(document);
+  return remembered !== undefined && remembered.statementCount === document.statementCount
+    ? remembered.resolved
+    : resolvePolicyDocument(stack, document);
+}
+
 /** The size IAM counts for an already-resolved policy document. */
 export function policyJsonSize(resolved: any): number {
   const rendered = evaluateIntrinsics(resolved ?? {}, LONGEST_PSEUDO_PARAMETERS, () => 'x'.repeat(UNKNOWN_REFERENCE_LENGTH));

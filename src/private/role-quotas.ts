@@ -1,22 +1,101 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 import { MANAGED_POLICIES_PER_ROLE_QUOTA } from './policy-size';
 
 /**
  * Fails synthesis when `role` ends up with more managed policies than IAM's default quota of 10.
  *
- * It runs at validation time, so it also counts policies the user attaches after construction.
+ * It runs at validation time, so it also counts policies the user attaches after construction. `hint`
+ * (the fix, worded for the construct the user created) is computed then too: see `managedPolicyHint`.
  */
-export function validateManagedPolicyCount(role: iam.Role, hint: string): void {
+export function validateManagedPolicyCount(role: iam.Role, hint: string | (() => string)): void {
   role.node.addValidation({
     validate: () => {
       const cfnRole = role.node.defaultChild as iam.CfnRole;
-      const arns: unknown = Stack.of(role).resolve(cfnRole.managedPolicyArns) ?? [];
+      const arns: unknown = resolveManagedPolicyArns(cfnRole) ?? [];
       const count = Array.isArray(arns) ? arns.length : 0;
       return count <= MANAGED_POLICIES_PER_ROLE_QUOTA ? [] : [
         `Role ${role.node.path} has ${count} managed policies, more than the ${MANAGED_POLICIES_PER_ROLE_QUOTA} ` +
-        `IAM allows per role by default. ${hint}`,
+        `IAM allows per role by default. ${typeof hint === 'string' ? hint : hint()}`,
       ];
     },
   });
+}
+
+// The constructs that create roles for the user from props of their own (ParallelClusterIam): the fix
+// for a role under one of them is in that construct's props, not in the role construct's.
+const ROLE_OWNERS = new WeakMap<IConstruct, (role: IConstruct) => string | undefined>();
+
+/**
+ * Marks `scope` as the construct whose props decide the roles under it; `fix` tells, for one of its
+ * roles, what in those props reduces the role's managed policies (undefined when nothing does).
+ */
+export function markRoleOwner(scope: IConstruct, fix: (role: IConstruct) => string | undefined): void {
+  ROLE_OWNERS.set(scope, fix);
+}
+
+/** What a role construct offers to reduce its managed policies. */
+export interface ManagedPolicyKnobs {
+  /** The construct has `additionalIamPolicies`. */
+  readonly additionalIamPolicies: boolean;
+  /** The props that turn off an optional AWS managed policy of the role, e.g. `enableSessionManager`. */
+  readonly optionalAwsManagedPolicyProps: string[];
+}
+
+/**
+ * The fix for too many managed policies on `role`, in terms of the props of the construct the user
+ * created: the nearest ParallelClusterIam above the role, or else the role construct itself.
+ */
+export function managedPolicyHint(role: IConstruct, knobs: ManagedPolicyKnobs): () => string {
+  return () => {
+    const owner = [...role.node.scopes].reverse().find((scope) => ROLE_OWNERS.has(scope));
+    if (owner !== undefined) {
+      const fix = ROLE_OWNERS.get(owner)!(role);
+      return fix ? `${fix}, or attach fewer managed policies to this role yourself.` : 'Attach fewer managed policies to this role yourself.';
+    }
+    const fixes: string[] = [];
+    if (knobs.additionalIamPolicies) {
+      fixes.push('Pass fewer additionalIamPolicies (merge them into one managed policy)');
+    }
+    if (knobs.optionalAwsManagedPolicyProps.length > 0) {
+      fixes.push(`turn off an optional AWS managed policy (${knobs.optionalAwsManagedPolicyProps.map((p) => `${p}: false`).join(', ')})`);
+    }
+    fixes.push('attach fewer managed policies to this role yourself');
+    const text = fixes.join(', or ');
+    return `${text.charAt(0).toUpperCase()}${text.substring(1)}.`;
+  };
+}
+
+// The managed policy ARNs of roles, as the validation of the current synthesis resolved them, with the
+// number of policies the role had then, for the permissions report that follows it.
+const RESOLVED_ARNS = new WeakMap<iam.CfnRole, { readonly policies: number; readonly arns: unknown }>();
+
+// How many managed policies the L2 role above `cfnRole` holds (aws-cdk-lib's `Role.managedPolicies`,
+// private), or undefined when that cannot be told.
+function managedPolicyCountOf(cfnRole: iam.CfnRole): number | undefined {
+  const policies = (cfnRole.node.scope as any)?.managedPolicies;
+  return Array.isArray(policies) ? policies.length : undefined;
+}
+
+/** `cfnRole.managedPolicyArns` resolved, remembered for `rememberedManagedPolicyArns`. */
+export function resolveManagedPolicyArns(cfnRole: iam.CfnRole): unknown {
+  const arns: unknown = Stack.of(cfnRole).resolve(cfnRole.managedPolicyArns);
+  const policies = managedPolicyCountOf(cfnRole);
+  if (policies !== undefined) {
+    RESOLVED_ARNS.set(cfnRole, { policies, arns });
+  }
+  return arns;
+}
+
+/**
+ * `cfnRole.managedPolicyArns` as `resolveManagedPolicyArns` last resolved it, if the role has the same
+ * number of managed policies since; otherwise resolved now.
+ */
+export function rememberedManagedPolicyArns(cfnRole: iam.CfnRole): unknown {
+  const remembered = RESOLVED_ARNS.get(cfnRole);
+  const policies = managedPolicyCountOf(cfnRole);
+  return remembered !== undefined && policies !== undefined && remembered.policies === policies
+    ? remembered.arns
+    : resolveManagedPolicyArns(cfnRole);
 }

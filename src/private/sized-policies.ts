@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { MANAGED_POLICY_SIZE_QUOTA, policyDocumentSize } from './policy-size';
+import { MANAGED_POLICY_SIZE_QUOTA, policyDocumentSizeOf, policyJsonSize, resolvePolicyDocument, statementSize } from './policy-size';
 
 /**
  * Creates the fewest customer managed policies that hold `statements`, in order, each within IAM's
@@ -19,24 +19,27 @@ export function createSizedManagedPolicies(
   statements: iam.PolicyStatement[],
 ): iam.ManagedPolicy[] {
   const stack = Stack.of(scope);
+  // Each statement is resolved and sized once; a group's size follows from its statements' sizes.
   const groups: iam.PolicyStatement[][] = [];
   let current: iam.PolicyStatement[] = [];
+  let currentSizes: number[] = [];
   for (const statement of statements) {
-    const candidate = [...current, statement];
-    if (policyDocumentSize(stack, new iam.PolicyDocument({ statements: candidate })) <= MANAGED_POLICY_SIZE_QUOTA) {
-      current = candidate;
+    const size = statementSize(stack, statement);
+    if (policyDocumentSizeOf([...currentSizes, size]) <= MANAGED_POLICY_SIZE_QUOTA) {
+      current.push(statement);
+      currentSizes.push(size);
       continue;
     }
-    if (current.length === 0 || policyDocumentSize(stack, new iam.PolicyDocument({ statements: [statement] })) > MANAGED_POLICY_SIZE_QUOTA) {
-      const size = policyDocumentSize(stack, new iam.PolicyDocument({ statements: [statement] }));
+    if (current.length === 0 || policyDocumentSizeOf([size]) > MANAGED_POLICY_SIZE_QUOTA) {
       throw new Error(
-        `Statement '${statement.sid}' of ${scope.node.path} is ${size} characters long once its ARNs are resolved, ` +
+        `Statement '${statement.sid}' of ${scope.node.path} is ${policyDocumentSizeOf([size])} characters long once its ARNs are resolved, ` +
         `more than the ${MANAGED_POLICY_SIZE_QUOTA} characters IAM allows in one managed policy. ` +
         'It grows with the number of resources passed in (additional policies, secrets, buckets, custom roles): pass fewer of them.',
       );
     }
     groups.push(current);
     current = [statement];
+    currentSizes = [size];
   }
   if (current.length > 0) {
     groups.push(current);
@@ -48,7 +51,9 @@ export function createSizedManagedPolicies(
     });
     policy.node.addValidation({
       validate: () => {
-        const size = policyDocumentSize(stack, policy.document);
+        // Resolved again, as the template will hold it: statements may have been added, or tokens
+        // changed, after creation. The permissions report reuses the result.
+        const size = policyJsonSize(resolvePolicyDocument(stack, policy.document));
         return size <= MANAGED_POLICY_SIZE_QUOTA ? [] : [
           `Managed policy ${policy.node.path} is ${size} characters long once its ARNs are resolved, more than the ` +
           `${MANAGED_POLICY_SIZE_QUOTA} characters IAM allows. Statements added to it after creation are not split: ` +

@@ -46,6 +46,7 @@ export interface RenderedValue {
 export class TemplateValues {
   private readonly pseudo: Record<string, string> = {};
   private readonly elements = new Map<string, CfnElement>();
+  private readonly logicalIds = new Map<CfnElement, string>();
 
   constructor(private readonly stack: Stack) {
     if (!Token.isUnresolved(stack.account)) {
@@ -70,7 +71,12 @@ export class TemplateValues {
 
   /** The element's logical id in the template. */
   public logicalId(element: CfnElement): string {
-    return this.stack.resolve(element.logicalId);
+    let id = this.logicalIds.get(element);
+    if (id === undefined) {
+      id = this.stack.resolve(element.logicalId) as string;
+      this.logicalIds.set(element, id);
+    }
+    return id;
   }
 
   /** The element with this logical id, if the stack has one. */
@@ -80,8 +86,13 @@ export class TemplateValues {
 
   /** `value` (a token, or a structure with tokens) with every reference synthesis can know evaluated. */
   public render(value: any): RenderedValue {
+    return this.renderResolved(this.stack.resolve(value));
+  }
+
+  /** Like `render`, for a value already resolved with `stack.resolve`. */
+  public renderResolved(resolved: any): RenderedValue {
     const unknown: string[] = [];
-    const text = this.evaluate(this.stack.resolve(value), unknown);
+    const text = this.evaluate(resolved, unknown);
     return { text, unknown: [...new Set(unknown)] };
   }
 

@@ -127,6 +127,7 @@ export class ImageBuilderRoles extends Construct implements iam.IGrantable {
       awsManagedPolicyNames: imageBuilderInstanceAwsManagedPolicies(props.enableSessionManager ?? true),
       additionalIamPolicies: props.additionalIamPolicies,
       statements: policyBlock(instanceCtx, 'imageBuilder.instanceRole', imageBuilderInstanceStatements(instanceCtx)),
+      managedPolicyKnobs: { additionalIamPolicies: true, optionalAwsManagedPolicyProps: ['enableSessionManager'] },
     }, 'InstanceProfile');
     const cleanup = createLambdaRole(this, {
       roleId: 'CleanupLambdaRole',
@@ -140,6 +141,7 @@ export class ImageBuilderRoles extends Construct implements iam.IGrantable {
       // instance profile (and, without a custom instance role, the role) on ParallelCluster's fixed
       // path, with no `ResourcePrefix` (aws/aws-parallelcluster#6929), and this role deletes them.
       statements: policyBlock(cleanupCtx, 'imageBuilder.cleanupLambda', imageBuilderCleanupLambdaStatements(cleanupCtx)),
+      managedPolicyKnobs: { additionalIamPolicies: false, optionalAwsManagedPolicyProps: [] },
     });
 
     this.instanceRole = instance.role;

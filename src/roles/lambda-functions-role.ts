@@ -105,6 +105,7 @@ export class LambdaFunctionsRole extends Construct implements iam.IGrantable {
       permissionsBoundary: props.permissionsBoundary,
       awsManagedPolicyNames: lambdaFunctionsAwsManagedPolicies(props.lambdaFunctionsInVpc ?? false),
       statements: policyBlock(ctx, scheduler === Scheduler.AWS_BATCH ? 'lambdaFunctions.awsBatch' : 'lambdaFunctions', lambdaFunctionsStatements(ctx)),
+      managedPolicyKnobs: { additionalIamPolicies: false, optionalAwsManagedPolicyProps: [] },
     });
 
     this.role = created.role;

@@ -119,6 +119,7 @@ export abstract class NodeRole extends Construct implements iam.IGrantable {
       }),
       additionalIamPolicies: props.additionalIamPolicies,
       statements: definition.statements,
+      managedPolicyKnobs: { additionalIamPolicies: true, optionalAwsManagedPolicyProps: ['enableSessionManager', 'enableCloudWatchAgent'] },
     });
     this.iamPath = definition.iamPath;
     this.role = created.role;

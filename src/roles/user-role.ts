@@ -1,4 +1,3 @@
-import { Annotations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -29,6 +28,7 @@ import { checkAwsBatchSupported } from '../private/pcluster-limits';
 import { validateManagedPolicyCount } from '../private/role-quotas';
 import { createSizedManagedPolicies } from '../private/sized-policies';
 import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from '../private/validation';
+import { addAcknowledgeableWarning } from '../private/warnings';
 
 /** Properties of a `ParallelClusterUserRole`. */
 export interface ParallelClusterUserRoleProps extends ParallelClusterPolicyOptions {
@@ -156,6 +156,13 @@ export interface ParallelClusterUserRoleProps extends ParallelClusterPolicyOptio
  * "AWS ParallelCluster example user policies", as customer managed policies sized within IAM's quotas.
  */
 export class ParallelClusterUserRole extends Construct implements iam.IGrantable {
+  /**
+   * The ID of the synth warning on a user role in privileged mode (that mode amounts to account
+   * administrator). Acknowledge it with `Annotations.of(userRole).acknowledgeWarning(ParallelClusterUserRole.PRIVILEGED_MODE_WARNING)`
+   * once you have decided privileged mode is what you want (`cdk synth --strict` then passes).
+   */
+  public static readonly PRIVILEGED_MODE_WARNING = 'cdk-parallelcluster-iam:privilegedMode';
+
   /** The user role. */
   public readonly role: iam.IRole;
 
@@ -226,7 +233,7 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
     validatePermissionsBoundary(this, 'the boundary of IamAccessMode.permissionsBoundary', mode.boundary);
 
     if (mode.grantsIamRights && !mode.boundary) {
-      Annotations.of(this).addWarning(
+      addAcknowledgeableWarning(this, ParallelClusterUserRole.PRIVILEGED_MODE_WARNING,
         `IamAccessMode.privileged(): this user may create roles on ${iamPath} with any trust policy, put any inline policy ` +
         'on them and pass them to EC2 and Lambda, which amounts to account administrator. The iam:PolicyARN allow-list ' +
         'and rolePath do not prevent it. Prefer IamAccessMode.permissionsBoundary(boundary) (every role the user creates ' +

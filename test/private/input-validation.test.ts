@@ -153,7 +153,7 @@ describe('privileged mode warns (finding 4)', () => {
     const privileged = stackIn(AWS);
     new ParallelClusterUserRole(privileged, 'User', { iamAccessMode: IamAccessMode.privileged() });
     Annotations.fromStack(privileged).hasWarning('/TestStack/User',
-      Match.stringLikeRegexp('IamAccessMode.privileged\\(\\).*account administrator.*IamAccessMode.permissionsBoundary'));
+      Match.stringLikeRegexp('IamAccessMode.privileged\\(\\).*account administrator.*IamAccessMode.permissionsBoundary.*cdk-parallelcluster-iam:privilegedMode'));
 
     const bounded = stackIn(AWS);
     new ParallelClusterUserRole(bounded, 'User', {

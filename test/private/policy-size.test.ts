@@ -10,7 +10,9 @@ import {
   MANAGED_POLICY_SIZE_QUOTA,
   UNKNOWN_REFERENCE_LENGTH,
   policyDocumentSize,
+  policyDocumentSizeOf,
   policyJsonSize,
+  statementSize,
 } from '../../src/private/policy-size';
 import { createSizedManagedPolicies } from '../../src/private/sized-policies';
 import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from '../../src/private/validation';
@@ -102,6 +104,41 @@ describe('policy sizes', () => {
     expect(sizes[2]).toBeGreaterThanOrEqual(sizes[0]);
     expect(sizes[2]).toBeGreaterThanOrEqual(sizes[1]);
     expect(sizes[0]).toBeGreaterThan(UNKNOWN_REFERENCE_LENGTH);
+  });
+});
+
+describe('sizing statement by statement', () => {
+  test("a document's size is its statements' sizes in the document's envelope, tokens and all", () => {
+    const stack = agnosticStack();
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const statements = [
+      new iam.PolicyStatement({ sid: 'A', actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }),
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [stack.formatArn({ service: 'sns', resource: 'topic x' })] }),
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        notActions: ['iam:*'],
+        notResources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': [Aws.REGION, 'us-east-1'] } },
+      }),
+      new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'], principals: [new iam.AccountRootPrincipal()] }),
+    ];
+    for (let n = 0; n <= statements.length; n++) {
+      const part = statements.slice(0, n);
+      expect(policyDocumentSizeOf(part.map((st) => statementSize(stack, st))))
+        .toBe(policyDocumentSize(stack, new iam.PolicyDocument({ statements: part })));
+    }
+  });
+
+  test('createSizedManagedPolicies resolves each statement once, however many policies it splits them into', () => {
+    const stack = stackIn(AWS);
+    const statements = Array.from({ length: 30 }, (_, i) => new iam.PolicyStatement({
+      sid: `S${i}`, actions: ['s3:GetObject'], resources: Array.from({ length: 20 }, (__, r) => stack.formatArn({ service: 's3', region: '', account: '', resource: `b-${i}-${r}` })),
+    }));
+    const resolve = jest.spyOn(stack, 'resolve');
+    const policies = createSizedManagedPolicies(stack, 'Policy', 'd', statements);
+    expect(policies.length).toBeGreaterThan(2);
+    expect(resolve).toHaveBeenCalledTimes(statements.length);
+    resolve.mockRestore();
   });
 });
 
