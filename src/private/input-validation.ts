@@ -58,7 +58,7 @@ export function validateRoleArns(scope: IConstruct, what: string, roles: iam.IRo
       throw new Error(
         `${what} holds the role ARN '${text}', which has a wildcard ('*' or '?'): it would match every role it covers ` +
         '(all roles of the account for role/*), and the user or head node could pass any of them. ' +
-        'Give each role by its exact ARN, e.g. iam.Role.fromRoleArn(this, \'HeadRole\', \'arn:aws:iam::111122223333:role/custom/head-node\').',
+        'Give each role by its exact ARN, e.g. iam.Role.fromRoleArn(this, \'HeadRole\', \'arn:<partition>:iam::111122223333:role/custom/head-node\').',
       );
     }
   }
@@ -168,7 +168,7 @@ export function validateAssumedBy(scope: IConstruct, what: string, principal: ia
         throw new Error(
           `${what} has the principal ${kind} '${text}', a wildcard: anyone it matches (every AWS account for '*') could ` +
           'assume the role. Name the principal exactly: new iam.AccountRootPrincipal() (the default), ' +
-          "new iam.ArnPrincipal('arn:aws:iam::111122223333:role/ci-runner'), or new iam.AccountPrincipal('111122223333').",
+          "new iam.ArnPrincipal('arn:<partition>:iam::111122223333:role/ci-runner'), or new iam.AccountPrincipal('111122223333').",
         );
       }
     }
