@@ -272,7 +272,10 @@ export class ParallelClusterIam extends Construct {
     const props: ParallelClusterIamProps = derived ? { ...givenProps, ...derived.props } : givenProps;
     this.derived = derived;
     // The fix for too many managed policies on one of its roles is in its props.
-    markRoleOwner(this, (role) => [...(this.createdHeadNodeRole ? [this.createdHeadNodeRole] : []), ...this.computeNodeRoleList, ...Object.values(this.loginNodeRoles)].some((r) => r.role === role)
+    const nodeRoles = () => [
+      ...(this.createdHeadNodeRole ? [this.createdHeadNodeRole] : []), ...this.computeNodeRoleList, ...Object.values(this.loginNodeRoles),
+    ];
+    markRoleOwner(this, (role) => nodeRoles().some((r) => r.role === role)
       ? 'Pass fewer additionalIamPolicies to ParallelClusterIam (merge them into one managed policy): each node role gets all of them'
       : undefined);
     const scheduler = props.scheduler ?? Scheduler.SLURM;

@@ -404,7 +404,9 @@ describe('bad configuration', () => {
     const stack = stackIn(ENVIRONMENTS[0]);
     // awsbatch is a scheduler of revisions up to V3_15 (3.15.x), with a privileged user; 3.16 removed it.
     const V3_15 = ParallelClusterVersion.V3_15;
-    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(text), iamAccessMode: IamAccessMode.privileged(), parallelClusterVersion: V3_15 });
+    const c = cluster(stack, {
+      configuration: ClusterConfiguration.fromYaml(text), iamAccessMode: IamAccessMode.privileged(), parallelClusterVersion: V3_15,
+    });
     expect(c.scheduler).toBe(Scheduler.AWS_BATCH);
     expect(() => cluster(stackIn(ENVIRONMENTS[0]), { configuration: ClusterConfiguration.fromYaml(text), parallelClusterVersion: V3_15 }))
       .toThrow(/restricted mode forbids/);
