@@ -1,4 +1,4 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -215,15 +215,6 @@ export class DerivedConfiguration {
         }
         this.notes.push(`Iam/Roles/LambdaFunctionsRole is set in ${model.source.fileName}: it is kept; the Lambda functions role created here is not used by this cluster.`);
       }
-      for (const section of [model.headNode, ...model.queues, ...model.pools]) {
-        for (const policy of section.additionalIamPolicies.filter((arn) => ADMIN_POLICY.test(arn))) {
-          // The file's own choice, attached as ParallelCluster would; said loudly, since it undoes least privilege.
-          const message = `${displayPath([...section.path, 'Iam', 'AdditionalIamPolicies'])} in ${model.source.fileName} attaches ${policy} ` +
-            `to ${sectionName(section)}: that role can then act as an administrator of the account. Attach a narrower policy.`;
-          Annotations.of(scope).addWarning(message);
-          this.notes.push(`WARNING: ${message}`);
-        }
-      }
       for (const s of model.secrets) {
         this.notes.push(`${s.where} (${s.arn}): the head node may ${s.service === 'ssm' ? 'ssm:GetParameter' : 'secretsmanager:GetSecretValue'} it` +
           `${s.service === 'secretsmanager' ? ', the user may secretsmanager:DescribeSecret it' : ''}.`);
@@ -386,8 +377,6 @@ export class DerivedConfiguration {
 }
 
 
-// AWS managed policies that make a role an administrator of the account (or able to become one).
-const ADMIN_POLICY = /:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 
 function sectionName(section: NodeSection): string {
   return section.kind === 'head' ? 'the head node' : section.kind === 'queue' ? `queue '${section.name}'` : `login node pool '${section.name}'`;

@@ -1,5 +1,7 @@
 import { YamlSource, YamlStep, displayPath } from './source';
 import { Scheduler } from '../scheduler';
+import { ADMIN_EQUIVALENT_AWS_MANAGED_POLICIES } from '../private/input-validation';
+import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES } from '../private/pcluster-limits';
 
 /*
  * What the library reads from a ParallelCluster configuration file, checked against ParallelCluster's
@@ -80,8 +82,6 @@ export interface ImageModel {
 }
 
 // ParallelCluster's limits (pcluster/constants.py): MAX_NUMBER_OF_QUEUES, MAX_NUMBER_OF_LOGIN_NODE_POOLS.
-export const MAX_QUEUES = 50;
-export const MAX_LOGIN_NODE_POOLS = 10;
 // NameValidator: NAME_REGEX and NAME_MAX_LENGTH = 25, never `default`.
 const NODE_GROUP_NAME = /^[a-z][a-z0-9-]*$/;
 const NODE_GROUP_NAME_MAX = 25;
@@ -117,8 +117,8 @@ export function readCluster(source: YamlSource): ClusterModel {
     if (count === 0) {
       throw source.error(['Scheduling', 'SlurmQueues'], 'needs at least one queue: a Slurm cluster has one or more SlurmQueues');
     }
-    if (count > MAX_QUEUES) {
-      throw source.error(['Scheduling', 'SlurmQueues'], `has ${count} queues: ParallelCluster allows at most ${MAX_QUEUES}`);
+    if (count > MAX_SLURM_QUEUES) {
+      throw source.error(['Scheduling', 'SlurmQueues'], `has ${count} queues: ParallelCluster allows at most ${MAX_SLURM_QUEUES}`);
     }
     for (let i = 0; i < count; i++) {
       queues.push(readNode(source, 'queue', ['Scheduling', 'SlurmQueues', i], ['OnNodeStart', 'OnNodeConfigured']));
@@ -344,7 +344,13 @@ function readPolicies(source: YamlSource, path: YamlStep[]): string[] {
   const count = source.listLength(path);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    out.push(arnAt(source, [...path, i, 'Policy'], POLICY_ARN, 'an IAM policy ARN', true)!);
+    const arn = arnAt(source, [...path, i, 'Policy'], POLICY_ARN, 'an IAM policy ARN', true)!;
+    const awsManaged = /:iam::aws:policy\/(.+)$/.exec(arn)?.[1];
+    if (awsManaged !== undefined && ADMIN_EQUIVALENT_AWS_MANAGED_POLICIES.includes(awsManaged)) {
+      throw source.error([...path, i, 'Policy'], `'${arn}' makes the role account admin: anyone who can pass or reach it ` +
+        '(the ParallelCluster user, the head node, a compute node) gets it. Attach a customer managed policy with only the actions the nodes need');
+    }
+    out.push(arn);
   }
   return out;
 }

@@ -395,6 +395,9 @@ describe('bad configuration', () => {
     ['S3Access next to InstanceRole', valid.replace('    # Reference data the head node stages for jobs.\n', '    InstanceRole: arn:aws:iam::123456789012:role/Mine\n'),
       /HeadNode\/Iam\/S3Access is set next to InstanceRole, which ParallelCluster refuses/],
     ['a document that is not a map', '- a\n- b\n', /^bad\.yaml:1: \(document\) is not a YAML mapping/],
+    ['an admin policy on a queue', 'Scheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\n      Iam:\n        AdditionalIamPolicies:\n' +
+      '          - Policy: arn:aws:iam::aws:policy/AdministratorAccess\n',
+    /^bad\.yaml:7: Scheduling\/SlurmQueues\[0\]\/Iam\/AdditionalIamPolicies\[0\]\/Policy 'arn:aws:iam::aws:policy\/AdministratorAccess' makes the role account admin/],
   ])('%s is an error naming the file, line and path', (_name, text, error) => {
     expect(readError(text)).toMatch(error);
   });
