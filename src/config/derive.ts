@@ -9,7 +9,7 @@ import { ClusterModel, ImageModel, NodeSection, S3ObjectRef, isRoleArn, ownIdent
 import { clusterModelOf, imageModelOf } from './registry';
 import { displayPath } from './source';
 import { ClusterConfigFragmentProps, ImageConfigFragmentProps } from '../cluster/config-fragment';
-import { IamAccessMode } from '../iam-access-mode';
+import type { ParallelClusterIamProps } from '../cluster/parallel-cluster-iam';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { allow } from '../policies/context';
 import { TemplateValues } from '../private/synth-outputs';
@@ -24,23 +24,10 @@ import { Scheduler } from '../scheduler';
  * extra grants the file asks for. The construct's wiring only asks this object.
  */
 
-/** The props of ParallelClusterIam this module reads and writes (a subset, to avoid an import cycle). */
-export interface ConfigurableProps {
-  readonly scheduler?: Scheduler;
-  readonly slurmQueues?: string[];
-  readonly loginNodePools?: string[];
-  readonly iamAccessMode?: IamAccessMode;
-  readonly enableFsxLustre?: boolean;
-  readonly fsxDataRepositoryBuckets?: s3.IBucket[];
-  readonly enableImageBuilder?: boolean;
-  readonly permissionsBoundary?: iam.IManagedPolicy;
-  readonly additionalIamPolicies?: iam.IManagedPolicy[];
-  readonly secrets?: secretsmanager.ISecret[];
-  readonly iamPath?: string;
-  readonly lambdaFunctionsInVpc?: boolean;
-  readonly region?: string;
-  readonly parallelClusterVersion?: ParallelClusterVersion;
-}
+/** The props of ParallelClusterIam this module reads and writes (a type-only import: no runtime cycle). */
+export type ConfigurableProps = Pick<ParallelClusterIamProps, 'scheduler' | 'slurmQueues' | 'loginNodePools' | 'iamAccessMode'
+| 'enableFsxLustre' | 'fsxDataRepositoryBuckets' | 'enableImageBuilder' | 'permissionsBoundary' | 'additionalIamPolicies'
+| 'secrets' | 'iamPath' | 'lambdaFunctionsInVpc' | 'region' | 'parallelClusterVersion'>;
 
 /** The extra props of one node role. */
 export interface NodeExtras {
@@ -375,7 +362,6 @@ export class DerivedConfiguration {
     return (kind === 'queue' ? model.queues : model.pools).find((s) => s.name === name);
   }
 }
-
 
 
 function sectionName(section: NodeSection): string {

@@ -1,7 +1,7 @@
 import { YamlSource, YamlStep, displayPath } from './source';
-import { Scheduler } from '../scheduler';
 import { ADMIN_EQUIVALENT_AWS_MANAGED_POLICIES } from '../private/input-validation';
 import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES } from '../private/pcluster-limits';
+import { Scheduler } from '../scheduler';
 
 /*
  * What the library reads from a ParallelCluster configuration file, checked against ParallelCluster's
