@@ -8,7 +8,7 @@ import {
   ParallelClusterVersion,
   Scheduler,
 } from '../../src';
-import { ACTION_RULES, RESOURCE_RULES, scopeToCluster } from '../../src/policies/cluster-scope';
+import { ACTION_RULES, CONDITION_RULES, RESOURCE_RULES, scopeToCluster } from '../../src/policies/cluster-scope';
 import { PolicyContext } from '../../src/policies/context';
 import { headNodeSlurmStatements } from '../../src/policies/head-node-policies';
 import { Request, expectAllowed, expectDenied, requests } from '../support/cluster-roles-helpers';
@@ -409,6 +409,18 @@ describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
       await expectDenied(sims.teamUser, userRequests(env, 'team-b-1').specific);
     });
 
+    test('changes DNS records only in its clusters\' domains (<name>.pcluster)', async () => {
+      const records = (...names: string[]) => ({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': names });
+      for (const sim of [sims.teamUser, sims.clusterUser]) {
+        await expectAllowed(sim, requests(['route53:ChangeResourceRecordSets', x.zone(ZONE[OWN]), records('head.team-a-1.pcluster')]));
+        await expectDenied(sim, requests(
+          ['route53:ChangeResourceRecordSets', x.zone(ZONE['team-b-1']), records('head.team-b-1.pcluster')],
+          ['route53:ChangeResourceRecordSets', x.zone(ZONE[OWN]), records('head.team-a-1.pcluster', 'head.team-b-1.pcluster')],
+        ));
+      }
+      await expectDenied(sims.clusterUser, requests(['route53:ChangeResourceRecordSets', x.zone(ZONE['team-a-10']), records('head.team-a-10.pcluster')]));
+    });
+
     test('cannot create a stack tagged for another team, nor move a resource to another team', async () => {
       await expectDenied(sims.teamUser, requests(
         ['cloudformation:CreateStack', x.stack('team-a-2'), { [`aws:RequestTag/${TAG}`]: 'team-b-2', 'aws:TagKeys': [TAG] }],
@@ -487,7 +499,12 @@ describe('cluster scoping: defaults and rules', () => {
     for (const statement of sim.documents.flatMap((d) => d.Statement)) {
       const resources: string[] = [statement.Resource].flat();
       const actions: string[] = [statement.Action].flat();
-      found.push(...resources.filter((r) => LEFTOVERS.some((pattern) => pattern.test(r))).map((r) => `${statement.Sid}: ${r}`));
+      // A Route 53 statement on every zone is scoped when its record names are the clusters' (CONDITION_RULES).
+      const recordNames = JSON.stringify(statement.Condition?.['ForAllValues:StringLike']?.['route53:ChangeResourceRecordSetsNormalizedRecordNames'] ?? []);
+      const scopedRecords = recordNames.includes('.team-a-') && !recordNames.includes('"*.pcluster"');
+      found.push(...resources
+        .filter((r) => LEFTOVERS.some((pattern) => pattern.test(r)) && !(scopedRecords && /:hostedzone\/\*$/.test(r)))
+        .map((r) => `${statement.Sid}: ${r}`));
       if (actions.includes('ec2:TerminateInstances') && !JSON.stringify(statement.Condition ?? {}).includes(`ec2:ResourceTag/${TAG}`)) {
         found.push(`${statement.Sid}: ec2:TerminateInstances without the cluster tag`);
       }
@@ -519,7 +536,7 @@ describe('cluster scoping: defaults and rules', () => {
   });
 
   test('every rule says why, citing the wheel', () => {
-    for (const rule of [...RESOURCE_RULES, ...ACTION_RULES]) {
+    for (const rule of [...RESOURCE_RULES, ...ACTION_RULES, ...CONDITION_RULES]) {
       expect(rule.why).toMatch(/\.py:\d+/);
     }
   });
