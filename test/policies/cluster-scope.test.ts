@@ -296,7 +296,9 @@ describe.each(ENVIRONMENTS)('the calls matrix, scoped to team-a-1, in $partition
       imageInstance: arn(cluster.imageBuilderRoles!.instanceRole, 'Arn'),
     };
     /** Every (role, request) of the matrix for `name`; team A's configuration names team A's roles, team B's its own. */
-    const rows = (name: string) => parallelClusterCalls({ env, clusterName: name, hostedZoneId: ZONE[name], roleArns: name === OWN ? roleArns : undefined })
+    const rows = (name: string) => parallelClusterCalls({
+      env, clusterName: name, hostedZoneId: ZONE[name], roleArns: name === OWN ? roleArns : undefined,
+    })
       .map((call) => withResourceTags(call, name))
       .flatMap((call) => call.roles.filter((role) => all[role] !== undefined).map((role) => ({ role, call })));
     return { all, rows };
@@ -521,7 +523,10 @@ describe('cluster scoping: defaults and rules', () => {
     const pc = new ParallelClusterIam(stack, 'Pc', { ...props, clusterName: OWN });
     const unscoped = new ParallelClusterIam(stack, 'Unscoped', { ...props, hostedZoneId: undefined });
     const user = new ParallelClusterUserRole(stack, 'User', {
-      clusterNames: ['team-a-*'], enableAwsBatch: true, enableFsxLustre: true, iamAccessMode: IamAccessMode.privileged(),
+      clusterNames: ['team-a-*'],
+      enableAwsBatch: true,
+      enableFsxLustre: true,
+      iamAccessMode: IamAccessMode.privileged(),
       // AWS Batch ends with ParallelCluster 3.15 (src/private/pcluster-limits.ts).
       parallelClusterVersion: ParallelClusterVersion.V3_15,
     });
