@@ -23,6 +23,12 @@ import { ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/sta
  * into those that name the cluster (its stack, tables, tagged instances, log groups, ...) and those that
  * do not (Describe and List calls, creating new resources). A role scoped to cluster X must allow all
  * of X's, and deny the cluster-specific ones of other clusters.
+ *
+ * Two sources of requests: the ParallelCluster calls matrix (test/support/pcluster-calls.ts, every
+ * request pcluster and its stacks make, per role), run for team-a-1 and team-b-1 with NOT_SCOPABLE as
+ * the only requests of another cluster still allowed; and the hand-built requests below, which add what
+ * the matrix lacks: the Slurm table and its index, nested stacks, near-miss names (`team-a-10`),
+ * untagged shared volumes, adoption and retagging of instances, the record names of the cluster's zone.
  */
 
 const OWN = 'team-a-1';
