@@ -39,8 +39,9 @@ import { validateClusterName, validateClusterNamePatterns, validateHostedZoneId 
  * What is not scoped by name, because ParallelCluster does not name it after the cluster: Lambda
  * functions and their log groups (`pcluster-<function>-<stack id part>`, cdk_builder_utils.py:1117),
  * load balancers and target groups (hashed names), ECR repositories and CodeBuild projects of AWS
- * Batch clusters, EFS and FSx, Route 53 for the user (zones are created by the user and Route 53 has
- * no tag conditions), IAM for the user (roles created in restricted mode are not under the cluster's
+ * Batch clusters, EFS and FSx, Route 53 zones for the user (zones are created by the user and Route 53
+ * has no tag conditions; the record names the user may change are narrowed to the clusters' domains
+ * `<name>.pcluster`, CONDITION_RULES), IAM for the user (roles created in restricted mode are not under the cluster's
  * name: give each team its own `iamPath` instead) and the image-building blocks (images are not
  * clusters). Read-only Describe and List calls stay as they are.
  *
@@ -291,6 +292,32 @@ export const ACTION_RULES: ReadonlyArray<ActionRule> = [
   },
 ];
 
+/** How the values of one condition key that cover every cluster are narrowed to the scope's clusters. */
+interface ConditionRule {
+  readonly why: string;
+  readonly kinds: ReadonlyArray<ClusterScope['kind']>;
+  /** The condition key (as the factories write it). */
+  readonly key: string;
+  /** The value that covers every cluster. */
+  readonly value: string;
+  /** Its per-cluster values. */
+  readonly scoped: (names: string[]) => string[];
+}
+
+/**
+ * Condition values that name every cluster and have a per-cluster form. Matched on key and value
+ * whatever the operator, so that the operator (and its Like semantics) stays the statement's own.
+ */
+export const CONDITION_RULES: ReadonlyArray<ConditionRule> = [
+  {
+    why: "DNS records of the cluster's private zone, <node>.<lower-case cluster name>.pcluster (slurm_builder.py:80-87, 207-216); Route 53 normalizes record names to lower case without the final dot",
+    kinds: ['user'],
+    key: 'route53:ChangeResourceRecordSetsNormalizedRecordNames',
+    value: '*.pcluster',
+    scoped: (names) => unique(names.map((n) => `*.${n.toLowerCase()}.pcluster`)),
+  },
+];
+
 /** Condition keys on the cluster-name tag whose `*` value means "any cluster". */
 const CLUSTER_TAG_KEYS = [`aws:ResourceTag/${CLUSTER_NAME_TAG}`, `ec2:ResourceTag/${CLUSTER_NAME_TAG}`, `aws:RequestTag/${CLUSTER_NAME_TAG}`];
 
@@ -432,6 +459,11 @@ function scopeTagConditions(conditions: Conditions, scope: ClusterScope): Condit
   for (const [operator, keys] of Object.entries(conditions)) {
     for (const [key, value] of Object.entries(keys)) {
       const values = Array.isArray(value) ? value : [value];
+      const conditionRule = CONDITION_RULES.find((r) => r.kinds.includes(scope.kind) && r.key === key && values.includes(r.value));
+      if (conditionRule !== undefined) {
+        const scopedValues = values.flatMap((v) => (v === conditionRule.value ? conditionRule.scoped(scope.clusterNames) : [v]));
+        result = addCondition(result, operator, key, scopedValues);
+      }
       if (CLUSTER_TAG_KEYS.includes(key) && values.includes('*')) {
         // Patterns need a Like operator, whatever the statement used for `*`.
         const like = scope.clusterNames.some((n) => n.includes('*')) ? operator.replace('StringEquals', 'StringLike') : operator;

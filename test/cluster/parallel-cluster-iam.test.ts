@@ -463,7 +463,15 @@ describe('clusterName', () => {
     expect(() => new ParallelClusterIam(awsStack(), 'Cluster', { hostedZoneId: 'Z0AAAA' }))
       .toThrow(/hostedZoneId 'Z0AAAA' is set but clusterName is not/);
     expect(() => new ParallelClusterIam(awsStack(), 'Cluster', {
-      clusterName: 'c', hostedZoneId: 'Z0AAAA', scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(),
+      clusterName: 'c',
+      hostedZoneId: 'Z0AAAA',
+      scheduler: Scheduler.AWS_BATCH,
+      iamAccessMode: IamAccessMode.privileged(),
+      parallelClusterVersion: ParallelClusterVersion.V3_15,
     })).toThrow(/only Slurm clusters have a hosted zone/);
+    // At a revision without AWS Batch, the scheduler itself is refused first.
+    expect(() => new ParallelClusterIam(awsStack(), 'Cluster', {
+      clusterName: 'c', hostedZoneId: 'Z0AAAA', scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(),
+    })).toThrow(/ParallelCluster 3.16.0 removed the AWS Batch scheduler/);
   });
 });

@@ -8,10 +8,12 @@ import {
   ParallelClusterVersion,
   Scheduler,
 } from '../../src';
-import { ACTION_RULES, RESOURCE_RULES, scopeToCluster } from '../../src/policies/cluster-scope';
+import { ACTION_RULES, CONDITION_RULES, RESOURCE_RULES, scopeToCluster } from '../../src/policies/cluster-scope';
 import { PolicyContext } from '../../src/policies/context';
 import { headNodeSlurmStatements } from '../../src/policies/head-node-policies';
 import { Request, expectAllowed, expectDenied, requests } from '../support/cluster-roles-helpers';
+import { clusterWorld } from '../support/cluster-world';
+import { CallerRole, PclusterCall, USER_ROLES, describeCall, parallelClusterCalls } from '../support/pcluster-calls';
 import { PolicySimulator, RequestContext } from '../support/simulate';
 import { ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/stacks';
 
@@ -21,6 +23,12 @@ import { ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/sta
  * into those that name the cluster (its stack, tables, tagged instances, log groups, ...) and those that
  * do not (Describe and List calls, creating new resources). A role scoped to cluster X must allow all
  * of X's, and deny the cluster-specific ones of other clusters.
+ *
+ * Two sources of requests: the ParallelCluster calls matrix (test/support/pcluster-calls.ts, every
+ * request pcluster and its stacks make, per role), run for team-a-1 and team-b-1 with NOT_SCOPABLE as
+ * the only requests of another cluster still allowed; and the hand-built requests below, which add what
+ * the matrix lacks: the Slurm table and its index, nested stacks, near-miss names (`team-a-10`),
+ * untagged shared volumes, adoption and retagging of instances, the record names of the cluster's zone.
  */
 
 const OWN = 'team-a-1';
@@ -58,6 +66,9 @@ function arns(env: TestEnvironment) {
     role: (path: string, name: string) => `arn:${p}:iam::${a}:role${path}${name}`,
   };
 }
+
+/** An Auto Scaling group of the cluster's login nodes, tagged with the cluster (login_nodes_stack.py:234-343). */
+const asgTagged = (cluster: string): RequestContext => ({ [`aws:ResourceTag/${TAG}`]: cluster, [`autoscaling:ResourceTag/${TAG}`]: cluster });
 
 /** The tag a cluster's resources carry (cdk_builder_utils.py:156-206). */
 const tagged = (cluster: string, extra: RequestContext = {}): RequestContext => ({ [`ec2:ResourceTag/${TAG}`]: cluster, ...extra });
@@ -138,12 +149,13 @@ function lambdaRequests(env: TestEnvironment, cluster: string): ClusterRequests 
       ['route53:ListResourceRecordSets', x.zone(ZONE[cluster])],
       ['route53:ChangeResourceRecordSets', x.zone(ZONE[cluster])],
       ['ec2:TerminateInstances', x.instance('i-0compute'), tagged(cluster, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' })],
-      ['s3:DeleteObject', x.artifact(cluster, 'configs/cluster-config.yaml')],
-      ['s3:DeleteObjectVersion', x.artifact(cluster, 'templates/aws-parallelcluster.cfn.yaml')],
+      // The cluster bucket is the stack account's (models/s3_bucket.py:106-112): IAM sets aws:ResourceAccount.
+      ['s3:DeleteObject', x.artifact(cluster, 'configs/cluster-config.yaml'), { 'aws:ResourceAccount': env.account }],
+      ['s3:DeleteObjectVersion', x.artifact(cluster, 'templates/aws-parallelcluster.cfn.yaml'), { 'aws:ResourceAccount': env.account }],
     ),
     shared: requests(
       ['ec2:DescribeInstances', '*'],
-      ['s3:ListBucket', x.bucket()],
+      ['s3:ListBucket', x.bucket(), { 'aws:ResourceAccount': env.account }],
       ['logs:PutLogEvents', `${x.logGroup('/aws/lambda/pcluster-CleanupResources-1a2b3c4d')}:log-stream:x`],
     ),
   };
@@ -161,9 +173,10 @@ function userRequests(env: TestEnvironment, cluster: string): ClusterRequests {
   const specific: Triple[] = [
     // The stack: created and updated with the cluster tag, updated without tags, deleted.
     ['cloudformation:CreateStack', x.stack(cluster), stackTags],
-    ['cloudformation:UpdateStack', x.stack(cluster), stackTags],
+    // The existing stack carries the cluster tag (models/cluster.py:893-903).
+    ['cloudformation:UpdateStack', x.stack(cluster), { ...stackTags, [`aws:ResourceTag/${TAG}`]: cluster }],
     ['cloudformation:UpdateStack', x.stack(cluster), { [`aws:ResourceTag/${TAG}`]: cluster }],
-    ['cloudformation:DeleteStack', x.stack(cluster)],
+    ['cloudformation:DeleteStack', x.stack(cluster), { [`aws:ResourceTag/${TAG}`]: cluster }],
     ['cloudformation:DescribeStackEvents', x.stack(cluster)],
     ['cloudformation:GetTemplate', x.stack(cluster)],
     ['cloudformation:DescribeStackResources', x.stack(`${cluster}-QueuesNestedStackQueuesNestedStackResource0A1B2C3D-XYZ0123`)],
@@ -191,9 +204,10 @@ function userRequests(env: TestEnvironment, cluster: string): ClusterRequests {
     ['cloudwatch:PutDashboard', x.dashboard(`${cluster}-${r}`)],
     ['cloudwatch:DeleteDashboards', x.dashboard(`${cluster}-${r}`)],
     // Login nodes.
-    ['autoscaling:CreateAutoScalingGroup', x.asg(`${cluster}-login-AutoScalingGroup`)],
-    ['autoscaling:UpdateAutoScalingGroup', x.asg(`${cluster}-login-AutoScalingGroup`)],
-    ['autoscaling:DeleteAutoScalingGroup', x.asg(`${cluster}-login-AutoScalingGroup`)],
+    // Created with the stack's tags, and tagged afterwards (login_nodes_stack.py:234-343).
+    ['autoscaling:CreateAutoScalingGroup', x.asg(`${cluster}-login-AutoScalingGroup`), stackTags],
+    ['autoscaling:UpdateAutoScalingGroup', x.asg(`${cluster}-login-AutoScalingGroup`), asgTagged(cluster)],
+    ['autoscaling:DeleteAutoScalingGroup', x.asg(`${cluster}-login-AutoScalingGroup`), asgTagged(cluster)],
   ];
   const shared: Triple[] = [
     ['cloudformation:DescribeStacks', '*'],
@@ -210,6 +224,120 @@ function userRequests(env: TestEnvironment, cluster: string): ClusterRequests {
   ];
   return { specific: requests(...specific), shared: requests(...shared) };
 }
+
+/**
+ * The requests of the calls matrix that a scoped role still allows for ANOTHER cluster, because
+ * ParallelCluster makes them on resources that are neither named after the cluster nor tagged with it
+ * (or because cluster-scope.ts leaves them as they are, see its file comment and docs/multi-team.md).
+ * Everything else of the matrix must be denied for another cluster. Each entry must match a request
+ * (checked below), so that the list does not outlive what it excuses.
+ */
+const NOT_SCOPABLE: Array<{ why: string; applies: (role: CallerRole, call: PclusterCall) => boolean }> = [
+  {
+    why: 'image building: images are not clusters, and the image-building blocks are not scoped (models/imagebuilder.py)',
+    applies: (role, c) => c.operation === 'build-image' || c.operation === 'delete-image' || role === 'imageInstance' || role === 'imageCleanup',
+  },
+  {
+    why: 'read-only Describe and List calls on * (pcluster list-clusters, describe-cluster), and the user\'s CloudFormation Describe calls, which stay on * for pcluster',
+    applies: (role, c) => /^[a-z0-9-]+:(Describe|List)/.test(c.action)
+      && (c.resource === '*' || (USER_ROLES.includes(role) && c.action.startsWith('cloudformation:Describe'))),
+  },
+  {
+    why: 'the cluster bucket is one per account and region, shared by every cluster (models/s3_bucket.py:106-112): bucket-level calls name no cluster',
+    applies: (_, c) => /^arn:[^:]+:s3:::parallelcluster-[0-9a-f]+-v1-do-not-delete$/.test(c.resource),
+  },
+  {
+    why: 'the user\'s objects in the cluster bucket: cluster-scope.ts scopes the artifact directory for the node and Lambda roles only; the user\'s statement also covers the images/ prefix',
+    applies: (role, c) => USER_ROLES.includes(role) && /^arn:[^:]+:s3:::parallelcluster-[0-9a-f]+-v1-do-not-delete\//.test(c.resource),
+  },
+  {
+    why: 'the public ParallelCluster bucket <region>-aws-parallelcluster (cookbooks), which is no cluster\'s',
+    applies: (_, c) => /^arn:[^:]+:s3:::[a-z0-9-]+-aws-parallelcluster\//.test(c.resource),
+  },
+  {
+    why: 'IAM for the user: roles and profiles of restricted mode are not under the cluster\'s name; give each team its own iamPath instead (docs/multi-team.md)',
+    applies: (role, c) => USER_ROLES.includes(role) && c.action.startsWith('iam:'),
+  },
+  {
+    why: 'new EC2 resources (instances, fleets, launch templates, security groups) carry nothing to match when they are created; they are tagged by the launch templates (cdk_builder_utils.py:169-206)',
+    applies: (_, c) => /^ec2:(RunInstances|CreateFleet|CreateLaunchTemplate|CreateSecurityGroup)$/.test(c.action),
+  },
+  {
+    why: 'the cluster\'s Lambda functions and their log groups are named pcluster-<function>-<stack id part>, not after the cluster (cdk_builder_utils.py:1117-1123)',
+    applies: (_, c) => c.action.startsWith('lambda:') || c.resource.includes(':log-group:/aws/lambda/pcluster-'),
+  },
+  {
+    why: 'Route 53 for the user: hosted zones are created by the user with generated IDs, and Route 53 has no tag condition keys (slurm_builder.py:212-216)',
+    applies: (role, c) => USER_ROLES.includes(role) && c.action.startsWith('route53:'),
+  },
+  {
+    why: 'load balancers of login node pools have hashed names (login_nodes_stack.py:234-343) and are created before any tag can be checked on them',
+    applies: (_, c) => c.action === 'elasticloadbalancing:CreateLoadBalancer',
+  },
+];
+
+/** What ParallelCluster's requests carry that the matrix leaves out: the cluster tag of the cluster's own EC2 resources. */
+function withResourceTags(call: PclusterCall, cluster: string): PclusterCall {
+  // The launch templates tag every instance and volume of the cluster (cdk_builder_utils.py:156-206);
+  // IAM gives the resource's tags under both keys.
+  if (!/^arn:[^:]+:ec2:[^:]*:[^:]*:(instance|volume)\//.test(call.resource)) {
+    return call;
+  }
+  return { ...call, context: { [`ec2:ResourceTag/${TAG}`]: cluster, [`aws:ResourceTag/${TAG}`]: cluster, ...call.context } };
+}
+
+describe.each(ENVIRONMENTS)('the calls matrix, scoped to team-a-1, in $partition', (env) => {
+  const build = () => {
+    const { cluster, sims, arn } = clusterWorld(env, 'restricted', { clusterName: OWN, hostedZoneId: ZONE[OWN] });
+    const teamStack = stackIn(env, 'TeamStack');
+    const team = new ParallelClusterUserRole(teamStack, 'TeamUser', {
+      clusterNames: ['team-a-*'], iamAccessMode: IamAccessMode.privileged(), enableImageBuilder: true,
+    });
+    const all: Partial<Record<CallerRole, PolicySimulator>> = { ...sims, 'user.privileged': PolicySimulator.forRole(teamStack, team.role) };
+    const roleArns = {
+      headNode: arn(cluster.headNodeRole.role, 'Arn'),
+      computeNode: arn(cluster.computeNodeRoles.compute.role, 'Arn'),
+      loginNode: arn(cluster.loginNodeRoles.login.role, 'Arn'),
+      lambdaFunctions: arn(cluster.lambdaFunctionsRole.role, 'Arn'),
+      imageInstance: arn(cluster.imageBuilderRoles!.instanceRole, 'Arn'),
+    };
+    /** Every (role, request) of the matrix for `name`; team A's configuration names team A's roles, team B's its own. */
+    const rows = (name: string) => parallelClusterCalls({
+      env, clusterName: name, hostedZoneId: ZONE[name], roleArns: name === OWN ? roleArns : undefined,
+    })
+      .map((call) => withResourceTags(call, name))
+      .flatMap((call) => call.roles.filter((role) => all[role] !== undefined).map((role) => ({ role, call })));
+    return { all, rows };
+  };
+  let world: ReturnType<typeof build>;
+  beforeAll(() => {
+    world = build();
+  });
+
+  const decide = (rows: Array<{ role: CallerRole; call: PclusterCall }>) => Promise.all(rows.map(({ role, call }) =>
+    world.all[role]!.decision(call.action, call.resource, call.context)));
+
+  test('every request of team-a-1 is allowed for the role that makes it (the user role of ParallelClusterIam, and one with clusterNames [\'team-a-*\'])', async () => {
+    const rows = world.rows(OWN);
+    expect(new Set(rows.map((r) => r.role))).toEqual(new Set(['user.restricted', 'user.privileged', 'headNode', 'computeNode', 'loginNode', 'lambdaFunctions', 'imageInstance', 'imageCleanup']));
+    const decisions = await decide(rows);
+    const refused = rows.flatMap(({ role, call }, i) => (decisions[i] === 'Allowed' ? [] : [`${role} ${call.operation}: ${describeCall(call)} (${call.source}): ${decisions[i]}`]));
+    expect(refused).toEqual([]);
+  });
+
+  test('the same requests for team-b-1 are denied, except the documented ones no cluster name or tag can scope', async () => {
+    const rows = world.rows('team-b-1');
+    const excused = rows.map(({ role, call }) => NOT_SCOPABLE.filter((e) => e.applies(role, call)));
+    const checked = rows.filter((_, i) => excused[i].length === 0);
+    const decisions = await decide(checked);
+    const allowed = checked.flatMap(({ role, call }, i) => (decisions[i] === 'Allowed' ? [`${role} ${call.operation}: ${describeCall(call)} (${call.source})`] : []));
+    expect(allowed).toEqual([]);
+    // The exceptions do not swallow the matrix, and every one of them still excuses something.
+    expect(checked.length).toBeGreaterThan(60);
+    const used = new Set(excused.flat());
+    expect(NOT_SCOPABLE.filter((e) => !used.has(e)).map((e) => e.why)).toEqual([]);
+  });
+});
 
 /** Requests `forOther` makes for another cluster, which a role scoped to `OWN` must deny. */
 function otherClusters(build: (cluster: string) => ClusterRequests): Request[] {
@@ -287,6 +415,18 @@ describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
 
     test('cannot touch team-b-1\'s stack, tables, instances, log groups or alarms', async () => {
       await expectDenied(sims.teamUser, userRequests(env, 'team-b-1').specific);
+    });
+
+    test('changes DNS records only in its clusters\' domains (<name>.pcluster)', async () => {
+      const records = (...names: string[]) => ({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': names });
+      for (const sim of [sims.teamUser, sims.clusterUser]) {
+        await expectAllowed(sim, requests(['route53:ChangeResourceRecordSets', x.zone(ZONE[OWN]), records('head.team-a-1.pcluster')]));
+        await expectDenied(sim, requests(
+          ['route53:ChangeResourceRecordSets', x.zone(ZONE['team-b-1']), records('head.team-b-1.pcluster')],
+          ['route53:ChangeResourceRecordSets', x.zone(ZONE[OWN]), records('head.team-a-1.pcluster', 'head.team-b-1.pcluster')],
+        ));
+      }
+      await expectDenied(sims.clusterUser, requests(['route53:ChangeResourceRecordSets', x.zone(ZONE['team-a-10']), records('head.team-a-10.pcluster')]));
     });
 
     test('cannot create a stack tagged for another team, nor move a resource to another team', async () => {
@@ -367,7 +507,12 @@ describe('cluster scoping: defaults and rules', () => {
     for (const statement of sim.documents.flatMap((d) => d.Statement)) {
       const resources: string[] = [statement.Resource].flat();
       const actions: string[] = [statement.Action].flat();
-      found.push(...resources.filter((r) => LEFTOVERS.some((pattern) => pattern.test(r))).map((r) => `${statement.Sid}: ${r}`));
+      // A Route 53 statement on every zone is scoped when its record names are the clusters' (CONDITION_RULES).
+      const recordNames = JSON.stringify(statement.Condition?.['ForAllValues:StringLike']?.['route53:ChangeResourceRecordSetsNormalizedRecordNames'] ?? []);
+      const scopedRecords = recordNames.includes('.team-a-') && !recordNames.includes('"*.pcluster"');
+      found.push(...resources
+        .filter((r) => LEFTOVERS.some((pattern) => pattern.test(r)) && !(scopedRecords && /:hostedzone\/\*$/.test(r)))
+        .map((r) => `${statement.Sid}: ${r}`));
       if (actions.includes('ec2:TerminateInstances') && !JSON.stringify(statement.Condition ?? {}).includes(`ec2:ResourceTag/${TAG}`)) {
         found.push(`${statement.Sid}: ec2:TerminateInstances without the cluster tag`);
       }
@@ -384,7 +529,12 @@ describe('cluster scoping: defaults and rules', () => {
     const pc = new ParallelClusterIam(stack, 'Pc', { ...props, clusterName: OWN });
     const unscoped = new ParallelClusterIam(stack, 'Unscoped', { ...props, hostedZoneId: undefined });
     const user = new ParallelClusterUserRole(stack, 'User', {
-      clusterNames: ['team-a-*'], enableAwsBatch: true, enableFsxLustre: true, iamAccessMode: IamAccessMode.privileged(),
+      clusterNames: ['team-a-*'],
+      enableAwsBatch: true,
+      enableFsxLustre: true,
+      iamAccessMode: IamAccessMode.privileged(),
+      // AWS Batch ends with ParallelCluster 3.15 (src/private/pcluster-limits.ts).
+      parallelClusterVersion: ParallelClusterVersion.V3_15,
     });
     const scopedRoles = [pc.headNodeRole.role, pc.computeNodeRole('compute').role, pc.loginNodeRoles.login.role, pc.lambdaFunctionsRole.role, pc.userRole.role, user.role];
     for (const role of scopedRoles) {
@@ -397,7 +547,7 @@ describe('cluster scoping: defaults and rules', () => {
   });
 
   test('every rule says why, citing the wheel', () => {
-    for (const rule of [...RESOURCE_RULES, ...ACTION_RULES]) {
+    for (const rule of [...RESOURCE_RULES, ...ACTION_RULES, ...CONDITION_RULES]) {
       expect(rule.why).toMatch(/\.py:\d+/);
     }
   });
@@ -406,20 +556,28 @@ describe('cluster scoping: defaults and rules', () => {
     const stack = awsStack();
     const user = new ParallelClusterUserRole(stack, 'User', { clusterNames: ['team-a-*'], enableImageBuilder: true });
     const sim = PolicySimulator.forRole(stack, user.role);
-    await expectAllowed(sim, requests(['cloudformation:CreateStack', 'arn:aws:cloudformation:us-east-1:111122223333:stack/my-image/0a1b']));
+    // The image stack is created with the image's tags, not a cluster's (models/imagebuilder.py:641-659).
+    await expectAllowed(sim, requests(['cloudformation:CreateStack', 'arn:aws:cloudformation:us-east-1:111122223333:stack/my-image/0a1b', {
+      'aws:TagKeys': ['parallelcluster:image_name', 'parallelcluster:image_id', 'parallelcluster:build_log', 'parallelcluster:build_config'],
+      'aws:RequestTag/parallelcluster:image_id': 'my-image',
+    }]));
   });
 
   test('an AWS Batch head node and Lambda role are scoped too', async () => {
     const stack = awsStack();
-    const head = new HeadNodeRole(stack, 'Head', { scheduler: Scheduler.AWS_BATCH, clusterName: OWN });
-    const lambda = new LambdaFunctionsRole(stack, 'Lambda', { scheduler: Scheduler.AWS_BATCH, clusterName: OWN });
+    // AWS Batch ends with ParallelCluster 3.15 (src/private/pcluster-limits.ts).
+    const version = ParallelClusterVersion.V3_15;
+    const head = new HeadNodeRole(stack, 'Head', { scheduler: Scheduler.AWS_BATCH, clusterName: OWN, parallelClusterVersion: version });
+    const lambda = new LambdaFunctionsRole(stack, 'Lambda', { scheduler: Scheduler.AWS_BATCH, clusterName: OWN, parallelClusterVersion: version });
     const x = arns(stackEnv);
     const headSim = PolicySimulator.forRole(stack, head.role);
-    await expectAllowed(headSim, requests(['s3:PutObject', x.artifact(OWN, 'batch/job.sh')], ['cloudformation:DescribeStacks', x.stack(OWN)]));
-    await expectDenied(headSim, requests(['s3:PutObject', x.artifact('team-b-1', 'batch/job.sh')], ['cloudformation:DescribeStacks', x.stack('team-b-1')]));
+    // The cluster bucket is the stack account's: IAM sets aws:ResourceAccount.
+    const own = { 'aws:ResourceAccount': stackEnv.account };
+    await expectAllowed(headSim, requests(['s3:PutObject', x.artifact(OWN, 'batch/job.sh'), own], ['cloudformation:DescribeStacks', x.stack(OWN)]));
+    await expectDenied(headSim, requests(['s3:PutObject', x.artifact('team-b-1', 'batch/job.sh'), own], ['cloudformation:DescribeStacks', x.stack('team-b-1')]));
     const lambdaSim = PolicySimulator.forRole(stack, lambda.role);
-    await expectAllowed(lambdaSim, requests(['s3:DeleteObject', x.artifact(OWN, 'a')]));
-    await expectDenied(lambdaSim, requests(['s3:DeleteObject', x.artifact('team-b-1', 'a')]));
+    await expectAllowed(lambdaSim, requests(['s3:DeleteObject', x.artifact(OWN, 'a'), own]));
+    await expectDenied(lambdaSim, requests(['s3:DeleteObject', x.artifact('team-b-1', 'a'), own]));
   });
 
   test.each([ParallelClusterVersion.V3_2, ParallelClusterVersion.V3_6])('the user role of revision %s is scoped (cloudformation:* included)', async (version) => {
@@ -427,8 +585,10 @@ describe('cluster scoping: defaults and rules', () => {
     const user = new ParallelClusterUserRole(stack, 'User', { clusterNames: ['team-a-*'], parallelClusterVersion: version });
     const sim = PolicySimulator.forRole(stack, user.role);
     const x = arns(stackEnv);
-    await expectAllowed(sim, requests(['cloudformation:DeleteStack', x.stack('team-a-1')], ['cloudformation:DescribeStacks', '*']));
-    await expectDenied(sim, requests(['cloudformation:DeleteStack', x.stack('team-b-1')]));
+    // An existing cluster stack carries the cluster tag (models/cluster.py:925-942).
+    const tag = (cluster: string) => ({ [`aws:ResourceTag/${TAG}`]: cluster });
+    await expectAllowed(sim, requests(['cloudformation:DeleteStack', x.stack('team-a-1'), tag('team-a-1')], ['cloudformation:DescribeStacks', '*']));
+    await expectDenied(sim, requests(['cloudformation:DeleteStack', x.stack('team-b-1'), tag('team-b-1')]));
   });
 
   test('with the region option, the written ARNs get the region', async () => {

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { CallerRole } from './pcluster-calls';
 import { PolicySimulator } from './simulate';
 import { TestEnvironment, stackIn } from './stacks';
-import { IamAccessMode, ParallelClusterIam, ParallelClusterVersion } from '../../src';
+import { IamAccessMode, ParallelClusterIam, ParallelClusterIamProps, ParallelClusterVersion } from '../../src';
 
 export type ModeName = 'restricted' | 'privileged' | 'permissionsBoundary';
 export const MODE_NAMES: ModeName[] = ['restricted', 'privileged', 'permissionsBoundary'];
@@ -19,8 +19,11 @@ export interface ClusterWorld {
   readonly boundary: iam.ManagedPolicy;
 }
 
-/** The roles of `ParallelClusterIam` at LATEST in `env`, with the user in `mode`. */
-export function clusterWorld(env: TestEnvironment, mode: ModeName): ClusterWorld {
+/**
+ * The roles of `ParallelClusterIam` at LATEST in `env`, with the user in `mode`; `props` adds to (or
+ * overrides) the world's properties, for example `clusterName` (per-cluster scoping).
+ */
+export function clusterWorld(env: TestEnvironment, mode: ModeName, props: Partial<ParallelClusterIamProps> = {}): ClusterWorld {
   const stack: Stack = stackIn(env);
   const boundary = new iam.ManagedPolicy(stack, 'ClusterBoundary', {
     managedPolicyName: 'cluster-boundary',
@@ -33,6 +36,7 @@ export function clusterWorld(env: TestEnvironment, mode: ModeName): ClusterWorld
     slurmQueues: ['compute'],
     loginNodePools: ['login'],
     enableImageBuilder: true,
+    ...props,
   });
   const sim = (role: iam.IRole) => PolicySimulator.forRole(stack, role);
   const user = sim(cluster.userRole.role);

@@ -60,6 +60,8 @@ export interface PclusterCallsOptions {
   readonly boundaryArn?: string;
   /** Secrets of the configuration (full ARNs). */
   readonly secretArns?: string[];
+  /** The cluster's private hosted zone (slurm_builder.py:212-216). @default 'Z0123456789ABCDEFGHIJ' */
+  readonly hostedZoneId?: string;
 }
 
 const STACK_ID = '0a1b2c3d-1111-2222-3333-444455556666';
@@ -106,7 +108,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   const lambdaLogGroup = `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/pcluster-CleanupRoute53-0123abcd`;
   // models/imagebuilder.py (_get_log_group_arn): /aws/imagebuilder/ParallelClusterImage-<image id>.
   const imageLogGroup = `arn:${p}:logs:${r}:${a}:log-group:/aws/imagebuilder/ParallelClusterImage-${imageId}`;
-  const hostedZone = `arn:${p}:route53:::hostedzone/Z0123456789ABCDEFGHIJ`;
+  const hostedZone = `arn:${p}:route53:::hostedzone/${opts.hostedZoneId ?? 'Z0123456789ABCDEFGHIJ'}`;
   const table = `arn:${p}:dynamodb:${r}:${a}:table/parallelcluster-${clusterName}`;
   const instance = `arn:${p}:ec2:${r}:${a}:instance/i-0123456789abcdef0`;
   const ami = `arn:${p}:ec2:${r}::image/ami-0123456789abcdef0`;
