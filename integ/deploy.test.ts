@@ -83,8 +83,9 @@ const UPDATE = {
   removed: ['Cluster/UserRole/FsxPolicy'],
   // The new queue's role is on the cluster path, which the head node's PassRole already covers. The
   // added secret reaches the head node (GetSecretValue) and the user (DescribeSecret), whose role also
-  // loses the FSx policy.
-  changed: ['Cluster/HeadNodeRole/Policy', 'Cluster/UserRole/BasePolicy', USER_ROLE],
+  // loses the FSx policy. The user's base block is sized into two managed policies; the secrets statement,
+  // one of the last of the block, is in the second.
+  changed: ['Cluster/HeadNodeRole/Policy', 'Cluster/UserRole/BasePolicy2', USER_ROLE],
 };
 
 /** Who each role trusts (the service, or for the user role the account), and its AWS managed policies. */
