@@ -153,7 +153,7 @@ export function validatePermissionsBoundary(scope: IConstruct, what: string, bou
 }
 
 /**
- * Who may assume a role: no wildcard principal (`AnyPrincipal`, `StarPrincipal`, `arn:aws:iam::*:root`,
+ * Who may assume a role: no wildcard principal (`AnyPrincipal`, `StarPrincipal`, `arn:<partition>:iam::*:root`,
  * a service `*`), which would let anyone (or any account) assume it.
  */
 export function validateAssumedBy(scope: IConstruct, what: string, principal: iam.IPrincipal | undefined): void {
