@@ -6,7 +6,7 @@
 # package-lock.json stay at the floor. jest maps `aws-cdk-lib` and `constructs` (the library, the tests
 # and cdk-nag alike) to that prefix through moduleNameMapper; the library is still compiled against the
 # floor, as the published package is. The one test that starts a child process (the example app through
-# ts-node, test/cluster/example.test.ts) runs it against the floor.
+# ts-node, test/cluster-iam/example.test.ts) runs it against the floor.
 #
 # Usage: bash scripts/test-newest-cdk.sh [jest arguments]. CDK_VERSION=2.200.0 picks another version.
 set -euo pipefail

@@ -4,7 +4,7 @@
 #
 # Downloads both aws-parallelcluster wheels from PyPI (pip download --no-deps) and lists, file by file,
 # the IAM actions and the condition lines added or removed in pcluster/templates/ and
-# pcluster/imagebuilder_utils.py, then the limits src/private/pcluster-limits.ts mirrors
+# pcluster/imagebuilder_utils.py, then the limits src/private/pcluster-rules.ts mirrors
 # (pcluster/constants.py, pcluster/validators/cluster_validators.py) and the AWS Batch files. Its output is
 # the to-do list of the next revision (docs/revisions.md, "Staying current"): each change becomes one
 # line of src/policies/revisions.ts that names its release. The user policies are not in the wheel: read
@@ -61,7 +61,7 @@ done
 [ "$found" = 1 ] || { echo; echo "No IAM action or condition changed."; }
 
 echo
-echo "# Limits (src/private/pcluster-limits.ts mirrors these)"
+echo "# Limits (src/private/pcluster-rules.ts mirrors these)"
 limits() { grep -hE '^(MAX_NUMBER_OF_[A-Z_]+|NAME_MAX_LENGTH|NAME_REGEX|PCLUSTER_NAME_[A-Z_]+) *=' "$1/pcluster/constants.py" "$1/pcluster/validators/cluster_validators.py" 2>/dev/null | sort -u || true; }
 l="$(changes "$(limits "$WORK/$OLD")" "$(limits "$WORK/$NEW")")"
 echo "${l:-  unchanged}"

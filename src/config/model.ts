@@ -1,6 +1,6 @@
 import { YamlSource, YamlStep, displayPath } from './source';
 import { ADMIN_EQUIVALENT_AWS_MANAGED_POLICIES } from '../private/input-validation';
-import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES } from '../private/pcluster-limits';
+import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES } from '../private/pcluster-rules';
 import { Scheduler } from '../scheduler';
 
 /*

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext } from './context';
+import { CLUSTER_NAME_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 import { validateClusterName, validateClusterNamePatterns, validateHostedZoneId } from '../private/validation';
 
 /*
@@ -48,9 +49,6 @@ import { validateClusterName, validateClusterNamePatterns, validateHostedZoneId 
  * DIFF: opt-in only (`clusterName`, `clusterNames`): the doc's policies cover every cluster of the
  * account; scoped ones are narrower, as ParallelCluster's own roles are. Documented in docs/multi-team.md.
  */
-
-/** Tag ParallelCluster puts on every cluster resource and stack (constants.py:204). */
-const CLUSTER_NAME_TAG = 'parallelcluster:cluster-name';
 
 /** The cluster (or clusters) a role's statements are scoped to. */
 export interface ClusterScope {
@@ -266,7 +264,7 @@ export const ACTION_RULES: ReadonlyArray<ActionRule> = [
     actions: /^(?!describe)/,
     resources: (ctx, names) => [
       ...names.map((n) => ctx.arn('logs', '*', `log-group:/aws/parallelcluster/${n}-*`)),
-      ctx.arn('logs', '*', 'log-group:/aws/lambda/pcluster-*'),
+      ctx.arn('logs', '*', PCLUSTER_RESOURCES.clusterFunctionLogGroups),
     ],
   },
   {
@@ -313,7 +311,7 @@ export const CONDITION_RULES: ReadonlyArray<ConditionRule> = [
     why: "DNS records of the cluster's private zone, <node>.<lower-case cluster name>.pcluster (slurm_builder.py:80-87, 207-216); Route 53 normalizes record names to lower case without the final dot",
     kinds: ['user'],
     key: 'route53:ChangeResourceRecordSetsNormalizedRecordNames',
-    value: '*.pcluster',
+    value: PCLUSTER_RESOURCES.privateRecordNames,
     scoped: (names) => unique(names.map((n) => `*.${n.toLowerCase()}.pcluster`)),
   },
 ];

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
 import { getSecretValueStatements } from './head-node-policies';
+import { PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * Statements of the compute node role: the seed doc's section "Compute nodes IAM role" (block
@@ -11,7 +12,7 @@ import { getSecretValueStatements } from './head-node-policies';
 /** Block `computeNode`: the compute nodes of a Slurm queue. */
 export function computeNodeStatements(ctx: PolicyContext, secretArns: string[]): iam.PolicyStatement[] {
   return [
-    allow('DynamoDBQuery', ['dynamodb:Query'], [ctx.arn('dynamodb', ctx.region, 'table/parallelcluster-*')]),
+    allow('DynamoDBQuery', ['dynamodb:Query'], [ctx.arn('dynamodb', ctx.region, PCLUSTER_RESOURCES.tables)]),
     allow('S3ParallelClusterObjects', ['s3:GetObject'], [ctx.s3(`${ctx.region}-aws-parallelcluster/*`)]),
     allow('EC2DescribeInstanceAttribute', ['ec2:DescribeInstanceAttribute'], ['*']),
     // DIFF: the doc's compute block reads no secret; the statement is only there when the caller

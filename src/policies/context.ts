@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import type { ClusterScope } from './cluster-scope';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ec2PassedToServiceNames } from '../private/partition';
-import { DEFAULT_IAM_PATH } from '../private/validation';
+import { DEFAULT_IAM_PATH } from '../private/pcluster-rules';
 
 /** Options of a `PolicyContext` beyond the IAM path. */
 export interface PolicyContextOptions {

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
+import { PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * Statements of the head node role: the seed doc's section "Head node IAM role" (blocks
@@ -30,14 +31,14 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
     allow('S3ParallelClusterObjects', ['s3:GetObject', 's3:GetObjectVersion'], [
       ctx.s3(`${ctx.region}-aws-parallelcluster/*`),
       ctx.s3(`dcv-license.${ctx.region}/*`),
-      ctx.s3('parallelcluster-*-v1-do-not-delete/*'),
+      ctx.s3(PCLUSTER_RESOURCES.resourcesBucketObjects),
     ]),
     allow('DynamoDB', [
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:BatchWriteItem',
-    ], [ctx.arn('dynamodb', ctx.region, 'table/parallelcluster-*')]),
+    ], [ctx.arn('dynamodb', ctx.region, PCLUSTER_RESOURCES.tables)]),
     terminateComputeNodesStatement(),
     allow('EC2RunInstances', ['ec2:RunInstances'], ['*']),
     // DIFF: EC2 is also `ec2.amazonaws.com.cn` in China.
@@ -62,7 +63,7 @@ export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: strin
     // DIFF: the cluster bucket is in the cluster's account (pcluster/models/s3_bucket.py:106-145); the doc's
     // pattern would let the head node write to a bucket of that name in any account.
     allow('S3ClusterBucketObjects', ['s3:GetObject', 's3:PutObject', 's3:GetObjectVersion'],
-      [ctx.s3('parallelcluster-*-v1-do-not-delete/*')], { StringEquals: { 'aws:ResourceAccount': ctx.account } }),
+      [ctx.s3(PCLUSTER_RESOURCES.resourcesBucketObjects)], { StringEquals: { 'aws:ResourceAccount': ctx.account } }),
     allow('S3ParallelClusterObjects', ['s3:GetObject'], [
       ctx.s3(`dcv-license.${ctx.region}/*`),
       ctx.s3(`${ctx.region}-aws-parallelcluster/*`),

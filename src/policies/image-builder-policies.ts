@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
-import { IMAGE_BUILDER_ARN_TAG } from './parallelcluster-tags';
+import { IMAGE_BUILDER_ARN_TAG, IMAGE_ID_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * Statements of the roles of `pcluster build-image`: the seed doc's sections "Instance role for EC2
@@ -56,16 +56,16 @@ export function imageBuilderCleanupLambdaStatements(ctx: PolicyContext): iam.Pol
     allow('EC2TagImages', ['ec2:CreateTags'], [imagesInRegion(ctx)]),
     allow('TagResources', ['tag:TagResources'], ['*']),
     allow('LambdaDeleteFunction', ['lambda:DeleteFunction', 'lambda:RemovePermission'],
-      [ctx.arn('lambda', ctx.region, 'function:ParallelClusterImage-*')]),
+      [ctx.arn('lambda', ctx.region, PCLUSTER_RESOURCES.imageFunctions)]),
     allow('CloudWatchLogsDeleteLogGroup', ['logs:DeleteLogGroup'],
-      [ctx.arn('logs', ctx.region, 'log-group:/aws/lambda/ParallelClusterImage-*:*')]),
+      [ctx.arn('logs', ctx.region, PCLUSTER_RESOURCES.imageFunctionLogStreams)]),
     // DIFF: the doc writes `SNS:`; IAM ignores the case of actions, the library writes `sns:` throughout.
     allow('SNSDeleteTopic', [
       'sns:GetTopicAttributes',
       'sns:DeleteTopic',
       'sns:GetSubscriptionAttributes',
       'sns:Unsubscribe',
-    ], [ctx.arn('sns', ctx.region, 'ParallelClusterImage-*')]),
+    ], [ctx.arn('sns', ctx.region, PCLUSTER_RESOURCES.imageResources)]),
   ];
 }
 
@@ -94,14 +94,11 @@ export function cleanupDeleteImageStackStatements(ctx: PolicyContext): iam.Polic
 export function cleanupDeleteLogGroupStatements(ctx: PolicyContext): iam.PolicyStatement[] {
   return [
     allow('CloudWatchLogsDeleteLogGroup', ['logs:DeleteLogGroup'], [
-      ctx.arn('logs', ctx.region, 'log-group:/aws/lambda/ParallelClusterImage-*'),
-      ctx.arn('logs', ctx.region, 'log-group:/aws/lambda/ParallelClusterImage-*:*'),
+      ctx.arn('logs', ctx.region, PCLUSTER_RESOURCES.imageFunctionLogGroups),
+      ctx.arn('logs', ctx.region, PCLUSTER_RESOURCES.imageFunctionLogStreams),
     ]),
   ];
 }
-
-/** The tag pcluster puts on every image stack (`PCLUSTER_IMAGE_ID_TAG`). */
-const IMAGE_ID_TAG = 'parallelcluster:image_id';
 
 /** `arn:P:ec2:<REGION>::image/*`: AMIs have no account in their ARN. */
 function imagesInRegion(ctx: PolicyContext): string {

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
 import { terminateComputeNodesStatement } from './head-node-policies';
+import { PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * Statements of the role of the cluster's Lambda functions: the seed doc's section "AWS Lambda
@@ -14,7 +15,7 @@ export function lambdaFunctionsStatements(ctx: PolicyContext): iam.PolicyStateme
     allow('Route53', ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
       [ctx.arn('route53', '', 'hostedzone/*', '')]),
     allow('CloudWatchLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      [ctx.arn('logs', ctx.region, 'log-group:/aws/lambda/pcluster-*')]),
+      [ctx.arn('logs', ctx.region, PCLUSTER_RESOURCES.clusterFunctionLogGroups)]),
     allow('EC2DescribeInstances', ['ec2:DescribeInstances'], ['*']),
     terminateComputeNodesStatement(),
     allow('S3ClusterBucketCleanup', [
@@ -23,8 +24,8 @@ export function lambdaFunctionsStatements(ctx: PolicyContext): iam.PolicyStateme
       's3:ListBucket',
       's3:ListBucketVersions',
     ], [
-      ctx.s3('parallelcluster-*-v1-do-not-delete'),
-      ctx.s3('parallelcluster-*-v1-do-not-delete/*'),
+      ctx.s3(PCLUSTER_RESOURCES.resourcesBucket),
+      ctx.s3(PCLUSTER_RESOURCES.resourcesBucketObjects),
     // DIFF: the cluster bucket is in the cluster's account; the doc's pattern matches any account's.
     ], { StringEquals: { 'aws:ResourceAccount': ctx.account } }),
   ];

@@ -4,6 +4,7 @@ import { PolicyContext, allow } from './context';
 import { cleanupDeleteImageStackStatements } from './image-builder-policies';
 import { taggedClusterStack } from './user-policies';
 import { ParallelClusterVersion } from '../parallelcluster-version';
+import { CLUSTER_NAME_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * How the policies of each ParallelCluster release differ from the seed doc's (revision V3_2), as
@@ -93,9 +94,6 @@ const addActions = (sid: string, release: string, actions: string[]): PolicyChan
 const addStatements = (release: string, statements: StatementsFactory): PolicyChange =>
   ({ kind: 'addStatements', release, statements });
 
-/** Tag ParallelCluster puts on every cluster stack and cluster resource. */
-const CLUSTER_NAME_TAG = 'parallelcluster:cluster-name';
-
 // Shared by the privileged and permissions-boundary blocks, whose allow-lists are the same.
 const ATTACH_LAMBDA_VPC_POLICY: PolicyChange = {
   // 3.4.0: ParallelCluster attaches the Lambda VPC policy to its Lambda roles when
@@ -149,7 +147,7 @@ export const REVISIONS: ReadonlyArray<Revision> = [
           allow('ECRDockerImages', ['ecr:BatchDeleteImage', 'ecr:ListImages'],
             [ctx.arn('ecr', ctx.region, 'repository/*parallelcluster*')]),
           allow('CodeBuildDockerImages', ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'],
-            [ctx.arn('codebuild', ctx.region, 'project/pcluster-*')]),
+            [ctx.arn('codebuild', ctx.region, PCLUSTER_RESOURCES.codeBuildProjects)]),
         ]),
       ],
     },
@@ -307,7 +305,7 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         // read their own stack's resources.
         addStatements('3.9.0', (ctx) => [
           allow('DynamoDBNodeStatus', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-            [ctx.arn('dynamodb', ctx.region, 'table/parallelcluster-*')]),
+            [ctx.arn('dynamodb', ctx.region, PCLUSTER_RESOURCES.tables)]),
           allow('CloudFormationDescribeStackResource', ['cloudformation:DescribeStackResource'],
             [ctx.arn('cloudformation', ctx.region, 'stack/*/*')]),
         ]),
@@ -316,7 +314,7 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         // 3.9.0: login nodes record their status like compute nodes.
         addStatements('3.9.0', (ctx) => [
           allow('DynamoDBNodeStatus', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-            [ctx.arn('dynamodb', ctx.region, 'table/parallelcluster-*')]),
+            [ctx.arn('dynamodb', ctx.region, PCLUSTER_RESOURCES.tables)]),
           allow('CloudFormation', ['cloudformation:DescribeStackResource'],
             [ctx.arn('cloudformation', ctx.region, 'stack/*/*')]),
         ]),
@@ -403,7 +401,7 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         addStatements('3.16.0', () => [allow('ResourceGroupsTaggingApiRead', ['tag:GetResources'], ['*'])]),
       ],
       // 3.16.0 removed the AWS Batch scheduler: user.batch, headNode.awsBatch and
-      // lambdaFunctions.awsBatch are refused from V3_16 on (src/private/pcluster-limits.ts), and the
+      // lambdaFunctions.awsBatch are refused from V3_16 on (src/private/pcluster-rules.ts), and the
       // managed policies only AWS Batch clusters attached leave the user's allow-list.
       'user.iam.privileged': [DETACH_BATCH_POLICIES],
       'user.iam.permissionsBoundary': [DETACH_BATCH_POLICIES],

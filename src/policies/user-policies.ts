@@ -6,8 +6,7 @@ import {
   SSM_MANAGED_INSTANCE_CORE,
 } from './aws-managed-policies';
 import { PolicyContext, allow } from './context';
-import { CLUSTER_NAME_TAG, IMAGE_ID_TAG } from './parallelcluster-tags';
-import { DEFAULT_IAM_PATH } from '../private/validation';
+import { CLUSTER_NAME_TAG, DEFAULT_IAM_PATH, IMAGE_ID_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * Statements of the ParallelCluster user policies: the seed doc's section "AWS ParallelCluster example
@@ -75,7 +74,7 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       'dynamodb:UpdateItem',
       'dynamodb:Query',
       'dynamodb:TagResource',
-    ], [ctx.arn('dynamodb', '*', 'table/parallelcluster-*')]),
+    ], [ctx.arn('dynamodb', '*', PCLUSTER_RESOURCES.tables)]),
     allow('Route53HostedZones', [
       'route53:ChangeTagsForResource',
       'route53:CreateHostedZone',
@@ -91,7 +90,7 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     // records are written by the head node and removed by the cleanup Lambda function, not by the user.
     // Record changes stay possible, but only for names under the default `.pcluster` domain.
     allow('Route53ClusterRecords', ['route53:ChangeResourceRecordSets'], [ctx.arn('route53', '', 'hostedzone/*', '')], {
-      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['*.pcluster'] },
+      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [PCLUSTER_RESOURCES.privateRecordNames] },
       // ForAllValues holds for a request without the key: require it.
       'Null': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' },
     }),
@@ -146,19 +145,19 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       'lambda:ListTags',
       'lambda:UntagResource',
     ], [
-      ctx.arn('lambda', '*', 'function:parallelcluster-*'),
-      ctx.arn('lambda', '*', 'function:pcluster-*'),
+      ctx.arn('lambda', '*', PCLUSTER_RESOURCES.legacyClusterFunctions),
+      ctx.arn('lambda', '*', PCLUSTER_RESOURCES.clusterFunctions),
     ]),
     // DIFF: the doc matches these bucket names in any account; ParallelCluster's bucket is in the cluster's
     // account (`parallelcluster-<hash>-v1-do-not-delete`, pcluster/models/s3_bucket.py:106-145, checked with
     // ExpectedBucketOwner), so buckets of other accounts (anyone can name one `parallelcluster-...`) are out.
-    allow('S3ResourcesBucket', ['s3:*'], [ctx.s3('parallelcluster-*'), ctx.s3('aws-parallelcluster-*')], inThisAccount(ctx)),
+    allow('S3ResourcesBucket', ['s3:*'], [ctx.s3(PCLUSTER_RESOURCES.buckets), ctx.s3(PCLUSTER_RESOURCES.legacyBuckets)], inThisAccount(ctx)),
     // A bucket is always created in the caller's account: CreateBucket needs no account condition. Nor does
     // ListBucket (HeadBucket): on the first run pcluster checks a bucket that does not exist yet, which has
     // no account to compare, and creates it on a 404 (models/s3_bucket.py:136-141, 476-485). Listing a
     // bucket of another account reads nothing of ours and writes nothing.
-    allow('S3CreateResourcesBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3('parallelcluster-*'), ctx.s3('aws-parallelcluster-*')]),
-    allow('S3ParallelClusterReadOnly', ['s3:Get*', 's3:List*'], [ctx.s3('*-aws-parallelcluster*')]),
+    allow('S3CreateResourcesBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3(PCLUSTER_RESOURCES.buckets), ctx.s3(PCLUSTER_RESOURCES.legacyBuckets)]),
+    allow('S3ParallelClusterReadOnly', ['s3:Get*', 's3:List*'], [ctx.s3(PCLUSTER_RESOURCES.publicBuckets)]),
     allow('EFS', ['elasticfilesystem:*'], [ctx.arn('elasticfilesystem', '*', '*')]),
     // DIFF: the doc allows deleting, retaining and reading every log group of the account. ParallelCluster
     // only touches its own: the cluster's `/aws/parallelcluster/<cluster>-<timestamp>`
@@ -191,12 +190,12 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
  */
 export function parallelClusterLogGroups(ctx: PolicyContext): string[] {
   return [
-    ctx.arn('logs', '*', 'log-group:/aws/parallelcluster/*'),
-    ctx.arn('logs', '*', 'log-group:/aws/lambda/pcluster-*'),
-    ctx.arn('logs', '*', 'log-group:/aws/imagebuilder/ParallelClusterImage-*'),
+    ctx.arn('logs', '*', PCLUSTER_RESOURCES.clusterLogGroups),
+    ctx.arn('logs', '*', PCLUSTER_RESOURCES.clusterFunctionLogGroups),
+    ctx.arn('logs', '*', PCLUSTER_RESOURCES.imageBuildLogGroups),
     // The image stack's cleanup function log group, created with the stack's tags
     // (templates/imagebuilder_stack.py:488-493).
-    ctx.arn('logs', '*', 'log-group:/aws/lambda/ParallelClusterImage-*'),
+    ctx.arn('logs', '*', PCLUSTER_RESOURCES.imageFunctionLogGroups),
   ];
 }
 
@@ -252,7 +251,7 @@ export function userBatchStatements(ctx: PolicyContext): iam.PolicyStatement[] {
       [ctx.iam('role', 'aws-service-role/batch.amazonaws.com/*')], {
         StringEquals: { 'iam:AWSServiceName': ['batch.amazonaws.com'] },
       }),
-    allow('CodeBuild', ['codebuild:*'], [ctx.arn('codebuild', '*', 'project/pcluster-*')]),
+    allow('CodeBuild', ['codebuild:*'], [ctx.arn('codebuild', '*', PCLUSTER_RESOURCES.codeBuildProjects)]),
     allow('ECR', ['ecr:*'], ['*']),
     allow('Batch', ['batch:*'], ['*']),
     allow('AmazonCloudWatchEvents', ['events:*'], ['*']),
@@ -303,8 +302,8 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', ...ctx.ec2ServiceNames] },
     }),
     allow('ImageLogs', ['logs:CreateLogGroup', 'logs:DeleteLogGroup'], [
-      ctx.arn('logs', '*', 'log-group:/aws/imagebuilder/ParallelClusterImage-*'),
-      ctx.arn('logs', '*', 'log-group:/aws/lambda/ParallelClusterImage-*'),
+      ctx.arn('logs', '*', PCLUSTER_RESOURCES.imageBuildLogGroups),
+      ctx.arn('logs', '*', PCLUSTER_RESOURCES.imageFunctionLogGroups),
     ]),
     // DIFF: the doc allows creating and deleting any stack. An image stack is created with the image-id tag
     // in the request and deleted when it carries it (pcluster/models/imagebuilder.py:474-480, 555, 641-659).
@@ -324,7 +323,7 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       'lambda:TagResource',
       'lambda:ListTags',
       'lambda:UntagResource',
-    ], [ctx.arn('lambda', '*', 'function:ParallelClusterImage-*')]),
+    ], [ctx.arn('lambda', '*', PCLUSTER_RESOURCES.imageFunctions)]),
     allow('ImageBuilderGet', ['imagebuilder:Get*'], ['*']),
     allow('ImageBuilder', [
       'imagebuilder:CreateImage',
@@ -346,9 +345,9 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       ctx.arn('imagebuilder', '*', 'infrastructure-configuration/parallelclusterimage-*'),
     ]),
     // DIFF: ParallelCluster's bucket is in the cluster's account (see S3ResourcesBucket).
-    allow('ImageS3Bucket', ['s3:ListBucket', 's3:ListBucketVersions'], [ctx.s3('parallelcluster-*')], inThisAccount(ctx)),
+    allow('ImageS3Bucket', ['s3:ListBucket', 's3:ListBucketVersions'], [ctx.s3(PCLUSTER_RESOURCES.buckets)], inThisAccount(ctx)),
     // As for S3CreateResourcesBucket: creation, and the existence check of a bucket that may not exist yet.
-    allow('ImageS3CreateBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3('parallelcluster-*')]),
+    allow('ImageS3CreateBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3(PCLUSTER_RESOURCES.buckets)]),
     // DIFF: the doc mixes `sns:` and `SNS:`; IAM ignores the case, the library writes `sns:`.
     allow('ImageSNS', [
       'sns:GetTopicAttributes',
@@ -358,14 +357,14 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       'sns:Publish',
       'sns:DeleteTopic',
       'sns:Unsubscribe',
-    ], [ctx.arn('sns', '*', 'ParallelClusterImage-*')]),
+    ], [ctx.arn('sns', '*', PCLUSTER_RESOURCES.imageResources)]),
     allow('ImageS3Objects', [
       's3:PutObject',
       's3:GetObject',
       's3:GetObjectVersion',
       's3:DeleteObject',
       's3:DeleteObjectVersion',
-    ], [ctx.s3('parallelcluster-*/*')], inThisAccount(ctx)),
+    ], [ctx.s3(PCLUSTER_RESOURCES.bucketObjects)], inThisAccount(ctx)),
     // DIFF: the doc allows this service-linked role in any account (`iam::*:`); it can only be created in this one.
     allow('ImageBuilderServiceLinkedRole', ['iam:CreateServiceLinkedRole'],
       [ctx.iam('role', 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder')], {

@@ -3,9 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateManagedPolicies, validatePermissionsBoundary } from './input-validation';
+import { DEFAULT_IAM_PATH } from './pcluster-rules';
 import { ManagedPolicyKnobs, managedPolicyHint, validateManagedPolicyCount } from './role-quotas';
 import { createSizedManagedPolicies } from './sized-policies';
-import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from './validation';
+import { validateIamPath, validateRoleName } from './validation';
 
 /**
  * Wiring shared by the cluster's and the image build's roles (head, compute, image-builder instance,

@@ -1,8 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { validateNotReservedPath } from './input-validation';
+import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN_REGEX, CLUSTER_NAME_REGEX } from './pcluster-rules';
 
-/** The IAM path ParallelCluster puts its own roles, instance profiles and policies on. */
-export const DEFAULT_IAM_PATH = '/parallelcluster/';
 
 // IAM accepts `/` or `/` + printable ASCII + `/`, at most 512 characters. Wildcards are refused here as
 // well: the path is turned into ARN patterns such as `role/<path>*`, where `*` and `?` would widen them.
@@ -50,15 +49,6 @@ export function validateRoleName(what: string, name: string | undefined): void {
   }
 }
 
-// ParallelCluster's cluster name rule (pcluster/constants.py:15,20 in the 3.16.1 wheel:
-// PCLUSTER_NAME_REGEX `^([a-zA-Z][a-zA-Z0-9-]{0,%d})$` with PCLUSTER_NAME_MAX_LENGTH = 60; applied by
-// ClusterNameValidator, pcluster/validators/cluster_validators.py:86-110). With Slurm accounting the
-// limit is 40 (PCLUSTER_NAME_MAX_LENGTH_SLURM_ACCOUNTING), which ParallelCluster checks itself.
-export const CLUSTER_NAME_MAX_LENGTH = 60;
-const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/;
-// A pattern: a name that may also hold `*`, still starting with a letter (so that it always names a
-// prefix: `*` or `*-prod` would match every cluster's resources).
-const CLUSTER_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9*-]*$/;
 
 /**
  * Checks a cluster name against ParallelCluster's rule: letters, digits and hyphens, starting with a
@@ -68,7 +58,7 @@ export function validateClusterName(what: string, name: string): void {
   if (Token.isUnresolved(name)) {
     throw new Error(`${what} must be a literal string, got a token (${name}): the library builds ARN patterns from it at synth time.`);
   }
-  if (!CLUSTER_NAME.test(name) || name.length > CLUSTER_NAME_MAX_LENGTH) {
+  if (!CLUSTER_NAME_REGEX.test(name) || name.length > CLUSTER_NAME_MAX_LENGTH) {
     throw new Error(
       `${what} '${name}' is not a valid ParallelCluster cluster name: use letters, digits and hyphens, starting with a letter, ` +
       `at most ${CLUSTER_NAME_MAX_LENGTH} characters (for example 'team-a-prod').`,
@@ -88,7 +78,7 @@ export function validateClusterNamePatterns(what: string, patterns: string[]): v
     if (Token.isUnresolved(pattern)) {
       throw new Error(`${what} must hold literal strings, got a token (${pattern}): the library builds ARN patterns from them at synth time.`);
     }
-    if (!CLUSTER_NAME_PATTERN.test(pattern) || pattern.length > CLUSTER_NAME_MAX_LENGTH) {
+    if (!CLUSTER_NAME_PATTERN_REGEX.test(pattern) || pattern.length > CLUSTER_NAME_MAX_LENGTH) {
       throw new Error(
         `${what} has '${pattern}', which is neither a ParallelCluster cluster name nor a pattern of one: use letters, digits, ` +
         `hyphens and '*', starting with a letter, at most ${CLUSTER_NAME_MAX_LENGTH} characters (for example 'team-a-*').`,

@@ -9,7 +9,7 @@ import { headNodeAwsBatchStatements, headNodeSlurmStatements } from '../policies
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { validateRoleArns, validateSecrets } from '../private/input-validation';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
-import { checkAwsBatchSupported } from '../private/pcluster-limits';
+import { checkAwsBatchSupported } from '../private/pcluster-rules';
 import { Scheduler } from '../scheduler';
 
 /** Properties of a `HeadNodeRole`. */

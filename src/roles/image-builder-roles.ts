@@ -8,7 +8,8 @@ import { imageBuilderCleanupLambdaStatements, imageBuilderInstanceStatements } f
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { clusterIamPath, createInstanceRole, createLambdaRole } from '../private/node-role';
-import { DEFAULT_IAM_PATH, validateRoleName } from '../private/validation';
+import { DEFAULT_IAM_PATH } from '../private/pcluster-rules';
+import { validateRoleName } from '../private/validation';
 
 /** Properties of `ImageBuilderRoles`. */
 export interface ImageBuilderRolesProps extends ParallelClusterPolicyOptions {

@@ -6,7 +6,7 @@ import { lambdaFunctionsStatements } from '../policies/lambda-functions-policies
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { clusterIamPath, createLambdaRole } from '../private/node-role';
-import { checkAwsBatchSupported } from '../private/pcluster-limits';
+import { checkAwsBatchSupported } from '../private/pcluster-rules';
 import { Scheduler } from '../scheduler';
 
 /** Properties of a `LambdaFunctionsRole`. */

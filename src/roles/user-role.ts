@@ -24,10 +24,10 @@ import {
   validateSecrets,
 } from '../private/input-validation';
 import { secretArnsForPolicies } from '../private/node-role';
-import { checkAwsBatchSupported } from '../private/pcluster-limits';
+import { DEFAULT_IAM_PATH, checkAwsBatchSupported } from '../private/pcluster-rules';
 import { validateManagedPolicyCount } from '../private/role-quotas';
 import { createSizedManagedPolicies } from '../private/sized-policies';
-import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from '../private/validation';
+import { validateIamPath, validateRoleName } from '../private/validation';
 import { addAcknowledgeableWarning } from '../private/warnings';
 
 /** Properties of a `ParallelClusterUserRole`. */

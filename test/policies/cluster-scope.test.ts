@@ -533,7 +533,7 @@ describe('cluster scoping: defaults and rules', () => {
       enableAwsBatch: true,
       enableFsxLustre: true,
       iamAccessMode: IamAccessMode.privileged(),
-      // AWS Batch ends with ParallelCluster 3.15 (src/private/pcluster-limits.ts).
+      // AWS Batch ends with ParallelCluster 3.15 (src/private/pcluster-rules.ts).
       parallelClusterVersion: ParallelClusterVersion.V3_15,
     });
     const scopedRoles = [pc.headNodeRole.role, pc.computeNodeRole('compute').role, pc.loginNodeRoles.login.role, pc.lambdaFunctionsRole.role, pc.userRole.role, user.role];
@@ -565,7 +565,7 @@ describe('cluster scoping: defaults and rules', () => {
 
   test('an AWS Batch head node and Lambda role are scoped too', async () => {
     const stack = awsStack();
-    // AWS Batch ends with ParallelCluster 3.15 (src/private/pcluster-limits.ts).
+    // AWS Batch ends with ParallelCluster 3.15 (src/private/pcluster-rules.ts).
     const version = ParallelClusterVersion.V3_15;
     const head = new HeadNodeRole(stack, 'Head', { scheduler: Scheduler.AWS_BATCH, clusterName: OWN, parallelClusterVersion: version });
     const lambda = new LambdaFunctionsRole(stack, 'Lambda', { scheduler: Scheduler.AWS_BATCH, clusterName: OWN, parallelClusterVersion: version });

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { evaluateIntrinsics } from '../../src/private/intrinsics';
+import { DEFAULT_IAM_PATH } from '../../src/private/pcluster-rules';
 import {
   INLINE_POLICIES_PER_ROLE_QUOTA,
   LONGEST_PSEUDO_PARAMETERS,
@@ -15,7 +16,7 @@ import {
   statementSize,
 } from '../../src/private/policy-size';
 import { createSizedManagedPolicies } from '../../src/private/sized-policies';
-import { DEFAULT_IAM_PATH, validateIamPath, validateRoleName } from '../../src/private/validation';
+import { validateIamPath, validateRoleName } from '../../src/private/validation';
 import { AWS, AWS_CN, agnosticStack, stackIn } from '../support/stacks';
 
 /* Unit tests of the private helpers the constructs are built on. */

@@ -19,7 +19,7 @@ import {
 } from '../../src';
 import { PolicyContext } from '../../src/policies/context';
 import { PolicyChange, REVISIONS } from '../../src/policies/revisions';
-import { LAST_AWS_BATCH_REVISION } from '../../src/private/pcluster-limits';
+import { LAST_AWS_BATCH_REVISION } from '../../src/private/pcluster-rules';
 import { SEED, SeedRequest, describeRequest, seedRequests, seedStatements, substitutePlaceholders } from '../support/seed';
 import { PolicySimulator, RequestContext } from '../support/simulate';
 import { AWS_US_GOV, ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from '../support/stacks';

@@ -1,8 +1,8 @@
-import { ConfigFragment } from '../../src/cluster/config-fragment';
-import { ParallelClusterIam } from '../../src/cluster/parallel-cluster-iam';
+import { ConfigFragment } from '../../src/cluster-iam/config-fragment';
+import { ParallelClusterIam } from '../../src/cluster-iam/parallel-cluster-iam';
 import { IamAccessMode } from '../../src/iam-access-mode';
 import { ParallelClusterVersion } from '../../src/parallelcluster-version';
-import { LAST_AWS_BATCH_REVISION, MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES } from '../../src/private/pcluster-limits';
+import { LAST_AWS_BATCH_REVISION, MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES } from '../../src/private/pcluster-rules';
 import { HeadNodeRole } from '../../src/roles/head-node-role';
 import { LambdaFunctionsRole } from '../../src/roles/lambda-functions-role';
 import { ParallelClusterUserRole } from '../../src/roles/user-role';

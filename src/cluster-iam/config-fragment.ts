@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, QUEUE_NAME_MAX_LENGTH, QUEUE_NAME_PATTERN, RESERVED_QUEUE_NAME, checkCount } from '../private/pcluster-limits';
+import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, QUEUE_NAME_MAX_LENGTH, QUEUE_NAME_PATTERN, RESERVED_QUEUE_NAME, checkCount } from '../private/pcluster-rules';
 import { validateClusterName } from '../private/validation';
 import { YamlValue, toYaml } from '../private/yaml';
 import { Scheduler } from '../scheduler';
@@ -128,7 +128,7 @@ export interface ImageConfigFragmentProps {
 }
 
 // ParallelCluster's rule for queue and login node pool names (`NameValidator`: NAME_REGEX, at most
-// NAME_MAX_LENGTH = 25 characters, and never `default`), in src/private/pcluster-limits.ts.
+// NAME_MAX_LENGTH = 25 characters, and never `default`), in src/private/pcluster-rules.ts.
 const QUEUE_NAME = QUEUE_NAME_PATTERN;
 
 /**

@@ -1,0 +1,183 @@
+import { ParallelClusterVersion } from '../parallelcluster-version';
+
+/*
+ * ParallelCluster's own rules, in one place: the names, limits, tags and resource names that `pcluster`
+ * and the stacks it creates use. The policy factories, the configuration reader and the constructs all
+ * read them from here, so that when ParallelCluster changes one, one line changes in one file.
+ *
+ * Checked against the 3.16.1 wheel (pcluster/constants.py, pcluster/validators/cluster_validators.py,
+ * pcluster/config/cluster_config.py, pcluster/models/*.py, pcluster/templates/*.py). `npx projen
+ * upstream:diff <release>` shows when these files change.
+ */
+
+// ---------------------------------------------------------------------------------------------------
+// Names
+
+/** The IAM path ParallelCluster puts its own roles, instance profiles and policies on. */
+export const DEFAULT_IAM_PATH = '/parallelcluster/';
+
+/**
+ * `PCLUSTER_NAME_MAX_LENGTH` (constants.py:15): the longest cluster name. With Slurm accounting the
+ * limit is 40 (`PCLUSTER_NAME_MAX_LENGTH_SLURM_ACCOUNTING`), which ParallelCluster checks itself.
+ */
+export const CLUSTER_NAME_MAX_LENGTH = 60;
+
+/** `PCLUSTER_NAME_MAX_LENGTH_SLURM_ACCOUNTING`: the longest cluster name with Slurm accounting. */
+export const CLUSTER_NAME_MAX_LENGTH_SLURM_ACCOUNTING = 40;
+
+/** `PCLUSTER_NAME_REGEX` (constants.py:20), without its length: letters, digits, hyphens, a letter first. */
+export const CLUSTER_NAME_REGEX = /^[a-zA-Z][a-zA-Z0-9-]*$/;
+
+/**
+ * A cluster name pattern of the library's (`clusterNames`): a name that may also hold `*`, still
+ * starting with a letter, so that it always names a prefix (`*` or `*-prod` would match every cluster).
+ */
+export const CLUSTER_NAME_PATTERN_REGEX = /^[a-zA-Z][a-zA-Z0-9*-]*$/;
+
+/** `NAME_REGEX` of queue and login node pool names. */
+export const QUEUE_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+/** `NAME_MAX_LENGTH` of queue and login node pool names. */
+export const QUEUE_NAME_MAX_LENGTH = 25;
+
+/** A queue or pool name `NameValidator` refuses whatever its form. */
+export const RESERVED_QUEUE_NAME = 'default';
+
+// ---------------------------------------------------------------------------------------------------
+// Limits
+
+/** `MAX_NUMBER_OF_QUEUES`: Slurm queues per cluster. */
+export const MAX_SLURM_QUEUES = 50;
+
+/** `MAX_NUMBER_OF_LOGIN_NODE_POOLS`: login node pools per cluster. */
+export const MAX_LOGIN_NODE_POOLS = 10;
+
+/** The newest revision whose ParallelCluster releases have the AWS Batch scheduler (3.16.0 removed it). */
+export const LAST_AWS_BATCH_REVISION = ParallelClusterVersion.V3_15;
+
+// ---------------------------------------------------------------------------------------------------
+// Tags
+//
+// - cluster stacks: `parallelcluster:cluster-name` = the cluster (= stack) name and
+//   `parallelcluster:version` (pcluster/models/cluster.py:925-942, `_add_tags` / `_get_cfn_tags`, sent
+//   with CreateStack at cluster.py:387-393 and with UpdateStack at cluster.py:898-903); CloudFormation
+//   propagates stack tags to most taggable resources of the stack (not to launch templates);
+// - image stacks: `parallelcluster:image_id` = the image id (= stack name), `parallelcluster:image_name`,
+//   `parallelcluster:build_log`, `parallelcluster:build_config` (pcluster/models/imagebuilder.py:641-659,
+//   sent with CreateStack at imagebuilder.py:474-480; constants.py:192-204).
+
+/** The cluster-name tag of every cluster stack and cluster resource (`PCLUSTER_CLUSTER_NAME_TAG`). */
+export const CLUSTER_NAME_TAG = 'parallelcluster:cluster-name';
+
+/** The image-id tag of every image stack (`PCLUSTER_IMAGE_ID_TAG`). */
+export const IMAGE_ID_TAG = 'parallelcluster:image_id';
+
+/** The tag EC2 Image Builder puts on the AMIs it creates (the ARN of the Image Builder image). */
+export const IMAGE_BUILDER_ARN_TAG = 'Ec2ImageBuilderArn';
+
+// ---------------------------------------------------------------------------------------------------
+// Resource names
+
+/**
+ * The names of the resources ParallelCluster creates, as the prefixes the policies match. Each one is
+ * cited where the policies use it.
+ */
+export const PCLUSTER_NAMES = {
+  /** Cluster log groups `/aws/parallelcluster/<cluster>-<timestamp>` (`CW_LOG_GROUP_NAME_PREFIX`, constants.py:171). */
+  clusterLogGroupPrefix: '/aws/parallelcluster/',
+  /** The cluster stack's Lambda functions, `pcluster-<...>` (templates/cdk_builder_utils.py:1098-1123). */
+  functionPrefix: 'pcluster-',
+  /** The Lambda functions of releases before 3.0 and of the doc's policies, `parallelcluster-<...>`. */
+  legacyFunctionPrefix: 'parallelcluster-',
+  /** Image stacks, their roles, profiles, functions, topics and log groups: `ParallelClusterImage-<...>`. */
+  imagePrefix: 'ParallelClusterImage-',
+  /** Image Builder resources are lower-cased: `parallelclusterimage-<...>`. */
+  imageBuilderPrefix: 'parallelclusterimage-',
+  /** The resources bucket `parallelcluster-<hash>-v1-do-not-delete` (models/s3_bucket.py:106-145). */
+  bucketPrefix: 'parallelcluster-',
+  /** The suffix of the resources bucket's name. */
+  bucketSuffix: '-v1-do-not-delete',
+  /** The buckets ParallelCluster publishes its artifacts in, `<region>-aws-parallelcluster`. */
+  publicBucketInfix: 'aws-parallelcluster',
+  /** DynamoDB tables `parallelcluster-<cluster>` and `parallelcluster-slurm-<...>`. */
+  tablePrefix: 'parallelcluster-',
+  /** CodeBuild projects `pcluster-<...>` (AWS Batch clusters). */
+  codeBuildProjectPrefix: 'pcluster-',
+  /** The private hosted zone's domain, `<cluster>.pcluster` (templates/slurm_builder.py:207-217). */
+  privateDomain: 'pcluster',
+} as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Checks of these rules
+
+/**
+ * Throws when `version` is for a ParallelCluster release without AWS Batch.
+ *
+ * @param what the prop that asked for AWS Batch, as the user wrote it
+ */
+export function checkAwsBatchSupported(what: string, version: ParallelClusterVersion): void {
+  if (version.isAtLeast(LAST_AWS_BATCH_REVISION) && version !== LAST_AWS_BATCH_REVISION) {
+    throw new Error(
+      `${what} asks for AWS Batch, but parallelClusterVersion is ${version}: ParallelCluster 3.16.0 removed the AWS Batch ` +
+      `scheduler. Set parallelClusterVersion to ParallelClusterVersion.${LAST_AWS_BATCH_REVISION} (the last revision with ` +
+      'AWS Batch) for a cluster of ParallelCluster 3.15 or earlier, or use Scheduler.SLURM.',
+    );
+  }
+}
+
+/**
+ * Throws when a cluster has more queues or pools than `pcluster` accepts.
+ *
+ * @param kind 'Slurm queue' or 'login node pool'
+ */
+export function checkCount(prop: string, kind: string, names: string[], max: number): void {
+  if (names.length > max) {
+    throw new Error(
+      `${prop} has ${names.length} ${kind}s, but ParallelCluster accepts at most ${max} per cluster ` +
+      `(MaxCountValidator). Merge ${kind}s, or split them over several clusters (one ParallelClusterIam each).`,
+    );
+  }
+}
+
+/**
+ * The resource parts of the ARNs (or the S3 names) of ParallelCluster's resources, as the policies
+ * match them: `ctx.arn('dynamodb', region, PCLUSTER_RESOURCES.tables)`.
+ */
+export const PCLUSTER_RESOURCES = {
+  /** DynamoDB tables of clusters. */
+  tables: `table/${PCLUSTER_NAMES.tablePrefix}*`,
+  /** The cluster stack's Lambda functions. */
+  clusterFunctions: `function:${PCLUSTER_NAMES.functionPrefix}*`,
+  /** Lambda functions named as the doc's policies name them. */
+  legacyClusterFunctions: `function:${PCLUSTER_NAMES.legacyFunctionPrefix}*`,
+  /** The image stack's cleanup function. */
+  imageFunctions: `function:${PCLUSTER_NAMES.imagePrefix}*`,
+  /** Cluster log groups. */
+  clusterLogGroups: `log-group:${PCLUSTER_NAMES.clusterLogGroupPrefix}*`,
+  /** Log groups of the cluster stack's Lambda functions. */
+  clusterFunctionLogGroups: `log-group:/aws/lambda/${PCLUSTER_NAMES.functionPrefix}*`,
+  /** Image build log groups (Image Builder's own). */
+  imageBuildLogGroups: `log-group:/aws/imagebuilder/${PCLUSTER_NAMES.imagePrefix}*`,
+  /** Log groups of the image stack's cleanup function. */
+  imageFunctionLogGroups: `log-group:/aws/lambda/${PCLUSTER_NAMES.imagePrefix}*`,
+  /** Log streams of the image stack's cleanup function. */
+  imageFunctionLogStreams: `log-group:/aws/lambda/${PCLUSTER_NAMES.imagePrefix}*:*`,
+  /** Bucket names ParallelCluster's buckets match. */
+  buckets: `${PCLUSTER_NAMES.bucketPrefix}*`,
+  /** Objects of those buckets. */
+  bucketObjects: `${PCLUSTER_NAMES.bucketPrefix}*/*`,
+  /** The resources bucket. */
+  resourcesBucket: `${PCLUSTER_NAMES.bucketPrefix}*${PCLUSTER_NAMES.bucketSuffix}`,
+  /** Objects of the resources bucket. */
+  resourcesBucketObjects: `${PCLUSTER_NAMES.bucketPrefix}*${PCLUSTER_NAMES.bucketSuffix}/*`,
+  /** Bucket names of the doc's policies, `aws-parallelcluster-*`. */
+  legacyBuckets: `${PCLUSTER_NAMES.publicBucketInfix}-*`,
+  /** ParallelCluster's public buckets, `<region>-aws-parallelcluster`. */
+  publicBuckets: `*-${PCLUSTER_NAMES.publicBucketInfix}*`,
+  /** CodeBuild projects of AWS Batch clusters. */
+  codeBuildProjects: `project/${PCLUSTER_NAMES.codeBuildProjectPrefix}*`,
+  /** Names of the image stack's resources (roles, profiles, topics). */
+  imageResources: `${PCLUSTER_NAMES.imagePrefix}*`,
+  /** DNS record names in the cluster's private zone (Route 53 normalizes them: lower case, no final dot). */
+  privateRecordNames: `*.${PCLUSTER_NAMES.privateDomain}`,
+} as const;
