@@ -1,6 +1,7 @@
-import { Document, YAMLMap, isMap, isScalar } from 'yaml';
+import type { Document, YAMLMap } from 'yaml';
 import { ClusterModel, ImageModel, NodeSection, ownIdentity } from './model';
 import { YamlStep } from './source';
+import { yamlLib } from '../private/lazy-modules';
 
 /** The ARNs to write into a cluster configuration (tokens or text). */
 export interface ClusterArns {
@@ -73,7 +74,7 @@ export function completedImage(model: ImageModel, arns: ImageArns): string {
 /** Deletes `key` and the comment above it (the `yaml` library keeps a first key's comment on the map). */
 function removeKey(map: YAMLMap, key: string): void {
   const first: any = map.items[0]?.key;
-  if (first && (isScalar(first) ? first.value : first) === key) {
+  if (first && (yamlLib().isScalar(first) ? first.value : first) === key) {
     map.commentBefore = undefined;
   }
   map.delete(key);
@@ -81,7 +82,7 @@ function removeKey(map: YAMLMap, key: string): void {
 
 function ensureMap(doc: Document, path: YamlStep[]): YAMLMap {
   let node: any = doc.getIn(path, true);
-  if (!isMap(node)) {
+  if (!yamlLib().isMap(node)) {
     doc.setIn(path, doc.createNode({}));
     node = doc.getIn(path, true);
   }

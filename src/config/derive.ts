@@ -1,7 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ClusterConfiguration, ImageConfiguration } from './cluster-configuration';
 import { completedCluster, completedImage } from './completed';
@@ -12,6 +10,7 @@ import { ClusterConfigFragmentProps, ImageConfigFragmentProps } from '../cluster
 import type { ParallelClusterIamProps } from '../cluster-iam/parallel-cluster-iam';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { allow } from '../policies/context';
+import { s3Lib, secretsManagerLib } from '../private/lazy-modules';
 import { TemplateValues } from '../private/synth-outputs';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
 import { NodeRole } from '../roles/node-role';
@@ -141,13 +140,13 @@ export class DerivedConfiguration {
         merged.enableFsxLustre = true;
         merged.fsxDataRepositoryBuckets = [
           ...(props.fsxDataRepositoryBuckets ?? []),
-          ...model.fsxBuckets.map((name, i) => s3.Bucket.fromBucketName(scope, `ConfigFsxBucket${i}`, name)),
+          ...model.fsxBuckets.map((name, i) => s3Lib().Bucket.fromBucketName(scope, `ConfigFsxBucket${i}`, name)),
         ];
       }
       merged.secrets = [
         ...(props.secrets ?? []),
         ...model.secrets.filter((s) => s.service === 'secretsmanager')
-          .map((s, i) => secretsmanager.Secret.fromSecretAttributes(scope, `ConfigSecret${i}`,
+          .map((s, i) => secretsManagerLib().Secret.fromSecretAttributes(scope, `ConfigSecret${i}`,
             // Secrets Manager appends `-` and six characters to the name; without them the ARN is partial.
             /-[a-z0-9]{6}$/i.test(s.arn) ? { secretCompleteArn: s.arn } : { secretPartialArn: s.arn })),
       ];
@@ -232,7 +231,7 @@ export class DerivedConfiguration {
     const id = `${kind}-${name ?? 'head'}`;
     return {
       s3Access: section.s3Access.map((access, i) => ({
-        bucket: s3.Bucket.fromBucketName(this.scope, `ConfigS3Access-${id}-${i}`, access.bucket),
+        bucket: s3Lib().Bucket.fromBucketName(this.scope, `ConfigS3Access-${id}-${i}`, access.bucket),
         keyPattern: access.key,
         enableWriteAccess: access.write,
       })),

@@ -1,4 +1,5 @@
-import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlLib } from '../private/lazy-modules';
 
 /** A step of a YAML path: a map key or a list index. */
 export type YamlStep = string | number;
@@ -20,8 +21,8 @@ export function displayPath(path: YamlStep[]): string {
 export class YamlSource {
   /** Parses `text`; invalid YAML fails with the line and column of the first error. */
   public static parse(fileName: string, text: string): YamlSource {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const lines = new (yamlLib().LineCounter)();
+    const doc = yamlLib().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
       const pos = lines.linePos(error.pos[0]);
@@ -29,7 +30,7 @@ export class YamlSource {
       throw new Error(`${fileName}:${pos.line}:${pos.col}: invalid YAML: ${message}. Fix the file's syntax.`);
     }
     const source = new YamlSource(fileName, text, doc, lines);
-    if (doc.contents !== null && !isMap(doc.contents)) {
+    if (doc.contents !== null && !yamlLib().isMap(doc.contents)) {
       throw source.error([], 'is not a YAML mapping: a ParallelCluster configuration is a map of sections such as HeadNode and Scheduling');
     }
     return source;
@@ -61,16 +62,16 @@ export class YamlSource {
   /** Whether `path` is set (to anything but null). */
   public has(path: YamlStep[]): boolean {
     const node: any = this.doc.getIn(path, true);
-    return node !== undefined && !(isScalar(node) && node.value === null);
+    return node !== undefined && !(yamlLib().isScalar(node) && node.value === null);
   }
 
   /** The string at `path`, or undefined when absent; anything but a string fails. */
   public str(path: YamlStep[]): string | undefined {
     const node: any = this.doc.getIn(path, true);
-    if (node === undefined || (isScalar(node) && node.value === null)) {
+    if (node === undefined || (yamlLib().isScalar(node) && node.value === null)) {
       return undefined;
     }
-    if (!isScalar(node) || typeof node.value !== 'string') {
+    if (!yamlLib().isScalar(node) || typeof node.value !== 'string') {
       throw this.error(path, `must be a string, got ${describe(node)}`);
     }
     return node.value;
@@ -88,10 +89,10 @@ export class YamlSource {
   /** The boolean at `path`, or undefined. */
   public bool(path: YamlStep[]): boolean | undefined {
     const node: any = this.doc.getIn(path, true);
-    if (node === undefined || (isScalar(node) && node.value === null)) {
+    if (node === undefined || (yamlLib().isScalar(node) && node.value === null)) {
       return undefined;
     }
-    if (!isScalar(node) || typeof node.value !== 'boolean') {
+    if (!yamlLib().isScalar(node) || typeof node.value !== 'boolean') {
       throw this.error(path, `must be true or false, got ${describe(node)}`);
     }
     return node.value;
@@ -100,10 +101,10 @@ export class YamlSource {
   /** The number of items of the list at `path` (0 when absent); anything but a list fails. */
   public listLength(path: YamlStep[]): number {
     const node: any = this.doc.getIn(path, true);
-    if (node === undefined || (isScalar(node) && node.value === null)) {
+    if (node === undefined || (yamlLib().isScalar(node) && node.value === null)) {
       return 0;
     }
-    if (!isSeq(node)) {
+    if (!yamlLib().isSeq(node)) {
       throw this.error(path, `must be a list, got ${describe(node)}`);
     }
     return node.items.length;
@@ -112,10 +113,10 @@ export class YamlSource {
   /** Whether the node at `path` is a map (failing for anything else that is set). */
   public isMapAt(path: YamlStep[]): boolean {
     const node: any = this.doc.getIn(path, true);
-    if (node === undefined || (isScalar(node) && node.value === null)) {
+    if (node === undefined || (yamlLib().isScalar(node) && node.value === null)) {
       return false;
     }
-    if (!isMap(node)) {
+    if (!yamlLib().isMap(node)) {
       throw this.error(path, `must be a map, got ${describe(node)}`);
     }
     return true;
@@ -123,13 +124,13 @@ export class YamlSource {
 }
 
 function describe(node: any): string {
-  if (isMap(node)) {
+  if (yamlLib().isMap(node)) {
     return 'a map';
   }
-  if (isSeq(node)) {
+  if (yamlLib().isSeq(node)) {
     return 'a list';
   }
-  if (isScalar(node)) {
+  if (yamlLib().isScalar(node)) {
     return `${typeof node.value} ${JSON.stringify(node.value)}`;
   }
   return 'an unsupported YAML node';

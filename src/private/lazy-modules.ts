@@ -1,0 +1,34 @@
+import type * as S3 from 'aws-cdk-lib/aws-s3';
+import type * as SecretsManager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as Yaml from 'yaml';
+
+/*
+ * Modules loaded on first use, not when the library is loaded: `require('cdk-parallelcluster-iam')`
+ * loads aws-cdk-lib core and aws-iam only. aws-s3 and aws-secretsmanager pull in aws-ec2, aws-lambda,
+ * aws-kms, aws-events, aws-logs, ... (about 200 modules, a few hundred milliseconds), and `yaml` is only
+ * needed to read configuration files. A user who passes no configuration file, bucket name or secret
+ * ARN never pays for them. Everything else imports these packages with `import type` only.
+ * (test/private/lazy-modules.test.ts checks what loading the library loads.)
+ */
+
+let s3Module: typeof S3 | undefined;
+let secretsManagerModule: typeof SecretsManager | undefined;
+let yamlModule: typeof Yaml | undefined;
+
+/** `aws-cdk-lib/aws-s3`, loaded on first use. */
+export function s3Lib(): typeof S3 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (s3Module ??= require('aws-cdk-lib/aws-s3') as typeof S3);
+}
+
+/** `aws-cdk-lib/aws-secretsmanager`, loaded on first use. */
+export function secretsManagerLib(): typeof SecretsManager {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (secretsManagerModule ??= require('aws-cdk-lib/aws-secretsmanager') as typeof SecretsManager);
+}
+
+/** The bundled `yaml` package, loaded on first use (configuration files only). */
+export function yamlLib(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (yamlModule ??= require('yaml') as typeof Yaml);
+}

@@ -1,0 +1,64 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+/*
+ * Loading the library loads aws-cdk-lib core and aws-iam only (src/private/lazy-modules.ts): a user who
+ * passes no configuration file, bucket name or secret ARN does not pay for aws-s3, aws-secretsmanager
+ * (and the aws-ec2, aws-lambda, aws-kms... they pull in) or the yaml package. Each case runs in a fresh
+ * Node.js process, since jest's module registry hides what a real `require` loads.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The aws-cdk-lib submodules, and `yaml` for the library's own yaml package, that loading the library and running `script` load. */
+function loadedBy(script: string): string[] {
+  const program = `
+    const before = new Set(Object.keys(require.cache));
+    const lib = require('./src');
+    ${script}
+    // The library's own (bundled) yaml package, not the copy aws-cdk-lib bundles for itself.
+    const ownYaml = require('path').dirname(require.resolve('yaml/package.json')) + '/';
+    const loaded = new Set();
+    for (const file of Object.keys(require.cache)) {
+      if (before.has(file)) continue;
+      if (file.startsWith(ownYaml)) { loaded.add('yaml'); continue; }
+      const m = file.match(/node_modules\\/aws-cdk-lib\\/([^/]+)\\//);
+      if (m && m[1] !== 'node_modules') loaded.add('aws-cdk-lib/' + m[1]);
+    }
+    process.stdout.write(JSON.stringify([...loaded].sort()));
+  `;
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', program], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json' },
+    encoding: 'utf-8',
+  });
+  return JSON.parse(out);
+}
+
+// aws-cdk-lib's core, the modules it loads for itself, and aws-iam.
+const CORE = /^aws-cdk-lib\/(core|aws-iam|cx-api|region-info|cloud-assembly-schema)$/;
+
+describe('loading the library', () => {
+  test('loads no aws-cdk-lib module beyond core and aws-iam, and not the yaml package', () => {
+    const loaded = loadedBy('new lib.ParallelClusterIam(new (require("aws-cdk-lib").Stack)(), "C", { slurmQueues: ["q"], clusterName: "c" });');
+    const extra = loaded.filter((m) => !CORE.test(m));
+    expect(extra).toEqual([]);
+    expect(loaded).toContain('aws-cdk-lib/aws-iam');
+  });
+
+  test('a configuration file loads yaml, and a bucket named in it loads aws-s3, on first use', () => {
+    const loaded = loadedBy(`
+      const fs = require('fs'); const os = require('os'); const p = require('path');
+      const dir = fs.mkdtempSync(p.join(os.tmpdir(), 'lazy-'));
+      const file = p.join(dir, 'c.yaml');
+      fs.writeFileSync(file, require('fs').readFileSync('examples/cluster-config.yaml'));
+      try {
+        const { App, Stack } = require('aws-cdk-lib');
+        const stack = new Stack(new App({ outdir: p.join(dir, 'out') }), 'S', { env: { account: '111122223333', region: 'us-east-1' } });
+        new lib.ParallelClusterIam(stack, 'C', { configuration: lib.ClusterConfiguration.fromFile(file) });
+      } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+    `);
+    expect(loaded).toContain('yaml');
+    expect(loaded).toContain('aws-cdk-lib/aws-s3');
+  });
+});
