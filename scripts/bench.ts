@@ -3,8 +3,9 @@
  * ts-node --project tsconfig.dev.json scripts/bench.ts).
  *
  * Prints, on one run:
- *  1. whole-process synthesis times: `node scripts/bench/synth-library.js` synthesizes the example cluster
- *     (examples/example-cluster.ts, against the compiled library in lib/) with 2, 10 and 50 Slurm queues;
+ *  1. whole-process synthesis times: `node scripts/bench/synth-library.js` synthesizes a cluster (a login
+ *     pool, FSx, image builds, a boundary imported by name; against the compiled library in lib/, as a user's
+ *     app) with 2, 10 and 50 Slurm queues;
  *     `node scripts/bench/synth-raw.js` synthesizes the same template, written as raw L1 resources. Each is
  *     a fresh Node.js process, timed from spawn to exit (wall clock) and by its own CPU time, median of RUNS
  *     runs after a warm-up; then the library's overhead against the raw process, its targets (at most 25%
@@ -21,7 +22,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as ts from 'typescript';
 import { IamAccessMode, ParallelClusterIam, ParallelClusterIamProps, ParallelClusterVersion, Scheduler } from '../src';
 import {
   INLINE_POLICIES_PER_ROLE_QUOTA,
@@ -75,24 +75,13 @@ function runExample(): Template {
 
 const ROOT = path.join(__dirname, '..');
 
-/**
- * examples/example-cluster.ts as JavaScript that uses the compiled library (lib/), written into `dir`, so
- * that the timed processes load what a user's app loads: no TypeScript compiler, no src/.
- */
-function transpileExample(dir: string): string {
+/** The compiled library's entry point, as a user's app requires it. */
+function compiledLibrary(): string {
   const lib = path.join(ROOT, 'lib', 'index.js');
   if (!fs.existsSync(lib)) {
     throw new Error('bench: lib/index.js is missing; run `npx projen compile` first (`npx projen bench` does).');
   }
-  const source = fs.readFileSync(path.join(ROOT, 'examples', 'example-cluster.ts'), 'utf-8');
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText
-    .replace(/require\("\.\.\/src"\)/g, `require(${JSON.stringify(lib)})`);
-  if (!js.includes(JSON.stringify(lib))) {
-    throw new Error("bench: examples/example-cluster.ts no longer imports '../src'");
-  }
-  const file = path.join(dir, 'example-cluster.js');
-  fs.writeFileSync(file, js);
-  return file;
+  return lib;
 }
 
 interface ProcessTime {
@@ -125,16 +114,16 @@ interface Measurement {
 }
 
 /** Median times of the library's and the raw process at `queues` queues, alternating, after a warm-up. */
-function measure(scratch: string, example: string, queues: number): Measurement {
+function measure(scratch: string, lib: string, queues: number): Measurement {
   const libraryOut = path.join(scratch, `library-${queues}`);
   const rawOut = path.join(scratch, `raw-${queues}`);
-  timeProcess('synth-library.js', [example, String(queues), libraryOut]);
+  timeProcess('synth-library.js', [lib, String(queues), libraryOut]);
   const templateFile = path.join(libraryOut, 'ParallelClusterIamExample.template.json');
   timeProcess('synth-raw.js', [templateFile, rawOut]);
   const library: ProcessTime[] = [];
   const raw: ProcessTime[] = [];
   for (let i = 0; i < RUNS; i++) {
-    library.push(timeProcess('synth-library.js', [example, String(queues), libraryOut]));
+    library.push(timeProcess('synth-library.js', [lib, String(queues), libraryOut]));
     raw.push(timeProcess('synth-raw.js', [templateFile, rawOut]));
   }
   const read = (file: string) => {
@@ -217,14 +206,14 @@ function main(): void {
   console.log('');
 
   // 1. Whole-process synthesis times.
-  // In the repository (git-ignored, removed afterwards), so that the transpiled example finds node_modules.
+  // In the repository (git-ignored, removed afterwards).
   const scratch = path.join(ROOT, 'bench.out');
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(scratch);
   let measurements: Measurement[];
   try {
-    const example = transpileExample(scratch);
-    measurements = QUEUES.map((queues) => measure(scratch, example, queues));
+    const lib = compiledLibrary();
+    measurements = QUEUES.map((queues) => measure(scratch, lib, queues));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -232,7 +221,7 @@ function main(): void {
   const overhead = (m: Measurement, key: keyof ProcessTime): number => m.library[key]! / m.raw[key]! - 1;
   const target = (queues: number): number | undefined => (queues <= 2 ? 0.25 : queues >= 50 ? 0.4 : undefined);
   const pctText = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(0)}%`;
-  console.log(`1. Synthesis of the example cluster, whole Node.js processes, ${RUNS} runs each after a warm-up, alternating`);
+  console.log(`1. Synthesis of a cluster (a login pool, FSx, image builds, a boundary), whole Node.js processes, ${RUNS} runs each after a warm-up, alternating`);
   console.log('   (wall: median and fastest run, spawn to exit; CPU: median of the process\'s user + system time)');
   console.log(table(
     ['Queues', 'Resources', 'Library wall (median / min)', 'Raw L1 wall (median / min)', 'Library CPU', 'Raw L1 CPU',
@@ -266,7 +255,8 @@ function main(): void {
     console.log(`  per added queue: ${slopes.map((s) => `${s.perQueue.toFixed(1)} ms from ${s.from} to ${s.to}`).join(', ')}` +
       (slopes.length > 1 ? ` (linear growth, the later slope at most twice the first: ${slopes[slopes.length - 1].perQueue <= 2 * Math.max(slopes[0].perQueue, 1) ? 'yes' : 'NO'})` : ''));
   }
-  console.log(`  Both processes load aws-cdk-lib (core, aws-iam, aws-s3, aws-secretsmanager) and write a cloud assembly; the library's also writes the config fragments and the permissions report. ${os.loadavg()[0].toFixed(1)} load average during the run.`);
+  console.log("  Both processes load aws-cdk-lib core and aws-iam only, and write a cloud assembly; the library's also writes the config " +
+    `fragment and the permissions report. ${os.loadavg()[0].toFixed(1)} load average during the run.`);
   console.log('');
 
   const reference = runExample();

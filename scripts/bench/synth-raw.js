@@ -1,14 +1,11 @@
 // One whole process of `npx projen bench`: the same template as synth-library.js wrote, written as raw L1
 // resources (CfnRole, CfnManagedPolicy, CfnInstanceProfile) with its intrinsics as tokens, the way a
-// hand-written stack would create them. It loads the aws-cdk-lib modules the example app loads (aws-s3 and
-// aws-secretsmanager for its bucket and secret), so that the difference is the library's own work.
+// hand-written stack would create them. It loads only what that template needs: aws-cdk-lib core and aws-iam.
 // Usage: node synth-raw.js <template.json> <outdir>
 // Prints its own CPU time (user + system, microseconds) as the last line.
 const fs = require('fs');
 const { App, Stack, Token } = require('aws-cdk-lib');
 const iam = require('aws-cdk-lib/aws-iam');
-require('aws-cdk-lib/aws-s3');
-require('aws-cdk-lib/aws-secretsmanager');
 const [templateFile, outdir] = process.argv.slice(2);
 
 /** Intrinsic objects (`{ Ref }`, `{ Fn::Join }`) as tokens, the way hand-written code passes them. */

@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ClusterConfigFragmentProps, ConfigFragment, ImageConfigFragmentProps } from './config-fragment';
 import { ClusterConfiguration, ImageConfiguration } from '../config/cluster-configuration';
@@ -14,6 +14,7 @@ import { ParallelClusterPolicyOptions } from '../policy-options';
 import { validateAssumedBy } from '../private/input-validation';
 import { DEFAULT_IAM_PATH, MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, checkAwsBatchSupported, checkCount } from '../private/pcluster-rules';
 import { markRoleOwner } from '../private/role-quotas';
+import { SharedPolicies } from '../private/shared-policies';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { validateClusterName, validateIamPath } from '../private/validation';
 import { addAcknowledgeableWarning } from '../private/warnings';
@@ -342,6 +343,8 @@ export class ParallelClusterIam extends Construct {
       permissionsBoundary: boundary,
       iamPath,
     };
+    // Queues with identical statements share one set of policies (src/private/shared-policies.ts).
+    new SharedPolicies(this, SharedPolicies.ID);
     this.computeNodeRoleList = queueNames.map((queue) => {
       const role = new ComputeNodeRole(this, `ComputeNodeRole-${queue}`, {
         ...(derived ? derived.nodeProps(nodeProps, 'queue', queue) : nodeProps), roleName: name(`Queue-${queue}`),

@@ -1,10 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateManagedPolicies, validatePermissionsBoundary } from './input-validation';
 import { DEFAULT_IAM_PATH } from './pcluster-rules';
 import { ManagedPolicyKnobs, managedPolicyHint, validateManagedPolicyCount } from './role-quotas';
+import { SharedPolicies } from './shared-policies';
 import { createSizedManagedPolicies } from './sized-policies';
 import { validateIamPath, validateRoleName } from './validation';
 
@@ -34,6 +35,12 @@ export interface ClusterRoleOptions {
   readonly statements: iam.PolicyStatement[];
   /** What the role's construct offers to reduce its managed policies, for the quota error's fix. */
   readonly managedPolicyKnobs: ManagedPolicyKnobs;
+  /**
+   * Whether roles with identical statements share one set of policies, kept in the enclosing
+   * `SharedPolicies` pool (compute node roles of a `ParallelClusterIam`). Without a pool, the role gets
+   * its own.
+   */
+  readonly sharePolicies?: { readonly policyId: string };
 }
 
 export interface ClusterRoleResources {
@@ -89,7 +96,10 @@ function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: Cluste
   for (const name of options.awsManagedPolicyNames) {
     role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
   }
-  const managedPolicies = createSizedManagedPolicies(scope, options.policyId, options.description, options.statements);
+  const pool = options.sharePolicies ? SharedPolicies.of(scope) : undefined;
+  const managedPolicies = pool && options.sharePolicies
+    ? pool.sizedPolicies(options.sharePolicies.policyId, options.description, options.statements)
+    : createSizedManagedPolicies(scope, options.policyId, options.description, options.statements);
   managedPolicies.forEach((policy) => role.addManagedPolicy(policy));
   (options.additionalIamPolicies ?? []).forEach((policy) => role.addManagedPolicy(policy));
   return { role, managedPolicies };

@@ -46,8 +46,25 @@ export function policyDocumentSize(stack: Stack, document: iam.PolicyDocument): 
  * however often it is sized while policies are split.
  */
 export function statementSize(stack: Stack, statement: iam.PolicyStatement): number {
-  return policyJsonSize(stack.resolve(statement.toStatementJson()));
+  const json = statement.toStatementJson();
+  // A cluster's roles repeat the same statements (every queue's compute role, every revision's shared
+  // blocks): the unresolved JSON, whose tokens are the same strings for the same values in one stack,
+  // identifies a statement's size.
+  let sizes = STATEMENT_SIZES.get(stack);
+  if (sizes === undefined) {
+    sizes = new Map();
+    STATEMENT_SIZES.set(stack, sizes);
+  }
+  const key = JSON.stringify(json);
+  let size = sizes.get(key);
+  if (size === undefined) {
+    size = policyJsonSize(stack.resolve(json));
+    sizes.set(key, size);
+  }
+  return size;
 }
+
+const STATEMENT_SIZES = new WeakMap<Stack, Map<string, number>>();
 
 // `{"Statement":[],"Version":"2012-10-17"}`, as `iam.PolicyDocument.toJSON()` renders it.
 const DOCUMENT_ENVELOPE_SIZE = policyJsonSize({ Statement: [], Version: '2012-10-17' });

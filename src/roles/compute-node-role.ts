@@ -1,4 +1,4 @@
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
@@ -45,6 +45,7 @@ export class ComputeNodeRole extends NodeRole {
         ...policyBlock(ctx, 'computeNode', computeNodeStatements(ctx, secretArnsForPolicies(props.secrets))),
         ...s3AccessStatements('s3Access', props.s3Access ?? []),
       ],
+      sharedPolicyId: 'ComputeNodePolicy',
     });
   }
 }

@@ -75,6 +75,15 @@ export interface NodeRoleDefinition {
 
   /** The statements of the role's customer managed policies, in order. */
   readonly statements: iam.PolicyStatement[];
+
+  /**
+   * When set, and the role is created inside a `ParallelClusterIam`, roles with identical statements
+   * share one set of customer managed policies, created under the `ParallelClusterIam` with this
+   * construct id (compute node roles: one policy for every queue without permissions of its own).
+   *
+   * @default - the role's policies are its own, created under the role's construct
+   */
+  readonly sharedPolicyId?: string;
 }
 
 /**
@@ -95,7 +104,10 @@ export abstract class NodeRole extends Construct implements iam.IGrantable {
   /** The instance profile's ARN (the configuration's `Iam/InstanceProfile`). */
   public readonly instanceProfileArn: string;
 
-  /** The customer managed policies this construct created and attached to the role, in order. */
+  /**
+   * The customer managed policies created for the role and attached to it, in order. In a
+   * `ParallelClusterIam`, compute node roles with identical statements share theirs.
+   */
   public readonly managedPolicies: iam.IManagedPolicy[];
 
   /** The IAM path of the role and instance profile. */
@@ -120,6 +132,7 @@ export abstract class NodeRole extends Construct implements iam.IGrantable {
       additionalIamPolicies: props.additionalIamPolicies,
       statements: definition.statements,
       managedPolicyKnobs: { additionalIamPolicies: true, optionalAwsManagedPolicyProps: ['enableSessionManager', 'enableCloudWatchAgent'] },
+      sharePolicies: definition.sharedPolicyId === undefined ? undefined : { policyId: definition.sharedPolicyId },
     });
     this.iamPath = definition.iamPath;
     this.role = created.role;

@@ -268,6 +268,9 @@ function suppressCluster(cluster: ParallelClusterIam): void {
   suppress(cluster.userRole, 'user', cluster.iamPath);
   suppress(cluster.headNodeRole, 'headNode', cluster.iamPath);
   cluster.computeNodeRoleList.forEach((c) => suppress(c, 'computeNode', cluster.iamPath));
+  // The compute node policy that queues with identical statements share lives under the cluster.
+  const shared = cluster.node.tryFindChild('SharedPolicies');
+  if (shared) suppress(shared, 'computeNode', cluster.iamPath);
   if (cluster.lambdaFunctionsRole) suppress(cluster.lambdaFunctionsRole, 'lambdaFunctions', cluster.iamPath);
   if (cluster.imageBuilderRoles) suppress(cluster.imageBuilderRoles, 'imageBuilder', cluster.iamPath);
 }
@@ -399,6 +402,9 @@ function renderDoc(): string {
     'In the findings, `<region>` and `<account>` are the stack\'s, `parallelcluster/` is the cluster IAM path',
     '(`iamPath`, default `/parallelcluster/`), and the reasons name the doc block and statement (Sid) they come from.',
     'To use the same suppressions in your app, copy the entries of `test/proof/cdk-nag.test.ts` for the constructs you use.',
+    'In a `ParallelClusterIam`, the queues whose compute node statements are identical share one customer managed policy,',
+    '`<cluster>/SharedPolicies/ComputeNodePolicy`: suppress the `ComputeNodeRole` entries on that construct too',
+    "(`cluster.node.findChild('SharedPolicies')`), or on the whole `ParallelClusterIam`.",
     '',
   ];
   for (const kind of Object.keys(TABLE) as Kind[]) {
