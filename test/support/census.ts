@@ -525,11 +525,12 @@ function filterKeys(context: Record<string, string | string[]>, type: ResourceTy
  * unnoticed.
  */
 interface Engine {
-  loadPolicy(policy: any, options: { name: string }): any;
-  authorize(request: any): any;
-  RequestContextImpl: new (values: Record<string, string | string[]>) => any;
-  AwsRequestImpl: new (principal: string, resource: { resource: string; accountId: string }, action: string, context: any, wildcardOnlyAction: boolean) => any;
-  DiscoveryContextKeyConstraints: new (constraints: any[]) => any;
+  readonly RequestContextImpl: new (values: Record<string, string | string[]>) => any;
+  readonly AwsRequestImpl: new (principal: string, resource: { resource: string; accountId: string },
+    action: string, context: any, wildcardOnlyAction: boolean) => any;
+  readonly DiscoveryContextKeyConstraints: new (constraints: any[]) => any;
+  readonly loadPolicy: (policy: any, options: { name: string }) => any;
+  readonly authorize: (request: any) => any;
 }
 
 let engine: Engine | null | undefined;
@@ -537,13 +538,14 @@ function loadEngine(): Engine | null {
   if (engine === undefined) {
     try {
       const dist = path.dirname(require.resolve('@cloud-copilot/iam-simulate'));
-      const policyLib = require(require.resolve('@cloud-copilot/iam-policy', { paths: [dist] }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const requireFile = (file: string): any => require(file);
       engine = {
-        loadPolicy: policyLib.loadPolicy,
-        authorize: require(path.join(dist, 'core_engine', 'CoreSimulatorEngine.js')).authorize,
-        RequestContextImpl: require(path.join(dist, 'requestContext.js')).RequestContextImpl,
-        AwsRequestImpl: require(path.join(dist, 'request', 'request.js')).AwsRequestImpl,
-        DiscoveryContextKeyConstraints: require(path.join(dist, 'context_keys', 'discoveryContextKeyConstraints.js')).DiscoveryContextKeyConstraints,
+        loadPolicy: requireFile(require.resolve('@cloud-copilot/iam-policy', { paths: [dist] })).loadPolicy,
+        authorize: requireFile(path.join(dist, 'core_engine', 'CoreSimulatorEngine.js')).authorize,
+        RequestContextImpl: requireFile(path.join(dist, 'requestContext.js')).RequestContextImpl,
+        AwsRequestImpl: requireFile(path.join(dist, 'request', 'request.js')).AwsRequestImpl,
+        DiscoveryContextKeyConstraints: requireFile(path.join(dist, 'context_keys', 'discoveryContextKeyConstraints.js')).DiscoveryContextKeyConstraints,
       };
       if (Object.values(engine).some((f) => typeof f !== 'function')) {
         engine = null;
