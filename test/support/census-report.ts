@@ -243,10 +243,13 @@ export function renderBlastRadius(census: ReasonedCensus): string {
     out.push(countsTable(census, version, version === 'LATEST'), '');
   }
   out.push(
-    'The "before" column is the security review\'s count in issue 18. The census counts more actions for the user',
-    'because it covers every resource type of every action (the review counted fewer types), keeps the sensitive',
-    'reads and counts wildcard-only account settings (for example `s3:PutAccountPublicAccessBlock`); it counts fewer',
-    '"changes" where a create request only refers to an existing resource (kind **uses**).',
+    'The "before" column is the security review\'s count in issue 18 (LATEST, total / of which change an existing',
+    'resource). The totals agree within one action. The census counts fewer "changes": an action that creates a',
+    'resource and only refers to existing ones of other types (the subnet, AMI or security group of `RunInstances`,',
+    'the volume of `CreateSnapshot`) is counted under **uses**, not as a change; those entries are listed all the same.',
+    'The image cleanup role has one more action than the review counted: `tag:TagResources`, which only takes `*`.',
+    'The "Pending" column counts distinct actions whose reason is pending, on foreign and on another cluster\'s',
+    'resources together.',
     '',
     '## Reasons',
     '',

@@ -181,6 +181,12 @@ interface ResourceTypeInfo {
   readonly arn: string;
   /** Lower-case condition keys IAM sets for the action on this type (action, type and global keys). */
   readonly keys: Set<string>;
+  /**
+   * Lower-case keys of the action itself and of its row for this type in the Service Authorization
+   * Reference: request tags (`aws:RequestTag`, `aws:TagKeys`) are set only for the types listed with them
+   * (RunInstances takes them for the instance, not for the subnet).
+   */
+  readonly requestKeys: Set<string>;
   /** The action creates a resource of this type (it takes request tags for it and is not a tagging action). */
   readonly creates: boolean;
   /** The action creates a resource of another type and only refers to this one (RunInstances and its subnet). */
@@ -217,6 +223,7 @@ export function resourceTypesOf(action: string): ResourceTypeInfo[] {
       key: '*',
       arn: '*',
       keys: new Set([...actionKeys].map((k) => k.toLowerCase())),
+      requestKeys: new Set([...actionKeys].map((k) => k.toLowerCase())),
       creates: createVerb && !tagging,
       usedByCreate: false,
       reads,
@@ -233,6 +240,7 @@ export function resourceTypesOf(action: string): ResourceTypeInfo[] {
       key: `${service.toLowerCase()}:${type.key ?? t.name}`,
       arn: type.arn,
       keys: new Set(keys.map((k) => k.toLowerCase())),
+      requestKeys: new Set([...actionKeys, ...(t.conditionKeys ?? [])].map((k) => k.toLowerCase())),
       creates: createVerb && !tagging && takesRequestTags,
       usedByCreate: false,
       reads,
@@ -463,12 +471,12 @@ export function censusOf(variant: CensusVariant): CensusEntry[] {
           'aws:RequestedRegion': env.region,
           ...(target === 'other-cluster' && !type.creates ? resourceTagsContext(service, OTHER_CLUSTER) : {}),
         };
-        const takesTags = type.keys.has('aws:requesttag/${tagkey}') || type.keys.has('aws:tagkeys');
+        const takesTags = type.requestKeys.has('aws:requesttag/${tagkey}') || type.requestKeys.has('aws:tagkeys');
         let allowedWith: Record<string, string | string[]> | undefined;
         const decide = (via: boolean): CensusAccess => {
           const alternatives = actionContexts(action, target, env);
           const tries = (extra: Record<string, string | string[]>) => alternatives.some((alt) => {
-            const context = filterKeys({ ...base, ...alt, ...extra, ...(via ? VIA_CLOUDFORMATION : {}) }, type);
+            const context = filterKeys({ ...base, ...alt, ...extra, ...(via ? VIA_CLOUDFORMATION : {}) }, type, resource);
             const allowed = simulate(loaded, action, resource, context);
             if (allowed) allowedWith ??= context;
             return allowed;
@@ -501,15 +509,19 @@ export function censusOf(variant: CensusVariant): CensusEntry[] {
   return entries;
 }
 
-/** Keeps the context keys IAM would set for the action on this resource type (others would be ignored, or wrong). */
-function filterKeys(context: Record<string, string | string[]>, type: ResourceTypeInfo): Record<string, string | string[]> {
+/** Keeps the context keys IAM would set for the action on this resource (others would be ignored, or wrong). */
+function filterKeys(context: Record<string, string | string[]>, type: ResourceTypeInfo, resource: string): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};
+  // S3 sets resource tag keys only for buckets with ABAC on (iam-simulate's default: off).
+  const s3 = /^arn:[^:]+:s3:::/.test(resource);
   for (const [key, value] of Object.entries(context)) {
     const lower = key.toLowerCase();
     const generic = lower.replace(/\/.*$/, '/${tagkey}');
-    if (lower.startsWith('aws:') && !/^aws:(requesttag|resourcetag|tagkeys)/.test(lower)) {
-      result[key] = value;
-    } else if (type.keys.has(lower) || type.keys.has(generic) || globalConditionKeys().has(lower)) {
+    if (/^aws:(requesttag\/|tagkeys$)/.test(lower)) {
+      if (type.requestKeys.has(generic) || type.requestKeys.has(lower)) result[key] = value;
+    } else if (/^aws:resourcetag\//.test(lower)) {
+      if (!s3 && type.keys.has(generic)) result[key] = value;
+    } else if (lower.startsWith('aws:') || type.keys.has(lower) || type.keys.has(generic) || globalConditionKeys().has(lower)) {
       result[key] = value;
     }
   }
