@@ -212,7 +212,7 @@ export function renderBlastRadius(census: ReasonedCensus): string {
     '     test/proof/blast-radius-reasons.ts. Do not edit: test/proof/census.test.ts fails when this file drifts. -->',
     '# Blast radius: what each role may do outside ParallelCluster',
     '',
-    'The census of [issue 18](../README.md) asks, for every role variant the library builds, at `LATEST` and at `V3_2`:',
+    'The census of issue 18 (section 1) asks, for every role variant the library builds, at `LATEST` and at `V3_2`:',
     'which **write, permissions-management and tagging actions** (and the sensitive reads `secretsmanager:GetSecretValue`,',
     '`s3:GetObject*`, `ssm:GetParameter*`, `ec2:GetConsoleOutput`, `cloudformation:GetTemplate`) its policies allow on a',
     'resource that is **not ParallelCluster\'s**: same account, a name ParallelCluster never uses (`payments-…`), no',
