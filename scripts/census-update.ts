@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { BLAST_RADIUS_REASONS } from '../test/proof/blast-radius-reasons';
 import { applyReasons, pasteReady, renderBlastRadius, renderProofSection, runCensus, withProofSection } from '../test/support/census-report';
@@ -11,7 +12,16 @@ import { applyReasons, pasteReady, renderBlastRadius, renderProofSection, runCen
  * "none", so that the change can be reviewed).
  */
 const root = path.join(__dirname, '..');
-const census = applyReasons(runCensus(), BLAST_RADIUS_REASONS);
+// Synthesis writes cloud assemblies to the temporary directory: keep them in one that is removed at the end.
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'census-'));
+process.env.TMPDIR = tmp;
+let entries;
+try {
+  entries = runCensus();
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+const census = applyReasons(entries, BLAST_RADIUS_REASONS);
 fs.writeFileSync(path.join(root, 'docs', 'blast-radius.md'), renderBlastRadius(census));
 const proofFile = path.join(root, 'docs', 'proof.md');
 fs.writeFileSync(proofFile, withProofSection(fs.readFileSync(proofFile, 'utf-8'), renderProofSection(census)));
