@@ -244,10 +244,12 @@ export function renderBlastRadius(census: ReasonedCensus): string {
   }
   out.push(
     'The "before" column is the security review\'s count in issue 18 (LATEST, total / of which change an existing',
-    'resource). The totals agree within one action. The census counts fewer "changes": an action that creates a',
-    'resource and only refers to existing ones of other types (the subnet, AMI or security group of `RunInstances`,',
-    'the volume of `CreateSnapshot`) is counted under **uses**, not as a change; those entries are listed all the same.',
-    'The image cleanup role has one more action than the review counted: `tag:TagResources`, which only takes `*`.',
+    'resource), on the policies before the narrowing of issue 18. On those policies the census\'s totals agreed within one',
+    'action for the user and exactly for the other roles but the image cleanup role. The census counts fewer "changes": an action that creates a resource and only refers to existing ones of',
+    'other types (the subnet, AMI or security group of `RunInstances`, the volume of `CreateSnapshot`) is listed as',
+    '**uses**, not as a change. For the scoped head node, the review\'s 3 / 1 equalled the census\'s other-cluster',
+    'column; on foreign resources the census also found `AttachVolume` of any untagged volume (an IfExists condition).',
+    'The image cleanup role had one more action than the review counted: `tag:TagResources`, which only takes `*`.',
     'The "Pending" column counts distinct actions whose reason is pending, on foreign and on another cluster\'s',
     'resources together.',
     '',
