@@ -15,7 +15,6 @@ import {
   CLUSTER_NAME_MAX_LENGTH_SLURM_ACCOUNTING,
   CLUSTER_RESOURCE_TYPE,
   CUSTOM_RESOURCE_TIMEOUT_SECONDS,
-  DEFAULT_IAM_PATH,
   PROVIDER_META_PROPERTIES,
   PROVIDER_POLL_MINUTES,
   UNSAFE_PROVIDER_PROPERTIES,
@@ -91,10 +90,10 @@ export interface ParallelClusterProps {
   readonly permissionsBoundary?: iam.IManagedPolicy;
 
   /**
-   * The IAM path of the cluster's roles. The provider may pass only the roles on this path, so the
-   * default gives each cluster its own.
+   * The IAM path of the cluster's roles. The provider may pass the roles on this path (and no other),
+   * so give clusters that must not pass each other's roles different paths, and keep other roles off it.
    *
-   * @default '/parallelcluster/<clusterName>/'
+   * @default '/parallelcluster/'
    */
   readonly iamPath?: string;
 
@@ -172,8 +171,15 @@ export interface ParallelClusterProps {
 
 // The login names of ParallelCluster's operating systems (`Image/Os`), for the ssh hint.
 const OS_USERS: Record<string, string> = {
-  alinux2: 'ec2-user', alinux2023: 'ec2-user', rhel8: 'ec2-user', rhel9: 'ec2-user',
-  rocky8: 'rocky', rocky9: 'rocky', ubuntu2004: 'ubuntu', ubuntu2204: 'ubuntu', ubuntu2404: 'ubuntu',
+  alinux2: 'ec2-user',
+  alinux2023: 'ec2-user',
+  rhel8: 'ec2-user',
+  rhel9: 'ec2-user',
+  rocky8: 'rocky',
+  rocky9: 'rocky',
+  ubuntu2004: 'ubuntu',
+  ubuntu2204: 'ubuntu',
+  ubuntu2404: 'ubuntu',
 };
 
 // The console's host per partition, for the Session Manager URL.
@@ -266,7 +272,7 @@ export class ParallelCluster extends Construct {
     if (props.parallelClusterVersion && props.parallelClusterVersion !== revision) {
       throw new Error(
         `parallelClusterVersion is ${props.parallelClusterVersion} but parallelClusterRelease '${release}' needs ${revision}: ` +
-        `leave parallelClusterVersion out, or set parallelClusterRelease to the release you deploy.`,
+        'leave parallelClusterVersion out, or set parallelClusterRelease to the release you deploy.',
       );
     }
     this.clusterName = name;
@@ -300,7 +306,7 @@ export class ParallelCluster extends Construct {
       parallelClusterVersion: revision,
       iamAccessMode: props.iamAccessMode,
       permissionsBoundary: props.permissionsBoundary,
-      iamPath: props.iamPath ?? `${DEFAULT_IAM_PATH}${name}/`,
+      iamPath: props.iamPath,
       userPrincipal: props.userPrincipal,
       additionalIamPolicies: props.additionalIamPolicies,
       secrets: props.secrets,

@@ -87,7 +87,9 @@ export function providerRuntimeStatements(stack: Stack): iam.PolicyStatement[] {
       sid: 'ProviderPollingPermission',
       actions: ['lambda:AddPermission', 'lambda:RemovePermission'],
       resources: [stack.formatArn({
-        service: 'lambda', resource: 'function', resourceName: `${PROVIDER_FUNCTION_PREFIX}*`,
+        service: 'lambda',
+        resource: 'function',
+        resourceName: `${PROVIDER_FUNCTION_PREFIX}*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       })],
     }),
