@@ -9,6 +9,7 @@ import {
   ClusterDeletionPolicy,
   ParallelCluster,
   ParallelClusterProps,
+  ParallelClusterVersion,
   ValidationFailureLevel,
 } from '../../src';
 import { attackRequests } from '../support/attack-requests';
@@ -254,7 +255,7 @@ describe('refused at synth', () => {
   test('a release that is not major.minor.patch, or a revision that does not match it', () => {
     expect(() => build(awsStack(), { parallelClusterRelease: '3.16' })).toThrow(/'3.16' is not a ParallelCluster release/);
     expect(() => build(awsStack(), {
-      parallelClusterRelease: '3.15.1', parallelClusterVersion: require('../../src').ParallelClusterVersion.V3_16,
+      parallelClusterRelease: '3.15.1', parallelClusterVersion: ParallelClusterVersion.V3_16,
     })).toThrow(/needs V3_15/);
   });
 
