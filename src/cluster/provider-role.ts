@@ -2,6 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PROVIDER_FUNCTION_PREFIX } from '../private/pcluster-rules';
+import { validateManagedPolicyCount } from '../private/role-quotas';
 
 /*
  * The role the provider's Lambda functions run as (the provider stack's `CustomLambdaRole` parameter):
@@ -130,6 +131,10 @@ export class ProviderRole extends Construct {
       permissionsBoundary: props.permissionsBoundary,
       description: 'Runs ParallelCluster\'s CloudFormation custom resource provider (least privilege, per cluster)',
     });
+    // Each cluster of the provider attaches its user policies (two or three): past IAM's quota the
+    // deployment would fail, so synthesis does.
+    validateManagedPolicyCount(this.role, 'Each ParallelCluster of a stack and release attaches its user policies to the shared ' +
+      'provider role: put some clusters in another stack (each stack has its own provider).');
     this.runtimePolicy = new iam.Policy(this, 'RuntimePolicy', {
       statements: providerRuntimeStatements(stack),
       roles: [this.role],

@@ -289,6 +289,19 @@ describe('several clusters and releases', () => {
     });
   });
 
+  test('too many clusters for the shared provider role\'s managed policy quota are refused at synthesis', () => {
+    const stack = awsStack();
+    ['a', 'b', 'c', 'd', 'e', 'f'].forEach((x) => build(stack, { clusterName: `hpc-${x}` }, x));
+    expect(() => Template.fromStack(stack)).toThrow(/ParallelClusterProvider-3-16-1\/Role\/Role has \d+ managed policies.*another stack/s);
+  });
+
+  test('clusters sharing a provider must agree on the permissions boundary', () => {
+    const stack = awsStack();
+    build(stack, {}, 'A');
+    const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'hpc-boundary');
+    expect(() => build(stack, { clusterName: 'hpc-2', permissionsBoundary: boundary }, 'B')).toThrow(/share one provider.*permissionsBoundary/);
+  });
+
   test('the same cluster name twice is refused', () => {
     const stack = awsStack();
     build(stack, {}, 'A');
