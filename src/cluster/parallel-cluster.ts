@@ -1,4 +1,4 @@
-import { Aws, CfnMapping, CfnOutput, CustomResource, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnMapping, CfnOutput, CfnResource, CustomResource, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -335,8 +335,20 @@ export class ParallelCluster extends Construct {
       serviceToken: provider.serviceToken,
       properties,
     });
-    // The cluster is deleted before its roles and the provider role's policies.
-    this.resource.node.addDependency(this.iam);
+    // The cluster is deleted before its roles and their policies (the roles it names it already
+    // depends on through their ARNs: an explicit DependsOn on them is redundant, cfn-lint W3005).
+    const referenced = new Set<string>();
+    JSON.stringify(stack.resolve(this.clusterConfiguration), (key, value) => {
+      if (key === 'Fn::GetAtt' && Array.isArray(value)) {
+        referenced.add(String(value[0]));
+      }
+      return value;
+    });
+    for (const child of this.iam.node.findAll()) {
+      if (child instanceof CfnResource && !referenced.has(stack.resolve(child.logicalId))) {
+        (this.resource.node.defaultChild as CfnResource).addDependency(child);
+      }
+    }
     const logicalId = stack.getLogicalId(this.resource.node.defaultChild as any);
     provider.addCluster(name, this.iam.userRole.managedPolicies, logicalId);
 

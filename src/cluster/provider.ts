@@ -55,7 +55,8 @@ export class ParallelClusterProvider extends Construct {
     });
     // The functions run with the role until the provider stack is gone (its cleanup function empties
     // the bucket on delete): the role's policies outlive it.
-    this.stack.node.addDependency(this.providerRole);
+    // (The role itself is referenced by CustomLambdaRole already.)
+    this.stack.node.addDependency(this.providerRole.runtimePolicy);
     this.serviceToken = this.stack.getAtt('Outputs.ServiceToken').toString();
     this.logGroupArn = this.stack.getAtt('Outputs.LogGroupArn').toString();
   }
