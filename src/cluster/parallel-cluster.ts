@@ -289,10 +289,10 @@ export class ParallelCluster extends Construct {
     }
     const extra = props.additionalProperties ?? {};
     for (const key of Object.keys(extra)) {
-      if ((UNSAFE_PROVIDER_PROPERTIES as readonly string[]).includes(key)) {
+      if (Object.prototype.hasOwnProperty.call(UNSAFE_PROVIDER_PROPERTIES, key)) {
         throw new Error(
           `additionalProperties has '${key}': the provider passes every extra property to both create_cluster and update_cluster, ` +
-          `and '${key}' breaks one of them (RollbackOnFailure is create-only, ForceUpdate update-only, DryRun is unknown to both). Remove it.`,
+          `and ${UNSAFE_PROVIDER_PROPERTIES[key]}. Remove it.`,
         );
       }
       if ((PROVIDER_META_PROPERTIES as readonly string[]).includes(key) || ['SuppressValidators', 'ValidationFailureLevel'].includes(key)) {

@@ -209,11 +209,16 @@ export const PROVIDER_POLL_MINUTES = 2;
 export const PROVIDER_META_PROPERTIES = ['ServiceToken', 'ClusterName', 'ClusterConfiguration', 'DeletionPolicy'] as const;
 
 /**
- * Properties that break the other operation: `RollbackOnFailure` exists only for create, `ForceUpdate`
- * only for update (pcluster/lib/lib.py: a keyword the other function lacks raises TypeError), and
- * `DryRun` becomes `dry_run`, which neither function knows.
+ * Properties the provider must not pass on, and why: it hands every extra property (snake_cased) to both
+ * `create_cluster` and `update_cluster` (pcluster/lib/lib.py: a keyword a function lacks raises TypeError).
  */
-export const UNSAFE_PROVIDER_PROPERTIES = ['RollbackOnFailure', 'ForceUpdate', 'DryRun', 'Dryrun', 'Wait'] as const;
+export const UNSAFE_PROVIDER_PROPERTIES: Record<string, string> = {
+  RollbackOnFailure: 'create_cluster knows rollback_on_failure but update_cluster does not, so every update would fail',
+  ForceUpdate: 'update_cluster knows force_update but create_cluster does not, so the create would fail',
+  DryRun: 'it becomes dry_run, which neither function knows',
+  Dryrun: 'a dry run creates nothing, so the provider would wait for a cluster that never comes',
+  Wait: 'the provider sets wait itself (it polls), and ignores this one',
+};
 
 /** `validationMessages` is cut at this many characters (with a `TRUNCATED:` prefix). */
 export const VALIDATION_MESSAGES_MAX_LENGTH = 2048;

@@ -230,8 +230,14 @@ describe('pass-throughs', () => {
     expect(props.Foo).toBe('3');
   });
 
-  test.each(['RollbackOnFailure', 'ForceUpdate', 'DryRun'])('refuses %s', (key) => {
-    expect(() => build(awsStack(), { additionalProperties: { [key]: true } })).toThrow(new RegExp(`'${key}' breaks one of them`));
+  test.each([
+    ['RollbackOnFailure', /every update would fail/],
+    ['ForceUpdate', /the create would fail/],
+    ['DryRun', /neither function knows/],
+    ['Dryrun', /never comes/],
+  ])('refuses %s', (key, why) => {
+    expect(() => build(awsStack(), { additionalProperties: { [key]: true } })).toThrow(new RegExp(`'${key}'`));
+    expect(() => build(awsStack(), { additionalProperties: { [key]: true } })).toThrow(why);
   });
 
   test('refuses properties the construct sets', () => {
