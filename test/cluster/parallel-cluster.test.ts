@@ -173,6 +173,17 @@ describe.each(ENVIRONMENTS)('ParallelCluster in $partition', (env: TestEnvironme
         ['xray:PutTraceSegments', '*'],
         ['xray:PutTelemetryRecords', '*'],
       ];
+      // The provider adds parallelcluster:custom_resource and the stack's tags to the cluster's Tags, which
+      // pcluster puts on the cluster stack: CreateStack must still be allowed with them.
+      const createStack = await sim.decision('cloudformation:CreateStack',
+        `arn:${p}:cloudformation:${r}:${a}:stack/${NAME}/0a1b2c3d-1111-2222-3333-444455556666`, {
+          'aws:TagKeys': ['parallelcluster:cluster-name', 'parallelcluster:version', 'parallelcluster:custom_resource', 'team'],
+          'aws:RequestTag/parallelcluster:cluster-name': NAME,
+          'aws:RequestTag/parallelcluster:version': '3.16.1',
+          'aws:RequestTag/parallelcluster:custom_resource': 'cluster',
+          'aws:RequestTag/team': 'genomics',
+        });
+      expect(createStack).toBe('Allowed');
       const denied: Array<[string, string]> = [
         ['s3:GetObject', `arn:${p}:s3:::payments-data/${NAME}/event.json`],
         ['s3:PutObject', `arn:${p}:s3:::othertack-bucket/x`],
