@@ -310,6 +310,9 @@ export class ParallelCluster extends Construct {
       userPrincipal: props.userPrincipal,
       additionalIamPolicies: props.additionalIamPolicies,
       secrets: props.secrets,
+      // The configuration reaches the cluster through the resource: the completed file in the cloud
+      // assembly is for reading only, so in a stack without a concrete environment it is skipped quietly.
+      configFragmentFiles: !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region),
     });
     const completed = parse(this.iam.clusterConfig());
     this.clusterConfiguration = providerValue(completed) as { [key: string]: any };

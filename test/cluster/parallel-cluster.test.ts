@@ -15,7 +15,7 @@ import {
 import { attackRequests } from '../support/attack-requests';
 import { describeCall, parallelClusterCalls } from '../support/pcluster-calls';
 import { PolicySimulator } from '../support/simulate';
-import { ENVIRONMENTS, TestEnvironment, awsStack, stackIn } from '../support/stacks';
+import { ENVIRONMENTS, TestEnvironment, agnosticStack, awsStack, stackIn } from '../support/stacks';
 
 const CONFIG = path.join(__dirname, 'cluster.yaml');
 const TEXT = fs.readFileSync(CONFIG, 'utf-8');
@@ -342,6 +342,13 @@ describe('several clusters and releases', () => {
 });
 
 describe('warnings', () => {
+  test('an environment-agnostic stack synthesizes without warnings', () => {
+    const stack = agnosticStack();
+    build(stack);
+    Template.fromStack(stack);
+    expect(Found.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
   test('stack-level tags reach the cluster: acknowledgeable warning', () => {
     const stack = awsStack();
     Tags.of(stack).add('team', 'genomics');
