@@ -41,10 +41,6 @@ else
   echo "example: examples/app.ts does not exist yet, skipped"
 fi
 "${TS_NODE[@]}" scripts/fullest-app.ts "$OUT/fullest" >"$OUT/fullest.log"
-# A stack with a ParallelCluster: the nested provider, the cluster resource and the provider role.
-CLUSTER_EXAMPLE_OUTDIR="$OUT/cluster" "${TS_NODE[@]}" examples/cluster.ts >"$OUT/cluster.log"
-assemblies+=("$OUT/cluster")
-echo "cluster example: $OUT/cluster"
 assemblies+=("$OUT/fullest")
 echo "fullest configuration: $OUT/fullest"
 
