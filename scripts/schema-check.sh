@@ -43,6 +43,11 @@ npx ts-node --project tsconfig.dev.json scripts/completed-configs.ts "$OUT/compl
 "${PYTHON[3.16.1]}" scripts/pcluster-schema-check.py --kind cluster examples/cluster-config.yaml "$OUT"/completed/cluster/*.yaml
 "${PYTHON[3.16.1]}" scripts/pcluster-schema-check.py --kind image examples/image-config.yaml "$OUT"/completed/image/*.yaml
 checked=$((checked + 2 + $(ls "$OUT"/completed/cluster/*.yaml "$OUT"/completed/image/*.yaml | wc -l)))
+# The configuration the ParallelCluster construct hands to ParallelCluster's custom resource provider, as
+# the provider receives it (every scalar a string): pcluster must load it as it loads the file.
+npx ts-node --project tsconfig.dev.json scripts/cluster-resource-config.ts "$OUT/cluster-resource" >/dev/null
+"${PYTHON[3.16.1]}" scripts/pcluster-schema-check.py --kind cluster "$OUT"/cluster-resource/*.yaml
+checked=$((checked + $(ls "$OUT"/cluster-resource/*.yaml | wc -l)))
 
 if [ "$checked" -lt 8 ]; then
   echo "schema-check: only $checked configurations were checked; scripts/schema-fragments.ts writes at least 8" >&2

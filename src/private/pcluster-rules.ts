@@ -181,3 +181,44 @@ export const PCLUSTER_RESOURCES = {
   /** DNS record names in the cluster's private zone (Route 53 normalizes them: lower case, no final dot). */
   privateRecordNames: `*.${PCLUSTER_NAMES.privateDomain}`,
 } as const;
+
+// ---------------------------------------------------------------------------------------------------
+// The CloudFormation custom resource (docs page "cfn-provider-stack", and the provider template
+// `cloudformation/custom_resource/cluster.yaml` of aws/aws-parallelcluster, which the wheel does not
+// ship: ParallelCluster serves it from its per-region bucket)
+
+/** The key of the provider template in `<region>-aws-parallelcluster`, after `parallelcluster/<release>/`. */
+export const PROVIDER_TEMPLATE_KEY = 'templates/custom_resource/cluster.yaml';
+
+/** The provider's function `pcluster-cfn-<provider stack UUID>` (template `PclusterCfnFunction`). */
+export const PROVIDER_FUNCTION_PREFIX = 'pcluster-cfn-';
+
+/** The resource type the docs give the cluster resource (the Lambda never reads the type). */
+export const CLUSTER_RESOURCE_TYPE = 'Custom::PclusterCluster';
+
+/**
+ * The longest a custom resource may take (CloudFormation's `ServiceTimeout` is 1-3600 seconds): a
+ * create or update that has not reached `*_COMPLETE` by then fails the stack.
+ */
+export const CUSTOM_RESOURCE_TIMEOUT_SECONDS = 3600;
+
+/** How often the provider polls the cluster (crhelper `polling_interval=2` minutes, resource_helper.py:39,280-285). */
+export const PROVIDER_POLL_MINUTES = 2;
+
+/** The properties the provider reads itself: the rest go to `create_cluster` and `update_cluster` as keywords. */
+export const PROVIDER_META_PROPERTIES = ['ServiceToken', 'ClusterName', 'ClusterConfiguration', 'DeletionPolicy'] as const;
+
+/**
+ * Properties the provider must not pass on, and why: it hands every extra property (snake_cased) to both
+ * `create_cluster` and `update_cluster` (pcluster/lib/lib.py: a keyword a function lacks raises TypeError).
+ */
+export const UNSAFE_PROVIDER_PROPERTIES: Record<string, string> = {
+  RollbackOnFailure: 'create_cluster knows rollback_on_failure but update_cluster does not, so every update would fail',
+  ForceUpdate: 'update_cluster knows force_update but create_cluster does not, so the create would fail',
+  DryRun: 'it becomes dry_run, which neither function knows',
+  Dryrun: 'a dry run creates nothing, so the provider would wait for a cluster that never comes',
+  Wait: 'the provider sets wait itself (it polls), and ignores this one',
+};
+
+/** `validationMessages` is cut at this many characters (with a `TRUNCATED:` prefix). */
+export const VALIDATION_MESSAGES_MAX_LENGTH = 2048;
