@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -179,6 +180,49 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
    * @default true
    */
   readonly configFragmentFiles?: boolean;
+
+  /**
+   * Buckets the user exports logs to (`pcluster export-cluster-logs --bucket`, `export-image-logs
+   * --bucket`): see `ParallelClusterUserRoleProps.logExportBuckets`. A CLI argument, so never derived
+   * from the configuration.
+   *
+   * @default - logs can be exported only to ParallelCluster's own bucket (`parallelcluster-*`)
+   */
+  readonly logExportBuckets?: s3.IBucket[];
+
+  /**
+   * The KMS keys of the cluster's shared storage (`KmsKeyId`): the user may `kms:DescribeKey` them
+   * (ParallelCluster's KMS validator). Derived from the `configuration`.
+   *
+   * @default - none
+   */
+  readonly kmsKeys?: kms.IKey[];
+
+  /**
+   * The cluster's custom munge key (`Scheduling/SlurmSettings/MungeKeySecretArn`): the user and the head
+   * node may `secretsmanager:GetSecretValue` it, and with login nodes the head node reads their target
+   * groups. Derived from the `configuration`.
+   *
+   * @default - no munge key: ParallelCluster generates one
+   */
+  readonly mungeKeySecret?: secretsmanager.ISecret;
+
+  /**
+   * The capacity reservation resource groups of the queues
+   * (`CapacityReservationTarget/CapacityReservationResourceGroupArn`): the head node may
+   * `resource-groups:ListGroupResources` them. Derived from the `configuration`.
+   *
+   * @default - none
+   */
+  readonly capacityReservationResourceGroupArns?: string[];
+
+  /**
+   * The existing EBS volumes of `SharedStorage` (`EbsSettings/VolumeId`): the head node may attach and
+   * detach them by ID, whatever cluster tag they carry. Derived from the `configuration`.
+   *
+   * @default - none
+   */
+  readonly sharedStorageVolumeIds?: string[];
 }
 
 /**
@@ -358,6 +402,10 @@ export class ParallelClusterIam extends Construct {
       scheduler,
       computeNodeRoles: [...this.computeNodeRoleList.map((r) => r.role), ...(derived?.namedQueueRoles ?? [])],
       secrets: props.secrets,
+      mungeKeySecret: props.mungeKeySecret,
+      enableLoginNodes: poolNames.length > 0 || (derived?.cluster?.pools.length ?? 0) > 0,
+      capacityReservationResourceGroupArns: props.capacityReservationResourceGroupArns,
+      sharedStorageVolumeIds: props.sharedStorageVolumeIds,
       roleName: name('HeadNode'),
       hostedZoneId: scheduler === Scheduler.SLURM ? props.hostedZoneId : undefined,
     });
@@ -412,6 +460,9 @@ export class ParallelClusterIam extends Construct {
       // Only the explicit boundary: the mode's boundary is for the roles the user creates.
       permissionsBoundary: props.permissionsBoundary,
       clusterNames: props.clusterName === undefined ? undefined : [props.clusterName],
+      logExportBuckets: props.logExportBuckets,
+      kmsKeys: props.kmsKeys,
+      mungeKeySecret: props.mungeKeySecret,
     });
 
     this.clusterConfigOutput = new CfnOutput(this, 'ClusterConfig', {
