@@ -1,7 +1,9 @@
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ModeName, MODE_NAMES, clusterWorld } from '../support/cluster-world';
 import { CallerRole, PclusterCall, describeCall, parallelClusterCalls } from '../support/pcluster-calls';
 import { PolicySimulator } from '../support/simulate';
-import { ENVIRONMENTS, TestEnvironment } from '../support/stacks';
+import { ENVIRONMENTS, TestEnvironment, stackIn } from '../support/stacks';
 
 /*
  * The ParallelCluster calls matrix (issue 12): every request pcluster and its stacks make (see
@@ -18,8 +20,17 @@ interface World {
 }
 
 function build(env: TestEnvironment, mode: ModeName): World {
-  const { cluster, sims, arn, boundary } = clusterWorld(env, mode);
+  // The settings of issue 19 (what the configuration or the CLI names), given as literal ARNs.
+  const named = namedResources(env);
+  const imports = stackIn(env, 'Imports');
+  const { cluster, sims, arn, boundary } = clusterWorld(env, mode, {
+    logExportBuckets: [s3.Bucket.fromBucketName(imports, 'ExportBucket', named.logExportBucket)],
+    mungeKeySecret: secretsmanager.Secret.fromSecretCompleteArn(imports, 'MungeKey', named.mungeKeySecretArn),
+    capacityReservationResourceGroupArns: named.capacityReservationResourceGroupArns,
+    sharedStorageVolumeIds: named.sharedStorageVolumeIds,
+  });
   const calls = parallelClusterCalls({
+    ...named,
     env,
     clusterName: CLUSTER,
     imageId: IMAGE,
@@ -33,6 +44,17 @@ function build(env: TestEnvironment, mode: ModeName): World {
     boundaryArn: mode === 'permissionsBoundary' ? arn(boundary) : undefined,
   });
   return { sims, calls };
+}
+
+/** A log export bucket, a munge key, a capacity reservation group and a kept EBS volume in `env`. */
+function namedResources(env: TestEnvironment) {
+  const { partition: p, region: r, account: a } = env;
+  return {
+    logExportBucket: 'hpc-prod-log-exports',
+    mungeKeySecretArn: `arn:${p}:secretsmanager:${r}:${a}:secret:hpc-prod/munge-key-AbCdEf`,
+    capacityReservationResourceGroupArns: [`arn:${p}:resource-groups:${r}:${a}:group/hpc-prod-odcrs`],
+    sharedStorageVolumeIds: ['vol-0fedcba9876543210'],
+  };
 }
 
 describe.each(ENVIRONMENTS)('ParallelCluster calls in $partition', (env) => {
