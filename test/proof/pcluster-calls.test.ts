@@ -1,7 +1,5 @@
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ModeName, MODE_NAMES, clusterWorld } from '../support/cluster-world';
-import { CallerRole, PclusterCall, describeCall, parallelClusterCalls } from '../support/pcluster-calls';
+import { CallerRole, PclusterCall, describeCall, namedResourceProps, namedResources, parallelClusterCalls } from '../support/pcluster-calls';
 import { PolicySimulator } from '../support/simulate';
 import { ENVIRONMENTS, TestEnvironment, stackIn } from '../support/stacks';
 
@@ -21,16 +19,9 @@ interface World {
 
 function build(env: TestEnvironment, mode: ModeName): World {
   // The settings of issue 19 (what the configuration or the CLI names), given as literal ARNs.
-  const named = namedResources(env);
-  const imports = stackIn(env, 'Imports');
-  const { cluster, sims, arn, boundary } = clusterWorld(env, mode, {
-    logExportBuckets: [s3.Bucket.fromBucketName(imports, 'ExportBucket', named.logExportBucket)],
-    mungeKeySecret: secretsmanager.Secret.fromSecretCompleteArn(imports, 'MungeKey', named.mungeKeySecretArn),
-    capacityReservationResourceGroupArns: named.capacityReservationResourceGroupArns,
-    sharedStorageVolumeIds: named.sharedStorageVolumeIds,
-  });
+  const { cluster, sims, arn, boundary } = clusterWorld(env, mode, namedResourceProps(stackIn(env, 'Imports'), env));
   const calls = parallelClusterCalls({
-    ...named,
+    ...namedResources(env),
     env,
     clusterName: CLUSTER,
     imageId: IMAGE,
@@ -44,17 +35,6 @@ function build(env: TestEnvironment, mode: ModeName): World {
     boundaryArn: mode === 'permissionsBoundary' ? arn(boundary) : undefined,
   });
   return { sims, calls };
-}
-
-/** A log export bucket, a munge key, a capacity reservation group and a kept EBS volume in `env`. */
-function namedResources(env: TestEnvironment) {
-  const { partition: p, region: r, account: a } = env;
-  return {
-    logExportBucket: 'hpc-prod-log-exports',
-    mungeKeySecretArn: `arn:${p}:secretsmanager:${r}:${a}:secret:hpc-prod/munge-key-AbCdEf`,
-    capacityReservationResourceGroupArns: [`arn:${p}:resource-groups:${r}:${a}:group/hpc-prod-odcrs`],
-    sharedStorageVolumeIds: ['vol-0fedcba9876543210'],
-  };
 }
 
 describe.each(ENVIRONMENTS)('ParallelCluster calls in $partition', (env) => {

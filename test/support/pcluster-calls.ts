@@ -1,5 +1,9 @@
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import { RequestContext } from './simulate';
 import { TestEnvironment } from './stacks';
+import type { ParallelClusterIamProps } from '../../src';
 
 /*
  * The ParallelCluster CALLS MATRIX (issue 12, "the rule for narrowing"): the API requests `pcluster` and
@@ -73,6 +77,33 @@ export interface PclusterCallsOptions {
 }
 
 const STACK_ID = '0a1b2c3d-1111-2222-3333-444455556666';
+
+/** The resources a configuration or the CLI names (issue 19), as the proofs give them to `ParallelClusterIam`. */
+export const NAMED_LOG_EXPORT_BUCKET = 'hpc-prod-log-exports';
+export const NAMED_RESOURCE_GROUP = 'hpc-prod-odcrs';
+export const NAMED_VOLUME_ID = 'vol-0fedcba9876543210';
+
+/** `ParallelClusterIam` props naming NAMED_* (and a munge key) in `env`, built in `scope`'s stack. */
+export function namedResourceProps(scope: Construct, env: TestEnvironment): Partial<ParallelClusterIamProps> {
+  const named = namedResources(env);
+  return {
+    logExportBuckets: [s3.Bucket.fromBucketName(scope, 'NamedExportBucket', named.logExportBucket)],
+    mungeKeySecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'NamedMungeKey', named.mungeKeySecretArn),
+    capacityReservationResourceGroupArns: named.capacityReservationResourceGroupArns,
+    sharedStorageVolumeIds: named.sharedStorageVolumeIds,
+  };
+}
+
+/** The `PclusterCallsOptions` of NAMED_* in `env`. */
+export function namedResources(env: TestEnvironment) {
+  const { partition: p, region: r, account: a } = env;
+  return {
+    logExportBucket: NAMED_LOG_EXPORT_BUCKET,
+    mungeKeySecretArn: `arn:${p}:secretsmanager:${r}:${a}:secret:hpc-prod/munge-key-AbCdEf`,
+    capacityReservationResourceGroupArns: [`arn:${p}:resource-groups:${r}:${a}:group/${NAMED_RESOURCE_GROUP}`],
+    sharedStorageVolumeIds: [NAMED_VOLUME_ID],
+  };
+}
 
 /** Every request of the matrix for one cluster (and one image). */
 export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[] {
