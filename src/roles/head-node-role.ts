@@ -136,7 +136,7 @@ export class HeadNodeRole extends NodeRole {
       );
     }
     const secretArns = [...new Set(secretArnsForPolicies([...(props.secrets ?? []), ...mungeKey]))];
-    const sharedVolumeArns = volumeIds.map((id) => volumeArn(ctx, id));
+    const sharedVolumeArns = volumeIds.map((volumeId) => volumeArn(ctx, volumeId));
     const statements = scheduler === Scheduler.AWS_BATCH
       ? policyBlock(ctx, 'headNode.awsBatch', headNodeAwsBatchStatements(ctx, secretArns, sharedVolumeArns))
       : policyBlock(ctx, 'headNode.slurm', headNodeSlurmStatements(ctx, {
