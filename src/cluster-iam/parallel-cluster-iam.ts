@@ -272,9 +272,15 @@ export class ParallelClusterIam extends Construct {
 
   /**
    * The Lambda functions role (`Iam/Roles/LambdaFunctionsRole`), with the functions of the cluster's
-   * scheduler.
+   * scheduler. None when the `configuration` names its own `Iam/Roles/LambdaFunctionsRole`: reading it
+   * then throws.
    */
-  public readonly lambdaFunctionsRole: LambdaFunctionsRole;
+  public get lambdaFunctionsRole(): LambdaFunctionsRole {
+    if (!this.createdLambdaFunctionsRole) {
+      throw new Error(`${this.node.path} has no Lambda functions role: the configuration names its own (Iam/Roles/LambdaFunctionsRole).`);
+    }
+    return this.createdLambdaFunctionsRole;
+  }
 
   /** The login node role of each pool, by pool name. */
   public readonly loginNodeRoles: { [poolName: string]: LoginNodeRole };
@@ -282,7 +288,11 @@ export class ParallelClusterIam extends Construct {
   /** The login node pool names, in order. */
   public readonly loginNodePoolNames: string[];
 
-  /** The image build's roles, when `enableImageBuilder` is set. */
+  /**
+   * The image build's roles, when `enableImageBuilder` is set, unless the `imageConfiguration` names
+   * both its own build identity (`Build/Iam/InstanceRole` or `InstanceProfile`) and
+   * `Build/Iam/CleanupLambdaRole`.
+   */
   public readonly imageBuilderRoles?: ImageBuilderRoles;
 
   /** The scheduler. */
@@ -307,6 +317,7 @@ export class ParallelClusterIam extends Construct {
   public readonly imageConfigOutput?: CfnOutput;
 
   private readonly createdHeadNodeRole?: HeadNodeRole;
+  private readonly createdLambdaFunctionsRole?: LambdaFunctionsRole;
   private readonly derived?: DerivedConfiguration;
 
   constructor(scope: Construct, id: string, givenProps: ParallelClusterIamProps = {}) {
@@ -420,7 +431,8 @@ export class ParallelClusterIam extends Construct {
       });
       derived?.attach(this.loginNodeRoles[pool], 'pool', pool);
     }
-    this.lambdaFunctionsRole = new LambdaFunctionsRole(this, 'LambdaFunctionsRole', {
+    // A configuration that names its own Iam/Roles/LambdaFunctionsRole gets none (the docs say none is created).
+    this.createdLambdaFunctionsRole = derived && !derived.useLambdaFunctionsRole ? undefined : new LambdaFunctionsRole(this, 'LambdaFunctionsRole', {
       ...policyOptions,
       scheduler,
       lambdaFunctionsInVpc: props.lambdaFunctionsInVpc,
@@ -430,7 +442,8 @@ export class ParallelClusterIam extends Construct {
       clusterName: props.clusterName,
       hostedZoneId: props.hostedZoneId,
     });
-    if (props.enableImageBuilder) {
+    // A build-image file that names both its build identity and its cleanup role gets no image roles.
+    if (props.enableImageBuilder && (derived?.createImageRoles ?? true)) {
       const image = new ImageBuilderRoles(this, 'ImageBuilderRoles', {
         ...policyOptions,
         permissionsBoundary: boundary,
@@ -513,6 +526,11 @@ export class ParallelClusterIam extends Construct {
    * With an `imageConfiguration`, the user's whole file with `Build/Iam` filled in.
    */
   public imageConfig(): string {
+    if (this.derived?.image && !this.imageBuilderRoles) {
+      return this.derived.completedImage({
+        permissionsBoundaryArn: this.permissionsBoundary ? this.permissionsBoundary.managedPolicyArn : undefined,
+      });
+    }
     return this.derived?.image
       ? this.derived.completedImage(this.imageFragment((arn) => arn))
       : ConfigFragment.image(this.imageFragment((arn) => arn));
@@ -522,7 +540,7 @@ export class ParallelClusterIam extends Construct {
     return {
       clusterName: this.clusterName,
       scheduler: this.scheduler,
-      lambdaFunctionsRoleArn: arn(this.lambdaFunctionsRole.roleArn),
+      lambdaFunctionsRoleArn: this.createdLambdaFunctionsRole ? arn(this.createdLambdaFunctionsRole.roleArn) : undefined,
       permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,
       headNode: this.createdHeadNodeRole ? { instanceRoleArn: arn(this.createdHeadNodeRole.roleArn) } : undefined,
       slurmQueues: this.queueNames.map((queue) => ({ name: queue, instanceRoleArn: arn(this.computeNodeRoles[queue].roleArn) })),
