@@ -170,7 +170,9 @@ export class DerivedConfiguration {
         ];
       }
       if (model.capacityReservationResourceGroupArns.length > 0) {
-        merged.capacityReservationResourceGroupArns = [...new Set([...(props.capacityReservationResourceGroupArns ?? []), ...model.capacityReservationResourceGroupArns])];
+        merged.capacityReservationResourceGroupArns = [
+          ...new Set([...(props.capacityReservationResourceGroupArns ?? []), ...model.capacityReservationResourceGroupArns]),
+        ];
       }
       if (model.ebsVolumeIds.length > 0) {
         merged.sharedStorageVolumeIds = [...new Set([...(props.sharedStorageVolumeIds ?? []), ...model.ebsVolumeIds])];

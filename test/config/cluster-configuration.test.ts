@@ -562,7 +562,9 @@ Build:
 
   test('a build-image file naming its instance role and cleanup role: no image build roles, the user may pass them', async () => {
     const stack = stackIn(ENVIRONMENTS[0]);
-    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(clusterText), imageConfiguration: ImageConfiguration.fromYaml(imageText) });
+    const c = cluster(stack, {
+      configuration: ClusterConfiguration.fromYaml(clusterText), imageConfiguration: ImageConfiguration.fromYaml(imageText),
+    });
     expect(c.imageBuilderRoles).toBeUndefined();
     expect(parse(c.imageConfig()).Build.Iam).toEqual({
       InstanceRole: 'arn:aws:iam::111122223333:role/custom/MyBuildRole',
