@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -180,6 +181,49 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
    * @default true
    */
   readonly configFragmentFiles?: boolean;
+
+  /**
+   * Buckets the user exports logs to (`pcluster export-cluster-logs --bucket`, `export-image-logs
+   * --bucket`): see `ParallelClusterUserRoleProps.logExportBuckets`. A CLI argument, so never derived
+   * from the configuration.
+   *
+   * @default - logs can be exported only to ParallelCluster's own bucket (`parallelcluster-*`)
+   */
+  readonly logExportBuckets?: s3.IBucket[];
+
+  /**
+   * The KMS keys of the cluster's shared storage (`KmsKeyId`): the user may `kms:DescribeKey` them
+   * (ParallelCluster's KMS validator). Derived from the `configuration`.
+   *
+   * @default - none
+   */
+  readonly kmsKeys?: kms.IKey[];
+
+  /**
+   * The cluster's custom munge key (`Scheduling/SlurmSettings/MungeKeySecretArn`): the user and the head
+   * node may `secretsmanager:GetSecretValue` it, and with login nodes the head node reads their target
+   * groups. Derived from the `configuration`.
+   *
+   * @default - no munge key: ParallelCluster generates one
+   */
+  readonly mungeKeySecret?: secretsmanager.ISecret;
+
+  /**
+   * The capacity reservation resource groups of the queues
+   * (`CapacityReservationTarget/CapacityReservationResourceGroupArn`): the head node may
+   * `resource-groups:ListGroupResources` them. Derived from the `configuration`.
+   *
+   * @default - none
+   */
+  readonly capacityReservationResourceGroupArns?: string[];
+
+  /**
+   * The existing EBS volumes of `SharedStorage` (`EbsSettings/VolumeId`): the head node may attach and
+   * detach them by ID, whatever cluster tag they carry. Derived from the `configuration`.
+   *
+   * @default - none
+   */
+  readonly sharedStorageVolumeIds?: string[];
 }
 
 /**
@@ -229,9 +273,15 @@ export class ParallelClusterIam extends Construct {
 
   /**
    * The Lambda functions role (`Iam/Roles/LambdaFunctionsRole`), with the functions of the cluster's
-   * scheduler.
+   * scheduler. None when the `configuration` names its own `Iam/Roles/LambdaFunctionsRole`: reading it
+   * then throws.
    */
-  public readonly lambdaFunctionsRole: LambdaFunctionsRole;
+  public get lambdaFunctionsRole(): LambdaFunctionsRole {
+    if (!this.createdLambdaFunctionsRole) {
+      throw new Error(`${this.node.path} has no Lambda functions role: the configuration names its own (Iam/Roles/LambdaFunctionsRole).`);
+    }
+    return this.createdLambdaFunctionsRole;
+  }
 
   /** The login node role of each pool, by pool name. */
   public readonly loginNodeRoles: { [poolName: string]: LoginNodeRole };
@@ -239,7 +289,11 @@ export class ParallelClusterIam extends Construct {
   /** The login node pool names, in order. */
   public readonly loginNodePoolNames: string[];
 
-  /** The image build's roles, when `enableImageBuilder` is set. */
+  /**
+   * The image build's roles, when `enableImageBuilder` is set, unless the `imageConfiguration` names
+   * both its own build identity (`Build/Iam/InstanceRole` or `InstanceProfile`) and
+   * `Build/Iam/CleanupLambdaRole`.
+   */
   public readonly imageBuilderRoles?: ImageBuilderRoles;
 
   /** The scheduler. */
@@ -264,6 +318,7 @@ export class ParallelClusterIam extends Construct {
   public readonly imageConfigOutput?: CfnOutput;
 
   private readonly createdHeadNodeRole?: HeadNodeRole;
+  private readonly createdLambdaFunctionsRole?: LambdaFunctionsRole;
   private readonly derived?: DerivedConfiguration;
 
   constructor(scope: Construct, id: string, givenProps: ParallelClusterIamProps = {}) {
@@ -361,6 +416,10 @@ export class ParallelClusterIam extends Construct {
       scheduler,
       computeNodeRoles: [...this.computeNodeRoleList.map((r) => r.role), ...(derived?.namedQueueRoles ?? [])],
       secrets: props.secrets,
+      mungeKeySecret: props.mungeKeySecret,
+      enableLoginNodes: poolNames.length > 0 || (derived?.cluster?.pools.length ?? 0) > 0,
+      capacityReservationResourceGroupArns: props.capacityReservationResourceGroupArns,
+      sharedStorageVolumeIds: props.sharedStorageVolumeIds,
       roleName: name('HeadNode'),
       hostedZoneId: scheduler === Scheduler.SLURM ? props.hostedZoneId : undefined,
     });
@@ -375,7 +434,8 @@ export class ParallelClusterIam extends Construct {
       });
       derived?.attach(this.loginNodeRoles[pool], 'pool', pool);
     }
-    this.lambdaFunctionsRole = new LambdaFunctionsRole(this, 'LambdaFunctionsRole', {
+    // A configuration that names its own Iam/Roles/LambdaFunctionsRole gets none (the docs say none is created).
+    this.createdLambdaFunctionsRole = derived && !derived.useLambdaFunctionsRole ? undefined : new LambdaFunctionsRole(this, 'LambdaFunctionsRole', {
       ...policyOptions,
       scheduler,
       lambdaFunctionsInVpc: props.lambdaFunctionsInVpc,
@@ -385,7 +445,8 @@ export class ParallelClusterIam extends Construct {
       clusterName: props.clusterName,
       hostedZoneId: props.hostedZoneId,
     });
-    if (props.enableImageBuilder) {
+    // A build-image file that names both its build identity and its cleanup role gets no image roles.
+    if (props.enableImageBuilder && (derived?.createImageRoles ?? true)) {
       const image = new ImageBuilderRoles(this, 'ImageBuilderRoles', {
         ...policyOptions,
         permissionsBoundary: boundary,
@@ -415,6 +476,9 @@ export class ParallelClusterIam extends Construct {
       // Only the explicit boundary: the mode's boundary is for the roles the user creates.
       permissionsBoundary: props.permissionsBoundary,
       clusterNames: props.clusterName === undefined ? undefined : [props.clusterName],
+      logExportBuckets: props.logExportBuckets,
+      kmsKeys: props.kmsKeys,
+      mungeKeySecret: props.mungeKeySecret,
     });
 
     this.clusterConfigOutput = new CfnOutput(this, 'ClusterConfig', {
@@ -465,6 +529,11 @@ export class ParallelClusterIam extends Construct {
    * With an `imageConfiguration`, the user's whole file with `Build/Iam` filled in.
    */
   public imageConfig(): string {
+    if (this.derived?.image && !this.imageBuilderRoles) {
+      return this.derived.completedImage({
+        permissionsBoundaryArn: this.permissionsBoundary ? this.permissionsBoundary.managedPolicyArn : undefined,
+      });
+    }
     return this.derived?.image
       ? this.derived.completedImage(this.imageFragment((arn) => arn))
       : ConfigFragment.image(this.imageFragment((arn) => arn));
@@ -474,7 +543,7 @@ export class ParallelClusterIam extends Construct {
     return {
       clusterName: this.clusterName,
       scheduler: this.scheduler,
-      lambdaFunctionsRoleArn: arn(this.lambdaFunctionsRole.roleArn),
+      lambdaFunctionsRoleArn: this.createdLambdaFunctionsRole ? arn(this.createdLambdaFunctionsRole.roleArn) : undefined,
       permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,
       headNode: this.createdHeadNodeRole ? { instanceRoleArn: arn(this.createdHeadNodeRole.roleArn) } : undefined,
       slurmQueues: this.queueNames.map((queue) => ({ name: queue, instanceRoleArn: arn(this.computeNodeRoles[queue].roleArn) })),

@@ -1,6 +1,6 @@
 import { Aws, CfnMapping, CfnOutput, CfnResource, CustomResource, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ParallelClusterProvider } from './provider';

@@ -10,7 +10,7 @@ import { ClusterConfigFragmentProps, ImageConfigFragmentProps } from '../cluster
 import type { ParallelClusterIamProps } from '../cluster-iam/parallel-cluster-iam';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { allow } from '../policies/context';
-import { s3Lib, secretsManagerLib } from '../private/lazy-modules';
+import { kmsLib, s3Lib, secretsManagerLib } from '../private/lazy-modules';
 import { TemplateValues } from '../private/synth-outputs';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
 import { NodeRole } from '../roles/node-role';
@@ -26,7 +26,8 @@ import { Scheduler } from '../scheduler';
 /** The props of ParallelClusterIam this module reads and writes (a type-only import: no runtime cycle). */
 export type ConfigurableProps = Pick<ParallelClusterIamProps, 'scheduler' | 'slurmQueues' | 'loginNodePools' | 'iamAccessMode'
 | 'enableFsxLustre' | 'fsxDataRepositoryBuckets' | 'enableImageBuilder' | 'permissionsBoundary' | 'additionalIamPolicies'
-| 'secrets' | 'iamPath' | 'lambdaFunctionsInVpc' | 'region' | 'parallelClusterVersion'>;
+| 'secrets' | 'iamPath' | 'lambdaFunctionsInVpc' | 'region' | 'parallelClusterVersion' | 'kmsKeys' | 'mungeKeySecret'
+| 'capacityReservationResourceGroupArns' | 'sharedStorageVolumeIds'>;
 
 /** The extra props of one node role. */
 export interface NodeExtras {
@@ -39,8 +40,13 @@ export class DerivedConfiguration {
   public readonly props: ConfigurableProps;
   /** Whether the construct creates the head node role (false when the file names its own). */
   public readonly createHeadNode: boolean;
-  /** Whether the construct's Lambda functions role goes into the file (false when the file names its own). */
+  /** Whether the construct creates the Lambda functions role (false when the file names its own). */
   public readonly useLambdaFunctionsRole: boolean;
+  /**
+   * Whether the construct creates the image build's roles: not when the build-image file names both its
+   * own build identity (`Build/Iam/InstanceRole` or `InstanceProfile`) and `Build/Iam/CleanupLambdaRole`.
+   */
+  public readonly createImageRoles: boolean;
   /** Roles the file names (kept): the user must be able to pass them, the head node the queues' ones. */
   public readonly namedRoles: iam.IRole[];
   public readonly namedQueueRoles: iam.IRole[];
@@ -143,6 +149,32 @@ export class DerivedConfiguration {
           ...model.fsxBuckets.map((name, i) => s3Lib().Bucket.fromBucketName(scope, `ConfigFsxBucket${i}`, name)),
         ];
       }
+      // Issue 19: what ParallelCluster's validators and its own head node role read of the file's resources.
+      if (model.mungeKeySecretArn !== undefined) {
+        if (props.mungeKeySecret !== undefined && render(props.mungeKeySecret.secretArn) !== model.mungeKeySecretArn) {
+          throw conflict(file, at(['Scheduling', 'SlurmSettings', 'MungeKeySecretArn']), `is '${model.mungeKeySecretArn}' but the mungeKeySecret prop is ` +
+            `'${render(props.mungeKeySecret.secretArn)}': a cluster has one munge key. Leave the prop out.`);
+        }
+        merged.mungeKeySecret = props.mungeKeySecret ?? secretsManagerLib().Secret.fromSecretAttributes(scope, 'ConfigMungeKey',
+          /-[a-z0-9]{6}$/i.test(model.mungeKeySecretArn) ? { secretCompleteArn: model.mungeKeySecretArn } : { secretPartialArn: model.mungeKeySecretArn });
+      }
+      if (model.kmsKeyIds.length > 0) {
+        const keyRegion = merged.region ?? stack.region;
+        merged.kmsKeys = [
+          ...(props.kmsKeys ?? []),
+          ...[...new Set(model.kmsKeyIds.map((k) => (k.value.startsWith('arn:') ? k.value
+            : stack.formatArn({ service: 'kms', region: keyRegion, resource: 'key', resourceName: k.value }))))]
+            .map((arn, i) => kmsLib().Key.fromKeyArn(scope, `ConfigKmsKey${i}`, arn)),
+        ];
+      }
+      if (model.capacityReservationResourceGroupArns.length > 0) {
+        merged.capacityReservationResourceGroupArns = [
+          ...new Set([...(props.capacityReservationResourceGroupArns ?? []), ...model.capacityReservationResourceGroupArns]),
+        ];
+      }
+      if (model.ebsVolumeIds.length > 0) {
+        merged.sharedStorageVolumeIds = [...new Set([...(props.sharedStorageVolumeIds ?? []), ...model.ebsVolumeIds])];
+      }
       merged.secrets = [
         ...(props.secrets ?? []),
         ...model.secrets.filter((s) => s.service === 'secretsmanager')
@@ -177,6 +209,16 @@ export class DerivedConfiguration {
     const namedQueues: iam.IRole[] = [];
     this.createHeadNode = !(model && ownIdentity(model.headNode));
     this.useLambdaFunctionsRole = !(model && model.lambdaFunctionsRole);
+    this.createImageRoles = !(imageModel && (imageModel.instanceRole || imageModel.instanceProfile) && imageModel.cleanupLambdaRole);
+    if (imageModel) {
+      // The build's own roles, which the user passes to EC2 and Lambda (pcluster build-image).
+      if (imageModel.instanceRole) {
+        named.push(iam.Role.fromRoleArn(scope, 'ImageConfigInstanceRole', imageModel.instanceRole, { mutable: false }));
+      }
+      if (imageModel.cleanupLambdaRole) {
+        named.push(iam.Role.fromRoleArn(scope, 'ImageConfigCleanupLambdaRole', imageModel.cleanupLambdaRole, { mutable: false }));
+      }
+    }
     if (model) {
       for (const section of [model.headNode, ...model.queues, ...model.pools]) {
         if (section.instanceRole) {
@@ -199,7 +241,7 @@ export class DerivedConfiguration {
         if (isRoleArn(model.lambdaFunctionsRole)) {
           named.push(iam.Role.fromRoleArn(scope, 'ConfigLambdaFunctionsRole', model.lambdaFunctionsRole, { mutable: false }));
         }
-        this.notes.push(`Iam/Roles/LambdaFunctionsRole is set in ${model.source.fileName}: it is kept; the Lambda functions role created here is not used by this cluster.`);
+        this.notes.push(`Iam/Roles/LambdaFunctionsRole is set in ${model.source.fileName}: it is kept, and no Lambda functions role is created.`);
       }
       for (const s of model.secrets) {
         this.notes.push(`${s.where} (${s.arn}): the head node may ${s.service === 'ssm' ? 'ssm:GetParameter' : 'secretsmanager:GetSecretValue'} it` +
@@ -209,6 +251,19 @@ export class DerivedConfiguration {
         for (const script of section.scripts) {
           this.notes.push(`${script.where} (s3://${script.bucket}/${script.key}): s3:GetObject for ${sectionName(section)}.`);
         }
+      }
+      if (model.mungeKeySecretArn !== undefined) {
+        this.notes.push(`Scheduling/SlurmSettings/MungeKeySecretArn (${model.mungeKeySecretArn}): the user may secretsmanager:GetSecretValue it ` +
+          `(ParallelCluster's munge key validator)${model.pools.length > 0 ? ', and the head node reads the login nodes\' target groups' : ''}.`);
+      }
+      for (const key of model.kmsKeyIds) {
+        this.notes.push(`${key.where} (${key.value}): the user may kms:DescribeKey it (ParallelCluster's KMS validator).`);
+      }
+      if (model.capacityReservationResourceGroupArns.length > 0) {
+        this.notes.push(`Capacity reservation resource groups: the head node may resource-groups:ListGroupResources ${model.capacityReservationResourceGroupArns.join(', ')}.`);
+      }
+      if (model.ebsVolumeIds.length > 0) {
+        this.notes.push(`SharedStorage EBS volumes ${model.ebsVolumeIds.join(', ')}: the head node may attach and detach them by ID, whatever cluster tag they carry.`);
       }
       if (model.fsxBuckets.length > 0) {
         this.notes.push(`FSx for Lustre data repositories: the user may read and write the buckets ${model.fsxBuckets.join(', ')}.`);
@@ -331,9 +386,15 @@ export class DerivedConfiguration {
       for (const script of this.image.scripts) {
         out.push(`- ${script.where} (s3://${script.bucket}/${script.key}): s3:GetObject for the image build instance.`);
       }
-      if (this.image.instanceRole || this.image.instanceProfile) {
+      if (!this.createImageRoles) {
+        out.push(`- Build/Iam/${this.image.instanceRole ? 'InstanceRole' : 'InstanceProfile'} and Build/Iam/CleanupLambdaRole are set in ` +
+          `${this.image.source.fileName}: they are kept, and no image build role is created.`);
+      } else if (this.image.instanceRole || this.image.instanceProfile) {
         out.push(`- Build/Iam/${this.image.instanceRole ? 'InstanceRole' : 'InstanceProfile'} is set in ${this.image.source.fileName}: it is kept; ` +
-          'the image build instance role created here is not written into the file.');
+          'the image build instance role created here is not written into the file (only its cleanup role is used).');
+      } else if (this.image.cleanupLambdaRole) {
+        out.push(`- Build/Iam/CleanupLambdaRole is set in ${this.image.source.fileName}: it is kept; ` +
+          'the cleanup role created here is not written into the file (only its instance role is used).');
       }
     }
     return out.join('\n') + '\n';

@@ -66,6 +66,14 @@ export interface ClusterModel {
   readonly resourcePrefixName?: string;
   readonly lambdaFunctionsRole?: string;
   readonly lambdaFunctionsInVpc: boolean;
+  /** `Scheduling/SlurmSettings/MungeKeySecretArn` (also in `secrets`). */
+  readonly mungeKeySecretArn?: string;
+  /** Every `KmsKeyId` of `SharedStorage`: a key ID or a key ARN. */
+  readonly kmsKeyIds: Array<{ readonly value: string; readonly where: string }>;
+  /** Every `CapacityReservationTarget/CapacityReservationResourceGroupArn` of the queues and compute resources. */
+  readonly capacityReservationResourceGroupArns: string[];
+  /** `SharedStorage[]/EbsSettings/VolumeId`: existing volumes the cluster mounts. */
+  readonly ebsVolumeIds: string[];
 }
 
 /** The settings of a build-image configuration that decide permissions. */
@@ -100,6 +108,12 @@ const S3_ACCESS_BUCKET = /^[*a-z0-9.-]+$/;
 const IAM_PATH_PREFIX = /^((\/[a-zA-Z0-9_.,+@=-]+)+)\//;
 const IAM_NAME_PREFIX = /^[a-zA-Z0-9_.,+@=-]+$/;
 const REGION_NAME = new RegExp(`^${REGION}$`);
+// KMS key IDs (single- and multi-Region) and key ARNs; aliases are refused (their key is unknown at synthesis).
+const KMS_KEY_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+const KMS_KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:${REGION}:\\d{12}:key\\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`);
+// ParallelCluster's VolumeId rule (schemas/cluster_schema.py:235-238).
+const EBS_VOLUME_ID = /^vol-[0-9a-z]{8}$|^vol-[0-9a-z]{17}$/;
+const RESOURCE_GROUP_ARN = new RegExp(`^arn:${PARTITION}:resource-groups:${REGION}:\\d{12}:group\\/[\\w.-]+$`);
 
 const SCHEDULERS: Record<string, Scheduler> = { slurm: Scheduler.SLURM, awsbatch: Scheduler.AWS_BATCH };
 
@@ -166,9 +180,37 @@ export function readCluster(source: YamlSource): ClusterModel {
   let fsxLustre = false;
   const fsxBuckets: string[] = [];
   const efsIamAuthorization: Array<string | undefined> = [];
+  const kmsKeyIds: ClusterModel['kmsKeyIds'] = [];
+  const ebsVolumeIds: string[] = [];
   const storageCount = source.listLength(['SharedStorage']);
   for (let i = 0; i < storageCount; i++) {
     const type = source.str(['SharedStorage', i, 'StorageType']);
+    // config/cluster_config.py:325-326, 387-388, 591-592: ParallelCluster's KMS validator describes each key.
+    for (const settings of ['EbsSettings', 'EfsSettings', 'FsxLustreSettings']) {
+      const path = ['SharedStorage', i, settings, 'KmsKeyId'];
+      const key = source.str(path);
+      if (key === undefined) {
+        continue;
+      }
+      if (key.startsWith('alias/') || /:alias\//.test(key)) {
+        throw source.error(path, `'${key}' is a key alias: give the key's ID or ARN, which the user may kms:DescribeKey ` +
+          '(an alias names its key only at deployment)');
+      }
+      if (!KMS_KEY_ID.test(key) && !KMS_KEY_ARN.test(key)) {
+        throw source.error(path, `'${key}' is not a KMS key ID or key ARN (for example 1234abcd-12ab-34cd-56ef-1234567890ab, or arn:<partition>:kms:<region>:<account>:key/<id>)`);
+      }
+      kmsKeyIds.push({ value: key, where: displayPath(path) });
+    }
+    if (type === 'Ebs') {
+      const path = ['SharedStorage', i, 'EbsSettings', 'VolumeId'];
+      const volume = source.str(path);
+      if (volume !== undefined) {
+        if (!EBS_VOLUME_ID.test(volume)) {
+          throw source.error(path, `'${volume}' is not an EBS volume id (vol- and 8 or 17 characters)`);
+        }
+        ebsVolumeIds.push(volume);
+      }
+    }
     if (type === 'FsxLustre') {
       fsxLustre = true;
       const settings = ['SharedStorage', i, 'FsxLustreSettings'];
@@ -195,9 +237,26 @@ export function readCluster(source: YamlSource): ClusterModel {
     }
   }
 
+  const capacityReservationResourceGroupArns: string[] = [];
+  const groupAt = (path: YamlStep[]) => {
+    const arn = arnAt(source, [...path, 'CapacityReservationTarget', 'CapacityReservationResourceGroupArn'], RESOURCE_GROUP_ARN,
+      'a resource group ARN (arn:<partition>:resource-groups:<region>:<account>:group/<name>)');
+    if (arn !== undefined) {
+      capacityReservationResourceGroupArns.push(arn);
+    }
+  };
+  queues.forEach((queue) => {
+    groupAt(queue.path);
+    const resources = source.listLength([...queue.path, 'ComputeResources']);
+    for (let j = 0; j < resources; j++) {
+      groupAt([...queue.path, 'ComputeResources', j]);
+    }
+  });
+
   const permissionsBoundary = arnAt(source, ['Iam', 'PermissionsBoundary'], POLICY_ARN, 'an IAM policy ARN');
-  // ParallelCluster does not check this value's form (its own full example writes `String`).
-  const lambdaFunctionsRole = source.str(['Iam', 'Roles', 'LambdaFunctionsRole']);
+  // ParallelCluster does not check this value's form (its own full example writes the placeholder
+  // `String`), and a placeholder would be kept in the completed file and fail at create-cluster: refused.
+  const lambdaFunctionsRole = arnAt(source, ['Iam', 'Roles', 'LambdaFunctionsRole'], ROLE_ARN, 'an IAM role ARN: write the role\'s ARN, or leave the key out for the role created here');
   const prefix = source.str(['Iam', 'ResourcePrefix']);
   let resourcePrefixPath: string | undefined;
   let resourcePrefixName: string | undefined;
@@ -228,6 +287,10 @@ export function readCluster(source: YamlSource): ClusterModel {
     resourcePrefixName,
     lambdaFunctionsRole,
     lambdaFunctionsInVpc: source.isMapAt(['DeploymentSettings', 'LambdaFunctionsVpcConfig']),
+    mungeKeySecretArn: source.str(['Scheduling', 'SlurmSettings', 'MungeKeySecretArn']),
+    kmsKeyIds,
+    capacityReservationResourceGroupArns: [...new Set(capacityReservationResourceGroupArns)],
+    ebsVolumeIds: [...new Set(ebsVolumeIds)],
   };
 }
 

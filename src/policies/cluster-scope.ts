@@ -348,6 +348,9 @@ function scopeStatement(statement: iam.PolicyStatement, ctx: PolicyContext, scop
     || statement.actions.length === 0) {
     return [statement];
   }
+  if (namesVolumesById(statement)) {
+    return [statement];
+  }
   const names = scope.clusterNames;
   const conditions = scopeTagConditions(statement.conditions as Conditions, scope);
   const resources = statement.resources.flatMap((resource) => scopeResource(resource, statement.actions, scope));
@@ -388,6 +391,22 @@ function scopeStatement(statement: iam.PolicyStatement, ctx: PolicyContext, scop
     }
   }
   return parts;
+}
+
+/**
+ * Whether every resource of the statement is an EBS volume named by its ID (`volume/vol-...`, no
+ * wildcard): volumes the configuration names (`SharedStorage/EbsSettings/VolumeId`). They are granted
+ * by ID, not by the cluster-name tag: a volume kept from a deleted cluster carries that cluster's tag,
+ * and the tag condition would refuse attaching it (issue 19, item 9). Only EC2 actions; the instance of
+ * an AttachVolume request is still checked by the tag-scoped statement on `instance/*`.
+ */
+function namesVolumesById(statement: iam.PolicyStatement): boolean {
+  return statement.resources.length > 0
+    && statement.actions.every((a) => a.toLowerCase().startsWith('ec2:') && !a.includes('*'))
+    && statement.resources.every((resource) => {
+      const parts = resource.split(':');
+      return parts.length >= 6 && parts[0] === 'arn' && parts[2] === 'ec2' && /^volume\/[^*?]+$/.test(parts.slice(5).join(':'));
+    });
 }
 
 /** The resource rule of a whole service (`cloudformation:*`), if there is one for the scope's kind. */

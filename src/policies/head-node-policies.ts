@@ -23,6 +23,15 @@ export interface HeadNodeStatementOptions {
   readonly secretArns: string[];
   /** Compute node roles the Slurm head node passes to EC2, possibly outside the cluster path. */
   readonly computeNodeRoleArns: string[];
+  /**
+   * The cluster has a custom munge key (`Scheduling/SlurmSettings/MungeKeySecretArn`) and login nodes:
+   * the head node reads the login nodes' target groups. Default false.
+   */
+  readonly loginNodesWithMungeKey?: boolean;
+  /** Capacity reservation resource groups (`CapacityReservationTarget/CapacityReservationResourceGroupArn`). */
+  readonly capacityReservationResourceGroupArns?: string[];
+  /** EBS volume ARNs the configuration names by ID (`SharedStorage/EbsSettings/VolumeId`). */
+  readonly sharedVolumeArns?: string[];
 }
 
 /** Block `headNode.slurm`: the head node of a Slurm cluster. */
@@ -54,11 +63,12 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
     allow('CloudFormation', ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], ['*']),
     allow('Route53', ['route53:ChangeResourceRecordSets'], ['*']),
     ...getSecretValueStatements(options.secretArns),
+    ...headNodeConfigurationStatements(options),
   ];
 }
 
 /** Block `headNode.awsBatch` (repaired): the head node of an AWS Batch cluster. */
-export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: string[]): iam.PolicyStatement[] {
+export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: string[], sharedVolumeArns: string[] = []): iam.PolicyStatement[] {
   return [
     // DIFF: the cluster bucket is in the cluster's account (pcluster/models/s3_bucket.py:106-145); the doc's
     // pattern would let the head node write to a bucket of that name in any account.
@@ -99,7 +109,47 @@ export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: strin
       'cloudformation:SignalResource',
     ], ['*']),
     ...getSecretValueStatements(secretArns),
+    ...headNodeConfigurationStatements({ secretArns, computeNodeRoleArns: [], sharedVolumeArns }),
   ];
+}
+
+/**
+ * What ParallelCluster grants its own head node role for settings of the configuration the doc does not
+ * cover (aws-parallelcluster 3.16.1, templates/cdk_builder_utils.py). Each statement only with its setting.
+ *
+ * DIFF: not in the doc.
+ */
+export function headNodeConfigurationStatements(options: HeadNodeStatementOptions): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  if (options.loginNodesWithMungeKey) {
+    // cdk_builder_utils.py:741-768 (Sid TargetGroupDescribe): with MungeKeySecretArn and login nodes, the
+    // head node checks the login nodes' target group health before rotating the key.
+    statements.push(allow('TargetGroupDescribe', [
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+    ], ['*']));
+  }
+  const groups = options.capacityReservationResourceGroupArns ?? [];
+  if (groups.length > 0) {
+    // cdk_builder_utils.py:848-858 (Sid AllowManagingReservedCapacity): the head node lists the
+    // reservations of each group. RunInstances and CreateFleet, which upstream also names there, the
+    // head node has on `*` already.
+    statements.push(allow('CapacityReservationResourceGroups', ['resource-groups:ListGroupResources'], groups));
+  }
+  const volumes = options.sharedVolumeArns ?? [];
+  if (volumes.length > 0) {
+    // A volume named by ID in SharedStorage may carry the tag of the cluster that created it (a volume
+    // kept from a deleted cluster): scoped to a cluster, EC2TagsAndVolumes would refuse it. These are
+    // granted by ID, never by tag (cluster-scope.ts leaves statements on named volumes alone); the
+    // instance is still checked by EC2TagsAndVolumes (cdk_builder_utils.py:671).
+    statements.push(allow('SharedStorageVolumes', ['ec2:AttachVolume', 'ec2:DetachVolume'], volumes));
+  }
+  return statements;
+}
+
+/** The ARN of an EBS volume named by ID, in the policy's region. */
+export function volumeArn(ctx: PolicyContext, volumeId: string): string {
+  return ctx.arn('ec2', ctx.region, `volume/${volumeId}`);
 }
 
 /**
@@ -145,7 +195,9 @@ function headNodeEc2DescribeStatement(): iam.PolicyStatement {
 }
 
 function headNodeEc2TagsAndVolumesStatement(ctx: PolicyContext): iam.PolicyStatement {
-  return allow('EC2TagsAndVolumes', ['ec2:CreateTags', 'ec2:AttachVolume'], [
+  // DIFF: the doc forgets ec2:DetachVolume, which ParallelCluster always grants its head node
+  // (templates/cdk_builder_utils.py:671, Sid Ec2TagsAndVolumes): an update that removes an EBS volume fails without it.
+  return allow('EC2TagsAndVolumes', ['ec2:CreateTags', 'ec2:AttachVolume', 'ec2:DetachVolume'], [
     ctx.arn('ec2', ctx.region, 'instance/*'),
     ctx.arn('ec2', ctx.region, 'volume/*'),
   ]);

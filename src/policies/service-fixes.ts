@@ -46,6 +46,11 @@ export const SERVICE_FIXES: ReadonlyArray<ServiceFix> = [
       'imageBuilder.cleanupLambda': [
         { kind: 'addActions', release: SERVICE, sid: 'LambdaDeleteFunction', actions: ['lambda:GetFunction', 'lambda:GetPolicy'] },
       ],
+      // The same deletion run by `pcluster delete-image` (models/imagebuilder.py:555) is made with the user's
+      // credentials: the user already has lambda:GetFunction on the image function (ImageLambda), not GetPolicy.
+      'user.imageBuilder': [
+        { kind: 'addActions', release: SERVICE, sid: 'ImageLambda', actions: ['lambda:GetPolicy'] },
+      ],
     },
   },
   {

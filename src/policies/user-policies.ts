@@ -298,6 +298,13 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       // stack creates its profile as `/parallelcluster/ParallelClusterImage-<id>` (IAM_ROLE_PATH, whatever
       // the cluster path: templates/imagebuilder_stack.py:622-631).
     ], [ctx.iam('instance-profile', `${DEFAULT_IAM_PATH.substring(1)}ParallelClusterImage-*`), ctx.iam('instance-profile', 'ParallelClusterImage*'), ctx.rolesOnPath]),
+    // DIFF: the doc cannot delete the instance profile the image stack creates
+    // (`/parallelcluster/ParallelClusterImage-<stack id>`, templates/imagebuilder_stack.py:622-631): a failed
+    // build's stack is deleted by `pcluster delete-image` with the user's credentials
+    // (models/imagebuilder.py:555), and CloudFormation deletes the profile as the user; without this the stack
+    // ends in DELETE_FAILED. Only the image stack's profiles, on the path ParallelCluster always uses for them.
+    allow('ImageIamDeleteInstanceProfile', ['iam:DeleteInstanceProfile'],
+      [ctx.iam('instance-profile', `${DEFAULT_IAM_PATH.substring(1)}ParallelClusterImage-*`)]),
     allow('ImageIamPassRole', ['iam:PassRole'], [ctx.instanceProfilesOnPath, ctx.rolesOnPath], {
       StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', ...ctx.ec2ServiceNames] },
     }),
@@ -314,6 +321,16 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       StringLike: { [`aws:ResourceTag/${IMAGE_ID_TAG}`]: '*' },
     }),
     allow('ImageCloudFormationRead', ['cloudformation:DescribeStacks'], [ctx.arn('cloudformation', '*', 'stack/*')]),
+    // DIFF: the doc reads image stacks with DescribeStacks only. pcluster also reads the image resource of
+    // every image stack it lists or describes (models/imagebuilder_resources.py:64, DescribeStackResource
+    // `ParallelClusterImage`: without it describe-image loses the build status and delete-image its
+    // "still building" guard, imagebuilder.py:549-553), and its events (get-image-stack-events,
+    // imagebuilder.py:781-789; export-image-logs, imagebuilder.py:725-726 and common.py:281-283). The
+    // user.base reads (`cloudformation:*` on cluster-tagged stacks before 3.6; scoped to the cluster names
+    // with `clusterNames`) do not reach image stacks, which carry the image-id tag instead
+    // (imagebuilder.py:641-659). GetTemplate is not called on image stacks (only cluster.py:674).
+    allow('ImageCloudFormationStackReads', ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStackEvents'],
+      [ctx.arn('cloudformation', '*', 'stack/*')], { StringLike: { [`aws:ResourceTag/${IMAGE_ID_TAG}`]: '*' } }),
     allow('ImageLambda', [
       'lambda:CreateFunction',
       'lambda:GetFunction',
@@ -371,6 +388,51 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
         StringLike: { 'iam:AWSServiceName': 'imagebuilder.amazonaws.com' },
       }),
   ];
+}
+
+/** What the user reads or writes for settings of the configuration and arguments of the CLI the doc does not cover. */
+export interface UserResourceStatementOptions {
+  /** Buckets given to `pcluster export-cluster-logs --bucket` and `export-image-logs --bucket`. */
+  readonly logExportBucketArns: string[];
+  /** KMS keys the configuration names (`KmsKeyId`). */
+  readonly kmsKeyArns: string[];
+  /** The custom munge key secret (`Scheduling/SlurmSettings/MungeKeySecretArn`). */
+  readonly mungeKeySecretArns: string[];
+}
+
+/**
+ * Statements for resources the user names outside ParallelCluster's own: the log export bucket, the
+ * configuration's KMS keys and the munge key. Not a doc block (the doc has none of them); each only
+ * with its resources.
+ *
+ * DIFF: not in the doc, which lets `export-cluster-logs` write only to buckets named `parallelcluster-*`
+ * and fails the KMS validator.
+ */
+export function userResourceStatements(options: UserResourceStatementOptions): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  const buckets = options.logExportBucketArns;
+  if (buckets.length > 0) {
+    // models/common.py:137-260 (CloudWatchLogsExporter, for export-cluster-logs and export-image-logs):
+    // the bucket's region (aws/s3.py:79, GetBucketLocation), whether the prefix is empty and the exported
+    // objects (ListBucket, common.py:161, 226), their download (GetObject, common.py:248), their deletion
+    // (DeleteObjects, common.py:182) and the archive's upload with --bucket-prefix (PutObject,
+    // common.py:299-303). CloudWatch Logs writes the export itself: the bucket policy must allow
+    // logs.<region>.amazonaws.com (logs:CreateExportTask is authorized on the log group only).
+    statements.push(allow('LogExportBucket', ['s3:GetBucketLocation', 's3:ListBucket'], buckets));
+    statements.push(allow('LogExportObjects', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], buckets.map((b) => `${b}/*`)));
+  }
+  if (options.kmsKeyArns.length > 0) {
+    // validators/kms_validators.py:17-24 (KmsKeyValidator, ERROR level): kms:DescribeKey on every KmsKeyId
+    // of the configuration (config/cluster_config.py:325-326, 387-388, 591-592).
+    statements.push(allow('KmsDescribeKey', ['kms:DescribeKey'], options.kmsKeyArns));
+  }
+  if (options.mungeKeySecretArns.length > 0) {
+    // config/cluster_config.py:2747-2758, validators/secret_validators.py:34-54
+    // (MungeKeySecretSizeAndBase64Validator): pcluster reads the munge key to check its size and encoding;
+    // denied, the validator warns.
+    statements.push(allow('MungeKeySecretRead', ['secretsmanager:GetSecretValue'], options.mungeKeySecretArns));
+  }
+  return statements;
 }
 
 /**

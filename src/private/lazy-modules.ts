@@ -1,3 +1,4 @@
+import type * as Kms from 'aws-cdk-lib/aws-kms';
 import type * as S3 from 'aws-cdk-lib/aws-s3';
 import type * as SecretsManager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as Yaml from 'yaml';
@@ -11,9 +12,16 @@ import type * as Yaml from 'yaml';
  * (test/private/lazy-modules.test.ts checks what loading the library loads.)
  */
 
+let kmsModule: typeof Kms | undefined;
 let s3Module: typeof S3 | undefined;
 let secretsManagerModule: typeof SecretsManager | undefined;
 let yamlModule: typeof Yaml | undefined;
+
+/** `aws-cdk-lib/aws-kms`, loaded on first use (KMS keys named in a configuration file). */
+export function kmsLib(): typeof Kms {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (kmsModule ??= require('aws-cdk-lib/aws-kms') as typeof Kms);
+}
 
 /** `aws-cdk-lib/aws-s3`, loaded on first use. */
 export function s3Lib(): typeof S3 {

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
 import { nodeClusterScope } from '../policies/cluster-scope';
-import { headNodeAwsBatchStatements, headNodeSlurmStatements } from '../policies/head-node-policies';
+import { headNodeAwsBatchStatements, headNodeSlurmStatements, volumeArn } from '../policies/head-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { validateRoleArns, validateSecrets } from '../private/input-validation';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
@@ -56,6 +56,44 @@ export interface HeadNodeRoleProps extends NodeRoleProps {
    * @default - record changes in any hosted zone, as in the doc
    */
   readonly hostedZoneId?: string;
+
+  /**
+   * The cluster's custom munge key (`Scheduling/SlurmSettings/MungeKeySecretArn`): the head node may
+   * `secretsmanager:GetSecretValue` it, and with `enableLoginNodes` also
+   * `elasticloadbalancing:DescribeTargetGroups` and `DescribeTargetHealth` (it checks the login nodes'
+   * target group before changing the key: ParallelCluster's own head node role,
+   * templates/cdk_builder_utils.py:741-768). Slurm only.
+   *
+   * @default - no munge key: ParallelCluster generates one
+   */
+  readonly mungeKeySecret?: secretsmanager.ISecret;
+
+  /**
+   * Whether the cluster has login nodes (`LoginNodes`). Only read with `mungeKeySecret`.
+   *
+   * @default false
+   */
+  readonly enableLoginNodes?: boolean;
+
+  /**
+   * The capacity reservation resource groups of the cluster's queues
+   * (`CapacityReservationTarget/CapacityReservationResourceGroupArn`): the head node may
+   * `resource-groups:ListGroupResources` them (templates/cdk_builder_utils.py:848-858). Each an ARN
+   * `arn:<partition>:resource-groups:<region>:<account>:group/<name>`, without wildcards. Slurm only.
+   *
+   * @default - none
+   */
+  readonly capacityReservationResourceGroupArns?: string[];
+
+  /**
+   * The IDs of existing EBS volumes the cluster mounts (`SharedStorage/EbsSettings/VolumeId`, `vol-...`):
+   * the head node may `ec2:AttachVolume` and `ec2:DetachVolume` them by ID. With `clusterName` the head
+   * node otherwise only attaches volumes that carry no other cluster's tag, and a volume kept from a
+   * deleted cluster carries that cluster's tag.
+   *
+   * @default - none: volumes are matched by the cluster-name tag when `clusterName` is set
+   */
+  readonly sharedStorageVolumeIds?: string[];
 }
 
 /**
@@ -85,11 +123,29 @@ export class HeadNodeRole extends NodeRole {
     // Scoped to a cluster, the path PassRole only covers `<iamPath><clusterName>/` (the roles
     // ParallelCluster creates for that cluster), so every compute role elsewhere is listed.
     const passRolePath = props.clusterName === undefined ? iamPath : `${iamPath}${props.clusterName}/`;
-    const secretArns = secretArnsForPolicies(props.secrets);
+    const mungeKey = props.mungeKeySecret === undefined ? [] : [props.mungeKeySecret];
+    validateSecrets(scope, 'mungeKeySecret', mungeKey);
+    const groups = props.capacityReservationResourceGroupArns ?? [];
+    validateResourceGroupArns('capacityReservationResourceGroupArns', groups);
+    const volumeIds = props.sharedStorageVolumeIds ?? [];
+    validateVolumeIds('sharedStorageVolumeIds', volumeIds);
+    if (scheduler === Scheduler.AWS_BATCH && (mungeKey.length > 0 || groups.length > 0)) {
+      throw new Error(
+        `${mungeKey.length > 0 ? 'mungeKeySecret' : 'capacityReservationResourceGroupArns'} is set but scheduler is Scheduler.AWS_BATCH: ` +
+        'munge keys and capacity reservation resource groups are Slurm settings. Leave it out, or use Scheduler.SLURM.',
+      );
+    }
+    const secretArns = [...new Set(secretArnsForPolicies([...(props.secrets ?? []), ...mungeKey]))];
+    const sharedVolumeArns = volumeIds.map((volumeId) => volumeArn(ctx, volumeId));
     const statements = scheduler === Scheduler.AWS_BATCH
-      ? policyBlock(ctx, 'headNode.awsBatch', headNodeAwsBatchStatements(ctx, secretArns))
-      : policyBlock(ctx, 'headNode.slurm',
-        headNodeSlurmStatements(ctx, { secretArns, computeNodeRoleArns: rolesOffPath(computeNodeRoles, passRolePath).map((role) => role.roleArn) }));
+      ? policyBlock(ctx, 'headNode.awsBatch', headNodeAwsBatchStatements(ctx, secretArns, sharedVolumeArns))
+      : policyBlock(ctx, 'headNode.slurm', headNodeSlurmStatements(ctx, {
+        secretArns,
+        computeNodeRoleArns: rolesOffPath(computeNodeRoles, passRolePath).map((role) => role.roleArn),
+        loginNodesWithMungeKey: mungeKey.length > 0 && (props.enableLoginNodes ?? false),
+        capacityReservationResourceGroupArns: groups,
+        sharedVolumeArns,
+      }));
     super(scope, id, props, {
       description: `AWS ParallelCluster head node (${scheduler === Scheduler.AWS_BATCH ? 'AWS Batch' : 'Slurm'})`,
       iamPath,
@@ -110,4 +166,29 @@ function rolesOffPath(roles: iam.IRole[], iamPath: string): iam.IRole[] {
     const path = role instanceof iam.Role ? (role.node.defaultChild as iam.CfnRole).path : undefined;
     return path === undefined || Token.isUnresolved(path) || !path.startsWith(iamPath);
   });
+}
+
+// ParallelCluster's VolumeId rule (schemas/cluster_schema.py:235-238): vol- and 8 or 17 characters.
+const VOLUME_ID = /^vol-[0-9a-z]{8}$|^vol-[0-9a-z]{17}$/;
+const RESOURCE_GROUP_ARN = /^arn:aws[a-z-]*:resource-groups:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:group\/[\w.-]+$/;
+
+/** Volume IDs named by the configuration: `vol-` IDs, never a pattern (tokens are taken as they are). */
+export function validateVolumeIds(what: string, ids: string[]): void {
+  for (const id of ids) {
+    if (!Token.isUnresolved(id) && !VOLUME_ID.test(id)) {
+      throw new Error(`${what} holds '${id}', which is not an EBS volume ID (vol- and 8 or 17 letters and digits, no wildcard), e.g. 'vol-0123456789abcdef0'.`);
+    }
+  }
+}
+
+/** Resource group ARNs: whole ARNs, no wildcard (tokens are taken as they are). */
+export function validateResourceGroupArns(what: string, arns: string[]): void {
+  for (const arn of arns) {
+    if (!Token.isUnresolved(arn) && !RESOURCE_GROUP_ARN.test(arn)) {
+      throw new Error(
+        `${what} holds '${arn}', which is not a resource group ARN without wildcards: ` +
+        'write arn:<partition>:resource-groups:<region>:<account>:group/<name>, e.g. group/my-odcrs in account 111122223333 of us-east-1.',
+      );
+    }
+  }
 }

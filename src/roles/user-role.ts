@@ -1,4 +1,6 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -13,6 +15,7 @@ import {
   userFsxStatements,
   userIamStatements,
   userImageBuilderStatements,
+  userResourceStatements,
 } from '../policies/user-policies';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import {
@@ -149,6 +152,36 @@ export interface ParallelClusterUserRoleProps extends ParallelClusterPolicyOptio
    * @default - every cluster in the account, as in the doc
    */
   readonly clusterNames?: string[];
+
+  /**
+   * Buckets the user exports logs to (`pcluster export-cluster-logs --bucket`, `export-image-logs
+   * --bucket`): `s3:GetBucketLocation` and `s3:ListBucket` on each bucket, `s3:GetObject`, `s3:PutObject`
+   * and `s3:DeleteObject` on its objects, what pcluster's exporter calls (models/common.py:137-303).
+   * CloudWatch Logs writes the export itself: each bucket's policy must let `logs.<region>.amazonaws.com`
+   * `s3:GetBucketAcl` and `s3:PutObject`.
+   *
+   * @default - logs can be exported only to ParallelCluster's own bucket (`parallelcluster-*`)
+   */
+  readonly logExportBuckets?: s3.IBucket[];
+
+  /**
+   * The KMS keys the cluster configuration names (`KmsKeyId` of its shared storage): the user may
+   * `kms:DescribeKey` them, which ParallelCluster's KMS validator calls (validators/kms_validators.py:17-24;
+   * without it `pcluster create-cluster` fails with an ERROR).
+   *
+   * @default - no KMS permission
+   */
+  readonly kmsKeys?: kms.IKey[];
+
+  /**
+   * The cluster's custom munge key (`Scheduling/SlurmSettings/MungeKeySecretArn`): the user may
+   * `secretsmanager:GetSecretValue` it, which ParallelCluster's munge key validator calls
+   * (validators/secret_validators.py:34-54; without it, a warning). Give it in `secrets` too for
+   * `secretsmanager:DescribeSecret`.
+   *
+   * @default - no munge key
+   */
+  readonly mungeKeySecret?: secretsmanager.ISecret;
 }
 
 /**
@@ -171,7 +204,7 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
 
   /**
    * The customer managed policies attached to the role, in order (base, AWS Batch, FSx, image
-   * building, IAM mode, custom roles). They may also be attached to IAM users and groups.
+   * building, IAM mode, custom roles, named resources). They may also be attached to IAM users and groups.
    */
   public readonly managedPolicies: iam.IManagedPolicy[];
 
@@ -228,6 +261,12 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
     validateRoleArns(this, 'customRoles', props.customRoles);
     validateSecrets(this, 'secrets', props.secrets);
     validateBuckets(this, 'fsxDataRepositoryBuckets', buckets);
+    const exportBuckets = props.logExportBuckets ?? [];
+    validateBuckets(this, 'logExportBuckets', exportBuckets);
+    const kmsKeys = props.kmsKeys ?? [];
+    validateKeys(this, 'kmsKeys', kmsKeys);
+    const mungeKey = props.mungeKeySecret === undefined ? [] : [props.mungeKeySecret];
+    validateSecrets(this, 'mungeKeySecret', mungeKey);
     validateManagedPolicies(this, 'additionalIamPolicies', attachable);
     validatePermissionsBoundary(this, 'permissionsBoundary', props.permissionsBoundary);
     validatePermissionsBoundary(this, 'the boundary of IamAccessMode.permissionsBoundary', mode.boundary);
@@ -278,6 +317,17 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
       blocks.push(['CustomRolesPolicy', 'ParallelCluster user: pass custom cluster roles', customRoles]);
     }
 
+    // The resources the user names (log export buckets, KMS keys, munge key): the library's statements,
+    // not a doc block, so no revision changes them and no cluster scope applies.
+    const named = userResourceStatements({
+      logExportBucketArns: exportBuckets.map((b) => b.bucketArn),
+      kmsKeyArns: kmsKeys.map((k) => k.keyArn),
+      mungeKeySecretArns: secretArnsForPolicies(mungeKey),
+    });
+    if (named.length > 0) {
+      blocks.push(['ResourcesPolicy', 'ParallelCluster user: log export buckets, KMS keys and munge key of the configuration', named]);
+    }
+
     this.managedPolicies = blocks.flatMap(([policyId, description, statements]) =>
       createSizedManagedPolicies(this, policyId, description, statements));
     this.managedPolicies.forEach((policy) => role.addManagedPolicy(policy));
@@ -285,5 +335,18 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
     this.role = role;
     this.roleArn = role.roleArn;
     this.grantPrincipal = role;
+  }
+}
+
+/** KMS keys given by ARN: no wildcard (`key/*` would be every key of the account). */
+function validateKeys(scope: Construct, what: string, keys: kms.IKey[]): void {
+  for (const key of keys) {
+    const arn = Stack.of(scope).resolve(key.keyArn);
+    if (typeof arn === 'string' && /[*?]/.test(arn)) {
+      throw new Error(
+        `${what} holds the key '${arn}', which has a wildcard ('*' or '?'): it would grant every key it matches. ` +
+        "Name each key by its ARN, e.g. kms.Key.fromKeyArn(this, 'StorageKey', '<key ARN>').",
+      );
+    }
   }
 }

@@ -93,13 +93,14 @@ describe.each(ENVIRONMENTS)('roles derived from the example configuration in $pa
     expect(await login.allows('s3:GetObject', s3Object(env, 'genomics-hpc-bootstrap/head/configure.sh'))).toBe(false);
   });
 
-  test('each secret: GetSecretValue for the head node only, DescribeSecret for the user', async () => {
+  test('each secret: GetSecretValue for the head node only, DescribeSecret for the user (and the munge key\'s value, issue 19)', async () => {
     for (const name of ['slurm-accounting-password-AbCdEf', 'slurm-munge-key-GhIjKl']) {
       expect(await head.allows('secretsmanager:GetSecretValue', secret(env, name))).toBe(true);
       expect(await queue('cpu').allows('secretsmanager:GetSecretValue', secret(env, name))).toBe(false);
       expect(await login.allows('secretsmanager:GetSecretValue', secret(env, name))).toBe(false);
       expect(await user.allows('secretsmanager:DescribeSecret', secret(env, name))).toBe(true);
-      expect(await user.allows('secretsmanager:GetSecretValue', secret(env, name))).toBe(false);
+      // ParallelCluster's munge key validator reads the key with the user's credentials (secret_validators.py:34-54).
+      expect(await user.allows('secretsmanager:GetSecretValue', secret(env, name))).toBe(name.startsWith('slurm-munge-key'));
     }
     expect(await head.allows('secretsmanager:GetSecretValue', secret(env, 'other-AbCdEf'))).toBe(false);
   });
@@ -398,6 +399,18 @@ describe('bad configuration', () => {
     ['an admin policy on a queue', 'Scheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\n      Iam:\n        AdditionalIamPolicies:\n' +
       '          - Policy: arn:aws:iam::aws:policy/AdministratorAccess\n',
     /^bad\.yaml:7: Scheduling\/SlurmQueues\[0\]\/Iam\/AdditionalIamPolicies\[0\]\/Policy 'arn:aws:iam::aws:policy\/AdministratorAccess' makes the role account admin/],
+    // Issue 19: placeholders and values that name no resource.
+    ['a placeholder Lambda functions role', valid + '\nIam:\n  Roles:\n    LambdaFunctionsRole: String\n',
+      /^bad\.yaml:\d+: Iam\/Roles\/LambdaFunctionsRole 'String' is not an IAM role ARN/],
+    ['a placeholder volume id', 'Scheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\nSharedStorage:\n  - Name: v\n    StorageType: Ebs\n' +
+      '    EbsSettings:\n      VolumeId: String\n', /^bad\.yaml:9: SharedStorage\[0\]\/EbsSettings\/VolumeId 'String' is not an EBS volume id/],
+    ['a KMS key alias', 'Scheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\nSharedStorage:\n  - Name: v\n    StorageType: Efs\n' +
+      '    EfsSettings:\n      KmsKeyId: alias/storage\n', /^bad\.yaml:9: SharedStorage\[0\]\/EfsSettings\/KmsKeyId 'alias\/storage' is a key alias/],
+    ['a placeholder KMS key', 'Scheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\nSharedStorage:\n  - Name: v\n    StorageType: Ebs\n' +
+      '    EbsSettings:\n      KmsKeyId: String\n', /^bad\.yaml:9: SharedStorage\[0\]\/EbsSettings\/KmsKeyId 'String' is not a KMS key ID or key ARN/],
+    ['a capacity reservation group that is not an ARN', 'Scheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\n' +
+      '      CapacityReservationTarget:\n        CapacityReservationResourceGroupArn: String\n',
+    /^bad\.yaml:6: Scheduling\/SlurmQueues\[0\]\/CapacityReservationTarget\/CapacityReservationResourceGroupArn 'String' is not a resource group ARN/],
   ])('%s is an error naming the file, line and path', (_name, text, error) => {
     expect(readError(text)).toMatch(error);
   });
@@ -435,5 +448,144 @@ describe('an environment-agnostic stack', () => {
     expect(fs.existsSync(path.join(out.directory, `${stack.artifactId}.pcluster-config.yaml`))).toBe(false);
     const warnings = out.getStackArtifact(stack.artifactId).messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
     expect(warnings.some((w) => w.includes('pcluster-config.yaml was not written'))).toBe(true);
+  });
+});
+
+describe('settings ParallelCluster\'s validators and head node read (issue 19)', () => {
+  const text = (env: TestEnvironment) => `
+Region: ${env.region}
+HeadNode:
+  InstanceType: t3.medium
+Scheduling:
+  Scheduler: slurm
+  SlurmSettings:
+    MungeKeySecretArn: arn:${env.partition}:secretsmanager:${env.region}:${env.account}:secret:hpc/munge-AbCdEf
+  SlurmQueues:
+    - Name: q
+      CapacityReservationTarget:
+        CapacityReservationResourceGroupArn: arn:${env.partition}:resource-groups:${env.region}:${env.account}:group/odcrs
+      ComputeResources:
+        - Name: c
+          CapacityReservationTarget:
+            CapacityReservationResourceGroupArn: arn:${env.partition}:resource-groups:${env.region}:${env.account}:group/odcrs-c
+LoginNodes:
+  Pools:
+    - Name: login
+SharedStorage:
+  - MountDir: /kept
+    Name: kept
+    StorageType: Ebs
+    EbsSettings:
+      VolumeId: vol-0fedcba9876543210
+      KmsKeyId: 0a1b2c3d-1111-2222-3333-444455556666
+  - MountDir: /efs
+    Name: efs
+    StorageType: Efs
+    EfsSettings:
+      KmsKeyId: arn:${env.partition}:kms:${env.region}:${env.account}:key/mrk-0123456789abcdef0123456789abcdef
+`;
+
+  test.each(ENVIRONMENTS)('munge key, capacity reservation groups, kept volumes and KMS keys are derived in $partition', async (env) => {
+    const stack = stackIn(env);
+    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(text(env)), clusterName: 'team-a-1' });
+    const p = env.partition;
+    const r = env.region;
+    const a = env.account;
+    const head = PolicySimulator.forRole(stack, c.headNodeRole.role);
+    const user = PolicySimulator.forRole(stack, c.userRole.role);
+    const munge = `arn:${p}:secretsmanager:${r}:${a}:secret:hpc/munge-AbCdEf`;
+    const group = (name: string) => `arn:${p}:resource-groups:${r}:${a}:group/${name}`;
+    const volume = (id: string) => `arn:${p}:ec2:${r}:${a}:volume/${id}`;
+    const oldTag = { 'ec2:ResourceTag/parallelcluster:cluster-name': 'deleted-cluster' };
+    expect(await head.allows('secretsmanager:GetSecretValue', munge)).toBe(true);
+    // The file's Region scopes the head node's calls on `*` to it.
+    expect(await head.allows('elasticloadbalancing:DescribeTargetHealth', '*', { 'aws:RequestedRegion': r })).toBe(true);
+    expect(await head.allows('resource-groups:ListGroupResources', group('odcrs'))).toBe(true);
+    expect(await head.allows('resource-groups:ListGroupResources', group('odcrs-c'))).toBe(true);
+    expect(await head.allows('resource-groups:ListGroupResources', group('other'))).toBe(false);
+    expect(await head.allows('ec2:AttachVolume', volume('vol-0fedcba9876543210'), oldTag)).toBe(true);
+    expect(await head.allows('ec2:AttachVolume', volume('vol-0aaaaaaaaaaaaaaaa'), oldTag)).toBe(false);
+    expect(await user.allows('secretsmanager:GetSecretValue', munge)).toBe(true);
+    expect(await user.allows('secretsmanager:GetSecretValue', `arn:${p}:secretsmanager:${r}:${a}:secret:other-AbCdEf`)).toBe(false);
+    // KMS also needs the key policy (test/roles/user-role-named-resources.test.ts); here the statement's keys.
+    const kmsStatement = user.documents.flatMap((d: any) => d.Statement).find((s: any) => s.Sid === 'KmsDescribeKey');
+    expect(kmsStatement.Resource).toEqual([
+      `arn:${p}:kms:${r}:${a}:key/0a1b2c3d-1111-2222-3333-444455556666`,
+      `arn:${p}:kms:${r}:${a}:key/mrk-0123456789abcdef0123456789abcdef`,
+    ]);
+    expect(kmsStatement.Action).toBe('kms:DescribeKey');
+  });
+
+  test('without those settings, none of it', async () => {
+    const stack = stackIn(ENVIRONMENTS[0]);
+    const c = cluster(stack, {
+      configuration: ClusterConfiguration.fromYaml('HeadNode:\n  InstanceType: t3.medium\nScheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\n'),
+    });
+    const head = PolicySimulator.forRole(stack, c.headNodeRole.role);
+    expect(await head.allows('elasticloadbalancing:DescribeTargetHealth', '*')).toBe(false);
+    expect(await head.allows('resource-groups:ListGroupResources', 'arn:aws:resource-groups:us-east-1:111122223333:group/odcrs')).toBe(false);
+    const user = PolicySimulator.forRole(stack, c.userRole.role);
+    expect(user.documents.flatMap((d: any) => d.Statement).some((s: any) => s.Sid === 'KmsDescribeKey')).toBe(false);
+  });
+});
+
+describe('roles the files name are not created (issue 19)', () => {
+  const clusterText = `
+HeadNode:
+  InstanceType: t3.medium
+Scheduling:
+  Scheduler: slurm
+  SlurmQueues:
+    - Name: q
+Iam:
+  Roles:
+    LambdaFunctionsRole: arn:aws:iam::111122223333:role/custom/MyLambdaRole
+`;
+  const imageText = `
+Build:
+  InstanceType: c5.xlarge
+  ParentImage: ami-0123456789abcdef0
+  Iam:
+    InstanceRole: arn:aws:iam::111122223333:role/custom/MyBuildRole
+    CleanupLambdaRole: arn:aws:iam::111122223333:role/custom/MyCleanupRole
+`;
+
+  test('an existing Iam/Roles/LambdaFunctionsRole: no Lambda functions role, and the file keeps it', async () => {
+    const stack = stackIn(ENVIRONMENTS[0]);
+    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(clusterText) });
+    expect(() => c.lambdaFunctionsRole).toThrow(/no Lambda functions role: the configuration names its own/);
+    expect(stack.node.findAll().some((n) => n.node.path.endsWith('/LambdaFunctionsRole'))).toBe(false);
+    expect(parse(c.clusterConfig()).Iam.Roles.LambdaFunctionsRole).toBe('arn:aws:iam::111122223333:role/custom/MyLambdaRole');
+    const user = PolicySimulator.forRole(stack, c.userRole.role);
+    expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/custom/MyLambdaRole', { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(true);
+  });
+
+  test('a build-image file naming its instance role and cleanup role: no image build roles, the user may pass them', async () => {
+    const stack = stackIn(ENVIRONMENTS[0]);
+    const c = cluster(stack, {
+      configuration: ClusterConfiguration.fromYaml(clusterText), imageConfiguration: ImageConfiguration.fromYaml(imageText),
+    });
+    expect(c.imageBuilderRoles).toBeUndefined();
+    expect(parse(c.imageConfig()).Build.Iam).toEqual({
+      InstanceRole: 'arn:aws:iam::111122223333:role/custom/MyBuildRole',
+      CleanupLambdaRole: 'arn:aws:iam::111122223333:role/custom/MyCleanupRole',
+    });
+    const user = PolicySimulator.forRole(stack, c.userRole.role);
+    // The user still builds images.
+    expect(await user.allows('imagebuilder:CreateImageRecipe', 'arn:aws:imagebuilder:us-east-1:111122223333:image-recipe/parallelclusterimage-x/3.16.1')).toBe(true);
+    expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/custom/MyBuildRole', { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(true);
+    expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/custom/MyCleanupRole', { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(true);
+  });
+
+  test('a build-image file naming only its instance role still gets the cleanup role', () => {
+    const stack = stackIn(ENVIRONMENTS[0]);
+    const c = cluster(stack, {
+      configuration: ClusterConfiguration.fromYaml(clusterText),
+      imageConfiguration: ImageConfiguration.fromYaml(imageText.replace(/ {4}CleanupLambdaRole: .*\n/, '')),
+    });
+    expect(c.imageBuilderRoles).toBeDefined();
+    const iamSection = parse(c.imageConfig()).Build.Iam;
+    expect(iamSection.InstanceRole).toBe('arn:aws:iam::111122223333:role/custom/MyBuildRole');
+    expect(iamSection.CleanupLambdaRole).toBe(c.imageBuilderRoles!.cleanupLambdaRoleArn);
   });
 });

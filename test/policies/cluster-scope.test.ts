@@ -238,8 +238,8 @@ const NOT_SCOPABLE: Array<{ why: string; applies: (role: CallerRole, call: Pclus
     applies: (role, c) => c.operation === 'build-image' || c.operation === 'delete-image' || role === 'imageInstance' || role === 'imageCleanup',
   },
   {
-    why: 'read-only Describe and List calls on * (pcluster list-clusters, describe-cluster), and the user\'s CloudFormation Describe calls, which stay on * for pcluster',
-    applies: (role, c) => /^[a-z0-9-]+:(Describe|List)/.test(c.action)
+    why: 'read-only Describe and List calls on * (pcluster list-clusters, describe-cluster; tag:GetResources, which has no resource type), and the user\'s CloudFormation Describe calls, which stay on * for pcluster',
+    applies: (role, c) => /^[a-z0-9-]+:(Describe|List|GetResources$)/.test(c.action)
       && (c.resource === '*' || (USER_ROLES.includes(role) && c.action.startsWith('cloudformation:Describe'))),
   },
   {

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { AttackRequest, attackRequests } from '../support/attack-requests';
 import { ClusterWorld, MODE_NAMES, clusterWorld } from '../support/cluster-world';
-import { describeCall } from '../support/pcluster-calls';
-import { ENVIRONMENTS } from '../support/stacks';
+import { describeCall, namedResourceProps } from '../support/pcluster-calls';
+import { ENVIRONMENTS, stackIn } from '../support/stacks';
 
 /*
  * The attack matrix of issue 12 (rows in test/support/attack-requests.ts): the escalation requests of the
@@ -18,7 +18,7 @@ describe.each(ENVIRONMENTS)('attack matrix in $partition', (env) => {
     let rows: AttackRequest[];
     let profileArn: string;
     beforeAll(() => {
-      world = clusterWorld(env, mode);
+      world = clusterWorld(env, mode, namedResourceProps(stackIn(env, 'Imports'), env));
       profileArn = world.arn(world.cluster.headNodeRole.instanceProfile as unknown as IConstruct, 'Arn');
       rows = attackRequests({
         env,

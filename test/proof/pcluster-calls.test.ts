@@ -1,7 +1,7 @@
 import { ModeName, MODE_NAMES, clusterWorld } from '../support/cluster-world';
-import { CallerRole, PclusterCall, describeCall, parallelClusterCalls } from '../support/pcluster-calls';
+import { CallerRole, PclusterCall, describeCall, namedResourceProps, namedResources, parallelClusterCalls } from '../support/pcluster-calls';
 import { PolicySimulator } from '../support/simulate';
-import { ENVIRONMENTS, TestEnvironment } from '../support/stacks';
+import { ENVIRONMENTS, TestEnvironment, stackIn } from '../support/stacks';
 
 /*
  * The ParallelCluster calls matrix (issue 12): every request pcluster and its stacks make (see
@@ -18,8 +18,10 @@ interface World {
 }
 
 function build(env: TestEnvironment, mode: ModeName): World {
-  const { cluster, sims, arn, boundary } = clusterWorld(env, mode);
+  // The settings of issue 19 (what the configuration or the CLI names), given as literal ARNs.
+  const { cluster, sims, arn, boundary } = clusterWorld(env, mode, namedResourceProps(stackIn(env, 'Imports'), env));
   const calls = parallelClusterCalls({
+    ...namedResources(env),
     env,
     clusterName: CLUSTER,
     imageId: IMAGE,

@@ -26,9 +26,14 @@ function headNode(env: TestEnvironment, props: HeadNodeRoleProps = {}) {
   return { stack, head, sim: PolicySimulator.forRole(stack, head.role), template: Template.fromStack(stack) };
 }
 
+/** DIFF (issue 19): the doc's EC2TagsAndVolumes also detaches volumes, as ParallelCluster's own head node role does. */
+function withDetachVolume(s: Statement): Statement {
+  return s.Action.includes('ec2:AttachVolume') ? { ...s, Action: [...s.Action, 'ec2:DetachVolume'] } : s;
+}
+
 /** The doc's block with its documented differences: EC2 also `.cn` in China, the secret statement as given. */
 function expectedSlurm(env: TestEnvironment, secretArns: string[] = []): Statement[] {
-  return docStatements('headNode.slurm', env).flatMap((s) => {
+  return docStatements('headNode.slurm', env).map(withDetachVolume).flatMap((s) => {
     if (s.Action.includes('iam:PassRole')) {
       return [{ ...s, Condition: { StringEquals: { 'iam:PassedToService': ec2ServiceNames(env) } } }];
     }
@@ -40,7 +45,7 @@ function expectedSlurm(env: TestEnvironment, secretArns: string[] = []): Stateme
 }
 
 function expectedBatch(env: TestEnvironment, secretArns: string[] = []): Statement[] {
-  return withIssue12Narrowings('headNode.awsBatch', docStatements('headNode.awsBatch', env), env).flatMap((s) => {
+  return withIssue12Narrowings('headNode.awsBatch', docStatements('headNode.awsBatch', env), env).map(withDetachVolume).flatMap((s) => {
     if (s.Action.includes('secretsmanager:GetSecretValue')) {
       return secretArns.length === 0 ? [] : [{ ...s, Resource: secretArns }];
     }
@@ -95,7 +100,7 @@ describe.each(ENVIRONMENTS)('HeadNodeRole in $partition', (env) => {
         ['dynamodb:Scan', `arn:${p}:dynamodb:${r}:${a}:table/parallelcluster-mycluster`],
         ['dynamodb:GetItem', `arn:${p}:dynamodb:${r}:${a}:table/other`],
         ['ec2:TerminateInstances', `arn:${p}:ec2:${r}:${a}:instance/i-0123`, { 'ec2:ResourceTag/parallelcluster:node-type': 'HeadNode' }],
-        ['ec2:DetachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123`],
+        ['ec2:DeleteVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123`],
         ['iam:PassRole', `arn:${p}:iam::${a}:role/parallelcluster/node`, { 'iam:PassedToService': 'lambda.amazonaws.com' }],
         ['iam:PassRole', `arn:${p}:iam::${a}:role/custom/queue`, { 'iam:PassedToService': 'ec2.amazonaws.com' }],
         ['iam:CreateRole', `arn:${p}:iam::${a}:role/parallelcluster/node`],
@@ -416,5 +421,100 @@ describe('HeadNodeRole clusterName', () => {
       ['iam:PassRole', 'arn:aws:iam::111122223333:role/parallelcluster/other-role', ec2],
       ['iam:PassRole', 'arn:aws:iam::111122223333:role/parallelcluster/c2/queue-role', ec2],
     ));
+  });
+});
+
+describe.each(ENVIRONMENTS)('HeadNodeRole: settings ParallelCluster grants its own head node (issue 19) in $partition', (env) => {
+  const p = env.partition;
+  const r = env.region;
+  const a = env.account;
+  const volume = (id: string) => `arn:${p}:ec2:${r}:${a}:volume/${id}`;
+  const tagged = (cluster: string) => ({ 'ec2:ResourceTag/parallelcluster:cluster-name': cluster });
+  const kept = 'vol-0fedcba9876543210';
+
+  test.each([ParallelClusterVersion.V3_2, ParallelClusterVersion.LATEST])('detaches volumes at %s (templates/cdk_builder_utils.py:671)', async (version) => {
+    const { sim } = headNode(env, { parallelClusterVersion: version });
+    await expectAllowed(sim, requests(['ec2:DetachVolume', volume('vol-0123456789abcdef0')], ['ec2:DetachVolume', `arn:${p}:ec2:${r}:${a}:instance/i-0123`]));
+    await expectDenied(sim, requests(['ec2:DetachVolume', `arn:${p}:ec2:${r}:444455556666:volume/vol-0123456789abcdef0`], ['ec2:DeleteVolume', volume('vol-0123456789abcdef0')]));
+  });
+
+  test('scoped to a cluster, it detaches only volumes without another cluster\'s tag', async () => {
+    const { sim } = headNode(env, { parallelClusterVersion: ParallelClusterVersion.LATEST, clusterName: 'team-a-1' });
+    await expectAllowed(sim, requests(['ec2:DetachVolume', volume('vol-0123456789abcdef0'), tagged('team-a-1')]));
+    await expectDenied(sim, requests(['ec2:DetachVolume', volume('vol-0123456789abcdef0'), tagged('team-b-1')]));
+  });
+
+  test('scoped to a cluster, it attaches the SharedStorage volumes named by ID whatever their tag, and no other tagged volume', async () => {
+    const { sim } = headNode(env, { parallelClusterVersion: ParallelClusterVersion.LATEST, clusterName: 'team-a-1', sharedStorageVolumeIds: [kept] });
+    await expectAllowed(sim, requests(
+      ['ec2:AttachVolume', volume(kept), tagged('deleted-cluster')],
+      ['ec2:DetachVolume', volume(kept), tagged('deleted-cluster')],
+      ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:instance/i-0123`, tagged('team-a-1')],
+    ));
+    await expectDenied(sim, requests(
+      ['ec2:AttachVolume', volume('vol-0aaaaaaaaaaaaaaaa'), tagged('deleted-cluster')],
+      ['ec2:DeleteVolume', volume(kept)],
+      ['ec2:ModifyVolume', volume(kept), tagged('deleted-cluster')],
+      // The instance side of the request is still the cluster's only.
+      ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:instance/i-0123`, tagged('team-b-1')],
+    ));
+  });
+
+  test('without the IDs, a scoped head node cannot attach a volume kept from a deleted cluster (the case the prop is for)', async () => {
+    const { sim } = headNode(env, { parallelClusterVersion: ParallelClusterVersion.LATEST, clusterName: 'team-a-1' });
+    await expectDenied(sim, requests(['ec2:AttachVolume', volume(kept), tagged('deleted-cluster')]));
+  });
+
+  test('a munge key with login nodes: the key and the login nodes\' target groups (cdk_builder_utils.py:741-768)', async () => {
+    const stack = stackIn(env);
+    const munge = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Munge', `arn:${p}:secretsmanager:${r}:${a}:secret:munge-AbCdEf`);
+    const head = new HeadNodeRole(stack, 'HeadNode', { mungeKeySecret: munge, enableLoginNodes: true });
+    const sim = PolicySimulator.forRole(stack, head.role);
+    await expectAllowed(sim, requests(
+      ['secretsmanager:GetSecretValue', munge.secretArn],
+      ['elasticloadbalancing:DescribeTargetGroups', '*'],
+      ['elasticloadbalancing:DescribeTargetHealth', '*'],
+    ));
+    await expectDenied(sim, requests(
+      ['secretsmanager:GetSecretValue', `arn:${p}:secretsmanager:${r}:${a}:secret:other-AbCdEf`],
+      ['elasticloadbalancing:ModifyTargetGroup', '*'],
+    ));
+  });
+
+  test('a munge key without login nodes: no target group reads', async () => {
+    const stack = stackIn(env);
+    const munge = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Munge', `arn:${p}:secretsmanager:${r}:${a}:secret:munge-AbCdEf`);
+    const sim = PolicySimulator.forRole(stack, new HeadNodeRole(stack, 'HeadNode', { mungeKeySecret: munge }).role);
+    await expectAllowed(sim, requests(['secretsmanager:GetSecretValue', munge.secretArn]));
+    await expectDenied(sim, requests(['elasticloadbalancing:DescribeTargetHealth', '*']));
+  });
+
+  test('capacity reservation resource groups: ListGroupResources on those groups only (cdk_builder_utils.py:848-858)', async () => {
+    const group = `arn:${p}:resource-groups:${r}:${a}:group/odcrs`;
+    const { sim } = headNode(env, { parallelClusterVersion: ParallelClusterVersion.LATEST, capacityReservationResourceGroupArns: [group] });
+    await expectAllowed(sim, requests(['resource-groups:ListGroupResources', group]));
+    await expectDenied(sim, requests(
+      ['resource-groups:ListGroupResources', `arn:${p}:resource-groups:${r}:${a}:group/other`],
+      ['resource-groups:DeleteGroup', group],
+    ));
+  });
+});
+
+describe('HeadNodeRole: issue-19 props are checked', () => {
+  test('a volume ID that is not one, or a pattern, is refused', () => {
+    expect(() => new HeadNodeRole(awsStack(), 'H', { sharedStorageVolumeIds: ['vol-*'] })).toThrow(/'vol-\*', which is not an EBS volume ID/);
+    expect(() => new HeadNodeRole(awsStack(), 'H', { sharedStorageVolumeIds: ['String'] })).toThrow(/not an EBS volume ID/);
+  });
+
+  test('a resource group ARN with a wildcard is refused', () => {
+    expect(() => new HeadNodeRole(awsStack(), 'H', { capacityReservationResourceGroupArns: ['arn:aws:resource-groups:us-east-1:111122223333:group/*'] }))
+      .toThrow(/not a resource group ARN without wildcards/);
+  });
+
+  test('munge keys are Slurm only', () => {
+    const stack = awsStack();
+    const munge = secretsmanager.Secret.fromSecretNameV2(stack, 'M', 'munge');
+    expect(() => new HeadNodeRole(stack, 'H', { scheduler: Scheduler.AWS_BATCH, parallelClusterVersion: ParallelClusterVersion.V3_15, mungeKeySecret: munge }))
+      .toThrow(/mungeKeySecret is set but scheduler is Scheduler.AWS_BATCH/);
   });
 });

@@ -1,4 +1,4 @@
-import { CallerRole, USER_ROLES } from './pcluster-calls';
+import { CallerRole, NAMED_LOG_EXPORT_BUCKET, NAMED_RESOURCE_GROUP, NAMED_VOLUME_ID, USER_ROLES } from './pcluster-calls';
 import { RequestContext } from './simulate';
 import { OTHER_ACCOUNT, TestEnvironment } from './stacks';
 
@@ -165,6 +165,35 @@ export function attackRequests(opts: AttackOptions): AttackRequest[] {
     ['open a parallelcluster-named bucket of another account', 's3:PutBucketPolicy',
       `arn:${p}:s3:::parallelcluster-attacker-v1-do-not-delete`, { 'aws:ResourceAccount': OTHER_ACCOUNT }],
     ['read a secret that is not the configuration\'s', 'secretsmanager:DescribeSecret', `arn:${p}:secretsmanager:${r}:${a}:secret:prod/db-AbCdEf`],
+  ]);
+
+  // ---- 6, continued: the issue-19 grants (resources the configuration or the CLI names) stay on what they name ----
+  // The world gives the construct NAMED_RESOURCES (test/support/pcluster-calls.ts): export bucket, munge key,
+  // capacity reservation group, kept volume.
+  const dataBucket = `arn:${p}:s3:::payments-data`;
+  const exportBucket = `arn:${p}:s3:::${NAMED_LOG_EXPORT_BUCKET}`;
+  add(6, users, [
+    ['write to a bucket that is not the log export bucket', 's3:PutObject', `${dataBucket}/x`],
+    ['delete from a bucket that is not the log export bucket', 's3:DeleteObject', `${dataBucket}/x`],
+    ['list a bucket that is not the log export bucket', 's3:ListBucket', dataBucket],
+    ['open the log export bucket to the world', 's3:PutBucketPolicy', exportBucket],
+    ['delete the log export bucket', 's3:DeleteBucket', exportBucket],
+    ['erase a version in the log export bucket for good', 's3:DeleteObjectVersion', `${exportBucket}/x`],
+    ['read a secret value that is not the munge key', 'secretsmanager:GetSecretValue', `arn:${p}:secretsmanager:${r}:${a}:secret:prod/db-AbCdEf`],
+    ['read a resource of an application stack (neither a cluster\'s nor an image\'s)', 'cloudformation:DescribeStackResource', appStack],
+    ['read a resource of a stack tagged by another tool', 'cloudformation:DescribeStackResource', appStack, { 'aws:ResourceTag/team': 'payments' }],
+    ['delete an instance profile on the cluster path that is not an image build\'s', 'iam:DeleteInstanceProfile',
+      `arn:${p}:iam::${a}:instance-profile/parallelcluster/${clusterName}-HeadNode`],
+    ['delete an image-named instance profile off the ParallelCluster path', 'iam:DeleteInstanceProfile',
+      `arn:${p}:iam::${a}:instance-profile/ParallelClusterImage-0a1b2c3d`],
+    ['read the resource policy of another function', 'lambda:GetPolicy', `arn:${p}:lambda:${r}:${a}:function:payments-api`],
+  ]);
+  add(6, ['headNode'], [
+    ['read a secret value that is not the configuration\'s', 'secretsmanager:GetSecretValue', `arn:${p}:secretsmanager:${r}:${a}:secret:prod/db-AbCdEf`],
+    ['list another resource group', 'resource-groups:ListGroupResources', `arn:${p}:resource-groups:${r}:${a}:group/payments`],
+    ['delete the capacity reservation group', 'resource-groups:DeleteGroup', `arn:${p}:resource-groups:${r}:${a}:group/${NAMED_RESOURCE_GROUP}`],
+    ['change the login nodes\' target group', 'elasticloadbalancing:ModifyTargetGroup', '*'],
+    ['delete the kept volume', 'ec2:DeleteVolume', `arn:${p}:ec2:${r}:${a}:volume/${NAMED_VOLUME_ID}`],
   ]);
   return rows;
 }

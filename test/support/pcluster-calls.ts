@@ -1,5 +1,9 @@
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import { RequestContext } from './simulate';
 import { TestEnvironment } from './stacks';
+import type { ParallelClusterIamProps } from '../../src';
 
 /*
  * The ParallelCluster CALLS MATRIX (issue 12, "the rule for narrowing"): the API requests `pcluster` and
@@ -62,9 +66,44 @@ export interface PclusterCallsOptions {
   readonly secretArns?: string[];
   /** The cluster's private hosted zone (slurm_builder.py:212-216). @default 'Z0123456789ABCDEFGHIJ' */
   readonly hostedZoneId?: string;
+  /** The bucket of `pcluster export-cluster-logs --bucket` (given to the construct as `logExportBuckets`). */
+  readonly logExportBucket?: string;
+  /** The munge key secret ARN (`MungeKeySecretArn`, given as `mungeKeySecret`). */
+  readonly mungeKeySecretArn?: string;
+  /** Capacity reservation resource group ARNs (given as `capacityReservationResourceGroupArns`). */
+  readonly capacityReservationResourceGroupArns?: string[];
+  /** Existing EBS volumes of SharedStorage (given as `sharedStorageVolumeIds`). */
+  readonly sharedStorageVolumeIds?: string[];
 }
 
 const STACK_ID = '0a1b2c3d-1111-2222-3333-444455556666';
+
+/** The resources a configuration or the CLI names (issue 19), as the proofs give them to `ParallelClusterIam`. */
+export const NAMED_LOG_EXPORT_BUCKET = 'hpc-prod-log-exports';
+export const NAMED_RESOURCE_GROUP = 'hpc-prod-odcrs';
+export const NAMED_VOLUME_ID = 'vol-0fedcba9876543210';
+
+/** `ParallelClusterIam` props naming NAMED_* (and a munge key) in `env`, built in `scope`'s stack. */
+export function namedResourceProps(scope: Construct, env: TestEnvironment): Partial<ParallelClusterIamProps> {
+  const named = namedResources(env);
+  return {
+    logExportBuckets: [s3.Bucket.fromBucketName(scope, 'NamedExportBucket', named.logExportBucket)],
+    mungeKeySecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'NamedMungeKey', named.mungeKeySecretArn),
+    capacityReservationResourceGroupArns: named.capacityReservationResourceGroupArns,
+    sharedStorageVolumeIds: named.sharedStorageVolumeIds,
+  };
+}
+
+/** The `PclusterCallsOptions` of NAMED_* in `env`. */
+export function namedResources(env: TestEnvironment) {
+  const { partition: p, region: r, account: a } = env;
+  return {
+    logExportBucket: NAMED_LOG_EXPORT_BUCKET,
+    mungeKeySecretArn: `arn:${p}:secretsmanager:${r}:${a}:secret:hpc-prod/munge-key-AbCdEf`,
+    capacityReservationResourceGroupArns: [`arn:${p}:resource-groups:${r}:${a}:group/${NAMED_RESOURCE_GROUP}`],
+    sharedStorageVolumeIds: [NAMED_VOLUME_ID],
+  };
+}
 
 /** Every request of the matrix for one cluster (and one image). */
 export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[] {
@@ -262,6 +301,65 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:ListStacks', '*'],
   ]);
 
+  // ---- reads and writes of the CLI that broad grants covered (issue 19: recorded from pcluster 3.16.1) ----
+  const configObject = `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`;
+  add(users, 'update-cluster', 'models/cluster.py:243, 277, aws/s3.py:62-69 (the configuration read back by VersionId)', [
+    ['s3:GetObjectVersion', configObject, own],
+  ]);
+  add(users, 'create-cluster', 'models/s3_bucket.py:150, aws/s3.py:107-109 (encryption of a new cluster bucket)', [
+    ['s3:PutEncryptionConfiguration', `arn:${p}:s3:::${bucket}`, own],
+  ]);
+  add(users, 'cluster-runtime', 'models/compute_fleet_status_manager.py:206, aws/dynamo.py:34-53 (update-compute-fleet)', [
+    ['dynamodb:UpdateItem', table],
+  ]);
+  add(users, 'cluster-runtime', 'models/login_nodes_status.py:85, aws/resource_groups_tagging_api.py:23-42 (describe-cluster)', [
+    ['tag:GetResources', '*'],
+  ]);
+  add(users, 'create-cluster', 'aws/ec2.py (the configuration\'s validators and describe-cluster)', [
+    ['ec2:DescribeSubnets', '*'], // aws/ec2.py:84
+    ['ec2:DescribeInstanceTypes', '*'], // aws/ec2.py:69
+    ['ec2:DescribeInstanceTypeOfferings', '*'], // aws/ec2.py:57
+    ['ec2:DescribeImages', '*'], // aws/ec2.py:149
+    ['ec2:DescribeInstances', '*'], // aws/ec2.py:222
+    ['ec2:DescribeKeyPairs', '*'], // aws/ec2.py:256
+    ['ec2:DescribeVpcAttribute', '*'], // aws/ec2.py:266
+    ['ec2:DescribeSecurityGroups', '*'], // aws/ec2.py:478
+    ['ec2:DescribeVolumes', '*'], // aws/ec2.py:496
+    ['ec2:DescribeRouteTables', '*'], // aws/ec2.py:552
+    ['ec2:DescribeCapacityReservations', '*'], // aws/ec2.py:104
+  ]);
+  if (opts.logExportBucket !== undefined) {
+    const exportBucket = `arn:${p}:s3:::${opts.logExportBucket}`;
+    const exported = `${exportBucket}/${clusterName}-logs-202611301200/0a1b2c3d/ip-10-0-0-1.i-0123456789abcdef0.slurmctld/000000.gz`;
+    add(users, 'cluster-runtime', 'models/common.py:137-303 (export-cluster-logs --bucket, export-image-logs --bucket)', [
+      ['s3:GetBucketLocation', exportBucket], // aws/s3.py:79
+      ['s3:ListBucket', exportBucket], // common.py:161, 226
+      ['s3:GetObject', exported], // common.py:248
+      ['s3:DeleteObject', exported], // common.py:182
+      ['s3:PutObject', `${exportBucket}/${clusterName}-logs-202611301200.tar.gz`], // common.py:299-303
+    ]);
+  }
+  // kms:DescribeKey on the configuration's KmsKeyId (validators/kms_validators.py:17-24) is not a row: KMS also
+  // needs the key policy, which the simulator is not given; test/roles/user-role.test.ts checks it with the
+  // default key policy.
+  if (opts.mungeKeySecretArn !== undefined) {
+    add(users, 'create-cluster', 'validators/secret_validators.py:34-54 (MungeKeySecretArn)', [
+      ['secretsmanager:GetSecretValue', opts.mungeKeySecretArn],
+    ]);
+    add(['headNode'], 'cluster-runtime', 'templates/cdk_builder_utils.py:741-768 (munge key and login nodes)', [
+      ['secretsmanager:GetSecretValue', opts.mungeKeySecretArn],
+      ['elasticloadbalancing:DescribeTargetGroups', '*'],
+      ['elasticloadbalancing:DescribeTargetHealth', '*'],
+    ]);
+  }
+  add(['headNode'], 'cluster-runtime', 'templates/cdk_builder_utils.py:848-858 (capacity reservation resource groups)',
+    (opts.capacityReservationResourceGroupArns ?? []).map((group): [string, string] => ['resource-groups:ListGroupResources', group]));
+  // A volume kept from a deleted cluster carries that cluster's tag.
+  add(['headNode'], 'update-cluster', 'templates/cdk_builder_utils.py:671 (SharedStorage VolumeId)', (opts.sharedStorageVolumeIds ?? []).flatMap((id): Array<[string, string, RequestContext]> => [
+    ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/${id}`, { 'ec2:ResourceTag/parallelcluster:cluster-name': 'deleted-cluster' }],
+    ['ec2:DetachVolume', `arn:${p}:ec2:${r}:${a}:volume/${id}`, { 'ec2:ResourceTag/parallelcluster:cluster-name': 'deleted-cluster' }],
+  ]));
+
   // ---- the head node (its daemons: clustermgtd, slurm_resume, cfn-hup, cfn-signal) ----
   add(['headNode'], 'cluster-runtime', 'templates/cdk_builder_utils.py (HeadNodeIamResources) and the cookbook', [
     ['dynamodb:GetItem', table],
@@ -276,6 +374,9 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['ec2:DescribeInstances', '*'],
     ['ec2:CreateTags', instance],
     ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`],
+    // templates/cdk_builder_utils.py:671: an update that removes an EBS volume detaches it.
+    ['ec2:DetachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`],
+    ['ec2:DetachVolume', instance],
     ['cloudformation:DescribeStackResource', clusterStack],
     ['cloudformation:SignalResource', clusterStack],
     ['cloudformation:DescribeStacks', clusterStack],
@@ -341,6 +442,23 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['sns:CreateTopic', `arn:${p}:sns:${r}:${a}:ParallelClusterImage-${imageId}`],
     ['logs:FilterLogEvents', imageLogGroup],
     ['logs:GetLogEvents', `${imageLogGroup}:log-stream:3.16.1/1`],
+  ]);
+  add(users, 'build-image', 'models/imagebuilder_resources.py:64, imagebuilder.py:781-789 and common.py:281-283 (describe-image, list-images, get-image-stack-events, export-image-logs)', [
+    ['cloudformation:DescribeStackResource', imageStack, imageTagged],
+    ['cloudformation:DescribeStackEvents', imageStack, imageTagged],
+  ]);
+  // The image stack's resources, deleted by CloudFormation with the user's credentials (imagebuilder.py:555).
+  const imageProfile = `arn:${p}:iam::${a}:instance-profile/parallelcluster/ParallelClusterImage-${imageStackId}`;
+  add(users, 'delete-image', 'models/imagebuilder.py:555, templates/imagebuilder_stack.py:622-631 (a failed build\'s stack deleted by the user)', [
+    ['iam:RemoveRoleFromInstanceProfile', imageProfile],
+    ['iam:DeleteInstanceProfile', imageProfile],
+    ['lambda:GetFunction', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
+    ['lambda:GetPolicy', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
+    ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
+  ]);
+  add(users, 'delete-image', 'models/s3_bucket.py:262-263, aws/s3_resource.py:45-52 (the image artifacts, every version)', [
+    ['s3:ListBucketVersions', `arn:${p}:s3:::${bucket}`, own],
+    ['s3:DeleteObjectVersion', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/images/${imageId}-abc/configs/image-config.yaml`, own],
   ]);
   add(users, 'delete-image', 'models/imagebuilder.py:545-570 (stack, AMI and snapshots)', [
     ['cloudformation:DeleteStack', imageStack, imageTagged],
