@@ -14,3 +14,4 @@ export * from './parallelcluster-version';
 export * from './roles/login-node-role';
 export * from './policy-options';
 export * from './config/cluster-configuration';
+export * from './roles/parallelcluster-boundary';

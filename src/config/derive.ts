@@ -12,6 +12,8 @@ import { ClusterConfigFragmentProps, ImageConfigFragmentProps } from '../cluster
 import type { ParallelClusterIamProps } from '../cluster-iam/parallel-cluster-iam';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { allow } from '../policies/context';
+import { externalRoleReason } from '../private/input-validation';
+import { DEFAULT_IAM_PATH } from '../private/pcluster-rules';
 import { TemplateValues } from '../private/synth-outputs';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
 import { NodeRole } from '../roles/node-role';
@@ -27,7 +29,7 @@ import { Scheduler } from '../scheduler';
 /** The props of ParallelClusterIam this module reads and writes (a type-only import: no runtime cycle). */
 export type ConfigurableProps = Pick<ParallelClusterIamProps, 'scheduler' | 'slurmQueues' | 'loginNodePools' | 'iamAccessMode'
 | 'enableFsxLustre' | 'fsxDataRepositoryBuckets' | 'enableImageBuilder' | 'permissionsBoundary' | 'additionalIamPolicies'
-| 'secrets' | 'iamPath' | 'lambdaFunctionsInVpc' | 'region' | 'parallelClusterVersion'>;
+| 'secrets' | 'iamPath' | 'lambdaFunctionsInVpc' | 'region' | 'parallelClusterVersion' | 'allowExternalRoles'>;
 
 /** The extra props of one node role. */
 export interface NodeExtras {
@@ -42,8 +44,10 @@ export class DerivedConfiguration {
   public readonly createHeadNode: boolean;
   /** Whether the construct's Lambda functions role goes into the file (false when the file names its own). */
   public readonly useLambdaFunctionsRole: boolean;
-  /** Roles the file names (kept): the user must be able to pass them, the head node the queues' ones. */
+  /** Node roles the file names (kept): the user passes them to EC2 only, the head node the queues' ones. */
   public readonly namedRoles: iam.IRole[];
+  /** The `LambdaFunctionsRole` the file names, if a role ARN: the user passes it to Lambda only. */
+  public readonly namedLambdaRoles: iam.IRole[];
   public readonly namedQueueRoles: iam.IRole[];
   /** The file's `Iam/PermissionsBoundary`, for the cluster roles only, when no prop or mode gives one. */
   public readonly clusterBoundary?: iam.IManagedPolicy;
@@ -173,15 +177,30 @@ export class DerivedConfiguration {
     }
     this.props = merged;
 
-    // Sections that name their own identity keep it.
+    // Sections that name their own identity keep it. A named role becomes passable by the user: one off
+    // the cluster path or in another account is refused unless allowExternalRoles (issue 18, finding 1).
+    const clusterPath = merged.iamPath ?? DEFAULT_IAM_PATH;
+    const checkNamed = (role: iam.IRole, path: Array<string | number>) => {
+      const why = props.allowExternalRoles ? undefined : externalRoleReason(scope, role, clusterPath);
+      if (why !== undefined && model) {
+        throw conflict(model.source.fileName, `${model.source.line(path)}: ${displayPath(path)}`,
+          `is '${role.roleArn}', which ${why}: the ParallelCluster user would be able to pass it ` +
+          `(to ${path[path.length - 1] === 'LambdaFunctionsRole' ? 'Lambda' : 'EC2'}) and act as it. Name a role on '${clusterPath}' ` +
+          '(or leave the setting out: the construct creates the role), or set allowExternalRoles: true (CLI: --allow-external-roles) ' +
+          'if the user may pass it.');
+      }
+      return role;
+    };
     const named: iam.IRole[] = [];
+    const namedLambda: iam.IRole[] = [];
     const namedQueues: iam.IRole[] = [];
     this.createHeadNode = !(model && ownIdentity(model.headNode));
     this.useLambdaFunctionsRole = !(model && model.lambdaFunctionsRole);
     if (model) {
       for (const section of [model.headNode, ...model.queues, ...model.pools]) {
         if (section.instanceRole) {
-          const role = iam.Role.fromRoleArn(scope, `ConfigRole-${section.kind}-${section.name ?? 'head'}`, section.instanceRole, { mutable: false });
+          const role = checkNamed(iam.Role.fromRoleArn(scope, `ConfigRole-${section.kind}-${section.name ?? 'head'}`, section.instanceRole, { mutable: false }),
+            [...section.path, 'Iam', 'InstanceRole']);
           named.push(role);
           if (section.kind === 'queue') {
             namedQueues.push(role);
@@ -198,7 +217,8 @@ export class DerivedConfiguration {
       }
       if (model.lambdaFunctionsRole) {
         if (isRoleArn(model.lambdaFunctionsRole)) {
-          named.push(iam.Role.fromRoleArn(scope, 'ConfigLambdaFunctionsRole', model.lambdaFunctionsRole, { mutable: false }));
+          namedLambda.push(checkNamed(iam.Role.fromRoleArn(scope, 'ConfigLambdaFunctionsRole', model.lambdaFunctionsRole, { mutable: false }),
+            ['Iam', 'Roles', 'LambdaFunctionsRole']));
         }
         this.notes.push(`Iam/Roles/LambdaFunctionsRole is set in ${model.source.fileName}: it is kept; the Lambda functions role created here is not used by this cluster.`);
       }
@@ -220,6 +240,7 @@ export class DerivedConfiguration {
       }
     }
     this.namedRoles = named;
+    this.namedLambdaRoles = namedLambda;
     this.namedQueueRoles = namedQueues;
   }
 

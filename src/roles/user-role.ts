@@ -10,14 +10,17 @@ import {
   userBaseStatements,
   userBatchStatements,
   userCustomRolesPassRoleStatements,
+  userNamedRolesPassRoleStatements,
   userFsxStatements,
   userIamStatements,
   userImageBuilderStatements,
 } from '../policies/user-policies';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import {
+  isRoleOnPath,
   validateAssumedBy,
   validateBuckets,
+  validateExternalRoles,
   validateManagedPolicies,
   validatePermissionsBoundary,
   validateRoleArns,
@@ -113,6 +116,33 @@ export interface ParallelClusterUserRoleProps extends ParallelClusterPolicyOptio
   readonly customRoles?: iam.IRole[];
 
   /**
+   * Node roles the user may pass to EC2 only: the `InstanceRole` of a head node, queue or login pool
+   * that a cluster configuration names (`ParallelClusterIam` fills it from its `configuration`). Roles
+   * on `iamPath` are passable already; roles off it, or of another account, need `allowExternalRoles`.
+   *
+   * @default - none
+   */
+  readonly customNodeRoles?: iam.IRole[];
+
+  /**
+   * Lambda functions roles the user may pass to Lambda only (`Iam/Roles/LambdaFunctionsRole` of a
+   * cluster configuration). Roles off `iamPath`, or of another account, need `allowExternalRoles`.
+   *
+   * @default - none
+   */
+  readonly customLambdaRoles?: iam.IRole[];
+
+  /**
+   * Accept roles in `customNodeRoles` and `customLambdaRoles` that are off `iamPath` or in another
+   * account. Without it they are refused at synthesis: a role named there becomes passable by the user,
+   * who can then run an instance or function as it (an administrator's role named by mistake makes
+   * the user an administrator).
+   *
+   * @default false - only roles on `iamPath`, in the stack's account
+   */
+  readonly allowExternalRoles?: boolean;
+
+  /**
    * The IAM path of the cluster's roles and instance profiles: the path every path-scoped permission
    * (PassRole, instance profiles, role management) is limited to. Must start and end with `/`.
    *
@@ -174,6 +204,12 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
    * building, IAM mode, custom roles). They may also be attached to IAM users and groups.
    */
   public readonly managedPolicies: iam.IManagedPolicy[];
+
+  /**
+   * The roles the user may pass besides those on `iamPath`: `customNodeRoles` (to EC2),
+   * `customLambdaRoles` (to Lambda) and `customRoles`.
+   */
+  public readonly passableRoleArns: string[];
 
   /** The IAM path of the cluster roles this user works with. */
   public readonly iamPath: string;
@@ -271,6 +307,20 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
       blocks.push(['IamPolicy', `ParallelCluster user: manage cluster roles on ${iamPath} (${mode.name} mode)`,
         policyBlock(ctx, mode.boundary ? 'user.iam.permissionsBoundary' : 'user.iam.privileged',
           userIamStatements(ctx, (props.additionalIamPolicies ?? []).map((p) => p.managedPolicyArn), mode.boundary?.managedPolicyArn))]);
+    }
+    // Roles a configuration names: node roles to EC2, Lambda roles to Lambda, and only when off the path
+    // (those on it are passable by the path-scoped statement already).
+    const nodeRoles = props.customNodeRoles ?? [];
+    const lambdaRoles = props.customLambdaRoles ?? [];
+    validateRoleArns(this, 'customNodeRoles', nodeRoles);
+    validateRoleArns(this, 'customLambdaRoles', lambdaRoles);
+    validateExternalRoles(this, 'customNodeRoles', nodeRoles, iamPath, props.allowExternalRoles ?? false);
+    validateExternalRoles(this, 'customLambdaRoles', lambdaRoles, iamPath, props.allowExternalRoles ?? false);
+    const offPath = (roles: iam.IRole[]) => roles.filter((r) => !isRoleOnPath(this, r, iamPath)).map((r) => r.roleArn);
+    this.passableRoleArns = [...nodeRoles, ...lambdaRoles, ...(props.customRoles ?? [])].map((r) => r.roleArn);
+    const named = userNamedRolesPassRoleStatements(ctx, offPath(nodeRoles), offPath(lambdaRoles));
+    if (named.length > 0) {
+      blocks.push(['NamedRolesPolicy', 'ParallelCluster user: pass the roles the cluster configuration names', named]);
     }
     // The custom roles' PassRole is the library's statement, not a doc block: no revision changes it.
     const customRoles = userCustomRolesPassRoleStatements(ctx, (props.customRoles ?? []).map((r) => r.roleArn));
