@@ -63,7 +63,7 @@ export function isAdminEquivalentAwsManagedPolicy(name: string): boolean {
 }
 
 /** The literal text of a value: tokens resolved to CloudFormation, intrinsics replaced by `${TOKEN}`. */
-function literalText(scope: IConstruct, value: string): string {
+export function literalText(scope: IConstruct, value: string): string {
   if (!Token.isUnresolved(value)) {
     return value;
   }
@@ -255,14 +255,15 @@ function ownStatements(policy: iam.IManagedPolicy): iam.PolicyStatement[] {
 }
 
 /** Refuses a managed policy of this app with a statement of an admin-equivalent class. */
-function refuseAdminStatements(scope: IConstruct, what: string, policy: iam.IManagedPolicy, text: string): void {
+function refuseAdminStatements(scope: IConstruct, what: string, policy: iam.IManagedPolicy, arnText: string): void {
+  const text = policy instanceof iam.ManagedPolicy ? policy.node.path : arnText;
   for (const statement of ownStatements(policy)) {
     const why = adminEquivalentGrant(scope, statement);
     if (why !== undefined) {
       throw new Error(
         `${what} holds the policy '${text}', whose statement ${JSON.stringify(Stack.of(scope).resolve(statement.toStatementJson()))} ` +
         `grants ${why}: that makes the role account admin. Limit the statement to the cluster's own resources ` +
-        "(for example role/parallelcluster/*, stack/<cluster>/*, a tag condition), or drop it.",
+        '(for example role/parallelcluster/*, stack/<cluster>/*, a tag condition), or drop it.',
       );
     }
   }
@@ -319,7 +320,7 @@ export function validatePermissionsBoundary(scope: IConstruct, what: string, bou
     const why = adminEquivalentGrant(scope, statement);
     if (why !== undefined) {
       addAcknowledgeableWarning(scope, WIDE_BOUNDARY_WARNING,
-        `${what} '${text}' allows ${why}: a role under it can still become account admin, so it bounds nothing that matters. ` +
+        `${what} '${boundary instanceof iam.ManagedPolicy ? boundary.node.path : text}' allows ${why}: a role under it can still become account admin, so it bounds nothing that matters. ` +
         'Use new ParallelClusterBoundary(this, \'Boundary\', { iamPath }) (see docs/security.md).');
       break;
     }
@@ -412,7 +413,7 @@ function validateFederatedConditions(scope: IConstruct, what: string, principal:
       }
     } else if (/oidc-provider\//.test(provider) || (provider.includes('${TOKEN}') && principal.assumeRoleAction === 'sts:AssumeRoleWithWebIdentity')) {
       if (!keys.some((k) => /:(aud|sub|oaud)$/i.test(k))) {
-        throw missing('OpenID Connect', '<provider>:aud', `new iam.WebIdentityPrincipal(providerArn, { StringEquals: { '<provider host>:aud': '<client id>' } })`);
+        throw missing('OpenID Connect', '<provider>:aud', 'new iam.WebIdentityPrincipal(providerArn, { StringEquals: { \'<provider host>:aud\': \'<client id>\' } })');
       }
     }
   }

@@ -1,3 +1,4 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -18,6 +19,7 @@ import {
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import {
   isRoleOnPath,
+  literalText,
   validateAssumedBy,
   validateBuckets,
   validateExternalRoles,
@@ -193,6 +195,14 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
    */
   public static readonly PRIVILEGED_MODE_WARNING = 'cdk-parallelcluster-iam:privilegedMode';
 
+  /**
+   * The ID of the synth warning on a user role in privileged or permissions-boundary mode whose
+   * `assumedBy` trusts a whole other AWS account (`AccountPrincipal`, `AccountRootPrincipal` or
+   * `arn:<partition>:iam::<account>:root` of another account): every principal that account's
+   * administrators allow could then create and pass cluster roles here.
+   */
+  public static readonly OTHER_ACCOUNT_TRUST_WARNING = 'cdk-parallelcluster-iam:otherAccountTrust';
+
   /** The user role. */
   public readonly role: iam.IRole;
 
@@ -274,6 +284,20 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
         'on them and pass them to EC2 and Lambda, which amounts to account administrator. The iam:PolicyARN allow-list ' +
         'and rolePath do not prevent it. Prefer IamAccessMode.permissionsBoundary(boundary) (every role the user creates ' +
         'must carry the boundary), or IamAccessMode.restricted() with pre-created roles. See docs/security.md.');
+    }
+
+    if (mode.grantsIamRights && props.assumedBy !== undefined) {
+      const stackAccount = Stack.of(this).account;
+      for (const value of props.assumedBy.policyFragment.principalJson.AWS ?? []) {
+        const account = /^(?:arn:[^:]*:iam::(\d{12}):root|(\d{12}))$/.exec(literalText(this, value));
+        const id = account?.[1] ?? account?.[2];
+        if (id !== undefined && (Token.isUnresolved(stackAccount) || id !== stackAccount)) {
+          addAcknowledgeableWarning(this, ParallelClusterUserRole.OTHER_ACCOUNT_TRUST_WARNING,
+            `assumedBy trusts the whole account ${id}${Token.isUnresolved(stackAccount) ? '' : `, not this stack's account ${stackAccount}`}: ` +
+            `every principal that account allows could assume this ${mode.name}-mode user role and create cluster roles here. ` +
+            "Trust one role instead, e.g. new iam.ArnPrincipal('arn:<partition>:iam::" + id + ":role/hpc-admins').");
+        }
+      }
     }
 
     this.iamPath = iamPath;
