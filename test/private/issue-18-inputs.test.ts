@@ -76,7 +76,7 @@ ${extra}`;
     const stack = stackIn(AWS);
     const text = config('  Iam:\n    InstanceRole: arn:aws:iam::111122223333:role/parallelcluster/team-head');
     const cluster = new ParallelClusterIam(stack, 'Iam', { configuration: ClusterConfiguration.fromYaml(text) });
-    expect(cluster.userRole.managedPolicies.map((p) => p.node.id)).not.toContain('NamedRolesPolicy');
+    expect(cluster.userRole.managedPolicies.map((p) => (p as iam.ManagedPolicy).node.id)).not.toContain('NamedRolesPolicy');
   });
 
   test('customNodeRoles of the user role are checked the same way', () => {
@@ -238,7 +238,7 @@ describe('finding 12: smaller ones', () => {
     const user = new ParallelClusterUserRole(stack, 'User', { clusterNames: ['team-a-*'] });
     const sim = PolicySimulator.forRole(stack, user.role);
     const fn = `arn:${env.partition}:lambda:${env.region}:${env.account}:function:pcluster-CleanupRoute53-0123abcd`;
-    const tag = (name?: string) => (name === undefined ? {} : { 'aws:ResourceTag/parallelcluster:cluster-name': name });
+    const tag = (name?: string): Record<string, string> => (name === undefined ? {} : { 'aws:ResourceTag/parallelcluster:cluster-name': name });
     const decide = (action: string, name?: string, extra: Record<string, string> = {}) => sim.decision(action, fn, { ...tag(name), ...extra });
     expect(await Promise.all([
       decide('lambda:UpdateFunctionConfiguration', 'team-b-1'),
