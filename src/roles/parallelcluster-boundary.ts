@@ -121,7 +121,7 @@ export class ParallelClusterBoundary extends iam.ManagedPolicy {
 
 /**
  * The image build roles' statements. The cleanup role's Image Builder deletions, one statement per
- * resource type, become one statement on every Image Builder resource named `parallelclusterimage-*`
+ * resource type, become one statement on the Image Builder resources named `parallelclusterimage-*`
  * (ParallelCluster's image build resources): a widening within ParallelCluster's own resources that
  * keeps the boundary within one managed policy.
  */
@@ -138,7 +138,8 @@ function imageStatements(scope: Construct, props: ParallelClusterBoundaryProps):
   return [
     ...statements.filter((st) => !isImageBuilder(st)),
     ...(imageBuilder.length === 0 ? [] : [allow('ImageBuilderResources', imageBuilder.flatMap((st) => st.actions),
-      [ctx.arn('imagebuilder', ctx.region, `*/${PCLUSTER_NAMES.imageBuilderPrefix}*`)])]),
+      ['image', 'component', 'image-recipe', 'infrastructure-configuration', 'distribution-configuration']
+        .map((type) => ctx.arn('imagebuilder', ctx.region, `${type}/${PCLUSTER_NAMES.imageBuilderPrefix}*`)))]),
   ];
 }
 
@@ -234,6 +235,16 @@ function compactStatements(stack: Stack, statements: iam.PolicyStatement[]): iam
     }).sort();
     return { ...e, actions };
   }).filter((e) => e.actions.length > 0);
+  // On `*` without conditions, two or more Describe actions of a service become `<service>:Describe*`
+  // (read-only metadata calls; no escalation goes through them), which keeps the boundary one policy.
+  for (const e of entries) {
+    if (e.resources.length === 1 && e.resources[0] === '*' && Object.keys(e.conditions).length === 0) {
+      const describes = (service: string) => e.actions.filter((a) => a.startsWith(`${service}:Describe`));
+      const services = [...new Set(e.actions.map((a) => a.split(':')[0]))].filter((service) => describes(service).length >= 2);
+      e.actions = [...e.actions.filter((a) => !services.some((service) => a.startsWith(`${service}:Describe`))),
+        ...services.map((service) => `${service}:Describe*`)].sort();
+    }
+  }
   const byActions = new Map<string, Entry>();
   for (const e of entries) {
     const k = key({ actions: e.actions, conditions: e.conditions });

@@ -1,8 +1,11 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { AttackRequest, attackRequests } from '../support/attack-requests';
+import { ParallelClusterBoundary } from '../../src';
+import { AttackRequest, attackRequests, boundaryAttackRequests } from '../support/attack-requests';
 import { ClusterWorld, MODE_NAMES, clusterWorld } from '../support/cluster-world';
 import { describeCall } from '../support/pcluster-calls';
-import { ENVIRONMENTS } from '../support/stacks';
+import { PolicySimulator } from '../support/simulate';
+import { ENVIRONMENTS, stackIn } from '../support/stacks';
 
 /*
  * The attack matrix of issue 12 (rows in test/support/attack-requests.ts): the escalation requests of the
@@ -69,5 +72,33 @@ describe.each(ENVIRONMENTS)('privileged mode, honestly, in $partition', (env) =>
       // Not without the boundary (the role then cannot exceed it).
       permissionsBoundary: ['ImplicitlyDenied', 'ImplicitlyDenied', 'Allowed'],
     });
+  });
+});
+
+describe.each(ENVIRONMENTS)('a role under ParallelClusterBoundary, in $partition (issue 18, finding 2)', (env) => {
+  // The worst a permissions-boundary user can do: create a role on the cluster path with the boundary
+  // and an inline policy of `*` on `*`. The boundary alone must stop every escalation.
+  test('with * on * it still cannot update a stack, send a command, replace code, start a build, or change IAM', async () => {
+    const stack = stackIn(env);
+    const boundary = new ParallelClusterBoundary(stack, 'Boundary');
+    const role = new iam.Role(stack, 'UnderBoundary', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      path: '/parallelcluster/',
+      permissionsBoundary: boundary,
+      inlinePolicies: { Everything: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] }) },
+    });
+    const unbounded = new iam.Role(stack, 'Unbounded', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      inlinePolicies: { Everything: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] }) },
+    });
+    const sim = PolicySimulator.forRole(stack, role);
+    expect(sim.permissionsBoundaryDocument).toBeDefined();
+    const rows = boundaryAttackRequests(env);
+    const decisions = await Promise.all(rows.map((row) => sim.decision(row.action, row.resource, row.context)));
+    expect(rows.flatMap((row, i) => (decisions[i] === 'Allowed' ? [`${row.what}: ${row.action} on ${row.resource}`] : []))).toEqual([]);
+    // The inline policy is not what denies: without the boundary the same role may do all of it.
+    const free = PolicySimulator.forRole(stack, unbounded);
+    expect(new Set(await Promise.all(rows.map((row) => free.decision(row.action, row.resource, row.context))))).toEqual(new Set(['Allowed']));
+    expect(rows.length).toBeGreaterThan(25);
   });
 });
