@@ -290,12 +290,12 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
       const stackAccount = Stack.of(this).account;
       for (const value of props.assumedBy.policyFragment.principalJson.AWS ?? []) {
         const account = /^(?:arn:[^:]*:iam::(\d{12}):root|(\d{12}))$/.exec(literalText(this, value));
-        const id = account?.[1] ?? account?.[2];
-        if (id !== undefined && (Token.isUnresolved(stackAccount) || id !== stackAccount)) {
+        const trusted = account?.[1] ?? account?.[2];
+        if (trusted !== undefined && (Token.isUnresolved(stackAccount) || trusted !== stackAccount)) {
           addAcknowledgeableWarning(this, ParallelClusterUserRole.OTHER_ACCOUNT_TRUST_WARNING,
-            `assumedBy trusts the whole account ${id}${Token.isUnresolved(stackAccount) ? '' : `, not this stack's account ${stackAccount}`}: ` +
+            `assumedBy trusts the whole account ${trusted}${Token.isUnresolved(stackAccount) ? '' : `, not this stack's account ${stackAccount}`}: ` +
             `every principal that account allows could assume this ${mode.name}-mode user role and create cluster roles here. ` +
-            "Trust one role instead, e.g. new iam.ArnPrincipal('arn:<partition>:iam::" + id + ":role/hpc-admins').");
+            `Trust one role instead, e.g. new iam.ArnPrincipal('arn:<partition>:iam::${trusted}:role/hpc-admins').`);
         }
       }
     }

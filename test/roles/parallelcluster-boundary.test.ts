@@ -86,7 +86,8 @@ describe.each(ENVIRONMENTS)('ParallelCluster still works under it, in $partition
       imageInstance: cluster.imageBuilderRoles!.instanceRole,
       imageCleanup: cluster.imageBuilderRoles!.cleanupLambdaRole,
     };
-    const sims = Object.fromEntries(Object.entries(roles).map(([k, r]) => [k, PolicySimulator.forRole(stack, r!)])) as Record<string, PolicySimulator>;
+    const sims = Object.fromEntries(Object.entries(roles)
+      .map(([k, r]) => [k, PolicySimulator.forRole(stack, r!)])) as Record<string, PolicySimulator>;
     for (const sim of Object.values(sims)) {
       expect(sim.permissionsBoundaryDocument).toBeDefined();
     }
