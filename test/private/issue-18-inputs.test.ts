@@ -11,6 +11,7 @@ import {
   ParallelClusterIam,
   ParallelClusterUserRole,
 } from '../../src';
+import { run } from '../../src/cli/main';
 import { PolicySimulator } from '../support/simulate';
 import { AWS, ENVIRONMENTS, OTHER_ACCOUNT, stackIn } from '../support/stacks';
 
@@ -77,6 +78,20 @@ ${extra}`;
     const text = config('  Iam:\n    InstanceRole: arn:aws:iam::111122223333:role/parallelcluster/team-head');
     const cluster = new ParallelClusterIam(stack, 'Iam', { configuration: ClusterConfiguration.fromYaml(text) });
     expect(cluster.userRole.managedPolicies.map((p) => (p as iam.ManagedPolicy).node.id)).not.toContain('NamedRolesPolicy');
+  });
+
+  test('the CLI refuses an external role without --allow-external-roles, and prints the roles the user may pass', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+    try {
+      const file = path.join(dir, 'team.yaml');
+      fs.writeFileSync(file, config('  Iam:\n    InstanceRole: arn:aws:iam::111122223333:role/ops/head'));
+      const options = { clusterConfig: file, mode: 'restricted', account: '111122223333', out: path.join(dir, 'out') };
+      expect(() => run(options)).toThrow(/team\.yaml:5: HeadNode\/Iam\/InstanceRole is .*role\/ops\/head'.*--allow-external-roles/);
+      const result = run({ ...options, allowExternalRoles: true });
+      expect(result.summary).toMatch(/The user may pass:\n {2}every role on \/parallelcluster\/ \(to EC2, Lambda and Spot Fleet\)\n {2}arn:aws:iam::111122223333:role\/ops\/head$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('customNodeRoles of the user role are checked the same way', () => {
