@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { ParallelClusterBoundary } from '../../src';
-import { AttackRequest, attackRequests, boundaryAttackRequests } from '../support/attack-requests';
+import { AttackRequest, attackRequests, boundaryAttackRequests, scopedUserAttackRequests } from '../support/attack-requests';
 import { ClusterWorld, MODE_NAMES, clusterWorld } from '../support/cluster-world';
 import { describeCall } from '../support/pcluster-calls';
 import { PolicySimulator } from '../support/simulate';
@@ -100,5 +100,21 @@ describe.each(ENVIRONMENTS)('a role under ParallelClusterBoundary, in $partition
     const free = PolicySimulator.forRole(stack, unbounded);
     expect(new Set(await Promise.all(rows.map((row) => free.decision(row.action, row.resource, row.context))))).toEqual(new Set(['Allowed']));
     expect(rows.length).toBeGreaterThan(25);
+  });
+});
+
+describe.each(ENVIRONMENTS)('scoped to one cluster, in $partition (issue 18, finding 12)', (env) => {
+  test.each(MODE_NAMES)('the %s user cannot reach another cluster\'s records or Lambda functions', async (mode) => {
+    const world = clusterWorld(env, mode, { clusterName: CLUSTER });
+    const sim = world.sims[`user.${mode}`]!;
+    const rows = scopedUserAttackRequests(env, CLUSTER);
+    const decisions = await Promise.all(rows.map((row) => sim.decision(row.action, row.resource, row.context)));
+    expect(rows.flatMap((row, i) => (decisions[i] === 'Allowed' ? [`${row.what}: ${describeCall(row)}`] : []))).toEqual([]);
+    // The same requests on the cluster's own function and zone are allowed (the rows are not denied for another reason).
+    const ownFunction = `arn:${env.partition}:lambda:${env.region}:${env.account}:function:pcluster-CleanupRoute53-0123abcd`;
+    expect(await sim.decision('lambda:UpdateFunctionConfiguration', ownFunction, { 'aws:ResourceTag/parallelcluster:cluster-name': CLUSTER }))
+      .toBe('Allowed');
+    expect(await sim.decision('route53:ChangeResourceRecordSets', `arn:${env.partition}:route53:::hostedzone/ZOWN`,
+      { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`queue1-st-c5-1.${CLUSTER}.pcluster`] })).toBe('Allowed');
   });
 });

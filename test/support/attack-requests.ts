@@ -228,3 +228,25 @@ export function boundaryAttackRequests(env: TestEnvironment, iamPath = '/paralle
     { what: 'terminate any instance', action: 'ec2:TerminateInstances', resource: instance },
   ];
 }
+
+/**
+ * Issue 18, finding 12: requests of a user role scoped to `clusterName` (ParallelClusterIam's
+ * `clusterName`, `clusterNames: [clusterName]` on the user) against another team's cluster.
+ */
+export function scopedUserAttackRequests(env: TestEnvironment, clusterName: string): AttackRequest[] {
+  const { partition: p, region: r, account: a } = env;
+  const otherFunction = `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-fedcba98`;
+  const otherTag = { 'aws:ResourceTag/parallelcluster:cluster-name': 'team-b-prod' };
+  const zone = `arn:${p}:route53:::hostedzone/ZTEAMB`;
+  const rows: Array<[string, string, string, RequestContext?]> = [
+    ['add a record named like the cluster to another cluster\'s zone', 'route53:ChangeResourceRecordSets', zone,
+      { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`x.${clusterName}.team-b-prod.pcluster`] }],
+    ['reconfigure another cluster\'s Lambda function', 'lambda:UpdateFunctionConfiguration', otherFunction, otherTag],
+    ['open another cluster\'s Lambda function to any principal', 'lambda:AddPermission', otherFunction, otherTag],
+    ['invoke another cluster\'s Lambda function', 'lambda:InvokeFunction', otherFunction, otherTag],
+    ['delete another cluster\'s Lambda function', 'lambda:DeleteFunction', otherFunction, otherTag],
+    ['re-tag another cluster\'s Lambda function as its own', 'lambda:TagResource', otherFunction,
+      { ...otherTag, 'aws:RequestTag/parallelcluster:cluster-name': clusterName }],
+  ];
+  return rows.map(([what, action, resource, context]) => ({ finding: 12, what, roles: USER_ROLES, action, resource, context }));
+}
