@@ -15,3 +15,4 @@ export * from './roles/login-node-role';
 export * from './policy-options';
 export * from './config/cluster-configuration';
 export * from './cluster/parallel-cluster';
+export * from './roles/parallelcluster-boundary';

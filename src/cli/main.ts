@@ -34,6 +34,7 @@ Options:
   --version RELEASE       the ParallelCluster release, for example 3.16 (default: the newest revision)
   --stack-name NAME       the CloudFormation stack name (default: from the file name)
   --out DIR               output directory (default: pcluster-iam.out)
+  --allow-external-roles  accept roles the file names that are off the cluster path or in another account
   --help                  this text
 `;
 
@@ -53,6 +54,7 @@ interface Options {
   readonly version?: string;
   readonly stackName?: string;
   readonly out: string;
+  readonly allowExternalRoles?: boolean;
 }
 
 const FLAGS: Record<string, keyof Options> = {
@@ -72,6 +74,10 @@ function parseArgs(args: string[]): Options | undefined {
     const arg = args[i];
     if (arg === '--help' || arg === '-h') {
       return undefined;
+    }
+    if (arg === '--allow-external-roles') {
+      (values as Record<string, unknown>).allowExternalRoles = true;
+      continue;
     }
     const [flag, inline] = arg.includes('=') && arg.startsWith('--') ? [arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1)] : [arg, undefined];
     const key = FLAGS[flag];
@@ -152,6 +158,7 @@ export function run(options: Options): CliResult {
       imageConfiguration,
       iamAccessMode: accessMode(stack, options.mode),
       parallelClusterVersion: version,
+      allowExternalRoles: options.allowExternalRoles,
     });
     const warnings = app.synth().getStackArtifact(stack.artifactId).messages
       .filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
@@ -167,7 +174,10 @@ export function run(options: Options): CliResult {
         files.push(path.join(options.out, file));
       }
     }
-    return { files, summary: summaryTable(cluster), warnings };
+    // The roles the user may pass (issue 18, finding 1): the cluster path, and the roles the file names.
+    const passable = [`every role on ${cluster.iamPath} (to EC2, Lambda and Spot Fleet)`,
+      ...cluster.userRole.passableRoleArns.map((arn) => String(stack.resolve(arn)))];
+    return { files, summary: `${summaryTable(cluster)}\n\nThe user may pass:\n${passable.map((r) => `  ${r}`).join('\n')}`, warnings };
   } finally {
     fs.rmSync(assembly, { recursive: true, force: true });
   }

@@ -127,6 +127,16 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
   readonly iamPath?: string;
 
   /**
+   * Accept roles named in `configuration` (`InstanceRole` of the head node, queues and login pools,
+   * `Iam/Roles/LambdaFunctionsRole`) that are off `iamPath` or in another account. The user may pass
+   * a named role (node roles to EC2 only, the Lambda functions role to Lambda only), so without this
+   * such a role is refused at synthesis with the file, line and setting.
+   *
+   * @default false - named roles must be on `iamPath`, in the stack's account
+   */
+  readonly allowExternalRoles?: boolean;
+
+  /**
    * Whether the cluster's and the image build's Lambda functions run in a VPC
    * (`DeploymentSettings/LambdaFunctionsVpcConfig`): their roles then get
    * `service-role/AWSLambdaVPCAccessExecutionRole`.
@@ -471,8 +481,10 @@ export class ParallelClusterIam extends Construct {
       // The construct attaches them to the node roles; only a user who creates roles attaches them.
       additionalIamPolicies: mode.grantsIamRights ? props.additionalIamPolicies : undefined,
       iamPath,
-      // The roles the configuration names itself, which the user passes to ParallelCluster.
-      customRoles: derived?.namedRoles,
+      // The roles the configuration names itself: node roles passable to EC2, a Lambda role to Lambda.
+      customNodeRoles: derived?.namedRoles,
+      customLambdaRoles: derived?.namedLambdaRoles,
+      allowExternalRoles: props.allowExternalRoles,
       // Only the explicit boundary: the mode's boundary is for the roles the user creates.
       permissionsBoundary: props.permissionsBoundary,
       clusterNames: props.clusterName === undefined ? undefined : [props.clusterName],

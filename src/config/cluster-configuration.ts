@@ -1,15 +1,17 @@
 import * as fs from 'fs';
 import { readCluster, readImage } from './model';
 import { clusterModelOf, imageModelOf, registerModel } from './registry';
-import { YamlSource } from './source';
+import { YamlSource, decodeUtf8 } from './source';
 import { Scheduler } from '../scheduler';
 
 function readText(path: string, kind: string): string {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(path, 'utf-8');
+    bytes = fs.readFileSync(path);
   } catch (e) {
     throw new Error(`Cannot read the ${kind} configuration file ${path}: ${(e as Error).message}`);
   }
+  return decodeUtf8(path, bytes);
 }
 
 /**

@@ -11,6 +11,8 @@ import type { ParallelClusterIamProps } from '../cluster-iam/parallel-cluster-ia
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { allow } from '../policies/context';
 import { kmsLib, s3Lib, secretsManagerLib } from '../private/lazy-modules';
+import { externalRoleReason } from '../private/input-validation';
+import { DEFAULT_IAM_PATH } from '../private/pcluster-rules';
 import { TemplateValues } from '../private/synth-outputs';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';
 import { NodeRole } from '../roles/node-role';
@@ -27,7 +29,7 @@ import { Scheduler } from '../scheduler';
 export type ConfigurableProps = Pick<ParallelClusterIamProps, 'scheduler' | 'slurmQueues' | 'loginNodePools' | 'iamAccessMode'
 | 'enableFsxLustre' | 'fsxDataRepositoryBuckets' | 'enableImageBuilder' | 'permissionsBoundary' | 'additionalIamPolicies'
 | 'secrets' | 'iamPath' | 'lambdaFunctionsInVpc' | 'region' | 'parallelClusterVersion' | 'kmsKeys' | 'mungeKeySecret'
-| 'capacityReservationResourceGroupArns' | 'sharedStorageVolumeIds'>;
+| 'capacityReservationResourceGroupArns' | 'sharedStorageVolumeIds' | 'allowExternalRoles'>;
 
 /** The extra props of one node role. */
 export interface NodeExtras {
@@ -47,8 +49,10 @@ export class DerivedConfiguration {
    * own build identity (`Build/Iam/InstanceRole` or `InstanceProfile`) and `Build/Iam/CleanupLambdaRole`.
    */
   public readonly createImageRoles: boolean;
-  /** Roles the file names (kept): the user must be able to pass them, the head node the queues' ones. */
+  /** Node roles the file names (kept): the user passes them to EC2 only, the head node the queues' ones. */
   public readonly namedRoles: iam.IRole[];
+  /** The `LambdaFunctionsRole` the file names, if a role ARN: the user passes it to Lambda only. */
+  public readonly namedLambdaRoles: iam.IRole[];
   public readonly namedQueueRoles: iam.IRole[];
   /** The file's `Iam/PermissionsBoundary`, for the cluster roles only, when no prop or mode gives one. */
   public readonly clusterBoundary?: iam.IManagedPolicy;
@@ -204,25 +208,41 @@ export class DerivedConfiguration {
     }
     this.props = merged;
 
-    // Sections that name their own identity keep it.
+    // Sections that name their own identity keep it. A named role becomes passable by the user: one off
+    // the cluster path or in another account is refused unless allowExternalRoles (issue 18, finding 1).
+    const clusterPath = merged.iamPath ?? DEFAULT_IAM_PATH;
+    const checkNamed = (role: iam.IRole, path: Array<string | number>) => {
+      const why = props.allowExternalRoles ? undefined : externalRoleReason(scope, role, clusterPath);
+      if (why !== undefined && model) {
+        throw conflict(model.source.fileName, `${model.source.line(path)}: ${displayPath(path)}`,
+          `is '${role.roleArn}', which ${why}: the ParallelCluster user would be able to pass it ` +
+          `(to ${path[path.length - 1] === 'LambdaFunctionsRole' ? 'Lambda' : 'EC2'}) and act as it. Name a role on '${clusterPath}' ` +
+          '(or leave the setting out: the construct creates the role), or set allowExternalRoles: true (CLI: --allow-external-roles) ' +
+          'if the user may pass it.');
+      }
+      return role;
+    };
     const named: iam.IRole[] = [];
+    const namedLambda: iam.IRole[] = [];
     const namedQueues: iam.IRole[] = [];
     this.createHeadNode = !(model && ownIdentity(model.headNode));
     this.useLambdaFunctionsRole = !(model && model.lambdaFunctionsRole);
     this.createImageRoles = !(imageModel && (imageModel.instanceRole || imageModel.instanceProfile) && imageModel.cleanupLambdaRole);
     if (imageModel) {
-      // The build's own roles, which the user passes to EC2 and Lambda (pcluster build-image).
+      // The build's own roles, which the user passes to EC2 (the build instance) and Lambda (the cleanup
+      // function) only (pcluster build-image).
       if (imageModel.instanceRole) {
         named.push(iam.Role.fromRoleArn(scope, 'ImageConfigInstanceRole', imageModel.instanceRole, { mutable: false }));
       }
       if (imageModel.cleanupLambdaRole) {
-        named.push(iam.Role.fromRoleArn(scope, 'ImageConfigCleanupLambdaRole', imageModel.cleanupLambdaRole, { mutable: false }));
+        namedLambda.push(iam.Role.fromRoleArn(scope, 'ImageConfigCleanupLambdaRole', imageModel.cleanupLambdaRole, { mutable: false }));
       }
     }
     if (model) {
       for (const section of [model.headNode, ...model.queues, ...model.pools]) {
         if (section.instanceRole) {
-          const role = iam.Role.fromRoleArn(scope, `ConfigRole-${section.kind}-${section.name ?? 'head'}`, section.instanceRole, { mutable: false });
+          const role = checkNamed(iam.Role.fromRoleArn(scope, `ConfigRole-${section.kind}-${section.name ?? 'head'}`, section.instanceRole, { mutable: false }),
+            [...section.path, 'Iam', 'InstanceRole']);
           named.push(role);
           if (section.kind === 'queue') {
             namedQueues.push(role);
@@ -239,7 +259,8 @@ export class DerivedConfiguration {
       }
       if (model.lambdaFunctionsRole) {
         if (isRoleArn(model.lambdaFunctionsRole)) {
-          named.push(iam.Role.fromRoleArn(scope, 'ConfigLambdaFunctionsRole', model.lambdaFunctionsRole, { mutable: false }));
+          namedLambda.push(checkNamed(iam.Role.fromRoleArn(scope, 'ConfigLambdaFunctionsRole', model.lambdaFunctionsRole, { mutable: false }),
+            ['Iam', 'Roles', 'LambdaFunctionsRole']));
         }
         this.notes.push(`Iam/Roles/LambdaFunctionsRole is set in ${model.source.fileName}: it is kept, and no Lambda functions role is created.`);
       }
@@ -274,6 +295,7 @@ export class DerivedConfiguration {
       }
     }
     this.namedRoles = named;
+    this.namedLambdaRoles = namedLambda;
     this.namedQueueRoles = namedQueues;
   }
 

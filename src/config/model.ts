@@ -1,5 +1,5 @@
 import { YamlSource, YamlStep, displayPath } from './source';
-import { ADMIN_EQUIVALENT_AWS_MANAGED_POLICIES } from '../private/input-validation';
+import { isAdminEquivalentAwsManagedPolicy } from '../private/input-validation';
 import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES } from '../private/pcluster-rules';
 import { Scheduler } from '../scheduler';
 
@@ -409,7 +409,7 @@ function readPolicies(source: YamlSource, path: YamlStep[]): string[] {
   for (let i = 0; i < count; i++) {
     const arn = arnAt(source, [...path, i, 'Policy'], POLICY_ARN, 'an IAM policy ARN', true)!;
     const awsManaged = /:iam::aws:policy\/(.+)$/.exec(arn)?.[1];
-    if (awsManaged !== undefined && ADMIN_EQUIVALENT_AWS_MANAGED_POLICIES.includes(awsManaged)) {
+    if (awsManaged !== undefined && isAdminEquivalentAwsManagedPolicy(awsManaged.split('/').pop()!)) {
       throw source.error([...path, i, 'Policy'], `'${arn}' makes the role account admin: anyone who can pass or reach it ` +
         '(the ParallelCluster user, the head node, a compute node) gets it. Attach a customer managed policy with only the actions the nodes need');
     }

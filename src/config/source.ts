@@ -14,6 +14,34 @@ export function displayPath(path: YamlStep[]): string {
 }
 
 /**
+ * The text of a configuration file read as bytes. A byte sequence that is not UTF-8 is refused with
+ * its line, as ParallelCluster refuses the file (it opens it with encoding="utf-8", 3.16.1 wheel pcluster/utils.py:371-374 `load_yaml_dict`,
+ * which raises on such bytes): replacing it silently would change a name or ARN the policies are built from.
+ */
+export function decodeUtf8(fileName: string, bytes: Uint8Array): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    let start = 0;
+    let line = 1;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try {
+          decoder.decode(bytes.subarray(start, i));
+        } catch {
+          throw new Error(`${fileName}:${line}: the file is not valid UTF-8 (line ${line} has a byte sequence that is not UTF-8). ` +
+            'ParallelCluster reads configuration files as UTF-8: save the file as UTF-8.');
+        }
+        start = i + 1;
+        line++;
+      }
+    }
+    throw new Error(`${fileName}: the file is not valid UTF-8. ParallelCluster reads configuration files as UTF-8: save the file as UTF-8.`);
+  }
+}
+
+/**
  * A ParallelCluster configuration file parsed with the `yaml` library's Document API (so comments and
  * key order survive into the completed configuration), with typed readers that fail with the file's
  * name, the line and the YAML path of the bad value.

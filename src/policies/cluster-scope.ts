@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext } from './context';
-import { CLUSTER_NAME_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
+import { CLUSTER_NAME_TAG, PCLUSTER_NAMES, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 import { validateClusterName, validateClusterNamePatterns, validateHostedZoneId } from '../private/validation';
 
 /*
@@ -226,6 +226,16 @@ export const ACTION_RULES: ReadonlyArray<ActionRule> = [
     ifExists: true,
   },
   {
+    why: 'the cluster\'s Lambda functions, which are not named after the cluster (pcluster-<function>-<stack id part>, ' +
+      'cdk_builder_utils.py:1117-1148) but carry the stack tags, parallelcluster:cluster-name included (models/cluster.py:393,903,925-935: ' +
+      'the CfnFunction sets no Tags, so CloudFormation gives it the stack\'s): changes, permissions and invocations only on ' +
+      'functions of the scope\'s clusters; tagging likewise, or of an untagged function when the request tags it with a cluster of the scope',
+    kinds: ['user'],
+    service: 'lambda',
+    actions: /^(updatefunctionconfiguration|updatefunctioncode|addpermission|removepermission|deletefunction|invokefunction|tagresource|untagresource|putfunctionconcurrency|deletefunctionconcurrency|putfunctioneventinvokeconfig|createfunctionurlconfig|updatefunctionurlconfig)$/,
+    tagKey: 'aws:ResourceTag',
+  },
+  {
     why: 'Auto Scaling groups of login nodes, named <name>-<pool>-AutoScalingGroup (login_nodes_stack.py:300,456)',
     kinds: ['user'],
     service: 'autoscaling',
@@ -300,6 +310,8 @@ interface ConditionRule {
   readonly value: string;
   /** Its per-cluster values. */
   readonly scoped: (names: string[]) => string[];
+  /** Values the key must not match (added with StringNotLike, under the statement's set operator). */
+  readonly excluded?: string[];
 }
 
 /**
@@ -313,6 +325,11 @@ export const CONDITION_RULES: ReadonlyArray<ConditionRule> = [
     key: 'route53:ChangeResourceRecordSetsNormalizedRecordNames',
     value: PCLUSTER_RESOURCES.privateRecordNames,
     scoped: (names) => unique(names.map((n) => `*.${n.toLowerCase()}.pcluster`)),
+    // `*` matches dots too: `*.team-a-*.pcluster` would match `x.team-a-1.team-b-prod.pcluster`, a record
+    // in team B's zone. ParallelCluster's records have two labels before the domain (a node name has no
+    // dot: `<queue>-<st|dy>-<compute resource>-<n>`, and a cluster name has none), so names with three or
+    // more are refused (issue 18, finding 12).
+    excluded: [`*.*.*.${PCLUSTER_NAMES.privateDomain}`],
   },
 ];
 
@@ -446,8 +463,8 @@ function tagScoped(
   const resourceKey = `${rule.tagKey}/${CLUSTER_NAME_TAG}`;
   const requestKey = `aws:RequestTag/${CLUSTER_NAME_TAG}`;
   const equals = like ? 'StringLike' : 'StringEquals';
-  const createTags = actions.filter((a) => a.toLowerCase() === 'ec2:createtags');
-  const others = actions.filter((a) => a.toLowerCase() !== 'ec2:createtags');
+  const createTags = actions.filter((a) => TAGGING_ACTIONS.test(a));
+  const others = actions.filter((a) => !TAGGING_ACTIONS.test(a));
   const parts: iam.PolicyStatement[] = [];
   if (others.length > 0) {
     parts.push(statement.copy({
@@ -470,6 +487,9 @@ function tagScoped(
   return parts;
 }
 
+/** Actions that put tags on an existing resource: tagScoped gives them the own-or-untagged pair of statements. */
+const TAGGING_ACTIONS = /^(ec2:createtags|lambda:tagresource)$/i;
+
 /** Existing conditions on the cluster-name tag with the value `*` (any cluster) get the scope's names. */
 function scopeTagConditions(conditions: Conditions, scope: ClusterScope): Conditions {
   let result = conditions;
@@ -480,6 +500,9 @@ function scopeTagConditions(conditions: Conditions, scope: ClusterScope): Condit
       if (conditionRule !== undefined) {
         const scopedValues = values.flatMap((v) => (v === conditionRule.value ? conditionRule.scoped(scope.clusterNames) : [v]));
         result = addCondition(result, operator, key, scopedValues);
+        if (conditionRule.excluded !== undefined) {
+          result = addCondition(result, operator.startsWith('ForAllValues:') ? 'ForAllValues:StringNotLike' : 'StringNotLike', key, conditionRule.excluded);
+        }
       }
       if (CLUSTER_TAG_KEYS.includes(key) && values.includes('*')) {
         // Patterns need a Like operator, whatever the statement used for `*`.

@@ -471,6 +471,22 @@ export function userIamStatements(ctx: PolicyContext, attachablePolicyArns: stri
  * Block `user.iam.restricted.passRoleExample`, made a statement: the custom roles (outside the
  * cluster path) that the user may pass to ParallelCluster's services.
  */
+/**
+ * PassRole of roles a cluster configuration names (issue 18, finding 1): node roles (`InstanceRole` of
+ * the head node, queues and login pools) to EC2 only, a `LambdaFunctionsRole` to Lambda only. A role
+ * passable to more services would let the user run code as it elsewhere (a function of their own).
+ */
+export function userNamedRolesPassRoleStatements(ctx: PolicyContext, nodeRoleArns: string[], lambdaRoleArns: string[]): iam.PolicyStatement[] {
+  return [
+    ...(nodeRoleArns.length === 0 ? [] : [allow('NamedNodeRolesIamPassRole', ['iam:PassRole'], nodeRoleArns, {
+      StringEquals: { 'iam:PassedToService': ctx.ec2ServiceNames },
+    })]),
+    ...(lambdaRoleArns.length === 0 ? [] : [allow('NamedLambdaRolesIamPassRole', ['iam:PassRole'], lambdaRoleArns, {
+      StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+    })]),
+  ];
+}
+
 export function userCustomRolesPassRoleStatements(ctx: PolicyContext, customRoleArns: string[]): iam.PolicyStatement[] {
   if (customRoleArns.length === 0) {
     return [];

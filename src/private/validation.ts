@@ -8,6 +8,9 @@ import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN_REGEX, CLUSTER_NAME_REGEX
 const IAM_PATH = /^\/([\u0021-\u007E]*\/)?$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
+/** The shortest literal part before the first `*` of a `clusterNames` pattern (a team prefix such as `ab-`). */
+export const MIN_CLUSTER_PREFIX_LENGTH = 3;
+
 /**
  * Checks a path that roles and instance profiles are created on. `what` names the prop in messages.
  *
@@ -26,6 +29,14 @@ export function validateIamPath(what: string, path: string, allowRoot: boolean):
   }
   if (/[*?]/.test(path)) {
     throw new Error(`${what} '${path}' contains a wildcard ('*' or '?'); use a literal path such as '/parallelcluster/'.`);
+  }
+  // A policy variable (`/${aws:RequestTag/p}/`) in an ARN pattern is replaced by a value of the
+  // request, which the caller chooses: the pattern could then match any path (issue 18, finding 12).
+  if (/[${}]/.test(path)) {
+    throw new Error(
+      `${what} '${path}' contains '$', '{' or '}': IAM reads \${...} in a policy as a policy variable, which the caller's ` +
+      "request fills in, so the path-scoped permissions could reach any path. Use a literal path such as '/parallelcluster/'.",
+    );
   }
   // `allowRoot` is false for cluster paths (ARN patterns are built from them), true for a role's own path.
   validateNotReservedPath(what, path, !allowRoot);
@@ -83,6 +94,20 @@ export function validateClusterNamePatterns(what: string, patterns: string[]): v
         `${what} has '${pattern}', which is neither a ParallelCluster cluster name nor a pattern of one: use letters, digits, ` +
         `hyphens and '*', starting with a letter, at most ${CLUSTER_NAME_MAX_LENGTH} characters (for example 'team-a-*').`,
       );
+    }
+    // A pattern covers every cluster whose name starts with its literal part: 't*' covers every team
+    // whose name starts with t, 'team*' both 'team-a-...' and 'teamb-...'. The literal part must be a
+    // real prefix: at least 3 characters, ending with '-' (issue 18, finding 12).
+    const star = pattern.indexOf('*');
+    if (star >= 0) {
+      const prefix = pattern.substring(0, star);
+      if (prefix.length < MIN_CLUSTER_PREFIX_LENGTH || !prefix.endsWith('-')) {
+        throw new Error(
+          `${what} has '${pattern}', whose literal part before '*' ('${prefix}') is not a team prefix: it covers every ` +
+          `cluster whose name starts with '${prefix}', other teams' included. Start a pattern with at least ` +
+          `${MIN_CLUSTER_PREFIX_LENGTH} characters ending with '-' (for example 'team-a-*'), or give full cluster names.`,
+        );
+      }
     }
   }
 }

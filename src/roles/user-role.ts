@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,6 +12,7 @@ import {
   userBaseStatements,
   userBatchStatements,
   userCustomRolesPassRoleStatements,
+  userNamedRolesPassRoleStatements,
   userFsxStatements,
   userIamStatements,
   userImageBuilderStatements,
@@ -19,8 +20,11 @@ import {
 } from '../policies/user-policies';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import {
+  isRoleOnPath,
+  literalText,
   validateAssumedBy,
   validateBuckets,
+  validateExternalRoles,
   validateManagedPolicies,
   validatePermissionsBoundary,
   validateRoleArns,
@@ -116,6 +120,33 @@ export interface ParallelClusterUserRoleProps extends ParallelClusterPolicyOptio
   readonly customRoles?: iam.IRole[];
 
   /**
+   * Node roles the user may pass to EC2 only: the `InstanceRole` of a head node, queue or login pool
+   * that a cluster configuration names (`ParallelClusterIam` fills it from its `configuration`). Roles
+   * on `iamPath` are passable already; roles off it, or of another account, need `allowExternalRoles`.
+   *
+   * @default - none
+   */
+  readonly customNodeRoles?: iam.IRole[];
+
+  /**
+   * Lambda functions roles the user may pass to Lambda only (`Iam/Roles/LambdaFunctionsRole` of a
+   * cluster configuration). Roles off `iamPath`, or of another account, need `allowExternalRoles`.
+   *
+   * @default - none
+   */
+  readonly customLambdaRoles?: iam.IRole[];
+
+  /**
+   * Accept roles in `customNodeRoles` and `customLambdaRoles` that are off `iamPath` or in another
+   * account. Without it they are refused at synthesis: a role named there becomes passable by the user,
+   * who can then run an instance or function as it (an administrator's role named by mistake makes
+   * the user an administrator).
+   *
+   * @default false - only roles on `iamPath`, in the stack's account
+   */
+  readonly allowExternalRoles?: boolean;
+
+  /**
    * The IAM path of the cluster's roles and instance profiles: the path every path-scoped permission
    * (PassRole, instance profiles, role management) is limited to. Must start and end with `/`.
    *
@@ -196,6 +227,14 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
    */
   public static readonly PRIVILEGED_MODE_WARNING = 'cdk-parallelcluster-iam:privilegedMode';
 
+  /**
+   * The ID of the synth warning on a user role in privileged or permissions-boundary mode whose
+   * `assumedBy` trusts a whole other AWS account (`AccountPrincipal`, `AccountRootPrincipal` or
+   * `arn:<partition>:iam::<account>:root` of another account): every principal that account's
+   * administrators allow could then create and pass cluster roles here.
+   */
+  public static readonly OTHER_ACCOUNT_TRUST_WARNING = 'cdk-parallelcluster-iam:otherAccountTrust';
+
   /** The user role. */
   public readonly role: iam.IRole;
 
@@ -207,6 +246,12 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
    * building, IAM mode, custom roles, named resources). They may also be attached to IAM users and groups.
    */
   public readonly managedPolicies: iam.IManagedPolicy[];
+
+  /**
+   * The roles the user may pass besides those on `iamPath`: `customNodeRoles` (to EC2),
+   * `customLambdaRoles` (to Lambda) and `customRoles`.
+   */
+  public readonly passableRoleArns: string[];
 
   /** The IAM path of the cluster roles this user works with. */
   public readonly iamPath: string;
@@ -279,6 +324,20 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
         'must carry the boundary), or IamAccessMode.restricted() with pre-created roles. See docs/security.md.');
     }
 
+    if (mode.grantsIamRights && props.assumedBy !== undefined) {
+      const stackAccount = Stack.of(this).account;
+      for (const value of props.assumedBy.policyFragment.principalJson.AWS ?? []) {
+        const account = /^(?:arn:[^:]*:iam::(\d{12}):root|(\d{12}))$/.exec(literalText(this, value));
+        const trusted = account?.[1] ?? account?.[2];
+        if (trusted !== undefined && (Token.isUnresolved(stackAccount) || trusted !== stackAccount)) {
+          addAcknowledgeableWarning(this, ParallelClusterUserRole.OTHER_ACCOUNT_TRUST_WARNING,
+            `assumedBy trusts the whole account ${trusted}${Token.isUnresolved(stackAccount) ? '' : `, not this stack's account ${stackAccount}`}: ` +
+            `every principal that account allows could assume this ${mode.name}-mode user role and create cluster roles here. ` +
+            `Trust one role instead, e.g. new iam.ArnPrincipal('arn:<partition>:iam::${trusted}:role/hpc-admins').`);
+        }
+      }
+    }
+
     this.iamPath = iamPath;
     this.iamAccessMode = mode;
     const ctx = policyContextFor(this, iamPath, props, userClusterScope(props.clusterNames));
@@ -311,6 +370,20 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
         policyBlock(ctx, mode.boundary ? 'user.iam.permissionsBoundary' : 'user.iam.privileged',
           userIamStatements(ctx, (props.additionalIamPolicies ?? []).map((p) => p.managedPolicyArn), mode.boundary?.managedPolicyArn))]);
     }
+    // Roles a configuration names: node roles to EC2, Lambda roles to Lambda, and only when off the path
+    // (those on it are passable by the path-scoped statement already).
+    const nodeRoles = props.customNodeRoles ?? [];
+    const lambdaRoles = props.customLambdaRoles ?? [];
+    validateRoleArns(this, 'customNodeRoles', nodeRoles);
+    validateRoleArns(this, 'customLambdaRoles', lambdaRoles);
+    validateExternalRoles(this, 'customNodeRoles', nodeRoles, iamPath, props.allowExternalRoles ?? false);
+    validateExternalRoles(this, 'customLambdaRoles', lambdaRoles, iamPath, props.allowExternalRoles ?? false);
+    const offPath = (roles: iam.IRole[]) => roles.filter((r) => !isRoleOnPath(this, r, iamPath)).map((r) => r.roleArn);
+    this.passableRoleArns = [...nodeRoles, ...lambdaRoles, ...(props.customRoles ?? [])].map((r) => r.roleArn);
+    const named = userNamedRolesPassRoleStatements(ctx, offPath(nodeRoles), offPath(lambdaRoles));
+    if (named.length > 0) {
+      blocks.push(['NamedRolesPolicy', 'ParallelCluster user: pass the roles the cluster configuration names', named]);
+    }
     // The custom roles' PassRole is the library's statement, not a doc block: no revision changes it.
     const customRoles = userCustomRolesPassRoleStatements(ctx, (props.customRoles ?? []).map((r) => r.roleArn));
     if (customRoles.length > 0) {
@@ -319,13 +392,13 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
 
     // The resources the user names (log export buckets, KMS keys, munge key): the library's statements,
     // not a doc block, so no revision changes them and no cluster scope applies.
-    const named = userResourceStatements({
+    const resources = userResourceStatements({
       logExportBucketArns: exportBuckets.map((b) => b.bucketArn),
       kmsKeyArns: kmsKeys.map((k) => k.keyArn),
       mungeKeySecretArns: secretArnsForPolicies(mungeKey),
     });
-    if (named.length > 0) {
-      blocks.push(['ResourcesPolicy', 'ParallelCluster user: log export buckets, KMS keys and munge key of the configuration', named]);
+    if (resources.length > 0) {
+      blocks.push(['ResourcesPolicy', 'ParallelCluster user: log export buckets, KMS keys and munge key of the configuration', resources]);
     }
 
     this.managedPolicies = blocks.flatMap(([policyId, description, statements]) =>

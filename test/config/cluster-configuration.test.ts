@@ -193,7 +193,8 @@ Scheduling:
 
   test('are kept, get no role, and the report says so; the others are created', async () => {
     const stack = stackIn(ENVIRONMENTS[0]);
-    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(text) });
+    // The head node role is off the cluster path: accepted on purpose (issue 18, finding 1).
+    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(text), allowExternalRoles: true });
     expect(Object.keys(c.computeNodeRoles)).toEqual(['created']);
     expect(() => c.headNodeRole).toThrow(/no head node role/);
     const completed = parse(c.clusterConfig());
@@ -206,6 +207,11 @@ Scheduling:
     // The user may pass the head node role the file names.
     const user = PolicySimulator.forRole(stack, c.userRole.role);
     expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/custom/MyHeadNode', { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(true);
+    // To EC2 only: not to Lambda, where the user could run a function of their own as it.
+    expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/custom/MyHeadNode', { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(false);
+    // Without the opt-in, the file's line and setting are named.
+    expect(() => cluster(stackIn(ENVIRONMENTS[0]), { configuration: ClusterConfiguration.fromYaml(text) }))
+      .toThrow(/^cluster-config\.yaml:\d+: HeadNode\/Iam\/InstanceRole is 'arn:aws:iam::111122223333:role\/custom\/MyHeadNode', which is on the path '\/custom\/'/);
     const out = synth(stack).directory;
     const report = fs.readFileSync(path.join(out, `${stack.artifactId}.iam-report.md`), 'utf-8');
     expect(report).toContain('HeadNode/Iam/InstanceRole is set in cluster-config.yaml: it is kept, and no role is created for the head node');

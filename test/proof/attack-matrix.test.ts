@@ -1,7 +1,10 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { AttackRequest, attackRequests } from '../support/attack-requests';
+import { ParallelClusterBoundary } from '../../src';
+import { AttackRequest, attackRequests, boundaryAttackRequests, scopedUserAttackRequests } from '../support/attack-requests';
 import { ClusterWorld, MODE_NAMES, clusterWorld } from '../support/cluster-world';
 import { describeCall, namedResourceProps } from '../support/pcluster-calls';
+import { PolicySimulator } from '../support/simulate';
 import { ENVIRONMENTS, stackIn } from '../support/stacks';
 
 /*
@@ -69,5 +72,49 @@ describe.each(ENVIRONMENTS)('privileged mode, honestly, in $partition', (env) =>
       // Not without the boundary (the role then cannot exceed it).
       permissionsBoundary: ['ImplicitlyDenied', 'ImplicitlyDenied', 'Allowed'],
     });
+  });
+});
+
+describe.each(ENVIRONMENTS)('a role under ParallelClusterBoundary, in $partition (issue 18, finding 2)', (env) => {
+  // The worst a permissions-boundary user can do: create a role on the cluster path with the boundary
+  // and an inline policy of `*` on `*`. The boundary alone must stop every escalation.
+  test('with * on * it still cannot update a stack, send a command, replace code, start a build, or change IAM', async () => {
+    const stack = stackIn(env);
+    const boundary = new ParallelClusterBoundary(stack, 'Boundary');
+    const role = new iam.Role(stack, 'UnderBoundary', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      path: '/parallelcluster/',
+      permissionsBoundary: boundary,
+      inlinePolicies: { Everything: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] }) },
+    });
+    const unbounded = new iam.Role(stack, 'Unbounded', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      inlinePolicies: { Everything: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] }) },
+    });
+    const sim = PolicySimulator.forRole(stack, role);
+    expect(sim.permissionsBoundaryDocument).toBeDefined();
+    const rows = boundaryAttackRequests(env);
+    const decisions = await Promise.all(rows.map((row) => sim.decision(row.action, row.resource, row.context)));
+    expect(rows.flatMap((row, i) => (decisions[i] === 'Allowed' ? [`${row.what}: ${row.action} on ${row.resource}`] : []))).toEqual([]);
+    // The inline policy is not what denies: without the boundary the same role may do all of it.
+    const free = PolicySimulator.forRole(stack, unbounded);
+    expect(new Set(await Promise.all(rows.map((row) => free.decision(row.action, row.resource, row.context))))).toEqual(new Set(['Allowed']));
+    expect(rows.length).toBeGreaterThan(25);
+  });
+});
+
+describe.each(ENVIRONMENTS)('scoped to one cluster, in $partition (issue 18, finding 12)', (env) => {
+  test.each(MODE_NAMES)('the %s user cannot reach another cluster\'s records or Lambda functions', async (mode) => {
+    const world = clusterWorld(env, mode, { clusterName: CLUSTER });
+    const sim = world.sims[`user.${mode}`]!;
+    const rows = scopedUserAttackRequests(env, CLUSTER);
+    const decisions = await Promise.all(rows.map((row) => sim.decision(row.action, row.resource, row.context)));
+    expect(rows.flatMap((row, i) => (decisions[i] === 'Allowed' ? [`${row.what}: ${describeCall(row)}`] : []))).toEqual([]);
+    // The same requests on the cluster's own function and zone are allowed (the rows are not denied for another reason).
+    const ownFunction = `arn:${env.partition}:lambda:${env.region}:${env.account}:function:pcluster-CleanupRoute53-0123abcd`;
+    expect(await sim.decision('lambda:UpdateFunctionConfiguration', ownFunction, { 'aws:ResourceTag/parallelcluster:cluster-name': CLUSTER }))
+      .toBe('Allowed');
+    expect(await sim.decision('route53:ChangeResourceRecordSets', `arn:${env.partition}:route53:::hostedzone/ZOWN`,
+      { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`queue1-st-c5-1.${CLUSTER}.pcluster`] })).toBe('Allowed');
   });
 });

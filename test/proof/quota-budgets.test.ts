@@ -209,7 +209,7 @@ function newStack(environment: Environment, flags: Flags): Stack {
 const LONG_IAM_PATH = '/organisation-wide/high-performance-computing/research-clusters/parallelcluster-managed/';
 // The longest cluster name ParallelCluster accepts (60 characters), and user-role patterns that long.
 const LONG_CLUSTER_NAME = `research-${'x'.repeat(47)}-prd`;
-const longClusterNames = (name: string): string[] => [name, `${name.substring(0, 58)}-*`, `${name.substring(0, 40)}*-${'y'.repeat(17)}`];
+const longClusterNames = (name: string): string[] => [name, `${name.substring(0, 58)}-*`, `${name.substring(0, 39)}-*-${'y'.repeat(17)}`];
 
 /** How a referenced resource is given: imported by name (tokens in its ARN) or created in the stack (a Ref). */
 type Origin = 'imported' | 'created';

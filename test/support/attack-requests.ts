@@ -197,3 +197,85 @@ export function attackRequests(opts: AttackOptions): AttackRequest[] {
   ]);
   return rows;
 }
+
+/** One request a role under a permissions boundary must not be able to make. */
+export interface BoundaryAttack {
+  readonly what: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: RequestContext;
+}
+
+/**
+ * Issue 18, finding 2: what a role created under `ParallelClusterBoundary` must not do, whatever policy
+ * it is given (test/proof/attack-matrix.test.ts gives it `*` on `*`): escalate through another service's
+ * role (stacks, functions, builds, commands on instances), change IAM, pass roles off the cluster path
+ * or to another service than EC2, or reach data that is not ParallelCluster's.
+ */
+export function boundaryAttackRequests(env: TestEnvironment, iamPath = '/parallelcluster/'): BoundaryAttack[] {
+  const { partition: p, region: r, account: a } = env;
+  const ec2Service = p === 'aws-cn' ? 'ec2.amazonaws.com.cn' : 'ec2.amazonaws.com';
+  const instance = `arn:${p}:ec2:${r}:${a}:instance/i-0123456789abcdef0`;
+  const pathRole = `arn:${p}:iam::${a}:role${iamPath}hpc-prod-HeadNode`;
+  const stackId = '0a1b2c3d-1111-2222-3333-444455556666';
+  return [
+    { what: 'update an application stack (runs with its service role)', action: 'cloudformation:UpdateStack', resource: `arn:${p}:cloudformation:${r}:${a}:stack/payments-prod/${stackId}` },
+    { what: 'update the CDK toolkit stack', action: 'cloudformation:UpdateStack', resource: `arn:${p}:cloudformation:${r}:${a}:stack/CDKToolkit/${stackId}` },
+    {
+      what: 'update a cluster stack',
+      action: 'cloudformation:UpdateStack',
+      resource: `arn:${p}:cloudformation:${r}:${a}:stack/hpc-prod/${stackId}`,
+      context: { 'aws:ResourceTag/parallelcluster:cluster-name': 'hpc-prod' },
+    },
+    { what: 'create a change set on any stack', action: 'cloudformation:CreateChangeSet', resource: `arn:${p}:cloudformation:${r}:${a}:stack/payments-prod/${stackId}` },
+    { what: 'delete an application stack', action: 'cloudformation:DeleteStack', resource: `arn:${p}:cloudformation:${r}:${a}:stack/payments-prod/${stackId}` },
+    { what: 'run a command on any instance', action: 'ssm:SendCommand', resource: instance },
+    { what: 'run a command with any document', action: 'ssm:SendCommand', resource: `arn:${p}:ssm:${r}:${a}:document/payments-runbook` },
+    { what: 'start a session on any instance', action: 'ssm:StartSession', resource: instance },
+    { what: 'replace the code of any function', action: 'lambda:UpdateFunctionCode', resource: `arn:${p}:lambda:${r}:${a}:function:payments-api` },
+    { what: 'replace the code of a cluster function', action: 'lambda:UpdateFunctionCode', resource: `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd` },
+    { what: 'change the role of any function', action: 'lambda:UpdateFunctionConfiguration', resource: `arn:${p}:lambda:${r}:${a}:function:payments-api` },
+    { what: 'create a function', action: 'lambda:CreateFunction', resource: `arn:${p}:lambda:${r}:${a}:function:pcluster-x` },
+    { what: 'invoke any function', action: 'lambda:InvokeFunction', resource: `arn:${p}:lambda:${r}:${a}:function:payments-api` },
+    { what: 'start any CodeBuild build (runs with the project\'s role)', action: 'codebuild:StartBuild', resource: `arn:${p}:codebuild:${r}:${a}:project/deploy-prod` },
+    { what: 'start a ParallelCluster CodeBuild build', action: 'codebuild:StartBuild', resource: `arn:${p}:codebuild:${r}:${a}:project/pcluster-build-docker-images-x` },
+    { what: 'change any instance\'s user data or profile', action: 'ec2:ModifyInstanceAttribute', resource: instance },
+    { what: 'swap any instance\'s profile', action: 'ec2:ReplaceIamInstanceProfileAssociation', resource: instance },
+    { what: 'create a role on the cluster path', action: 'iam:CreateRole', resource: pathRole },
+    { what: 'put an inline policy on a cluster-path role', action: 'iam:PutRolePolicy', resource: pathRole },
+    { what: 'attach a policy to a cluster-path role', action: 'iam:AttachRolePolicy', resource: pathRole },
+    { what: 'remove a role\'s boundary', action: 'iam:DeleteRolePermissionsBoundary', resource: pathRole },
+    { what: 'create an access key', action: 'iam:CreateAccessKey', resource: `arn:${p}:iam::${a}:user/admin` },
+    { what: 'pass an admin role to EC2', action: 'iam:PassRole', resource: `arn:${p}:iam::${a}:role/Admin`, context: { 'iam:PassedToService': ec2Service } },
+    { what: 'pass a cluster-path role to Lambda', action: 'iam:PassRole', resource: pathRole, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+    { what: 'assume another role', action: 'sts:AssumeRole', resource: `arn:${p}:iam::${a}:role/Admin` },
+    { what: 'read any secret', action: 'secretsmanager:GetSecretValue', resource: `arn:${p}:secretsmanager:${r}:${a}:secret:prod/db-AbCdEf` },
+    { what: 'open any bucket', action: 's3:PutBucketPolicy', resource: `arn:${p}:s3:::payments-data` },
+    { what: 'read any bucket', action: 's3:GetObject', resource: `arn:${p}:s3:::payments-data/x` },
+    { what: 'shorten CloudTrail log retention', action: 'logs:PutRetentionPolicy', resource: `arn:${p}:logs:${r}:${a}:log-group:CloudTrail/logs` },
+    { what: 'delete any table', action: 'dynamodb:DeleteTable', resource: `arn:${p}:dynamodb:${r}:${a}:table/payments` },
+    { what: 'terminate any instance', action: 'ec2:TerminateInstances', resource: instance },
+  ];
+}
+
+/**
+ * Issue 18, finding 12: requests of a user role scoped to `clusterName` (ParallelClusterIam's
+ * `clusterName`, `clusterNames: [clusterName]` on the user) against another team's cluster.
+ */
+export function scopedUserAttackRequests(env: TestEnvironment, clusterName: string): AttackRequest[] {
+  const { partition: p, region: r, account: a } = env;
+  const otherFunction = `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-fedcba98`;
+  const otherTag = { 'aws:ResourceTag/parallelcluster:cluster-name': 'team-b-prod' };
+  const zone = `arn:${p}:route53:::hostedzone/ZTEAMB`;
+  const rows: Array<[string, string, string, RequestContext?]> = [
+    ['add a record named like the cluster to another cluster\'s zone', 'route53:ChangeResourceRecordSets', zone,
+      { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`x.${clusterName}.team-b-prod.pcluster`] }],
+    ['reconfigure another cluster\'s Lambda function', 'lambda:UpdateFunctionConfiguration', otherFunction, otherTag],
+    ['open another cluster\'s Lambda function to any principal', 'lambda:AddPermission', otherFunction, otherTag],
+    ['invoke another cluster\'s Lambda function', 'lambda:InvokeFunction', otherFunction, otherTag],
+    ['delete another cluster\'s Lambda function', 'lambda:DeleteFunction', otherFunction, otherTag],
+    ['re-tag another cluster\'s Lambda function as its own', 'lambda:TagResource', otherFunction,
+      { ...otherTag, 'aws:RequestTag/parallelcluster:cluster-name': clusterName }],
+  ];
+  return rows.map(([what, action, resource, context]) => ({ finding: 12, what, roles: USER_ROLES, action, resource, context }));
+}

@@ -219,7 +219,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   ]);
   add(users, 'create-cluster', 'templates/cdk_builder_utils.py:1117-1135 (Lambda functions pcluster-*)', [
     ['lambda:CreateFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`],
-    ['lambda:InvokeFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`],
+    // The functions carry the stack tags (models/cluster.py:393, the CfnFunction sets none: cdk_builder_utils.py:1127-1148).
+    ['lambda:InvokeFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`, clusterTagged],
   ]);
   add(users, 'create-cluster', 'templates/slurm_builder.py:212-216 (the private hosted zone)', [
     ['route53:CreateHostedZone', '*'],
@@ -268,7 +269,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:UpdateStack', clusterStack, clusterTagged],
     ['cloudformation:DeleteStack', clusterStack, clusterTagged],
     ['dynamodb:DeleteTable', table],
-    ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`],
+    ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`, clusterTagged],
     ['route53:DeleteHostedZone', hostedZone],
     ['logs:DeleteLogGroup', clusterLogGroup],
     ['logs:DeleteMetricFilter', clusterLogGroup],
