@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, ReleasableCommits } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-parallelcluster-iam',
@@ -50,6 +50,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The full test suite runs in .ci/run (`npx projen ci`); the workflows run `build`.
   github: true,
   release: true,
+  // Only feat and fix commits (squash-merged PR titles, checked by the pull-request-lint workflow) release;
+  // docs, tests, chores and CI changes do not.
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
   releaseToNpm: true,
   npmTrustedPublishing: true,
   buildWorkflow: true,
