@@ -204,7 +204,8 @@ const ciSteps = [
   'samples:check',
   // What can differ between aws-cdk-lib versions (proofs, snapshots, example, samples), against the newest.
   'test:newest-cdk',
-  'python-tools',
+  // Downloads from PyPI: started in the background when the run starts, waited for here.
+  '&python-tools',
   'lint:policies',
   'schema:check',
   'integ:local',
