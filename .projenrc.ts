@@ -44,8 +44,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // Releases (docs/release.md): every push to main that has a feat/fix commit since the last tag releases
-  // a new semantic version (conventional commits; below 1.0.0 a breaking change bumps the minor), writes
-  // the changelog and a GitHub release, and publishes to npm, PyPI and Maven Central. npm and PyPI use
+  // a new semantic version (conventional commits; below 1.0.0 a breaking change bumps the minor, a feature
+  // the patch), writes the changelog and a GitHub release, and publishes to npm, PyPI and Maven Central. npm and PyPI use
   // trusted publishing (OIDC, no token); Maven Central needs the secrets listed in docs/release.md.
   // The full test suite runs in .ci/run (`npx projen ci`); the workflows run `build`.
   github: true,
