@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, ReleasableCommits } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-parallelcluster-iam',
@@ -8,12 +8,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   authorAddress: 'cdk-parallelcluster-iam@users.noreply.github.com',
   repositoryUrl: 'https://github.com/cdk-parallelcluster-iam/cdk-parallelcluster-iam.git',
   license: 'Apache-2.0',
-  keywords: ['aws-cdk', 'cdk', 'iam', 'parallelcluster', 'hpc', 'slurm', 'aws-batch'],
+  // Construct Hub lists jsii packages with one of the keywords 'cdk', 'awscdk' or 'aws-cdk'.
+  keywords: ['aws-cdk', 'cdk', 'iam', 'parallelcluster', 'hpc', 'slurm', 'aws-batch', 'awscdk', 'aws', 'constructs'],
   stability: 'experimental',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  minNodeVersion: '20.0.0',
+  // Node 20 reached its end of life; jsii prints a banner on every run under it. 22 and 24 are LTS.
+  minNodeVersion: '22.0.0',
+  // The generated workflows build on the newest LTS.
+  workflowNodeVersion: '24.x',
   tsconfigDevFile: 'tsconfig.dev.json',
 
   // The peer floor is set by the `iam.InstanceProfile` L2 construct, which first shipped in
@@ -30,6 +34,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToPypi: {
     distName: 'cdk-parallelcluster-iam',
     module: 'cdk_parallelcluster_iam',
+    trustedPublishing: true,
   },
   publishToMaven: {
     mavenGroupId: 'io.github.cdkparallelclusteriam',
@@ -38,9 +43,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenServerId: 'central-ossrh',
   },
 
-  // The project is built and tested by .ci/run, not by generated GitHub workflows.
-  github: false,
-  release: false,
+  // Releases (docs/release.md): every push to main that has a feat/fix commit since the last tag releases
+  // a new semantic version (conventional commits; below 1.0.0 a breaking change bumps the minor, a feature
+  // the patch), writes the changelog and a GitHub release, and publishes to npm, PyPI and Maven Central. npm and PyPI use
+  // trusted publishing (OIDC, no token); Maven Central needs the secrets listed in docs/release.md.
+  // The full test suite runs in .ci/run (`npx projen ci`); the workflows run `build`.
+  github: true,
+  release: true,
+  // Only feat and fix commits (squash-merged PR titles, checked by the pull-request-lint workflow) release;
+  // docs, tests, chores and CI changes do not.
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  releaseToNpm: true,
+  npmTrustedPublishing: true,
+  buildWorkflow: true,
+  // A PR build never pushes commits back: a build that changes generated files fails instead.
+  buildWorkflowOptions: { mutableBuild: false },
+  // Merges are manual: no Mergify app.
+  githubOptions: { mergify: false },
   sampleCode: false,
 
   eslintOptions: {
@@ -112,13 +131,13 @@ project.addTask('bench', {
 });
 
 project.addTask('lint:policies', {
-  description: 'Run cfn-lint and parliament on the synthesized example and fullest configuration (needs the Python tools from .ci/run)',
-  exec: 'bash scripts/lint-policies.sh',
+  description: 'Run cfn-lint and parliament on the synthesized example and fullest configuration (needs the Python tools: npx projen python-tools)',
+  exec: 'PATH="$PWD/.venv/bin:$PATH" bash scripts/lint-policies.sh',
 });
 
 project.addTask('schema:check', {
-  description: 'Load the emitted configuration fragments with aws-parallelcluster\'s own schema, offline (needs the Python tools from scripts/install-python-tools.sh)',
-  exec: 'bash scripts/schema-check.sh',
+  description: 'Load the emitted configuration fragments with aws-parallelcluster\'s own schema, offline (needs the Python tools: npx projen python-tools)',
+  exec: 'PATH="$PWD/.venv/bin:$PATH" bash scripts/schema-check.sh',
 });
 
 // When ParallelCluster releases: `npx projen upstream:diff 3.17.0` lists the IAM actions and conditions
@@ -131,7 +150,7 @@ project.addTask('upstream:diff', {
 
 project.addTask('integ:local', {
   description: 'Deploy the example to a local AWS emulator (LocalStack core, no Docker), read it back, update it, destroy it',
-  exec: 'bash scripts/integ-local.sh',
+  exec: 'PATH="$PWD/.venv/bin:$PATH" bash scripts/integ-local.sh',
 });
 
 // jsii-pacmak packages the jsii assembly (.jsii) that `compile` writes: on a fresh clone `package:js`
@@ -165,22 +184,43 @@ project.addTask('test:newest-cdk', {
   exec: 'bash scripts/test-newest-cdk.sh',
 });
 
-// The whole test suite, as CI runs it: compile, unit tests, lint and docs (build), then the checks that
-// need tools from PyPI and Maven Central (policy linters, deploy to a local emulator, Python and Java bindings).
-const withPythonTools = (task: string) => `bash -c 'PATH="$PWD/.venv/bin:$PATH" npx projen ${task}'`;
+// The Python tools of the policy linters and the schema check, in the project's .venv.
+project.addTask('python-tools', {
+  description: 'Install the Python tools (cfn-lint, parliament, aws-parallelcluster) into .venv',
+  exec: 'bash scripts/install-python-tools.sh',
+});
+
+// The generated GitHub workflows cannot run here: actionlint (built once into .venv/bin with go install) checks them.
+project.addTask('lint:workflows', {
+  description: 'Check the generated GitHub workflows (.github/workflows) with actionlint, built once from the Go module proxy',
+  exec: 'bash scripts/ci-lint-workflows.sh',
+});
+
+// The whole test suite, as CI runs it: the steps of build (projen synth, compile, API docs, unit tests and
+// lint, packages), then the checks that need tools from PyPI and Maven Central (policy linters, deploy to a
+// local emulator, Python and Java bindings). scripts/ci-steps.sh runs them in order, prints `[i/N] step` as
+// each starts and a table of the time per step at the end, and stops at the first failure.
+const buildSteps = project.buildTask.steps
+  .map((step) => step.spawn)
+  .filter((name): name is string => name !== undefined && (project.tasks.tryFind(name)?.steps.length ?? 0) > 0)
+  // CI needs the test result, not a coverage report (the build workflow keeps it); both cores run tests.
+  .map((name) => (name === 'test' ? 'test --maxWorkers=2 --coverage=false' : name));
+const ciSteps = [
+  ...buildSteps,
+  'lint:workflows',
+  'samples:check',
+  // What can differ between aws-cdk-lib versions (proofs, snapshots, example, samples), against the newest.
+  'test:newest-cdk',
+  // Downloads from PyPI: started in the background when the run starts, waited for here.
+  '&python-tools',
+  'lint:policies',
+  'schema:check',
+  'integ:local',
+  'bindings',
+];
 project.addTask('ci', {
-  description: 'Everything CI runs: build and unit tests, code samples, policy linters, local deploy test, Python and Java bindings',
-  steps: [
-    { spawn: 'build' },
-    { spawn: 'samples:check' },
-    // The unit tests again, against the newest aws-cdk-lib that npm serves (users start new apps on it).
-    { spawn: 'test:newest-cdk' },
-    { exec: 'bash scripts/install-python-tools.sh' },
-    { exec: withPythonTools('lint:policies') },
-    { exec: withPythonTools('schema:check') },
-    { exec: withPythonTools('integ:local') },
-    { spawn: 'bindings' },
-  ],
+  description: 'Everything CI runs, with a step count and the time per step: build and unit tests, code samples, newest aws-cdk-lib, workflow and policy linters, local deploy test, Python and Java bindings',
+  exec: `bash scripts/ci-steps.sh ${ciSteps.map((step) => `'${step}'`).join(' ')}`,
 });
 
 project.synth();

@@ -3,7 +3,8 @@
 # TypeScript users, by using the built packages the way those users do.
 #
 #   1. jsii-pacmak builds the Python wheel (dist/python) and the Java jar (dist/java), as the projen tasks
-#      package:python and package:java do, from a copy of the npm package's files (bindings.out/package).
+#      package:python and package:java do, from a copy of the npm package's files (bindings.out/package),
+#      unless the build already did (a wheel and a jar newer than .jsii are used as they are).
 #   2. Python: a fresh venv gets aws-cdk-lib and constructs from PyPI, then the wheel; the wrong-type tests
 #      (examples/python/tests) run, then the example app examples/python/app.py synthesizes.
 #   3. Java: the jar goes into the local Maven repository; Maven takes aws-cdk-lib from Maven Central, runs
@@ -101,18 +102,25 @@ DEPS_PID=$!
 if [[ ! -f .jsii ]] || [[ -n "$(find src -newer .jsii -name '*.ts' -print -quit)" ]]; then
   step "jsii compile" npx jsii --silence-warnings=reserved-word
 fi
-# jsii-pacmak embeds `npm pack` of the package directory in the wheel and the jar. Run it on a copy that
-# holds only what the npm package is made of, so that whatever else lies in the work tree (CI's .venv/, the
-# outputs of other checks, the examples) cannot end up in the bundle or slow the packing down.
-STAGE=$OUT/package
-mkdir -p "$STAGE"
-cp -r package.json .jsii .npmignore LICENSE README.md lib "$STAGE/"
-if [[ -f API.md ]]; then cp API.md "$STAGE/"; fi
-ln -s "$ROOT/node_modules" "$STAGE/node_modules"
-rm -rf dist/python dist/java
-step "package python and java" bash -c 'cd "$1" && npx jsii-pacmak -v --target python --target java --outdir "$2"' _ "$STAGE" "$ROOT/dist"
 WHEEL=dist/python/cdk_parallelcluster_iam-$VERSION-py3-none-any.whl
 JAR_DIR=dist/java/io/github/cdkparallelclusteriam/cdk-parallelcluster-iam/$VERSION
+# `npx projen build` packages all three languages when CI is not set (package-all), or only npm when it is
+# (the build workflow packages Python and Java in jobs of their own). A wheel and a jar that are newer than
+# the jsii assembly are those packages: use them instead of packaging a second time.
+if [[ -f $WHEEL && -f $JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar && $WHEEL -nt .jsii && $JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar -nt .jsii ]]; then
+  echo "==> package python and java: using dist/python and dist/java from the build (newer than .jsii)"
+else
+  # jsii-pacmak embeds `npm pack` of the package directory in the wheel and the jar. Run it on a copy that
+  # holds only what the npm package is made of, so that whatever else lies in the work tree (CI's .venv/, the
+  # outputs of other checks, the examples) cannot end up in the bundle or slow the packing down.
+  STAGE=$OUT/package
+  mkdir -p "$STAGE"
+  cp -r package.json .jsii .npmignore LICENSE README.md lib "$STAGE/"
+  if [[ -f API.md ]]; then cp API.md "$STAGE/"; fi
+  ln -s "$ROOT/node_modules" "$STAGE/node_modules"
+  rm -rf dist/python dist/java
+  step "package python and java" bash -c 'cd "$1" && npx jsii-pacmak -v --target python --target java --outdir "$2"' _ "$STAGE" "$ROOT/dist"
+fi
 for f in "$WHEEL" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom"; do
   [[ -f $f ]] || { echo "jsii-pacmak did not produce $f" >&2; exit 1; }
 done

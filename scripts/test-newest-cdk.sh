@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
-# Runs the unit tests a second time, against the newest aws-cdk-lib and constructs that npm serves
-# (the first run, `npx projen test`, uses the peer floor the project is built with).
+# Runs what can differ between aws-cdk-lib versions against the newest aws-cdk-lib and constructs that npm
+# serves (users start new apps on it); `npx projen test` runs everything against the peer floor the project is
+# built with. The unit tests of the statement factories, the config reader and the CLI do not run a second
+# time: they do not depend on which aws-cdk-lib synthesizes. What does:
 #
-# The newest versions go into a temporary prefix, not into this repository: node_modules and
-# package-lock.json stay at the floor. jest maps `aws-cdk-lib` and `constructs` (the library, the tests
-# and cdk-nag alike) to that prefix through moduleNameMapper; the library is still compiled against the
-# floor, as the published package is. The one test that starts a child process (the example app through
-# ts-node, test/cluster-iam/example.test.ts) runs it against the floor.
+#   1. the proofs, test/proof/: snapshots of the synthesized templates, the ParallelCluster calls matrix and the
+#      attack matrix (simulated against the synthesized policies), the seed simulation, cdk-nag, the IAM quota
+#      budgets, and the check that this run really loads the newest version (cdk-version.test.ts); with them
+#      test/cluster-iam/fragment-files.test.ts, whose acknowledgeable warnings take another code path from the
+#      aws-cdk-lib release that has addWarningV2 on (src/private/warnings.ts; one of its tests needs it);
+#   2. the example apps (examples/app.ts and examples/from-config-file.ts), run as a user runs them: the template
+#      and the ParallelCluster configuration fragments must be the bytes the floor writes;
+#   3. the TypeScript samples of README.md and docs/*.md (scripts/check-samples.ts), each run against the newest.
+#
+# The newest versions go into a temporary prefix, not into this repository: node_modules and package-lock.json
+# stay at the floor. jest maps `aws-cdk-lib` and `constructs` (the library, the tests and cdk-nag alike) to that
+# prefix through moduleNameMapper; the processes of steps 2 and 3 load them from there through a require hook
+# (NODE_OPTIONS=--require). The library is still compiled against the floor, as the published package is.
 #
 # Usage: bash scripts/test-newest-cdk.sh [jest arguments]. CDK_VERSION=2.200.0 picks another version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 
 version="${CDK_VERSION:-latest}"
 prefix=$(mktemp -d "${TMPDIR:-/tmp}/newest-cdk-XXXXXX")
 trap 'rm -rf "$prefix"' EXIT
+start=$(date +%s)
 
 echo '{ "name": "newest-cdk", "private": true }' > "$prefix/package.json"
 npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
@@ -22,10 +34,11 @@ npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund 
 cdk=$(node -p "require('$prefix/node_modules/aws-cdk-lib/package.json').version")
 constructs=$(node -p "require('$prefix/node_modules/constructs/package.json').version")
 floor=$(node -p "require('./node_modules/aws-cdk-lib/package.json').version")
-echo "test-newest-cdk: aws-cdk-lib $cdk and constructs $constructs (the floor is aws-cdk-lib $floor)"
+echo "test-newest-cdk: aws-cdk-lib $cdk and constructs $constructs (the floor is aws-cdk-lib $floor), installed in $(( $(date +%s) - start )) s"
 
-# The project's jest configuration, with the two packages mapped to the prefix; no coverage or JUnit
-# report, so that the first run's stay.
+# 1. The proofs, in jest ----------------------------------------------------------------------------------------
+# The project's jest configuration, with the two packages mapped to the prefix; no coverage or JUnit report, so
+# that the first run's stay.
 node -e '
   const [prefix, out] = process.argv.slice(1);
   const config = require("./package.json").jest;
@@ -41,6 +54,49 @@ node -e '
   require("fs").writeFileSync(out, JSON.stringify(config));
 ' "$prefix" "$prefix/jest.config.json"
 
-start=$(date +%s)
-EXPECTED_AWS_CDK_LIB_VERSION="$cdk" npx jest --ci --config "$prefix/jest.config.json" "$@"
-echo "test-newest-cdk: the unit tests passed against aws-cdk-lib $cdk in $(( $(date +%s) - start )) s"
+t0=$(date +%s)
+EXPECTED_AWS_CDK_LIB_VERSION="$cdk" npx jest --ci --maxWorkers=2 --config "$prefix/jest.config.json" "$@" test/proof/ test/cluster-iam/fragment-files.test.ts
+echo "test-newest-cdk: the proofs passed against aws-cdk-lib $cdk in $(( $(date +%s) - t0 )) s"
+
+# The require hook for plain Node processes (ts-node included): `aws-cdk-lib` and `constructs`, from anywhere,
+# resolve in the prefix.
+cat > "$prefix/newest-cdk-hook.js" <<HOOK
+const Module = require('module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, isMain, options) {
+  if (/^(aws-cdk-lib|constructs)(\/|$)/.test(request)) {
+    return resolve.call(this, request, parent, isMain, { ...options, paths: [$(node -p "JSON.stringify('$prefix')")] });
+  }
+  return resolve.call(this, request, parent, isMain, options);
+};
+HOOK
+newest() { NODE_OPTIONS="--require $prefix/newest-cdk-hook.js${NODE_OPTIONS:+ $NODE_OPTIONS}" "$@"; }
+loaded=$(newest node -p "require('aws-cdk-lib/package.json').version + ' ' + require('constructs/package.json').version")
+[[ $loaded == "$cdk $constructs" ]] || { echo "test-newest-cdk: the require hook loads $loaded, not $cdk $constructs" >&2; exit 1; }
+
+# 2. The example apps -------------------------------------------------------------------------------------------
+t0=$(date +%s)
+out=$prefix/examples
+EXAMPLE_OUTDIR="$out/floor" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts >/dev/null
+EXAMPLE_OUTDIR="$out/newest" newest npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts >/dev/null
+for f in template.json pcluster-config.yaml pcluster-image-config.yaml; do
+  file=ParallelClusterIamExample.$f
+  cmp "$out/floor/$file" "$out/newest/$file" ||
+    { echo "test-newest-cdk: examples/app.ts writes a different $file with aws-cdk-lib $cdk than with $floor:" >&2; diff "$out/floor/$file" "$out/newest/$file" | head -n 40 >&2; exit 1; }
+done
+CONFIG_EXAMPLE_OUTDIR="$out/config-floor" npx ts-node --transpile-only --project tsconfig.dev.json examples/from-config-file.ts >/dev/null
+CONFIG_EXAMPLE_OUTDIR="$out/config-newest" newest npx ts-node --transpile-only --project tsconfig.dev.json examples/from-config-file.ts >/dev/null
+for f in template.json pcluster-config.yaml; do
+  file=GenomicsClusterIam.$f
+  cmp "$out/config-floor/$file" "$out/config-newest/$file" ||
+    { echo "test-newest-cdk: examples/from-config-file.ts writes a different $file with aws-cdk-lib $cdk than with $floor:" >&2; diff "$out/config-floor/$file" "$out/config-newest/$file" | head -n 40 >&2; exit 1; }
+done
+echo "test-newest-cdk: the example apps write the same templates and configuration fragments with aws-cdk-lib $cdk as with $floor ($(( $(date +%s) - t0 )) s)"
+
+# 3. The TypeScript samples -------------------------------------------------------------------------------------
+t0=$(date +%s)
+newest npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts
+echo "test-newest-cdk: the TypeScript samples ran against aws-cdk-lib $cdk ($(( $(date +%s) - t0 )) s)"
+
+echo "test-newest-cdk: passed against aws-cdk-lib $cdk in $(( $(date +%s) - start )) s (proofs, example apps, samples)"
+cd "$ROOT"
