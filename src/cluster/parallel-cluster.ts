@@ -2,7 +2,6 @@ import { Aws, CfnMapping, CfnOutput, CfnResource, CustomResource, Fn, Stack, Tok
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { parse } from 'yaml';
 import { ParallelClusterProvider } from './provider';
 import { providerValue } from './serialize';
 import { ParallelClusterIam } from '../cluster-iam/parallel-cluster-iam';
@@ -10,6 +9,7 @@ import { ClusterConfiguration } from '../config/cluster-configuration';
 import { IamAccessMode } from '../iam-access-mode';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { LATEST_CHECKED_RELEASE } from '../policies/revisions';
+import { yamlLib } from '../private/lazy-modules';
 import {
   CLUSTER_NAME_MAX_LENGTH,
   CLUSTER_NAME_MAX_LENGTH_SLURM_ACCOUNTING,
@@ -278,7 +278,7 @@ export class ParallelCluster extends Construct {
     this.clusterName = name;
     this.parallelClusterRelease = release;
 
-    const config = parse(props.configuration.toYaml()) ?? {};
+    const config = yamlLib().parse(props.configuration.toYaml()) ?? {};
     const accounting = config?.Scheduling?.SlurmSettings?.Database !== undefined
       || config?.Scheduling?.SlurmSettings?.ExternalSlurmdbd !== undefined;
     if (accounting && name.length > CLUSTER_NAME_MAX_LENGTH_SLURM_ACCOUNTING) {
@@ -314,7 +314,7 @@ export class ParallelCluster extends Construct {
       // assembly is for reading only, so in a stack without a concrete environment it is skipped quietly.
       configFragmentFiles: !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region),
     });
-    const completed = parse(this.iam.clusterConfig());
+    const completed = yamlLib().parse(this.iam.clusterConfig());
     this.clusterConfiguration = providerValue(completed) as { [key: string]: any };
 
     const provider = ParallelClusterProvider.getOrCreate(this, release, props.permissionsBoundary);
