@@ -158,6 +158,19 @@ project.addTask('test:newest-cdk', {
   exec: 'bash scripts/test-newest-cdk.sh',
 });
 
+// Issue 19: the real pcluster CLI (aws-parallelcluster 3.16.1) run in-process against moto, every AWS call
+// recorded into test/fixtures/recorded-calls.json (test/proof/recorded-calls.test.ts simulates them). Fails
+// when the committed recording differs from a fresh one; `npx projen proof:record --update` refreshes it.
+project.addTask('proof:record', {
+  description: 'Record every AWS call the real pcluster 3.16.1 CLI makes against moto (pinned venv .venv/recorder) and fail if test/fixtures/recorded-calls.json drifted',
+  exec: 'bash scripts/recorded-calls/check.sh',
+  receiveArgs: true,
+});
+project.addTask('proof:report', {
+  description: 'Rewrite the "Recorded calls" section of docs/proof.md from test/fixtures/recorded-calls.json and its simulation',
+  exec: 'RECORDED_CALLS_WRITE_REPORT=1 jest --ci --maxWorkers=1 --coverage=false test/proof/recorded-calls.test.ts',
+});
+
 // The whole test suite, as CI runs it: compile, unit tests, lint and docs (build), then the checks that
 // need tools from PyPI and Maven Central (policy linters, deploy to a local emulator, Python and Java bindings).
 const withPythonTools = (task: string) => `bash -c 'PATH="$PWD/.venv/bin:$PATH" npx projen ${task}'`;
