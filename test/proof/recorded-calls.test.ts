@@ -57,6 +57,8 @@ const KNOWN_DENIED: KnownDenial[] = [
 const SINCE: Record<string, string> = {
   // revisions.ts V3_16: describe-cluster finds the login nodes' load balancers through the tagging API (3.16.0).
   'tag:GetResources': 'V3_16',
+  // revisions.ts V3_3: slurm_resume launches multi-instance-type compute resources by CreateFleet (3.3.0).
+  'ec2:CreateFleet': 'V3_3',
 };
 
 /**
@@ -100,6 +102,7 @@ const MATRIX_MISSING: Array<{ role: RecordedRole; action: string; reason: string
   { role: 'user', action: 's3:ListBucketVersions', reason: 'issue 19 item 2: delete-image' },
   { role: 'user', action: 's3:PutEncryptionConfiguration', reason: 'issue 19 item 2: first use of the bucket' },
   { role: 'user', action: 'tag:GetResources', reason: 'issue 19 item 2: describe-cluster' },
+  { role: 'headNode', action: 'ec2:DescribeInstanceStatus', reason: 'clustermgtd health checks (slurm_plugin/instance_manager.py get_unhealthy_cluster_instance_status)' },
 ];
 
 interface Outcome {
@@ -170,6 +173,10 @@ test('the recording covers the pcluster commands and is mapped to IAM requests',
     'get-cluster-stack-events', 'export-cluster-logs', 'delete-cluster', 'build-image', 'describe-image', 'list-images',
     'list-image-log-streams', 'get-image-log-events', 'get-image-stack-events', 'export-image-logs', 'delete-image']) {
     expect(steps).toContain(command);
+  }
+  // The head node's daemons launched by RunInstances and by CreateFleet, and terminated.
+  for (const action of ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:TerminateInstances', 'dynamodb:BatchWriteItem', 'route53:ChangeResourceRecordSets']) {
+    expect(rec.requests.some((r) => r.role === 'headNode' && r.action === action)).toBe(true);
   }
   // Every call maps to IAM requests (or needs none, like sts:GetCallerIdentity).
   expect(rec.calls.filter((c) => c.iamMapError !== undefined)).toEqual([]);

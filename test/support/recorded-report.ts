@@ -86,7 +86,14 @@ export function renderReport(input: ReportInput): string {
     ...[...new Set(rec.validatorErrors.map((v) => `${v.validator}: ${v.message}`.replace(/\s+/g, ' ').slice(0, 200)))]
       .map((v) => `- ${v}`),
     '',
-    '**Not exercised yet**: the node daemons of `aws-parallelcluster-node` (head, compute and login roles);'
+    '**Node daemons** (`aws-parallelcluster-node` 3.16.1, `scripts/recorded-calls/daemons.py`), as the head node,'
+      + ' Slurm\'s `scontrol` stubbed: `slurm_resume` launching by RunInstances (on-demand queue) and by CreateFleet'
+      + ' (Spot queue) from the launch templates the stack would have made, with the DynamoDB node table and Route 53'
+      + ' records; clustermgtd\'s instance and health reads; terminations.',
+    '',
+    '**Not exercised yet**: the compute and login nodes\' calls (cookbook scripts and `computemgtd`, outside'
+      + ' what runs in-process here), the compute fleet status updates of the head node (the cookbook\'s'
+      + ' `update-compute-fleet-status.sh`), `iam:PassRole` implied by launch templates\' instance profiles;'
       + ' `pcluster configure`, `ssh`, `dcv-connect` (interactive); calls CloudFormation makes for template'
       + ' resources (they stay in the hand matrix); pcluster\'s own creation of the build-image cleanup role (the'
       + ' configuration names the library\'s).',
