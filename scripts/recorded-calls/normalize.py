@@ -4,7 +4,8 @@
   account, region and partition by `${Account}`, `${Region}`, `${Partition}` (the test fills them in per
   partition);
 - any other ID moto made at random becomes its type with `<id>` (`i-<id>`, `<uuid>`), timestamps become
-  `<time>`, pcluster's random artifact directories `<random>`;
+  `<time>`, pcluster's random artifact directories `<random>`, IP addresses `<ip>`; filter values built from
+  sets are sorted;
 - long strings (templates, policies, file bodies) are cut to their length.
 """
 import re
@@ -18,6 +19,7 @@ ARTIFACT_DIR = re.compile(r"((?:clusters|images)/[a-z0-9-]+?)-[a-z0-9]{16}(?=/|$
 CDK_SUFFIX = re.compile(r"(AssetParameters<hash>[A-Za-z0-9]+?)[0-9A-F]{8}\b")
 OBJECT_AT = re.compile(r" object at 0x[0-9a-f]+")
 ASSET = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
+IPV4 = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.])")
 ZONE = re.compile(r"\bZ[0-9A-Z]{12,32}\b")
 LONG = 240
 
@@ -52,13 +54,18 @@ class Normalizer:
         s = STAMP.sub("<stamp>", s)
         s = EC2_ID.sub(lambda m: f"{m.group(1)}-<id>", s)
         s = ZONE.sub("<zone>", s)
+        s = IPV4.sub("<ip>", s)
         if len(s) > LONG:
             s = f"<{len(s)} characters>"
         return s
 
     def value(self, v):
         if isinstance(v, dict):
-            return {self.text(k) if isinstance(k, str) else k: self.value(x) for k, x in v.items()}
+            out = {self.text(k) if isinstance(k, str) else k: self.value(x) for k, x in v.items()}
+            # Filter values that pcluster builds from sets come in hash order: sorted.
+            if isinstance(out.get("Values"), list) and all(isinstance(x, str) for x in out["Values"]):
+                out["Values"] = sorted(out["Values"])
+            return out
         if isinstance(v, list):
             return [self.value(x) for x in v]
         if isinstance(v, str):
