@@ -184,6 +184,19 @@ project.addTask('test:newest-cdk', {
   exec: 'bash scripts/test-newest-cdk.sh',
 });
 
+// Issue 19: the real pcluster CLI (aws-parallelcluster 3.16.1) run in-process against moto, every AWS call
+// recorded into test/fixtures/recorded-calls.json (test/proof/recorded-calls.test.ts simulates them). Fails
+// when the committed recording differs from a fresh one; `npx projen proof:record --update` refreshes it.
+project.addTask('proof:record', {
+  description: 'Record every AWS call the real pcluster 3.16.1 CLI makes against moto (a pinned venv in ~/.cache, scripts/recorded-calls/venv-path.sh) and fail if test/fixtures/recorded-calls.json drifted',
+  exec: 'bash scripts/recorded-calls/check.sh',
+  receiveArgs: true,
+});
+project.addTask('proof:report', {
+  description: 'Rewrite the "Recorded calls" section of docs/proof.md from test/fixtures/recorded-calls.json and its simulation',
+  exec: 'RECORDED_CALLS_WRITE_REPORT=1 jest --ci --maxWorkers=1 --coverage=false test/proof/recorded-calls.test.ts',
+});
+
 // The Python tools of the policy linters and the schema check, in the project's .venv.
 project.addTask('python-tools', {
   description: 'Install the Python tools (cfn-lint, parliament, aws-parallelcluster) into .venv',
@@ -213,6 +226,8 @@ const ciSteps = [
   'test:newest-cdk',
   // Downloads from PyPI: started in the background when the run starts, waited for here.
   '&python-tools',
+  // The real pcluster CLI against moto, recorded again: fails when the committed recording drifted.
+  '&proof:record',
   'lint:policies',
   'schema:check',
   'integ:local',

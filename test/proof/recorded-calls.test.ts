@@ -1,0 +1,310 @@
+import { ParallelClusterVersion } from '../../src';
+import { MODE_NAMES } from '../support/cluster-world';
+import { CallerRole, USER_ROLES, parallelClusterCalls } from '../support/pcluster-calls';
+import { ConcreteRequest, RecordedRole, describeRecorded, recordedRequests, recording } from '../support/recorded-calls';
+import { ResultRow, currentReport, renderReport, writeReport } from '../support/recorded-report';
+import { RecordedWorld, latestWorld, revisionName, revisionWorld } from '../support/recorded-worlds';
+import { AWS, ENVIRONMENTS } from '../support/stacks';
+
+/*
+ * The RECORDED CALLS proof (issue 19): every IAM request that ParallelCluster 3.16.1's own code made in a
+ * recorded run (scripts/recorded-calls/record.py: the real `pcluster` CLI in-process against moto) is
+ * simulated against the library's role that makes it: the user in its three IAM access modes, with and
+ * without clusterName, in every partition at LATEST and at every earlier revision (every recorded command
+ * exists since 3.2). Scoped to a cluster, the same requests aimed at another cluster's resources must be
+ * Denied. The fixture is refreshed, and checked for drift, by `npx projen proof:record`.
+ */
+
+/** A denial the recording shows today, and the item of issue 19 whose fix removes it. */
+interface KnownDenial {
+  readonly action: string;
+  /** Matches the recorded resource (placeholders kept, e.g. `stack/hpc-image-1/<uuid>`). */
+  readonly resource: RegExp;
+  /** Matches `<world label> <role>`, e.g. `V3_5 aws restricted user`. */
+  readonly where: RegExp;
+  readonly item: string;
+}
+
+/*
+ * The denials being fixed (issue 19, "What to build" item 3). The test fails on a denial not listed here
+ * AND on an entry that no longer denies anything: the list can only shrink.
+ */
+const IMAGE_STACK = /:stack\/hpc-image-1\//;
+const EXPORT_BUCKET = /^arn:\$\{Partition\}:s3:::hpc-log-exports(\/|$)/;
+const KNOWN_DENIED: KnownDenial[] = [
+  // pcluster/models/imagebuilder_resources.py:64: describe-image, delete-image and the image log commands read
+  // the image stack's build resource; pcluster swallows the error (build status lost, delete guard lost).
+  { action: 'cloudformation:DescribeStackResource', resource: IMAGE_STACK, where: /user$/, item: 'issue 19 item 3 (denial 1): image-stack reads' },
+  // get-image-stack-events: the doc granted it through cloudformation:* until hardening (V3_2 to V3_5) ...
+  { action: 'cloudformation:DescribeStackEvents', resource: IMAGE_STACK, where: /^V3_[2-5] .*user$/, item: 'issue 19 item 3 (denial 2): image-stack reads at V3_2-V3_5' },
+  // ... and with clusterName the image stack (named after the image, not the cluster) is out of scope.
+  { action: 'cloudformation:DescribeStackEvents', resource: IMAGE_STACK, where: /^LATEST .* clusterName user$/, item: 'issue 19 item 3 (denial 3): image-stack reads with clusterNames' },
+  // export-cluster-logs / export-image-logs --bucket <the user's own bucket> (models/cluster.py, models/imagebuilder.py
+  // export_logs; aws/s3.py): no prop names the export bucket yet.
+  ...['s3:GetBucketLocation', 's3:ListBucket', 's3:PutObject', 's3:DeleteObject'].map((action) => ({
+    action, resource: EXPORT_BUCKET, where: /user$/, item: 'issue 19 item 3 (denial 4): export bucket of export-*-logs',
+  })),
+  // NEW (not in issue 19's list): the validators of an existing FSx file system (FsxNetworkingValidator,
+  // aws/fsx.py describe_file_systems) call fsx:DescribeFileSystems, which IAM authorizes on `*` only (no resource
+  // types); the FSx statement (user-policies.ts userFsxStatements) names `arn:P:fsx:*:A:*`, which `*` does not match.
+  { action: 'fsx:DescribeFileSystems', resource: /file-system\//, where: /user$/, item: 'new: fsx:DescribeFileSystems needs Resource "*"' },
+];
+
+/**
+ * Requests that the recorded (3.16.1) code makes but earlier releases did not: not simulated at the revisions
+ * before the one that added them (src/policies/revisions.ts).
+ */
+const SINCE: Record<string, string> = {
+  // revisions.ts V3_16: describe-cluster finds the login nodes' load balancers through the tagging API (3.16.0).
+  'tag:GetResources': 'V3_16',
+  // revisions.ts V3_3: slurm_resume launches multi-instance-type compute resources by CreateFleet (3.3.0).
+  'ec2:CreateFleet': 'V3_3',
+};
+
+/**
+ * Requests aimed at another cluster's resources that a cluster-scoped role still allows (they should be
+ * Denied), with why. Same rule: shrink only.
+ */
+const KNOWN_CROSS_CLUSTER_ALLOWED: KnownDenial[] = [
+  // By design: with clusterNames, Describe and List calls stay account-wide (user-role.ts, clusterNames), as
+  // `pcluster list-clusters` and the validators need them.
+  { action: 'cloudformation:DescribeStacks', resource: /:stack\/hpc-prod\//, where: /clusterName user$/, item: 'by design: reads stay account-wide' },
+  // FINDING: ParallelCluster's bucket is shared by every cluster of the account and region, and the user's S3
+  // statement is not limited to `parallelcluster/*/clusters/<cluster>-*` keys: a user scoped to one cluster can
+  // read and overwrite another cluster's configuration and template artifacts.
+  ...['s3:PutObject', 's3:GetObjectVersion'].map((action) => ({
+    action,
+    resource: /:s3:::parallelcluster-[0-9a-f]+-v1-do-not-delete\/parallelcluster\/3\.16\.1\/clusters\/hpc-prod-/,
+    where: /clusterName user$/,
+    item: 'finding: cluster artifacts in the shared bucket are not scoped by cluster',
+  })),
+];
+
+/**
+ * Actions the recording sees that the hand matrix (test/support/pcluster-calls.ts) lacks for the role
+ * (issue 19, item 2: the other helper adds them to the matrix). Shrink only.
+ */
+const EC2_READS = 'issue 19 item 2: validators and describe-cluster read EC2 (the matrix has no ec2:Describe* user row)';
+const MATRIX_MISSING: Array<{ role: RecordedRole; action: string; reason: string }> = [
+  { role: 'user', action: 'cloudformation:DescribeStackResource', reason: 'issue 19 item 2 and denial 1 (image stack)' },
+  { role: 'user', action: 'dynamodb:UpdateItem', reason: 'issue 19 item 2: update-compute-fleet' },
+  { role: 'user', action: 'ec2:DescribeImageAttribute', reason: 'issue 19 item 2: delete-image' },
+  ...['DescribeImages', 'DescribeInstanceTypeOfferings', 'DescribeInstanceTypes', 'DescribeInstances', 'DescribeKeyPairs',
+    'DescribeRouteTables', 'DescribeSecurityGroups', 'DescribeSubnets', 'DescribeVpcAttribute']
+    .map((a): { role: RecordedRole; action: string; reason: string } => ({ role: 'user', action: `ec2:${a}`, reason: EC2_READS })),
+  { role: 'user', action: 'elasticfilesystem:DescribeMountTargetSecurityGroups', reason: 'EfsIdValidator (not in issue 19\'s list of 18)' },
+  { role: 'user', action: 'elasticfilesystem:DescribeMountTargets', reason: 'EfsIdValidator (not in issue 19\'s list of 18)' },
+  { role: 'user', action: 'fsx:DescribeFileSystems', reason: 'existing-FSx validators (not in issue 19\'s list of 18; also denied, see KNOWN_DENIED)' },
+  { role: 'user', action: 's3:DeleteObject', reason: 'export-*-logs cleans its temporary export objects (issue 19 denial 4)' },
+  { role: 'user', action: 's3:DeleteObjectVersion', reason: 'issue 19 item 2: delete-image' },
+  { role: 'user', action: 's3:GetBucketLocation', reason: 'export-*-logs (issue 19 denial 4)' },
+  { role: 'user', action: 's3:GetObjectVersion', reason: 'issue 19 item 2: describe/update read the config with a VersionId' },
+  { role: 'user', action: 's3:ListBucketVersions', reason: 'issue 19 item 2: delete-image' },
+  { role: 'user', action: 's3:PutEncryptionConfiguration', reason: 'issue 19 item 2: first use of the bucket' },
+  { role: 'user', action: 'tag:GetResources', reason: 'issue 19 item 2: describe-cluster' },
+  { role: 'headNode', action: 'ec2:DescribeInstanceStatus', reason: 'clustermgtd health checks (slurm_plugin/instance_manager.py get_unhealthy_cluster_instance_status)' },
+];
+
+interface Outcome {
+  readonly world: RecordedWorld;
+  readonly request: ConcreteRequest;
+  readonly decision: string;
+}
+
+async function simulate(world: RecordedWorld, otherCluster?: string): Promise<Outcome[]> {
+  const requests = recordedRequests({ env: envOf(world), roleArns: world.roleArns, otherCluster });
+  const rows = requests.filter((r) => world.sims[r.role] !== undefined && madeAt(r.action, world.revision));
+  const decisions = await Promise.all(rows.map(async (r) => {
+    try {
+      return await world.sims[r.role]!.decision(r.action, r.resource, r.context);
+    } catch (e) {
+      return `Error: ${(e as Error).message}`;
+    }
+  }));
+  return rows.map((request, i) => ({ world, request, decision: decisions[i] }));
+}
+
+function madeAt(action: string, revision: string): boolean {
+  const since = SINCE[action];
+  if (since === undefined || revision === 'LATEST') {
+    return true;
+  }
+  const order = ParallelClusterVersion.all().map(revisionName);
+  return order.indexOf(revision) >= order.indexOf(since);
+}
+
+function envOf(world: RecordedWorld) {
+  return ENVIRONMENTS.find((e) => world.label.includes(` ${e.partition} `))!;
+}
+
+function lineOf(o: Outcome): string {
+  return `${o.world.label} ${o.request.role}: ${describeRecorded(o.request.recorded)} (${o.request.steps.join(', ')}): ${o.decision}`;
+}
+
+/** The outcomes as one line per request and decision, naming the worlds (revision, partition, mode) it happens in. */
+function grouped(outcomes: Outcome[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const o of outcomes) {
+    const key = `${o.request.role} ${o.request.action} on ${o.request.recorded.resource} (${o.request.steps.join(', ')}): ${o.decision}`;
+    groups.set(key, [...(groups.get(key) ?? []), o.world.label]);
+  }
+  return [...groups.entries()].map(([key, worlds]) => `${key} in ${[...new Set(worlds)].join('; ')}`).sort();
+}
+
+function matches(entry: KnownDenial, o: Outcome): boolean {
+  return entry.action === o.request.action && entry.resource.test(o.request.recorded.resource)
+    && entry.where.test(`${o.world.label} ${o.request.role}`);
+}
+
+/** Failures of a shrink-only list: outcomes no entry covers, and entries that cover none. */
+function checkAgainst(list: KnownDenial[], outcomes: Outcome[]): { unlisted: string[]; stale: string[] } {
+  const unlisted = grouped(outcomes.filter((o) => !list.some((e) => matches(e, o))));
+  const stale = list.filter((e) => !outcomes.some((o) => matches(e, o)))
+    .map((e) => `${e.action} ${e.resource} ${e.where} (${e.item}): no longer happens; remove it from the list`);
+  return { unlisted, stale };
+}
+
+const rec = recording();
+
+test('the recording covers the pcluster commands and is mapped to IAM requests', () => {
+  const steps = rec.commands.map((c) => c.step.split(' ')[0]);
+  for (const command of ['create-cluster', 'describe-cluster', 'list-clusters', 'update-cluster', 'update-compute-fleet',
+    'describe-cluster-instances', 'delete-cluster-instances', 'list-cluster-log-streams', 'get-cluster-log-events',
+    'get-cluster-stack-events', 'export-cluster-logs', 'delete-cluster', 'build-image', 'describe-image', 'list-images',
+    'list-image-log-streams', 'get-image-log-events', 'get-image-stack-events', 'export-image-logs', 'delete-image']) {
+    expect(steps).toContain(command);
+  }
+  // The head node's daemons launched by RunInstances and by CreateFleet, and terminated.
+  for (const action of ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:TerminateInstances', 'dynamodb:BatchWriteItem', 'route53:ChangeResourceRecordSets']) {
+    expect(rec.requests.some((r) => r.role === 'headNode' && r.action === action)).toBe(true);
+  }
+  // Every call maps to IAM requests (or needs none, like sts:GetCallerIdentity).
+  expect(rec.calls.filter((c) => c.iamMapError !== undefined)).toEqual([]);
+  expect(rec.requests.length).toBeGreaterThan(50);
+});
+
+describe('every recorded request is allowed for the role that makes it (except KNOWN_DENIED)', () => {
+  let outcomes: Outcome[] = [];
+  let crossCluster: Outcome[] = [];
+  beforeAll(async () => {
+    const worlds: RecordedWorld[] = [];
+    for (const env of ENVIRONMENTS) {
+      for (const mode of MODE_NAMES) {
+        worlds.push(latestWorld(env, mode, false));
+      }
+    }
+    for (const mode of MODE_NAMES) {
+      worlds.push(latestWorld(AWS, mode, true));
+    }
+    for (const version of ParallelClusterVersion.all().filter((v) => v !== ParallelClusterVersion.LATEST)) {
+      for (const mode of MODE_NAMES) {
+        worlds.push(revisionWorld(AWS, version, mode));
+      }
+    }
+    for (const world of worlds) {
+      outcomes.push(...await simulate(world));
+      if (world.scoped) {
+        const own = await simulate(world);
+        const other = await simulate(world, 'other-cluster');
+        // Only the requests the renaming changed are aimed at another cluster.
+        crossCluster.push(...other.filter((o, i) => o.request.resource !== own[i].request.resource
+          || JSON.stringify(o.request.context) !== JSON.stringify(own[i].request.context)));
+      }
+    }
+  }, 600_000);
+
+  test('no simulation error (every request is one IAM could receive)', () => {
+    expect(outcomes.filter((o) => o.decision.startsWith('Error')).map(lineOf)).toEqual([]);
+  });
+
+  test('every revision, mode and scope was simulated', () => {
+    const labels = new Set(outcomes.map((o) => o.world.label));
+    expect(labels.size).toBe(ENVIRONMENTS.length * 3 + 3 + (ParallelClusterVersion.all().length - 1) * 3);
+    for (const version of ParallelClusterVersion.all()) {
+      const name = version === ParallelClusterVersion.LATEST ? 'LATEST' : revisionName(version);
+      expect([...labels].some((l) => l.startsWith(`${name} `))).toBe(true);
+    }
+  });
+
+  test('denied: exactly the KNOWN_DENIED list', () => {
+    const denied = outcomes.filter((o) => o.decision !== 'Allowed' && !o.decision.startsWith('Error'));
+    const { unlisted, stale } = checkAgainst(KNOWN_DENIED, denied);
+    expect(unlisted).toEqual([]);
+    expect(stale).toEqual([]);
+  });
+
+  test('scoped to a cluster, the requests aimed at another cluster are denied (except KNOWN_CROSS_CLUSTER_ALLOWED)', () => {
+    expect(crossCluster.length).toBeGreaterThan(10);
+    const allowed = crossCluster.filter((o) => o.decision === 'Allowed');
+    const { unlisted, stale } = checkAgainst(KNOWN_CROSS_CLUSTER_ALLOWED, allowed);
+    expect(unlisted).toEqual([]);
+    expect(stale).toEqual([]);
+  });
+
+  test('docs/proof.md has the current report (RECORDED_CALLS_WRITE_REPORT=1 rewrites it)', () => {
+    const report = renderReport({
+      recording: rec,
+      rows: resultRows(outcomes),
+      denials: KNOWN_DENIED.map((e) => `\`${e.action}\` on \`${e.resource.source}\` where \`${e.where.source}\`: ${e.item}`),
+      crossCluster: {
+        denied: crossCluster.filter((o) => o.decision !== 'Allowed').length,
+        allowed: KNOWN_CROSS_CLUSTER_ALLOWED.map((e) => `\`${e.action}\` on \`${e.resource.source}\`: ${e.item}`),
+      },
+      matrixMissing: MATRIX_MISSING.map((m) => `${m.role} ${m.action}`),
+    });
+    if (process.env.RECORDED_CALLS_WRITE_REPORT === '1') {
+      writeReport(report);
+    }
+    expect(currentReport()).toEqual(report);
+  });
+});
+
+/** Allowed and denied counts: per world at LATEST, per revision (restricted / privileged / permissionsBoundary) before. */
+function resultRows(outcomes: Outcome[]): ResultRow[] {
+  const count = (os: Outcome[], allowed: boolean) => os.filter((o) => (o.decision === 'Allowed') === allowed).length;
+  const rows: ResultRow[] = [];
+  const roles = [...new Set(outcomes.map((o) => o.request.role))];
+  const labels = [...new Set(outcomes.map((o) => o.world.label))];
+  for (const label of labels.filter((l) => l.startsWith('LATEST '))) {
+    for (const role of roles) {
+      const os = outcomes.filter((o) => o.world.label === label && o.request.role === role);
+      rows.push({ where: label.replace(' clusterName', ', clusterName'), role, allowed: `${count(os, true)}`, denied: `${count(os, false)}` });
+    }
+  }
+  for (const revision of ParallelClusterVersion.all().map(revisionName).slice(0, -1)) {
+    for (const role of roles) {
+      const per = MODE_NAMES.map((mode) => outcomes.filter((o) => o.world.revision === revision && o.world.mode === mode
+        && o.request.role === role));
+      if (per.every((os) => os.length === 0)) {
+        continue;
+      }
+      rows.push({
+        where: `${revision} aws (restricted / privileged / boundary)`,
+        role,
+        allowed: per.map((os) => count(os, true)).join(' / '),
+        denied: per.map((os) => count(os, false)).join(' / '),
+      });
+    }
+  }
+  return rows;
+}
+
+test('cross-check: every recorded action is in the hand matrix for its role (except MATRIX_MISSING)', () => {
+  const matrix = parallelClusterCalls({ env: AWS, clusterName: 'hpc-prod' });
+  const matrixRoles: Record<RecordedRole, CallerRole[]> = {
+    user: USER_ROLES,
+    headNode: ['headNode'],
+    computeNode: ['computeNode'],
+    loginNode: ['loginNode'],
+  };
+  const missing = new Set<string>();
+  for (const r of rec.requests) {
+    const inMatrix = matrix.some((c) => c.action === r.action && c.roles.some((role) => matrixRoles[r.role].includes(role)));
+    if (!inMatrix) {
+      missing.add(`${r.role} ${r.action}`);
+    }
+  }
+  const listed = new Set(MATRIX_MISSING.map((m) => `${m.role} ${m.action}`));
+  expect([...missing].filter((m) => !listed.has(m)).sort()).toEqual([]);
+  expect([...listed].filter((m) => !missing.has(m)).sort()).toEqual([]);
+});
