@@ -149,7 +149,15 @@ function describe(node: any): string {
 export function lineToFix(lines: string[], code: string, start: number, end: number): number {
   if (code === 'MULTILINE_IMPLICIT_KEY' || code === 'BLOCK_AS_IMPLICIT_KEY') {
     const first = stripComment(lines[start - 1] ?? '');
-    return /:(\s|$)/.test(first) && end > start ? end : start;
+    if (!/:(\s|$)/.test(first)) {
+      return start;
+    }
+    // The key is complete: the next line, more indented than it may be, continues it.
+    for (let n = Math.max(start + 1, end); n <= lines.length; n++) {
+      if (stripComment(lines[n - 1]).trim() !== '') {
+        return n;
+      }
+    }
   }
   if (code === 'MISSING_CHAR' || code === 'BAD_INDENT' || code === 'UNEXPECTED_TOKEN') {
     for (let n = Math.min(start, lines.length); n >= 1; n--) {
