@@ -196,7 +196,7 @@ function userPrincipal(value: string): iam.IPrincipal {
   }
   throw new CliError(
     `--user-principal '${value}' is not an account ID (12 digits) or the ARN of an account root, role or user ` +
-    "(for example arn:aws:iam::111122223333:role/hpc-admins); wildcards are refused: anyone they match could assume the role");
+    '(for example arn:aws:iam::111122223333:role/hpc-admins); wildcards are refused: anyone they match could assume the role');
 }
 
 /** A warning of a run: its text and, if it has one, the ID that `--ack` takes. */
@@ -398,8 +398,8 @@ function foreignPolicyWarnings(configuration: ClusterConfiguration, image: Image
       }
     }
   };
-  for (const [config, name] of [[configuration, configuration.fileName], ...(image ? [[image, image.fileName]] : [])] as Array<[{ toYaml(): string }, string]>) {
-    config.toYaml().split('\n').forEach((line, index) => check(`${name}:${index + 1}`, line.replace(/(^|\s)#.*$/, '')));
+  for (const config of image ? [configuration, image] : [configuration]) {
+    config.toYaml().split('\n').forEach((line, index) => check(`${config.fileName}:${index + 1}`, line.replace(/(^|\s)#.*$/, '')));
   }
   check('--mode', options.mode);
   return warnings;

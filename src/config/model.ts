@@ -1,6 +1,6 @@
 import { YamlSource, YamlStep, displayPath } from './source';
-import { ADMIN_EQUIVALENT_AWS_MANAGED_POLICIES } from '../private/input-validation';
 import { ParallelClusterVersion } from '../parallelcluster-version';
+import { ADMIN_EQUIVALENT_AWS_MANAGED_POLICIES } from '../private/input-validation';
 import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES } from '../private/pcluster-rules';
 import { Scheduler } from '../scheduler';
 
@@ -234,7 +234,8 @@ export function readCluster(source: YamlSource): ClusterModel {
   // schemas/cluster_schema.py:1210-1211 validates Image/Os with OneOf(SUPPORTED_OSES).
   if (source.str(['Image', 'Os']) === 'alinux2') {
     retired.push({
-      path: ['Image', 'Os'], removedIn: ParallelClusterVersion.V3_16,
+      path: ['Image', 'Os'],
+      removedIn: ParallelClusterVersion.V3_16,
       message: "is 'alinux2' (Amazon Linux 2), which ParallelCluster 3.16 no longer supports (3.15 is the last release with it): " +
         'use alinux2023 (or ubuntu2204, ubuntu2404, rhel8, rocky8, rhel9, rocky9), or set parallelClusterVersion to ' +
         'ParallelClusterVersion.V3_15 for a cluster of ParallelCluster 3.15 or earlier',
@@ -245,7 +246,8 @@ export function readCluster(source: YamlSource): ClusterModel {
   pools.forEach((pool) => {
     if (source.has([...pool.path, 'Ssh', 'KeyName'])) {
       retired.push({
-        path: [...pool.path, 'Ssh', 'KeyName'], removedIn: ParallelClusterVersion.V3_15,
+        path: [...pool.path, 'Ssh', 'KeyName'],
+        removedIn: ParallelClusterVersion.V3_15,
         message: 'is set, but ParallelCluster 3.15 and later refuse a key pair for login nodes (3.14 is the last release with it): ' +
           'remove it (login nodes take the head node\'s users), or set parallelClusterVersion to ParallelClusterVersion.V3_14 for ' +
           'a cluster of ParallelCluster 3.14 or earlier',
@@ -447,7 +449,8 @@ function retiredDevSettings(source: YamlSource): RetiredSetting[] {
     return [];
   }
   return [{
-    path: ['DevSettings', 'AwsBatchCliPackage'], removedIn: ParallelClusterVersion.V3_16,
+    path: ['DevSettings', 'AwsBatchCliPackage'],
+    removedIn: ParallelClusterVersion.V3_16,
     message: 'is set, but ParallelCluster 3.16 removed AWS Batch and refuses this setting (3.15 is the last release with AWS Batch): ' +
       'remove it, or set parallelClusterVersion to ParallelClusterVersion.V3_15 for a cluster of ParallelCluster 3.15 or earlier',
   }];

@@ -76,7 +76,7 @@ describe('the line to fix of a YAML syntax error', () => {
       .toThrow(/^bad\.yaml:2: invalid YAML: .* \(line 2: "Scheduler: \[slurm"\)\. Fix the file's syntax\.$/);
   });
 
-  test("an apostrophe inside a plain value is not a quote", () => {
+  test('an apostrophe inside a plain value is not a quote', () => {
     expect(lineToFix(["Name: don't", 'Key: [a', 'Other: b'], 'BAD_INDENT', 3, 3)).toBe(2);
   });
 });
