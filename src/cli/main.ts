@@ -172,6 +172,8 @@ function parseArgs(args: string[]): Parsed {
   };
 }
 
+const BOUNDARY_MODE = /^boundary=(arn:[\w-]+:iam::\d{12}:policy\/[\w+=,.@/-]+)$/;
+
 function accessMode(stack: Stack, mode: string): IamAccessMode {
   if (mode === 'restricted') {
     return IamAccessMode.restricted();
@@ -179,7 +181,7 @@ function accessMode(stack: Stack, mode: string): IamAccessMode {
   if (mode === 'privileged') {
     return IamAccessMode.privileged();
   }
-  const boundary = /^boundary=(arn:[\w-]+:iam::\d{12}:policy\/[\w+=,.@/-]+)$/.exec(mode);
+  const boundary = BOUNDARY_MODE.exec(mode);
   if (boundary) {
     return IamAccessMode.permissionsBoundary(iam.ManagedPolicy.fromManagedPolicyArn(stack, 'ModeBoundary', boundary[1]));
   }
@@ -255,7 +257,7 @@ export function run(options: Options, progress: (line: string) => void = () => u
     const where = `${file}:${lineOf(configuration, ['Scheduling', 'Scheduler'])}: Scheduling/Scheduler is 'awsbatch'`;
     const last = LAST_AWS_BATCH_REVISION.version;
     if (version === undefined || (version.isAtLeast(LAST_AWS_BATCH_REVISION) && version !== LAST_AWS_BATCH_REVISION)) {
-      throw new CliError(`${where}, but ParallelCluster ${options.parallelClusterVersion ?? 'the newest release'} has no AWS Batch ` +
+      throw new CliError(`${where}, but ParallelCluster ${options.parallelClusterVersion ?? `${ParallelClusterVersion.LATEST.version} (the default)`} has no AWS Batch ` +
         `(removed in 3.16; ${last} is the last release with it): for a cluster of ParallelCluster ${last} or earlier give ` +
         `--parallelcluster-version ${last} (or the release you run), otherwise use Scheduler: slurm`);
     }
@@ -271,6 +273,9 @@ export function run(options: Options, progress: (line: string) => void = () => u
     cliCheck(() => validateIamPath('--iam-path', options.iamPath!, false));
   }
   const principal = options.userPrincipal === undefined ? undefined : userPrincipal(options.userPrincipal);
+  if (!/^(restricted|privileged)$/.test(options.mode) && !BOUNDARY_MODE.test(options.mode)) {
+    throw new CliError(`--mode '${options.mode}' is not restricted, privileged or boundary=<policy ARN>`, 2);
+  }
   const baseName = options.clusterConfig === '-' ? 'stdin' : path.basename(options.clusterConfig);
   const stackName = options.stackName ?? `pcluster-iam-${baseName.replace(/\.ya?ml$/i, '').replace(/[^A-Za-z0-9-]/g, '-')}`;
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
@@ -296,6 +301,8 @@ export function run(options: Options, progress: (line: string) => void = () => u
       clusterName: options.clusterName,
       userPrincipal: principal,
       iamPath: options.iamPath,
+      // Without --account the ARNs are only known at deployment: the summary says so, without the library's warning.
+      configFragmentFiles: options.account !== undefined,
     });
     const synthWarnings = app.synth().getStackArtifact(stack.artifactId).messages
       .filter((m) => m.level === 'warning').map((m) => parseWarning(String(m.entry.data)));
@@ -388,6 +395,11 @@ function foreignPolicyWarnings(configuration: ClusterConfiguration, image: Image
   const warnings: CliWarning[] = [];
   const check = (where: string, text: string) => {
     for (const match of text.matchAll(/arn:aws[a-z-]*:iam::(\d{12}):policy\/[\w+=,.@/-]+/g)) {
+      if (match[1] !== options.account && /PermissionsBoundary\s*:|^boundary=/.test(text)) {
+        // IAM refuses a boundary of another account outright: an error, at the line.
+        throw new CliError(`${where}: the permissions boundary ${match[0]} is in account ${match[1]}, not --account ${options.account}: ` +
+          'a permissions boundary must be a managed policy of the roles\' own account. Create it in this account and name it, or check --account');
+      }
       if (match[1] !== options.account) {
         warnings.push({
           id: POLICY_IN_OTHER_ACCOUNT_WARNING,
