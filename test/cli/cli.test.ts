@@ -171,7 +171,7 @@ test.each<[string, (d: string) => string[], number, RegExp]>([
     1, /batch\.yaml:3: .*--mode restricted \(the default\) forbids: give --mode boundary=<policy ARN> .* or --mode privileged\n$/],
   ['a boundary of another account', (d) => ['--cluster-config', write(d, 'foreign.yaml', fs.readFileSync(EXAMPLE, 'utf-8').replace('Region: us-east-1\n',
     'Region: us-east-1\nIam:\n  PermissionsBoundary: arn:aws:iam::444455556666:policy/Boundary\n')), '--account', '123456789012'],
-  1, /foreign\.yaml:3: the permissions boundary arn:aws:iam::444455556666:policy\/Boundary is in account 444455556666, not --account 123456789012/],
+  1, /foreign\.yaml:7: the permissions boundary arn:aws:iam::444455556666:policy\/Boundary is in account 444455556666, not --account 123456789012/],
   ['Os: alinux2 on 3.16', (d) => ['--cluster-config', write(d, 'al2.yaml', fs.readFileSync(EXAMPLE, 'utf-8').replace(/Os: \w+/, 'Os: alinux2'))],
     1, /al2\.yaml:\d+: Image\/Os is 'alinux2'.* or set --parallelcluster-version 3\.15 for a cluster of ParallelCluster 3\.15 or earlier/],
   ['the old --version RELEASE', () => ['--cluster-config', EXAMPLE, '--version', '3.16'], 2, /--version prints this tool's version: .*--parallelcluster-version 3\.16/],
