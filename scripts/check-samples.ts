@@ -163,9 +163,12 @@ export function checkTypeScript(samples: Sample[], dir: string, run: boolean): F
     exclude: [],
   }, null, 2));
   // The floor's Annotations has no acknowledgeWarning: declare the one the shim supplies (writeAcknowledgeShim).
+  // aws-cdk-lib's package exports hide its internal modules, so the augmentation names the declaration file
+  // by its real path (node_modules may be a symbolic link).
+  const annotations = path.join(fs.realpathSync(path.dirname(require.resolve('aws-cdk-lib/package.json', { paths: [ROOT] }))), 'core', 'lib', 'annotations');
   fs.writeFileSync(path.join(dir, 'acknowledge-shim.d.ts'), [
     "import 'aws-cdk-lib';",
-    "declare module 'aws-cdk-lib/core/lib/annotations' {",
+    `declare module '${path.relative(dir, annotations).split(path.sep).join('/')}' {`,
     '  interface Annotations {',
     '    acknowledgeWarning(id: string, message?: string): void;',
     '  }',
