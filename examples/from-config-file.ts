@@ -12,6 +12,8 @@ const app = new App({ outdir: process.env.CONFIG_EXAMPLE_OUTDIR ?? 'config-examp
 // The account and region make every role ARN known at synthesis, so the completed file is written.
 const stack = new Stack(app, 'GenomicsClusterIam', { env: { account: '123456789012', region: 'us-east-1' } });
 new ParallelClusterIam(stack, 'Iam', {
+  // The name given to `pcluster create-cluster --cluster-name`: the roles reach this cluster's resources only.
+  clusterName: 'genomics',
   configuration: ClusterConfiguration.fromFile(path.join(__dirname, 'cluster-config.yaml')),
 });
 const assembly = app.synth();

@@ -9,14 +9,20 @@
 //   ```ts / ```typescript   type-checked with the project's compiler settings (strict, ...; unused locals allowed)
 //                           against the library's source, then run with ts-node, each in a fresh module, with
 //                           CDK_OUTDIR pointing at a scratch directory (offline: the samples use fixed or no
-//                           environments). A sample must be complete: imports, and `app.synth()`.
+//                           environments). A sample must be complete: imports, and `app.synth()`. It must also
+//                           pass `cdk synth --strict`: a warning or error in its cloud assembly that the sample
+//                           does not acknowledge (`Annotations.of(scope).acknowledgeWarning(id)`) fails it. On an
+//                           aws-cdk-lib without acknowledgeWarning (the 2.88 floor) the check supplies one that
+//                           records the acknowledgements, and matches them to the warnings' `[ack: <id>]` as
+//                           newer aws-cdk-lib releases do (the scope and everything below it).
 //   ```ts fragment          a TypeScript fragment that cannot be complete (for example a signature). Counted,
 //                           not checked. Use it sparingly: the check prints how many there are.
 //   ```python               a complete Python app; with --emit-python DIR each block is written to DIR for the
 //                           bindings check (scripts/bindings-check.sh), which runs it against the built wheel.
-//   ```java                 import lines and statements; with --emit-java DIR each block is wrapped in a class
-//                           with a main method (package `samples`, plus a RunAll class that runs them in order)
-//                           for the bindings check, which compiles and runs them against the built jar.
+//   ```java                 a complete class with a main method, as a user copies it (or, for short snippets,
+//                           import lines and statements, wrapped in such a class); with --emit-java DIR each is
+//                           written to package `samples` (plus a RunAll class that runs them in order) for the
+//                           bindings check, which compiles and runs them against the built jar.
 //   anything else           shell commands, YAML, XML, JSON, text: skipped by language, and counted.
 //
 // The only change made to a TypeScript sample before it is checked is the module specifier
@@ -140,6 +146,7 @@ export function checkTypeScript(samples: Sample[], dir: string, run: boolean): F
     }
   }
   if (samples.length === 0) return failures;
+  writeAcknowledgeShim(path.join(dir, 'acknowledge-shim.js'));
 
   // The project's compiler settings (tsconfig.dev.json extends tsconfig.json: strict, ...), on the samples only,
   // without the two a user's project (`cdk init`) does not have: a sample may name a role it does not use again.
@@ -155,6 +162,19 @@ export function checkTypeScript(samples: Sample[], dir: string, run: boolean): F
     include: ['*.ts'],
     exclude: [],
   }, null, 2));
+  // The floor's Annotations has no acknowledgeWarning: declare the one the shim supplies (writeAcknowledgeShim).
+  // aws-cdk-lib's package exports hide its internal modules, so the augmentation names the declaration file
+  // by its real path (node_modules may be a symbolic link).
+  const annotations = path.join(fs.realpathSync(path.dirname(require.resolve('aws-cdk-lib/package.json', { paths: [ROOT] }))), 'core', 'lib', 'annotations');
+  fs.writeFileSync(path.join(dir, 'acknowledge-shim.d.ts'), [
+    "import 'aws-cdk-lib';",
+    `declare module '${path.relative(dir, annotations).split(path.sep).join('/')}' {`,
+    '  interface Annotations {',
+    '    acknowledgeWarning(id: string, message?: string): void;',
+    '  }',
+    '}',
+    '',
+  ].join('\n'));
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', dir, '--pretty', 'false'], {
     cwd: ROOT, encoding: 'utf-8',
   });
@@ -181,11 +201,13 @@ export function checkTypeScript(samples: Sample[], dir: string, run: boolean): F
   // Run each sample that type-checks in a process of its own (a fresh aws-cdk-lib, as `cdk synth` has),
   // with its cloud assembly in the scratch directory. transpile-only: the types were checked above.
   const tsNode = require.resolve('ts-node/dist/bin.js');
+  const shim = path.join(dir, 'acknowledge-shim.js');
   for (const [name, sample] of byName) {
     if (broken.has(name)) continue;
     const outdir = path.join(dir, `${name}.cdk.out`);
-    const result = spawnSync(process.execPath, [tsNode, '--transpile-only', '--project', path.join(dir, 'tsconfig.json'), path.join(dir, `${name}.ts`)], {
-      cwd: dir, encoding: 'utf-8', env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_FILES: 'false' },
+    const acks = path.join(dir, `${name}.acks.json`);
+    const result = spawnSync(process.execPath, ['-r', shim, tsNode, '--transpile-only', '--project', path.join(dir, 'tsconfig.json'), path.join(dir, `${name}.ts`)], {
+      cwd: dir, encoding: 'utf-8', env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_FILES: 'false', SAMPLES_ACKS_FILE: acks },
     });
     if (result.status !== 0) {
       const lines = `${result.stderr}`.trim().split('\n');
@@ -193,9 +215,58 @@ export function checkTypeScript(samples: Sample[], dir: string, run: boolean): F
       failures.push({ where: `${sample.file}:${sample.line}`, message: `failed when run: ${error.trim()}` });
     } else if (synthesizes(sample) && !fs.existsSync(path.join(outdir, 'manifest.json'))) {
       failures.push({ where: `${sample.file}:${sample.line}`, message: `ran, but wrote no cloud assembly to CDK_OUTDIR (${outdir})` });
+    } else if (synthesizes(sample)) {
+      const recorded: Acknowledgement[] = fs.existsSync(acks) ? JSON.parse(fs.readFileSync(acks, 'utf-8')) : [];
+      for (const problem of strictProblems(outdir, recorded)) {
+        failures.push({ where: `${sample.file}:${sample.line}`, message: `cdk synth --strict would fail: ${problem}` });
+      }
     }
   }
   return failures;
+}
+
+/** An acknowledgement the shim recorded: the scope's path ('' for the app) and the warning ID. */
+interface Acknowledgement { readonly path: string; readonly id: string }
+
+/**
+ * Preloaded into every sample: on an aws-cdk-lib without `Annotations.acknowledgeWarning` it adds one that
+ * records (path, id) and writes them to SAMPLES_ACKS_FILE at exit. With a newer aws-cdk-lib it does nothing.
+ */
+function writeAcknowledgeShim(file: string): void {
+  fs.writeFileSync(file, [
+    '// Written by scripts/check-samples.ts.',
+    `const { Annotations } = require(${JSON.stringify(require.resolve('aws-cdk-lib', { paths: [ROOT] }))});`,
+    "if (typeof Annotations.prototype.acknowledgeWarning !== 'function') {",
+    '  const acks = [];',
+    '  Annotations.prototype.acknowledgeWarning = function (id) { acks.push({ path: this.scope.node.path, id }); };',
+    "  process.on('exit', () => require('fs').writeFileSync(process.env.SAMPLES_ACKS_FILE, JSON.stringify(acks)));",
+    '}',
+    '',
+  ].join('\n'));
+}
+
+/**
+ * What `cdk synth --strict` fails on: every warning and error of the cloud assembly's stacks, except warnings
+ * whose `[ack: <id>]` the sample acknowledged on their construct or a scope above it.
+ */
+export function strictProblems(outdir: string, acknowledged: Acknowledgement[]): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));
+  const problems: string[] = [];
+  for (const artifact of Object.values<any>(manifest.artifacts ?? {})) {
+    for (const [constructPath, entries] of Object.entries<any[]>(artifact.metadata ?? {})) {
+      for (const entry of entries) {
+        if (entry.type !== 'aws:cdk:warning' && entry.type !== 'aws:cdk:error') continue;
+        const text = String(entry.data);
+        const id = /\[ack: ([^\]]+)\]\s*$/.exec(text)?.[1];
+        const covered = entry.type === 'aws:cdk:warning' && id !== undefined && acknowledged.some((a) => a.id === id
+          && (a.path === '' || constructPath === `/${a.path}` || constructPath.startsWith(`/${a.path}/`)));
+        if (!covered) {
+          problems.push(`${entry.type === 'aws:cdk:error' ? 'error' : 'warning'} at ${constructPath}: ${text}`);
+        }
+      }
+    }
+  }
+  return problems;
 }
 
 /** Writes the Python samples to `dir`, one file each; returns the file names. */
@@ -219,6 +290,13 @@ function emitJava(samples: Sample[], dir: string): string[] {
   fs.mkdirSync(pkg, { recursive: true });
   const classes = samples.map((sample) => {
     const name = `Sample_${nameOf(sample)}`;
+    const complete = /^public\s+(?:final\s+)?class\s+(\w+)/m.exec(sample.code);
+    if (complete && /static\s+void\s+main\s*\(/.test(sample.code)) {
+      // A complete class, as a user copies it: only its package and name change (two samples may share a name).
+      const code = sample.code.replace(/^package\s+[\w.]+;\s*$/m, '').replace(new RegExp(`\\b${complete[1]}\\b`, 'g'), name);
+      fs.writeFileSync(path.join(pkg, `${name}.java`), `// ${sample.file}:${sample.line}\npackage samples;\n\n${code}`);
+      return { name, where: `${sample.file}:${sample.line}` };
+    }
     const lines = sample.code.split('\n');
     const imports = lines.filter((l) => /^\s*import\s/.test(l));
     const body = lines.filter((l) => !/^\s*import\s/.test(l));
@@ -294,6 +372,17 @@ const SELF_TEST: Array<{ readonly why: string; readonly code: string }> = [
       'const app = new App();',
       "const stack = new Stack(app, 'S');",
       "new ParallelClusterIam(stack, 'Cluster', { slurmQueues: ['Not_A_Queue'] });",
+      'app.synth();',
+    ].join('\n'),
+  },
+  {
+    why: 'a warning it does not acknowledge (cdk synth --strict)',
+    code: [
+      "import { App, Stack } from 'aws-cdk-lib';",
+      `import { ParallelClusterIam } from '${LIBRARY}';`,
+      'const app = new App();',
+      "const stack = new Stack(app, 'S', { env: { account: '111122223333', region: 'us-east-1' } });",
+      "new ParallelClusterIam(stack, 'Cluster', {});",
       'app.synth();',
     ].join('\n'),
   },

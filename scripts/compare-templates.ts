@@ -21,6 +21,8 @@ const NORMALISATIONS = {
     'tree.json: constructInfo (the TypeScript app loads the library from source, so its constructs carry no jsii type name)',
   assetHashes:
     'JSON files: 64-hex asset hashes (the template\'s own hash changes with CDKMetadata)',
+  metadataTraces:
+    'manifest.json: the stack trace of each warning (file paths and frames of the runtime: source, or the jsii kernel)',
 } as const;
 type Normalisation = keyof typeof NORMALISATIONS;
 
@@ -68,6 +70,10 @@ function normaliseJson(file: string, value: Json, counts: Record<Normalisation, 
       for (const key of Object.keys(node).sort()) {
         if (base === 'tree.json' && key === 'constructInfo') {
           counts.constructInfo++;
+          continue;
+        }
+        if (base === 'manifest.json' && key === 'trace' && Array.isArray(node[key])) {
+          counts.metadataTraces++;
           continue;
         }
         out[key] = walk(node[key]);
@@ -143,7 +149,7 @@ function openAssembly(label: string, dir: string): Assembly {
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
     throw new Error(`${label}: ${dir} is not a cloud assembly (no manifest.json): did its app synthesize?`);
   }
-  return { label, dir, files: listFiles(dir), counts: { cdkMetadata: 0, constructInfo: 0, assetHashes: 0 }, loaded: new Map() };
+  return { label, dir, files: listFiles(dir), counts: { cdkMetadata: 0, constructInfo: 0, assetHashes: 0, metadataTraces: 0 }, loaded: new Map() };
 }
 
 /** Every difference between the reference and the others, and every required file the reference lacks. */

@@ -169,7 +169,8 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
    * resources, the user role may only create, update and delete that cluster, and the configuration
    * fragment names it. Letters, digits and hyphens, starting with a letter, at most 60 characters.
    *
-   * @default - the roles work for any cluster in the account, as the doc's policies do
+   * @default - the roles work for any cluster in the account, as the doc's policies do, with a warning
+   * (ID `ParallelClusterIam.NO_CLUSTER_NAME_WARNING`, which `acknowledgeWarning` accepts)
    */
   readonly clusterName?: string;
 
@@ -257,6 +258,14 @@ export class ParallelClusterIam extends Construct {
    * deployment): `Annotations.of(cluster).acknowledgeWarning(ParallelClusterIam.FRAGMENT_NOT_WRITTEN_WARNING)`.
    */
   public static readonly FRAGMENT_NOT_WRITTEN_WARNING = 'cdk-parallelcluster-iam:configFragmentNotWritten';
+
+  /**
+   * The ID of the warning that `clusterName` is not set, so that the node and Lambda functions roles reach
+   * every cluster's resources in the account and the user role may manage every cluster. Set `clusterName`,
+   * or, for roles shared by several clusters on purpose,
+   * `Annotations.of(cluster).acknowledgeWarning(ParallelClusterIam.NO_CLUSTER_NAME_WARNING)`.
+   */
+  public static readonly NO_CLUSTER_NAME_WARNING = 'cdk-parallelcluster-iam:noClusterName';
 
   /** The role the ParallelCluster CLI or API runs as. */
   public readonly userRole: ParallelClusterUserRole;
@@ -390,6 +399,14 @@ export class ParallelClusterIam extends Construct {
       );
     }
     this.clusterName = props.clusterName;
+    if (props.clusterName === undefined) {
+      // Issue 18 item 11: unscoped is the doc's default, but nothing said how far it reaches.
+      addAcknowledgeableWarning(this, ParallelClusterIam.NO_CLUSTER_NAME_WARNING,
+        'clusterName is not set: the head node, compute node, login node and Lambda functions roles reach the resources of ' +
+        "every cluster in the account (other clusters' DynamoDB tables, instances and Route 53 zones), and the user role may " +
+        'create, update and delete every cluster. Set clusterName to the name given to pcluster create-cluster --cluster-name; ' +
+        'for roles shared by several clusters on purpose, acknowledge this warning.');
+    }
 
     this.scheduler = scheduler;
     this.iamPath = iamPath;

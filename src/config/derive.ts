@@ -90,6 +90,14 @@ export class DerivedConfiguration {
       merged.region = m.region;
     }
     const version = merged.parallelClusterVersion ?? ParallelClusterVersion.LATEST;
+    // Settings the targeted release refuses: pcluster would reject the completed file.
+    for (const m of [model, imageModel]) {
+      const retired = m?.retired.find((r) => version.isAtLeast(r.removedIn));
+      if (m && retired) {
+        throw conflict(m.source.fileName, `${m.source.line(retired.path)}: ${displayPath(retired.path)}`,
+          `${retired.message} (the roles are built for ParallelCluster ${version.version}).`);
+      }
+    }
 
     if (model) {
       const file = model.source.fileName;
@@ -98,7 +106,9 @@ export class DerivedConfiguration {
         throw conflict(file, at(['Scheduling', 'Scheduler']), `is '${model.scheduler}' but the scheduler prop is '${props.scheduler}': leave the prop out.`);
       }
       if (model.scheduler === Scheduler.AWS_BATCH && Number(version.version.split('.')[1]) >= 16) {
-        throw conflict(file, at(['Scheduling', 'Scheduler']), `is 'awsbatch', which ParallelCluster ${version.version} no longer supports (removed in 3.16): use slurm.`);
+        throw conflict(file, at(['Scheduling', 'Scheduler']), `is 'awsbatch', which ParallelCluster ${version.version} no longer supports ` +
+          '(removed in 3.16; 3.15 is the last release with AWS Batch): use slurm, or set parallelClusterVersion to ' +
+          'ParallelClusterVersion.V3_15 for a cluster of ParallelCluster 3.15 or earlier.');
       }
       merged.scheduler = model.scheduler;
       const queueNames = model.queues.map((q) => q.name!);

@@ -1,4 +1,5 @@
 import { YamlSource, YamlStep, displayPath } from './source';
+import { ParallelClusterVersion } from '../parallelcluster-version';
 import { isAdminEquivalentAwsManagedPolicy } from '../private/input-validation';
 import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES } from '../private/pcluster-rules';
 import { Scheduler } from '../scheduler';
@@ -46,9 +47,23 @@ export interface SecretRef {
   readonly where: string;
 }
 
+/**
+ * A setting that a ParallelCluster release stopped accepting (pcluster then refuses the whole file). The
+ * library checks it against the `parallelClusterVersion` it builds for (src/config/derive.ts).
+ */
+export interface RetiredSetting {
+  readonly path: YamlStep[];
+  /** The first revision that refuses it. */
+  readonly removedIn: ParallelClusterVersion;
+  /** What follows `<file>:<line>: <path> `, ending with the fix. */
+  readonly message: string;
+}
+
 /** The settings of a cluster configuration that decide permissions. */
 export interface ClusterModel {
   readonly source: YamlSource;
+  /** Settings present in the file that some releases refuse. */
+  readonly retired: RetiredSetting[];
   readonly scheduler: Scheduler;
   readonly region?: string;
   readonly headNode: NodeSection;
@@ -79,6 +94,8 @@ export interface ClusterModel {
 /** The settings of a build-image configuration that decide permissions. */
 export interface ImageModel {
   readonly source: YamlSource;
+  /** Settings present in the file that some releases refuse. */
+  readonly retired: RetiredSetting[];
   readonly region?: string;
   readonly instanceRole?: string;
   readonly instanceProfile?: string;
@@ -271,8 +288,34 @@ export function readCluster(source: YamlSource): ClusterModel {
       throw source.error(['Iam', 'ResourcePrefix'], `name prefix '${resourcePrefixName}' is longer than ParallelCluster's limit of 30 characters`);
     }
   }
+  const retired = [...retiredDevSettings(source)];
+  // 3.16.1 pcluster/constants.py:27-35 SUPPORTED_OSES has no alinux2 (3.15.1's has it), and
+  // schemas/cluster_schema.py:1210-1211 validates Image/Os with OneOf(SUPPORTED_OSES).
+  if (source.str(['Image', 'Os']) === 'alinux2') {
+    retired.push({
+      path: ['Image', 'Os'],
+      removedIn: ParallelClusterVersion.V3_16,
+      message: "is 'alinux2' (Amazon Linux 2), which ParallelCluster 3.16 no longer supports (3.15 is the last release with it): " +
+        'use alinux2023 (or ubuntu2204, ubuntu2404, rhel8, rocky8, rhel9, rocky9), or set parallelClusterVersion to ' +
+        'ParallelClusterVersion.V3_15 for a cluster of ParallelCluster 3.15 or earlier',
+    });
+  }
+  // 3.16.1 schemas/cluster_schema.py:1410-1425: LoginNodesSshSchema refuses KeyName ("Starting with
+  // ParallelCluster 3.15, the KeyName parameter is no longer supported for Login Nodes").
+  pools.forEach((pool) => {
+    if (source.has([...pool.path, 'Ssh', 'KeyName'])) {
+      retired.push({
+        path: [...pool.path, 'Ssh', 'KeyName'],
+        removedIn: ParallelClusterVersion.V3_15,
+        message: 'is set, but ParallelCluster 3.15 and later refuse a key pair for login nodes (3.14 is the last release with it): ' +
+          'remove it (login nodes take the head node\'s users), or set parallelClusterVersion to ParallelClusterVersion.V3_14 for ' +
+          'a cluster of ParallelCluster 3.14 or earlier',
+      });
+    }
+  });
   return {
     source,
+    retired,
     scheduler,
     region,
     headNode,
@@ -318,6 +361,7 @@ export function readImage(source: YamlSource): ImageModel {
   }
   return {
     source,
+    retired: retiredDevSettings(source),
     region: readRegion(source),
     instanceRole,
     instanceProfile,
@@ -457,4 +501,20 @@ export function isRoleArn(value: string): boolean {
 /** `InstanceRole` or `InstanceProfile` when the section names its own identity. */
 export function ownIdentity(section: NodeSection): 'InstanceRole' | 'InstanceProfile' | undefined {
   return section.instanceRole ? 'InstanceRole' : section.instanceProfile ? 'InstanceProfile' : undefined;
+}
+
+/**
+ * `DevSettings/AwsBatchCliPackage`, of cluster and build-image files: 3.15.1 schemas/common_schema.py:273 has
+ * it in BaseDevSettingsSchema, 3.16.1 schemas/common_schema.py:268-272 no longer (unknown fields are refused).
+ */
+function retiredDevSettings(source: YamlSource): RetiredSetting[] {
+  if (!source.has(['DevSettings', 'AwsBatchCliPackage'])) {
+    return [];
+  }
+  return [{
+    path: ['DevSettings', 'AwsBatchCliPackage'],
+    removedIn: ParallelClusterVersion.V3_16,
+    message: 'is set, but ParallelCluster 3.16 removed AWS Batch and refuses this setting (3.15 is the last release with AWS Batch): ' +
+      'remove it, or set parallelClusterVersion to ParallelClusterVersion.V3_15 for a cluster of ParallelCluster 3.15 or earlier',
+  }];
 }

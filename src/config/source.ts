@@ -47,15 +47,19 @@ export function decodeUtf8(fileName: string, bytes: Uint8Array): string {
  * name, the line and the YAML path of the bad value.
  */
 export class YamlSource {
-  /** Parses `text`; invalid YAML fails with the line and column of the first error. */
+  /**
+   * Parses `text`; invalid YAML fails with the line to fix (which is not always where the parser
+   * stopped: an unclosed `[` or quote is found lines later) and that line's text.
+   */
   public static parse(fileName: string, text: string): YamlSource {
     const lines = new (yamlLib().LineCounter)();
     const doc = yamlLib().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
-      const pos = lines.linePos(error.pos[0]);
+      const line = lineToFix(text.split('\n'), error.code, lines.linePos(error.pos[0]).line, lines.linePos(error.pos[1]).line);
       const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new Error(`${fileName}:${pos.line}:${pos.col}: invalid YAML: ${message}. Fix the file's syntax.`);
+      const shown = text.split('\n')[line - 1]?.trim() ?? '';
+      throw new Error(`${fileName}:${line}: invalid YAML: ${message}${shown ? ` (line ${line}: ${JSON.stringify(shown.substring(0, 80))})` : ''}. Fix the file's syntax.`);
     }
     const source = new YamlSource(fileName, text, doc, lines);
     if (doc.contents !== null && !yamlLib().isMap(doc.contents)) {
@@ -162,4 +166,59 @@ function describe(node: any): string {
     return `${typeof node.value} ${JSON.stringify(node.value)}`;
   }
   return 'an unsupported YAML node';
+}
+
+/**
+ * The line a user has to change for a YAML syntax error (1-based), from the parser's error code and the
+ * lines where the error starts and ends:
+ * - an unclosed flow collection or quote is reported where the parser gave up (often the next key): the
+ *   line to fix is the last one before that which opens a `[`, `{` or quote it does not close;
+ * - a key that runs over two lines is a missing `:` on its first line, or an over-indented second line.
+ */
+export function lineToFix(lines: string[], code: string, start: number, end: number): number {
+  if (code === 'MULTILINE_IMPLICIT_KEY' || code === 'BLOCK_AS_IMPLICIT_KEY') {
+    const first = stripComment(lines[start - 1] ?? '');
+    if (!/:(\s|$)/.test(first)) {
+      return start;
+    }
+    // The key is complete: the next line, more indented than it may be, continues it.
+    for (let n = Math.max(start + 1, end); n <= lines.length; n++) {
+      if (stripComment(lines[n - 1]).trim() !== '') {
+        return n;
+      }
+    }
+  }
+  if (code === 'MISSING_CHAR' || code === 'BAD_INDENT' || code === 'UNEXPECTED_TOKEN') {
+    for (let n = Math.min(start, lines.length); n >= 1; n--) {
+      if (unbalanced(stripComment(lines[n - 1]))) {
+        return n;
+      }
+    }
+  }
+  return start;
+}
+
+function stripComment(line: string): string {
+  return line.replace(/(^|\s)#.*$/, '');
+}
+
+/** Whether a line opens a flow collection or a quote that it does not close. */
+function unbalanced(line: string): boolean {
+  let depth = 0;
+  let quote: string | undefined;
+  let previous = '';
+  for (const c of line) {
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if ((c === '"' || c === "'") && /^$|[:\-[{,]$/.test(previous)) {
+      // A quote starts a scalar only where a value starts (the apostrophe of `don't` does not).
+      quote = c;
+    } else if (c === '[' || c === '{') {
+      depth++;
+    } else if (c === ']' || c === '}') {
+      depth--;
+    }
+    if (c.trim() !== '') previous = c;
+  }
+  return quote !== undefined || depth > 0;
 }

@@ -30,7 +30,7 @@ describe('config fragment files', () => {
 
   test('in an environment-agnostic stack the warning names the file, the fix and its ID', () => {
     const stack = agnosticStack('Agnostic');
-    new ParallelClusterIam(stack, 'Cluster', { enableImageBuilder: true });
+    new ParallelClusterIam(stack, 'Cluster', { enableImageBuilder: true, clusterName: 'genomics' });
     synth(stack);
     const found = warnings(stack);
     expect(found).toHaveLength(2);
@@ -41,7 +41,7 @@ describe('config fragment files', () => {
   (canAcknowledge ? test : test.skip)('acknowledging the ID on the construct or the stack removes the warning', () => {
     for (const where of ['cluster', 'stack'] as const) {
       const stack = agnosticStack('Agnostic');
-      const cluster = new ParallelClusterIam(stack, 'Cluster');
+      const cluster = new ParallelClusterIam(stack, 'Cluster', { clusterName: 'genomics' });
       (Annotations.of(where === 'cluster' ? cluster : stack) as any).acknowledgeWarning(ParallelClusterIam.FRAGMENT_NOT_WRITTEN_WARNING, 'the stack is deployed to many accounts');
       const outdir = synth(stack);
       expect(warnings(stack)).toEqual([]);
@@ -51,7 +51,7 @@ describe('config fragment files', () => {
 
   test('configFragmentFiles: false writes no fragment and no warning; the report and the stack output stay', () => {
     const stack = agnosticStack('Agnostic');
-    const cluster = new ParallelClusterIam(stack, 'Cluster', { enableImageBuilder: true, configFragmentFiles: false });
+    const cluster = new ParallelClusterIam(stack, 'Cluster', { enableImageBuilder: true, configFragmentFiles: false, clusterName: 'genomics' });
     const outdir = synth(stack);
     expect(warnings(stack)).toEqual([]);
     expect(fs.readdirSync(outdir).filter((f) => f.startsWith('Agnostic.') && !f.endsWith('.json')).sort()).toEqual(['Agnostic.iam-report.md']);
@@ -69,7 +69,7 @@ describe('config fragment files', () => {
 
   test('by default, with every ARN known, the fragment is written without a warning', () => {
     const stack = awsStack('Concrete');
-    new ParallelClusterIam(stack, 'Cluster');
+    new ParallelClusterIam(stack, 'Cluster', { clusterName: 'genomics' });
     const outdir = synth(stack);
     expect(warnings(stack)).toEqual([]);
     expect(fs.existsSync(path.join(outdir, 'Concrete.pcluster-config.yaml'))).toBe(true);

@@ -381,7 +381,8 @@ describe('bad configuration', () => {
   const valid = exampleText();
 
   test.each<[string, string, RegExp]>([
-    ['invalid YAML', 'HeadNode:\n  InstanceType: [t3\nScheduling: {}\n', /^bad\.yaml:\d+:\d+: invalid YAML: /],
+    // The line to fix is the one that opens the '[', not where the parser gave up (line 3).
+    ['invalid YAML', 'HeadNode:\n  InstanceType: [t3\nScheduling: {}\n', /^bad\.yaml:2: invalid YAML: .*\(line 2: "InstanceType: \[t3"\)/],
     ['a bad queue name', valid.replace('Name: gpu-spot', 'Name: GPU_spot'),
       /^bad\.yaml:78: Scheduling\/SlurmQueues\[1\]\/Name 'GPU_spot' is not a valid queue name/],
     ['a duplicate queue name', valid.replace('Name: highmem', 'Name: cpu'),

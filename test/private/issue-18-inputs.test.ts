@@ -85,7 +85,10 @@ ${extra}`;
     try {
       const file = path.join(dir, 'team.yaml');
       fs.writeFileSync(file, config('  Iam:\n    InstanceRole: arn:aws:iam::111122223333:role/ops/head'));
-      const options = { clusterConfig: file, mode: 'restricted', account: '111122223333', out: path.join(dir, 'out') };
+      const options = {
+        clusterConfig: file, mode: 'restricted', account: '111122223333', out: path.join(dir, 'out'),
+        allowExternalRoles: false, logExportBuckets: [], ack: ['noClusterName'], strict: false, quiet: true,
+      };
       expect(() => run(options)).toThrow(/team\.yaml:5: HeadNode\/Iam\/InstanceRole is .*role\/ops\/head'.*--allow-external-roles/);
       const result = run({ ...options, allowExternalRoles: true });
       expect(result.summary).toMatch(/The user may pass:\n {2}every role on \/parallelcluster\/ \(to EC2, Lambda and Spot Fleet\)\n {2}arn:aws:iam::111122223333:role\/ops\/head$/);
