@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
-import { PCLUSTER_RESOURCES } from '../private/pcluster-rules';
+import { CLUSTER_NAME_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * Statements of the head node role: the seed doc's section "Head node IAM role" (blocks
@@ -40,7 +40,10 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
       'dynamodb:BatchWriteItem',
     ], [ctx.arn('dynamodb', ctx.region, PCLUSTER_RESOURCES.tables)]),
     terminateComputeNodesStatement(),
-    allow('EC2RunInstances', ['ec2:RunInstances'], ['*']),
+    // DIFF (issue 18, finding 7): on the resource types ParallelCluster's own head node role launches with
+    // (templates/cdk_builder_utils.py:780-801), not on `*`: without `snapshot`, compute nodes cannot be
+    // booted from someone else's snapshot.
+    allow('EC2RunInstances', ['ec2:RunInstances'], launchResources(ctx, ctx.region)),
     // DIFF: EC2 is also `ec2.amazonaws.com.cn` in China.
     allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath, ctx.instanceProfilesOnPath], {
       StringEquals: { 'iam:PassedToService': ctx.ec2ServiceNames },
@@ -50,9 +53,10 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
     // the doc's statement stays as written and a cluster with many queues is split across policies.
     ...passComputeNodeRolesStatements(ctx, options.computeNodeRoleArns),
     headNodeEc2DescribeStatement(),
-    headNodeEc2TagsAndVolumesStatement(ctx),
+    ...headNodeEc2TagsAndVolumesStatement(ctx),
     allow('CloudFormation', ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], ['*']),
-    allow('Route53', ['route53:ChangeResourceRecordSets'], ['*']),
+    // DIFF (issue 18, finding 6): only the records ParallelCluster writes (see clusterRecordStatement).
+    clusterRecordStatement('Route53', ['route53:ChangeResourceRecordSets'], ['*']),
     ...getSecretValueStatements(options.secretArns),
   ];
 }
@@ -92,7 +96,7 @@ export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: strin
       ctx.arn('batch', ctx.region, 'job/*'),
     ]),
     headNodeEc2DescribeStatement(),
-    headNodeEc2TagsAndVolumesStatement(ctx),
+    ...headNodeEc2TagsAndVolumesStatement(ctx),
     allow('CloudFormation', [
       'cloudformation:DescribeStackResource',
       'cloudformation:DescribeStacks',
@@ -144,9 +148,61 @@ function headNodeEc2DescribeStatement(): iam.PolicyStatement {
   ], ['*']);
 }
 
-function headNodeEc2TagsAndVolumesStatement(ctx: PolicyContext): iam.PolicyStatement {
-  return allow('EC2TagsAndVolumes', ['ec2:CreateTags', 'ec2:AttachVolume'], [
-    ctx.arn('ec2', ctx.region, 'instance/*'),
-    ctx.arn('ec2', ctx.region, 'volume/*'),
-  ]);
+/**
+ * The doc's `ec2:CreateTags` and `ec2:AttachVolume` on instances and volumes.
+ *
+ * DIFF (issue 18, finding 7): tags go on instances and volumes of a cluster (they carry the cluster-name
+ * tag from the launch templates' tag specifications, cdk_builder_utils.py:156-206), or on a resource as
+ * it is created (`ec2:CreateAction`: compute nodes launched with the queues' launch templates). Tagging
+ * any instance `parallelcluster:node-type=Compute` would otherwise let the head node terminate it
+ * (`EC2TerminateComputeNodes`). AttachVolume stays on every volume: an existing EBS volume named in
+ * SharedStorage carries no ParallelCluster tag.
+ */
+function headNodeEc2TagsAndVolumesStatement(ctx: PolicyContext): iam.PolicyStatement[] {
+  const instancesAndVolumes = [ctx.arn('ec2', ctx.region, 'instance/*'), ctx.arn('ec2', ctx.region, 'volume/*')];
+  return [
+    allow('EC2TagsAndVolumes', ['ec2:AttachVolume'], instancesAndVolumes),
+    allow('EC2TagClusterResources', ['ec2:CreateTags'], instancesAndVolumes, {
+      StringLike: { [`ec2:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' },
+    }),
+    allow('EC2TagOnCreate', ['ec2:CreateTags'], instancesAndVolumes, { Null: { 'ec2:CreateAction': 'false' } }),
+  ];
+}
+
+/**
+ * The resources an instance launch (`ec2:RunInstances`, `ec2:CreateFleet`) is authorized on, as
+ * ParallelCluster's own head node role lists them (templates/cdk_builder_utils.py:780-801, 838-858:
+ * subnets, fleets, network interfaces, instances, volumes, key pairs, security groups, launch
+ * templates, placement groups, AMIs, capacity reservations and their resource groups), plus Spot
+ * requests. `snapshot` is left out: ParallelCluster never names a snapshot in a launch, and an AMI's own
+ * snapshots are not authorized separately.
+ *
+ * @param region `'*'` for the user role (any region), the cluster's region for node roles
+ */
+export function launchResources(ctx: PolicyContext, region: string): string[] {
+  return [
+    ...['subnet', 'fleet', 'network-interface', 'instance', 'volume', 'key-pair', 'security-group', 'launch-template',
+      'placement-group', 'capacity-reservation', 'spot-instances-request'].map((type) => ctx.arn('ec2', region, `${type}/*`)),
+    ctx.arn('ec2', region, 'image/*', ''),
+    ctx.arn('resource-groups', region, 'group/*'),
+  ];
+}
+
+/**
+ * A Route 53 record change limited to the records ParallelCluster writes: `<node>.<cluster>.<domain>`,
+ * in the cluster's zone (templates/slurm_builder.py:80-87: the domain is `<lower-case cluster>.pcluster.`
+ * unless Dns/HostedZoneId names a zone). Route 53 normalizes record names (lower case, no final dot) in
+ * `route53:ChangeResourceRecordSetsNormalizedRecordNames`, for every change action.
+ *
+ * DIFF (issue 18, finding 6): the doc allows any record of any zone, public ones included. Unscoped, the
+ * names must end with `.pcluster` (the default domain); a role scoped with `clusterName` gets
+ * `*.<cluster>.pcluster`, or `*.<cluster>.*` in the zone `hostedZoneId` names (cluster-scope.ts,
+ * CONDITION_RULES). A cluster with Dns/HostedZoneId therefore needs `clusterName` and `hostedZoneId`.
+ */
+export function clusterRecordStatement(sid: string, actions: string[], resources: string[]): iam.PolicyStatement {
+  return allow(sid, actions, resources, {
+    'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [PCLUSTER_RESOURCES.privateRecordNames] },
+    // ForAllValues holds for a request without the key: require it.
+    'Null': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' },
+  });
 }

@@ -1,8 +1,10 @@
 import { IConstruct } from 'constructs';
+import { IamAccessMode, ImageBuilderRoles, ParallelClusterUserRole, ParallelClusterVersion } from '../../src';
 import { AttackRequest, attackRequests } from '../support/attack-requests';
 import { ClusterWorld, MODE_NAMES, clusterWorld } from '../support/cluster-world';
 import { describeCall } from '../support/pcluster-calls';
-import { ENVIRONMENTS } from '../support/stacks';
+import { PolicySimulator } from '../support/simulate';
+import { ENVIRONMENTS, stackIn } from '../support/stacks';
 
 /*
  * The attack matrix of issue 12 (rows in test/support/attack-requests.ts): the escalation requests of the
@@ -18,7 +20,8 @@ describe.each(ENVIRONMENTS)('attack matrix in $partition', (env) => {
     let rows: AttackRequest[];
     let profileArn: string;
     beforeAll(() => {
-      world = clusterWorld(env, mode);
+      // FSx for Lustre on, so that issue 18's FSx rows meet the user's FSx statements.
+      world = clusterWorld(env, mode, { enableFsxLustre: true });
       profileArn = world.arn(world.cluster.headNodeRole.instanceProfile as unknown as IConstruct, 'Arn');
       rows = attackRequests({
         env,
@@ -37,7 +40,7 @@ describe.each(ENVIRONMENTS)('attack matrix in $partition', (env) => {
       expect(new Set(targets.map((t) => t.role)).size).toBe(7);
       const decisions = await Promise.all(targets.map(({ role, row }) => world.sims[role]!.decision(row.action, row.resource, row.context)));
       const allowed = targets.flatMap(({ role, row }, i) => (decisions[i] === 'Allowed'
-        ? [`finding ${row.finding}, ${role}: ${row.what}: ${describeCall(row)}`] : []));
+        ? [`issue ${row.issue ?? 12} finding ${row.finding}, ${role}: ${row.what}: ${describeCall(row)}`] : []));
       expect(allowed).toEqual([]);
       expect(targets.length).toBeGreaterThan(50);
     });
@@ -69,5 +72,47 @@ describe.each(ENVIRONMENTS)('privileged mode, honestly, in $partition', (env) =>
       // Not without the boundary (the role then cannot exceed it).
       permissionsBoundary: ['ImplicitlyDenied', 'ImplicitlyDenied', 'Allowed'],
     });
+  });
+});
+
+describe.each(ENVIRONMENTS)('issue 18 in every revision, in $partition', (env) => {
+  const p = env.partition;
+  const stack = (name: string) => `arn:${p}:cloudformation:${env.region}:${env.account}:stack/${name}/0a1b2c3d-1111-2222-3333-444455556666`;
+
+  // Finding 5: up to V3_13 the cleanup role (which the user passes to a function of their own) deleted
+  // any stack of the region; every revision now deletes image stacks only.
+  test('finding 5: the image cleanup role deletes image stacks only, in every revision', async () => {
+    const decisions: Record<string, string[]> = {};
+    for (const version of ParallelClusterVersion.all()) {
+      const s = stackIn(env, `Image${version.version.replace('.', '')}`);
+      const roles = new ImageBuilderRoles(s, 'Image', { parallelClusterVersion: version });
+      const sim = PolicySimulator.forRole(s, roles.cleanupLambdaRole);
+      decisions[version.version] = await Promise.all([
+        sim.decision('cloudformation:DeleteStack', stack('CDKToolkit')),
+        sim.decision('cloudformation:DeleteStack', stack('my-image'), { 'aws:ResourceTag/parallelcluster:image_id': 'my-image' }),
+      ]);
+    }
+    for (const [version, [untagged, image]] of Object.entries(decisions)) {
+      expect([version, untagged, image]).toEqual([version, 'ImplicitlyDenied', 'Allowed']);
+    }
+  });
+
+  // Section 4: revisions before 3.6 allow `cloudformation:*` on cluster stacks; no change set (and so no
+  // resource import) in any of them, while the stack calls pcluster makes stay allowed.
+  test('no change set or resource import into a cluster stack, in every revision', async () => {
+    for (const version of ParallelClusterVersion.all()) {
+      const s = stackIn(env, `User${version.version.replace('.', '')}`);
+      const user = new ParallelClusterUserRole(s, 'User', { parallelClusterVersion: version, iamAccessMode: IamAccessMode.restricted() });
+      const sim = PolicySimulator.forRole(s, user.role);
+      const tagged = { 'aws:ResourceTag/parallelcluster:cluster-name': 'hpc' };
+      const decisions = await Promise.all([
+        sim.decision('cloudformation:CreateChangeSet', stack('hpc'), { ...tagged, 'cloudformation:ChangeSetName': 'adopt', 'cloudformation:ImportResourceTypes': ['AWS::EC2::LaunchTemplate'] }),
+        sim.decision('cloudformation:CreateChangeSet', stack('hpc'), { ...tagged, 'cloudformation:ChangeSetName': 'adopt' }),
+        sim.decision('cloudformation:ExecuteChangeSet', stack('hpc'), { ...tagged, 'cloudformation:ChangeSetName': 'adopt' }),
+        sim.decision('cloudformation:UpdateStack', stack('hpc'), tagged),
+        sim.decision('cloudformation:DeleteStack', stack('hpc'), tagged),
+      ]);
+      expect([version.version, ...decisions]).toEqual([version.version, 'ImplicitlyDenied', 'ImplicitlyDenied', 'ImplicitlyDenied', 'Allowed', 'Allowed']);
+    }
   });
 });

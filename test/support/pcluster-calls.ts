@@ -13,6 +13,8 @@ import { TestEnvironment } from './stacks';
  *
  * Stack-made requests (resources of the cluster or image stack) are made with the user's credentials:
  * pcluster creates its stacks without a RoleARN (aws/cfn.py:31-71), so CloudFormation acts as the user.
+ * Those rows carry `aws:CalledVia` = [cloudformation.amazonaws.com] (`viaCfn` below), as IAM sets it for
+ * requests CloudFormation forwards (issue 18, section 4); rows without it are calls pcluster makes itself.
  */
 
 /** The roles of the matrix. `user.*` are the user role in each IAM access mode. */
@@ -113,8 +115,19 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   const instance = `arn:${p}:ec2:${r}:${a}:instance/i-0123456789abcdef0`;
   const ami = `arn:${p}:ec2:${r}::image/ami-0123456789abcdef0`;
   const imageBuilderImage = `arn:${p}:imagebuilder:${r}:${a}:image/parallelclusterimage-${imageId.toLowerCase()}/3.16.1/1`;
+  // The AMIs EC2 Image Builder creates carry the Image Builder image's ARN.
+  const builtAmi: RequestContext = { 'ec2:ResourceTag/Ec2ImageBuilderArn': imageBuilderImage };
   // IAM sets aws:ResourceAccount on every request; the simulator needs it given.
   const own: RequestContext = { 'aws:ResourceAccount': a };
+  // A request CloudFormation makes with the user's credentials (forward access session): aws:CalledVia.
+  const viaCfn: RequestContext = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+  // The cluster's instances and volumes carry the cluster-name tag (cdk_builder_utils.py:156-206).
+  const clusterInstance: RequestContext = { 'ec2:ResourceTag/parallelcluster:cluster-name': clusterName };
+  // Route 53 record names as Route 53 normalizes them (templates/slurm_builder.py:80-87).
+  const clusterRecords: RequestContext = {
+    'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`${queue}-st-c5xlarge-1.${clusterName.toLowerCase()}.pcluster`],
+  };
+
   const users = USER_ROLES;
   const creators: CallerRole[] = ['user.privileged', 'user.permissionsBoundary'];
   const calls: PclusterCall[] = [];
@@ -137,6 +150,9 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['s3:CreateBucket', `arn:${p}:s3:::${bucket}`],
     ['s3:PutBucketVersioning', `arn:${p}:s3:::${bucket}`, own],
     ['s3:PutBucketPolicy', `arn:${p}:s3:::${bucket}`, own],
+    ['s3:PutEncryptionConfiguration', `arn:${p}:s3:::${bucket}`, own],
+    // CloudFormation reads the stack's template from the bucket with the user's credentials.
+    ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/templates/aws-parallelcluster.cfn.yaml`, { ...own, ...viaCfn }],
     ['s3:PutObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
     ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/templates/aws-parallelcluster.cfn.yaml`, own],
   ]);
@@ -150,10 +166,23 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['iam:PassRole', roleArns.computeNode, { 'iam:PassedToService': ec2Service }],
     ['iam:PassRole', roleArns.loginNode, { 'iam:PassedToService': ec2Service }],
     ['iam:PassRole', roleArns.lambdaFunctions, { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+    // validators/cluster_validators.py:1168-1171, 1253-1261: the DryRun launches, made by pcluster itself.
     ['ec2:RunInstances', instance],
-    ['ec2:CreateLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`],
-    ['ec2:CreateSecurityGroup', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`],
-    ['ec2:CreateTags', instance],
+    ['ec2:RunInstances', `arn:${p}:ec2:${r}:${a}:subnet/subnet-0123456789abcdef0`],
+    ['ec2:RunInstances', `arn:${p}:ec2:${r}::image/ami-0123456789abcdef0`],
+    ['ec2:CreateTags', instance, { 'ec2:CreateAction': 'RunInstances' }],
+    // The stack's head node, launch templates and security groups (cluster_stack.py:588-620, 760-805, 1267).
+    ['ec2:RunInstances', instance, viaCfn],
+    ['ec2:CreateLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`, viaCfn],
+    ['ec2:CreateSecurityGroup', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`, viaCfn],
+    ['ec2:AuthorizeSecurityGroupIngress', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`, viaCfn],
+    ['ec2:CreateNetworkInterface', `arn:${p}:ec2:${r}:${a}:network-interface/eni-0123456789abcdef0`, viaCfn],
+    ['ec2:AssociateAddress', `arn:${p}:ec2:${r}:${a}:elastic-ip/eipalloc-0123456789abcdef0`, viaCfn],
+    ['ec2:CreateVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`, viaCfn],
+    ['ec2:CreateTags', instance, { ...viaCfn, 'ec2:CreateAction': 'RunInstances' }],
+    ['ec2:CreateTags', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`, viaCfn],
+    ['elasticfilesystem:CreateMountTarget', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+    ['elasticfilesystem:DescribeFileSystems', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`],
   ]);
   // With Iam/InstanceRole in the configuration, pcluster creates an instance profile for each role
   // (templates/cdk_builder_utils.py:624-629: on /parallelcluster/<cluster>/).
@@ -221,7 +250,11 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:DescribeStackResources', clusterStack],
     ['dynamodb:PutItem', table],
     ['dynamodb:GetItem', table],
-    ['ec2:DeleteTags', instance],
+    ['ec2:DeleteTags', instance, viaCfn],
+    // A stack update replaces the launch templates' versions (queues_stack.py:297, login_nodes_stack.py:231).
+    ['ec2:CreateLaunchTemplateVersion', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`, viaCfn],
+    ['ec2:ModifyLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`, viaCfn],
+    ['ec2:CreateTags', instance, { ...viaCfn, ...clusterInstance }],
   ]);
 
   // ---- delete-cluster ----
@@ -234,7 +267,13 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['logs:DeleteLogGroup', clusterLogGroup],
     ['logs:DeleteMetricFilter', clusterLogGroup],
     ['logs:DeleteLogGroup', lambdaLogGroup],
-    ['ec2:TerminateInstances', instance],
+    // models/cluster.py:677-722: the compute nodes tagged with the cluster's name, and the head node (by the stack).
+    ['ec2:TerminateInstances', instance, clusterInstance],
+    ['ec2:TerminateInstances', instance, { ...clusterInstance, ...viaCfn }],
+    ['ec2:DeleteVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`, viaCfn],
+    ['ec2:DeleteSecurityGroup', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`, viaCfn],
+    ['ec2:DeleteLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`, viaCfn],
+    ['elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
     ['cloudwatch:DeleteDashboards', `arn:${p}:cloudwatch::${a}:dashboard/${clusterName}-${r}`],
     ['cloudwatch:DeleteAlarms', `arn:${p}:cloudwatch:${r}:${a}:alarm:${clusterName}-HeadNode`],
   ]);
@@ -274,15 +313,16 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['iam:PassRole', roleArns.computeNode, { 'iam:PassedToService': ec2Service }],
     ['ec2:TerminateInstances', instance, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
     ['ec2:DescribeInstances', '*'],
-    ['ec2:CreateTags', instance],
+    ['ec2:CreateTags', instance, clusterInstance],
+    ['ec2:CreateTags', instance, { 'ec2:CreateAction': 'CreateFleet' }],
     ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`],
     ['cloudformation:DescribeStackResource', clusterStack],
     ['cloudformation:SignalResource', clusterStack],
     ['cloudformation:DescribeStacks', clusterStack],
-    ['route53:ChangeResourceRecordSets', hostedZone],
+    ['route53:ChangeResourceRecordSets', hostedZone, clusterRecords],
     ['s3:GetObject', `arn:${p}:s3:::${r}-aws-parallelcluster/parallelcluster/3.16.1/cookbooks/aws-parallelcluster-cookbook-3.16.1.tgz`],
     ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
-    ['ec2:GetConsoleOutput', instance],
+    ['ec2:GetConsoleOutput', instance, clusterInstance],
     ...(opts.secretArns ?? []).map((secret): [string, string] => ['secretsmanager:GetSecretValue', secret]),
   ]);
   add(['computeNode'], 'cluster-runtime', 'templates/cdk_builder_utils.py (ComputeNodeIamResources)', [
@@ -303,7 +343,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   ]);
   add(['lambdaFunctions'], 'delete-cluster', 'resources/custom_resources (cleanup_resources: DNS records, compute nodes, cluster bucket)', [
     ['route53:ListResourceRecordSets', hostedZone],
-    ['route53:ChangeResourceRecordSets', hostedZone],
+    ['route53:ChangeResourceRecordSets', hostedZone, clusterRecords],
     ['logs:CreateLogStream', `${lambdaLogGroup}:log-stream:2026/11/30/[$LATEST]0123`],
     ['logs:PutLogEvents', `${lambdaLogGroup}:log-stream:2026/11/30/[$LATEST]0123`],
     ['ec2:DescribeInstances', '*'],
@@ -349,12 +389,15 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['imagebuilder:DeleteImage', imageBuilderImage],
   ]);
   add(['imageInstance'], 'build-image', 'resources/imagebuilder/parallelcluster_tag.yaml (test phase, on the AMI under test)', [
-    ['ec2:CreateTags', ami],
-    ['ec2:ModifyImageAttribute', ami, { 'ec2:ResourceTag/Ec2ImageBuilderArn': imageBuilderImage }],
+    ['ec2:CreateTags', ami, builtAmi],
+    ['ec2:ModifyImageAttribute', ami, builtAmi],
   ]);
   add(['imageCleanup'], 'build-image', 'resources/lambda_functions/delete_image_stack (templates/imagebuilder_stack.py:491-526)', [
     ['cloudformation:DeleteStack', imageStack, imageTagged],
     ['imagebuilder:DeleteImage', imageBuilderImage],
+    // delete_image_stack.py:24-45: the built AMI tagged through the Resource Groups Tagging API.
+    ['tag:TagResources', '*'],
+    ['ec2:CreateTags', ami, builtAmi],
     ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
     ['sns:DeleteTopic', `arn:${p}:sns:${r}:${a}:ParallelClusterImage-${imageId}`],
     // Deleting the image stack deletes the build's own role and profile (imagebuilder_stack.py _add_instance_role,
