@@ -6,7 +6,6 @@ import {
   SSM_MANAGED_INSTANCE_CORE,
 } from './aws-managed-policies';
 import { PolicyContext, allow, throughCloudFormation } from './context';
-import { launchResources } from './head-node-policies';
 import { CLUSTER_NAME_TAG, DEFAULT_IAM_PATH, IMAGE_ID_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
@@ -77,10 +76,12 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     ], ['*'], throughCloudFormation()),
     // Direct and through CloudFormation: pcluster's validators launch the head node and one instance of
     // each compute resource with DryRun (validators/cluster_validators.py:1168-1171, 1253-1261,
-    // 1396-1405), and the stack launches the head node. DIFF: on the resource types ParallelCluster's own
-    // head node role launches with (templates/cdk_builder_utils.py:780-801), which leave out `snapshot`:
-    // an instance cannot be booted from someone else's snapshot.
-    allow('EC2RunInstances', ['ec2:RunInstances'], launchResources(ctx, '*')),
+    // 1396-1405), and the stack launches the head node. DIFF: never with a snapshot named in the launch
+    // (EC2 authorizes a `snapshot` resource, with `ec2:SnapshotID`, only for one the request names; an
+    // AMI's own snapshots are not authorized: ParallelCluster's head node role has no `snapshot`,
+    // templates/cdk_builder_utils.py:780-801): an instance cannot be booted from someone else's snapshot.
+    // A condition rather than the head node's list of resource types keeps the user's base policy small.
+    allow('EC2RunInstances', ['ec2:RunInstances'], ['*'], { Null: { 'ec2:SnapshotID': 'true' } }),
     // DIFF: tags only as a resource is created (`ec2:CreateAction` is set then): the dry-run launches tag
     // the instance with the configuration's Tags (cluster_validators.py:1224-1231), the launch templates
     // tag instances and volumes (cdk_builder_utils.py:169-206). Existing resources are tagged only by
@@ -329,7 +330,8 @@ export function userFsxStatements(ctx: PolicyContext, dataRepositoryBucketArns: 
     // storage virtual machines, backups, data repository associations and file caches (pcluster/aws/fsx.py);
     // the cluster stack creates, updates and deletes its own: changes only through CloudFormation.
     allow('FSx', ['fsx:*'], [ctx.arn('fsx', '*', '*')], throughCloudFormation()),
-    allow('FSxDescribe', ['fsx:Describe*'], [ctx.arn('fsx', '*', '*')]),
+    // fsx:DescribeFileSystems and the other list-type Describe calls have no resource type: only `*` matches.
+    allow('FSxDescribe', ['fsx:Describe*'], ['*']),
     allow('FsxS3DataSourceRole', ['iam:CreateServiceLinkedRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy'],
       [ctx.iam('role', 'aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/*')]),
   ];

@@ -75,6 +75,46 @@ describe.each(ENVIRONMENTS)('privileged mode, honestly, in $partition', (env) =>
   });
 });
 
+describe.each(ENVIRONMENTS)('issue 18: what CloudFormation does for the user stays allowed, in $partition', (env) => {
+  // The rows of issue 18 refuse these requests made directly; made by CloudFormation for a stack (aws:CalledVia),
+  // they stay allowed: the cluster stack creates, updates and deletes them with the user's credentials.
+  test.each(MODE_NAMES)('%s mode', async (mode) => {
+    const { sims } = clusterWorld(env, mode, { enableFsxLustre: true });
+    const sim = sims[`user.${mode}`]!;
+    const { partition: p, region: r, account: a } = env;
+    const viaCfn = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+    const ec2 = (resource: string) => `arn:${p}:ec2:${r}:${a}:${resource}`;
+    const made: Array<[string, string, Record<string, string | string[]>?]> = [
+      // cluster_stack.py:588-620, 760-805, 1209, 1267; queues_stack.py:121, 297; login_nodes_stack.py:231.
+      ['ec2:RunInstances', ec2('instance/i-0123456789abcdef0'), viaCfn],
+      ['ec2:AuthorizeSecurityGroupIngress', ec2('security-group/sg-0123456789abcdef0'), viaCfn],
+      ['ec2:CreateNetworkInterface', ec2('network-interface/eni-0123456789abcdef0'), viaCfn],
+      ['ec2:AssociateAddress', ec2('elastic-ip/eipalloc-0123456789abcdef0'), viaCfn],
+      ['ec2:CreateVolume', ec2('volume/vol-0123456789abcdef0'), viaCfn],
+      ['ec2:CreatePlacementGroup', ec2('placement-group/hpc-compute'), viaCfn],
+      ['ec2:CreateTags', ec2('security-group/sg-0123456789abcdef0'), viaCfn],
+      ['ec2:CreateLaunchTemplateVersion', ec2('launch-template/lt-0123456789abcdef0'), viaCfn],
+      ['ec2:ModifyLaunchTemplate', ec2('launch-template/lt-0123456789abcdef0'), viaCfn],
+      ['ec2:DeleteLaunchTemplate', ec2('launch-template/lt-0123456789abcdef0'), viaCfn],
+      ['ec2:DeleteSecurityGroup', ec2('security-group/sg-0123456789abcdef0'), viaCfn],
+      ['ec2:DeleteVolume', ec2('volume/vol-0123456789abcdef0'), viaCfn],
+      ['ec2:CreateSnapshot', ec2('volume/vol-0123456789abcdef0'), viaCfn],
+      ['ec2:TerminateInstances', ec2('instance/i-0123456789abcdef0'), { ...viaCfn, 'ec2:ResourceTag/parallelcluster:cluster-name': CLUSTER }],
+      ['elasticfilesystem:CreateMountTarget', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      ['elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      ['fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      ['fsx:DeleteFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      // pcluster's own calls: reads of file systems (aws/efs.py, aws/fsx.py) and the bucket setup (models/s3_bucket.py:143-156).
+      ['elasticfilesystem:DescribeFileSystems', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`],
+      ['fsx:DescribeFileSystems', '*'],
+      ['s3:PutEncryptionConfiguration', `arn:${p}:s3:::parallelcluster-b9033160b61390ef-v1-do-not-delete`, { 'aws:ResourceAccount': a }],
+      ['s3:PutBucketVersioning', `arn:${p}:s3:::parallelcluster-b9033160b61390ef-v1-do-not-delete`, { 'aws:ResourceAccount': a }],
+    ];
+    const decisions = await Promise.all(made.map(([action, resource, context]) => sim.decision(action, resource, context)));
+    expect(made.flatMap(([action, resource], i) => (decisions[i] === 'Allowed' ? [] : [`${action} on ${resource}: ${decisions[i]}`]))).toEqual([]);
+  });
+});
+
 describe.each(ENVIRONMENTS)('issue 18 in every revision, in $partition', (env) => {
   const p = env.partition;
   const stack = (name: string) => `arn:${p}:cloudformation:${env.region}:${env.account}:stack/${name}/0a1b2c3d-1111-2222-3333-444455556666`;

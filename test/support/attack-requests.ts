@@ -250,8 +250,10 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
   // ---- 7. EC2, EFS, FSx and S3 reach ----
   add(7, users, [
     ['snapshot a foreign volume', 'ec2:CreateSnapshot', foreignVolume],
-    ['boot an instance from a foreign snapshot', 'ec2:RunInstances', foreignSnapshot],
-    ['boot an instance from a foreign snapshot, through CloudFormation', 'ec2:RunInstances', foreignSnapshot, viaCfn],
+    // EC2 authorizes a snapshot named in a launch as a `snapshot` resource, with its ec2:SnapshotID.
+    ['boot an instance from a foreign snapshot', 'ec2:RunInstances', foreignSnapshot, { 'ec2:SnapshotID': 'snap-0fedcba9876543210' }],
+    ['boot an instance from a foreign snapshot, through CloudFormation', 'ec2:RunInstances', foreignSnapshot,
+      { ...viaCfn, 'ec2:SnapshotID': 'snap-0fedcba9876543210' }],
     ['move a foreign Elastic IP', 'ec2:AssociateAddress', foreignEip],
     ['detach a foreign Elastic IP', 'ec2:DisassociateAddress', foreignEip],
     ['release a foreign Elastic IP', 'ec2:ReleaseAddress', foreignEip],

@@ -150,9 +150,6 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['s3:CreateBucket', `arn:${p}:s3:::${bucket}`],
     ['s3:PutBucketVersioning', `arn:${p}:s3:::${bucket}`, own],
     ['s3:PutBucketPolicy', `arn:${p}:s3:::${bucket}`, own],
-    ['s3:PutEncryptionConfiguration', `arn:${p}:s3:::${bucket}`, own],
-    // CloudFormation reads the stack's template from the bucket with the user's credentials.
-    ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/templates/aws-parallelcluster.cfn.yaml`, { ...own, ...viaCfn }],
     ['s3:PutObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
     ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/templates/aws-parallelcluster.cfn.yaml`, own],
   ]);
@@ -166,23 +163,13 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['iam:PassRole', roleArns.computeNode, { 'iam:PassedToService': ec2Service }],
     ['iam:PassRole', roleArns.loginNode, { 'iam:PassedToService': ec2Service }],
     ['iam:PassRole', roleArns.lambdaFunctions, { 'iam:PassedToService': 'lambda.amazonaws.com' }],
-    // validators/cluster_validators.py:1168-1171, 1253-1261: the DryRun launches, made by pcluster itself.
+    // validators/cluster_validators.py:1168-1171, 1253-1261: the DryRun launch, made by pcluster itself.
     ['ec2:RunInstances', instance],
-    ['ec2:RunInstances', `arn:${p}:ec2:${r}:${a}:subnet/subnet-0123456789abcdef0`],
-    ['ec2:RunInstances', `arn:${p}:ec2:${r}::image/ami-0123456789abcdef0`],
-    ['ec2:CreateTags', instance, { 'ec2:CreateAction': 'RunInstances' }],
-    // The stack's head node, launch templates and security groups (cluster_stack.py:588-620, 760-805, 1267).
-    ['ec2:RunInstances', instance, viaCfn],
+    // The stack's launch templates and security groups (cluster_stack.py:760-805, 1267), by CloudFormation.
     ['ec2:CreateLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`, viaCfn],
     ['ec2:CreateSecurityGroup', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`, viaCfn],
-    ['ec2:AuthorizeSecurityGroupIngress', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`, viaCfn],
-    ['ec2:CreateNetworkInterface', `arn:${p}:ec2:${r}:${a}:network-interface/eni-0123456789abcdef0`, viaCfn],
-    ['ec2:AssociateAddress', `arn:${p}:ec2:${r}:${a}:elastic-ip/eipalloc-0123456789abcdef0`, viaCfn],
-    ['ec2:CreateVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`, viaCfn],
-    ['ec2:CreateTags', instance, { ...viaCfn, 'ec2:CreateAction': 'RunInstances' }],
-    ['ec2:CreateTags', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`, viaCfn],
-    ['elasticfilesystem:CreateMountTarget', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
-    ['elasticfilesystem:DescribeFileSystems', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`],
+    // The tags of a launch, as it creates the instance (the dry run's configuration Tags, cluster_validators.py:1224-1231).
+    ['ec2:CreateTags', instance, { 'ec2:CreateAction': 'RunInstances' }],
   ]);
   // With Iam/InstanceRole in the configuration, pcluster creates an instance profile for each role
   // (templates/cdk_builder_utils.py:624-629: on /parallelcluster/<cluster>/).
@@ -250,11 +237,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:DescribeStackResources', clusterStack],
     ['dynamodb:PutItem', table],
     ['dynamodb:GetItem', table],
+    // The head node's tags, removed by the stack update (CloudFormation).
     ['ec2:DeleteTags', instance, viaCfn],
-    // A stack update replaces the launch templates' versions (queues_stack.py:297, login_nodes_stack.py:231).
-    ['ec2:CreateLaunchTemplateVersion', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`, viaCfn],
-    ['ec2:ModifyLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`, viaCfn],
-    ['ec2:CreateTags', instance, { ...viaCfn, ...clusterInstance }],
   ]);
 
   // ---- delete-cluster ----
@@ -267,13 +251,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['logs:DeleteLogGroup', clusterLogGroup],
     ['logs:DeleteMetricFilter', clusterLogGroup],
     ['logs:DeleteLogGroup', lambdaLogGroup],
-    // models/cluster.py:677-722: the compute nodes tagged with the cluster's name, and the head node (by the stack).
+    // models/cluster.py:677-722: the compute nodes tagged with the cluster's name.
     ['ec2:TerminateInstances', instance, clusterInstance],
-    ['ec2:TerminateInstances', instance, { ...clusterInstance, ...viaCfn }],
-    ['ec2:DeleteVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`, viaCfn],
-    ['ec2:DeleteSecurityGroup', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`, viaCfn],
-    ['ec2:DeleteLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`, viaCfn],
-    ['elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
     ['cloudwatch:DeleteDashboards', `arn:${p}:cloudwatch::${a}:dashboard/${clusterName}-${r}`],
     ['cloudwatch:DeleteAlarms', `arn:${p}:cloudwatch:${r}:${a}:alarm:${clusterName}-HeadNode`],
   ]);
@@ -314,7 +293,6 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['ec2:TerminateInstances', instance, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
     ['ec2:DescribeInstances', '*'],
     ['ec2:CreateTags', instance, clusterInstance],
-    ['ec2:CreateTags', instance, { 'ec2:CreateAction': 'CreateFleet' }],
     ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`],
     ['cloudformation:DescribeStackResource', clusterStack],
     ['cloudformation:SignalResource', clusterStack],
@@ -395,9 +373,6 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   add(['imageCleanup'], 'build-image', 'resources/lambda_functions/delete_image_stack (templates/imagebuilder_stack.py:491-526)', [
     ['cloudformation:DeleteStack', imageStack, imageTagged],
     ['imagebuilder:DeleteImage', imageBuilderImage],
-    // delete_image_stack.py:24-45: the built AMI tagged through the Resource Groups Tagging API.
-    ['tag:TagResources', '*'],
-    ['ec2:CreateTags', ami, builtAmi],
     ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
     ['sns:DeleteTopic', `arn:${p}:sns:${r}:${a}:ParallelClusterImage-${imageId}`],
     // Deleting the image stack deletes the build's own role and profile (imagebuilder_stack.py _add_instance_role,
