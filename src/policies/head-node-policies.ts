@@ -40,10 +40,11 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
       'dynamodb:BatchWriteItem',
     ], [ctx.arn('dynamodb', ctx.region, PCLUSTER_RESOURCES.tables)]),
     terminateComputeNodesStatement(),
-    // DIFF (issue 18, finding 7): on the resource types ParallelCluster's own head node role launches with
-    // (templates/cdk_builder_utils.py:780-801), not on `*`: without `snapshot`, compute nodes cannot be
-    // booted from someone else's snapshot.
-    allow('EC2RunInstances', ['ec2:RunInstances'], launchResources(ctx, ctx.region)),
+    // DIFF (issue 18, finding 7): never with a snapshot named in the launch (`ec2:SnapshotID` is set only for
+    // a `snapshot` resource the request names): ParallelCluster's own head node role has no `snapshot`
+    // resource (templates/cdk_builder_utils.py:780-801), so an AMI's own snapshots are not authorized. A
+    // condition rather than that list of resource types keeps the head node within its policy quota.
+    allow('EC2RunInstances', ['ec2:RunInstances'], ['*'], noNamedSnapshot()),
     // DIFF: EC2 is also `ec2.amazonaws.com.cn` in China.
     allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath, ctx.instanceProfilesOnPath], {
       StringEquals: { 'iam:PassedToService': ctx.ec2ServiceNames },
@@ -170,22 +171,12 @@ function headNodeEc2TagsAndVolumesStatement(ctx: PolicyContext): iam.PolicyState
 }
 
 /**
- * The resources an instance launch (`ec2:RunInstances`, `ec2:CreateFleet`) is authorized on, as
- * ParallelCluster's own head node role lists them (templates/cdk_builder_utils.py:780-801, 838-858:
- * subnets, fleets, network interfaces, instances, volumes, key pairs, security groups, launch
- * templates, placement groups, AMIs, capacity reservations and their resource groups), plus Spot
- * requests. `snapshot` is left out: ParallelCluster never names a snapshot in a launch, and an AMI's own
- * snapshots are not authorized separately.
- *
- * @param region `'*'` for the user role (any region), the cluster's region for node roles
+ * The condition of an instance launch (`ec2:RunInstances`) that names no snapshot: EC2 authorizes a
+ * snapshot given in the block device mappings as a `snapshot` resource, with `ec2:SnapshotID` (Service
+ * Authorization Reference, Amazon EC2, RunInstances); ParallelCluster never names one.
  */
-export function launchResources(ctx: PolicyContext, region: string): string[] {
-  return [
-    ...['subnet', 'fleet', 'network-interface', 'instance', 'volume', 'key-pair', 'security-group', 'launch-template',
-      'placement-group', 'capacity-reservation', 'spot-instances-request'].map((type) => ctx.arn('ec2', region, `${type}/*`)),
-    ctx.arn('ec2', region, 'image/*', ''),
-    ctx.arn('resource-groups', region, 'group/*'),
-  ];
+export function noNamedSnapshot(): Record<string, Record<string, unknown>> {
+  return { Null: { 'ec2:SnapshotID': 'true' } };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   SSM_MANAGED_INSTANCE_CORE,
 } from './aws-managed-policies';
 import { PolicyContext, allow, throughCloudFormation } from './context';
+import { noNamedSnapshot } from './head-node-policies';
 import { CLUSTER_NAME_TAG, DEFAULT_IAM_PATH, IMAGE_ID_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
@@ -80,8 +81,7 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     // (EC2 authorizes a `snapshot` resource, with `ec2:SnapshotID`, only for one the request names; an
     // AMI's own snapshots are not authorized: ParallelCluster's head node role has no `snapshot`,
     // templates/cdk_builder_utils.py:780-801): an instance cannot be booted from someone else's snapshot.
-    // A condition rather than the head node's list of resource types keeps the user's base policy small.
-    allow('EC2RunInstances', ['ec2:RunInstances'], ['*'], { Null: { 'ec2:SnapshotID': 'true' } }),
+    allow('EC2RunInstances', ['ec2:RunInstances'], ['*'], noNamedSnapshot()),
     // DIFF: tags only as a resource is created (`ec2:CreateAction` is set then): the dry-run launches tag
     // the instance with the configuration's Tags (cluster_validators.py:1224-1231), the launch templates
     // tag instances and volumes (cdk_builder_utils.py:169-206). Existing resources are tagged only by

@@ -205,7 +205,6 @@ const ISSUE_18: Record<string, Narrowing[]> = {
     { sid: 'FSx', action: '*', why: 'fsx:Describe* directly, the rest only through CloudFormation' },
   ],
   'headNode.slurm': [
-    { sid: '#3', action: 'ec2:RunInstances', why: 'on ParallelCluster\'s launch resource types (no snapshot)' },
     { sid: '#6', action: 'ec2:CreateTags', why: 'cluster-tagged instances and volumes, or at creation' },
     { sid: '#8', action: 'route53:ChangeResourceRecordSets', why: 'record names under .pcluster only' },
   ],
@@ -583,6 +582,9 @@ function fullUserProps(mode: ModeName): (f: Fixtures) => ParallelClusterUserRole
 
 type Request = [action: string, resource: string, context?: RequestContext];
 
+/** The tag EC2 Image Builder puts on the AMIs of a ParallelCluster image. */
+const builtAmi = (e: TestEnvironment) => ({ 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${e.partition}:imagebuilder:${e.region}:${e.account}:image/parallelclusterimage-x/3.16.1/1` });
+
 interface DenyRow {
   readonly scope: string;
   readonly what: string;
@@ -673,8 +675,11 @@ const DENY_TABLE: DenyRow[] = [
     scope: 'account',
     what: 'an EFS file system in another account',
     mode: 'restricted',
-    inside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${e.account}:file-system/fs-0123`],
-    outside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${OTHER_ACCOUNT}:file-system/fs-0123`],
+    // Issue 18: file system changes are CloudFormation's (aws:CalledVia).
+    inside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${e.account}:file-system/fs-0123`,
+      { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
+    outside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${OTHER_ACCOUNT}:file-system/fs-0123`,
+      { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
   },
   {
     scope: 'account',
@@ -932,8 +937,9 @@ const NODE_DENY_TABLE: NodeDenyRow[] = [
     block: 'imageBuilder.instanceRole',
     scope: 'resource type',
     what: 'tagging an instance instead of an image',
-    inside: (e) => ['ec2:CreateTags', `arn:${e.partition}:ec2:${e.region}::image/ami-0123456789abcdef0`],
-    outside: (e) => ['ec2:CreateTags', instance(e)],
+    // Issue 18: AMIs Image Builder made for a ParallelCluster image (Ec2ImageBuilderArn) only.
+    inside: (e) => ['ec2:CreateTags', `arn:${e.partition}:ec2:${e.region}::image/ami-0123456789abcdef0`, builtAmi(e)],
+    outside: (e) => ['ec2:CreateTags', instance(e), builtAmi(e)],
   },
 ];
 

@@ -71,7 +71,7 @@ async function expectIssue18(sim: PolicySimulator, env: TestEnvironment, slurm: 
   await expectDenied(sim, requests(
     ['ec2:CreateTags', instance],
     ['ec2:CreateTags', volume, { 'aws:TagKeys': ['parallelcluster:node-type'] }],
-    ['ec2:RunInstances', `arn:${p}:ec2:${r}::snapshot/snap-0123`],
+    ['ec2:RunInstances', `arn:${p}:ec2:${r}::snapshot/snap-0123`, { 'ec2:SnapshotID': 'snap-0123' }],
     ['route53:ChangeResourceRecordSets', zone],
     ['route53:ChangeResourceRecordSets', zone, records('www.example.com')],
     ['route53:ChangeResourceRecordSets', zone, records('q-st-c5-1.hpc.pcluster', 'www.example.com')],
@@ -80,9 +80,7 @@ async function expectIssue18(sim: PolicySimulator, env: TestEnvironment, slurm: 
 
 // The doc's PassRole statements also name instance profiles, which PassRole never acts on.
 const DOC_PASSROLE = { ineffectiveResources: /:instance-profile\// };
-// Issue 18: the launch resources of CreateFleet (added in V3_3) and of capacity reservation groups, which
-// RunInstances alone does not act on (see launchResources, src/policies/head-node-policies.ts).
-const DOC_SLURM = { ineffectiveResources: /:instance-profile\/|:fleet\/\*$|:resource-groups:/ };
+const DOC_SLURM = DOC_PASSROLE;
 
 describe.each(ENVIRONMENTS)('HeadNodeRole in $partition', (env) => {
   const p = env.partition;

@@ -275,7 +275,7 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
     ['delete a parallelcluster-* bucket', 's3:DeleteBucket', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
   ]);
   add(7, ['headNode'], [
-    ['boot a compute node from a foreign snapshot', 'ec2:RunInstances', foreignSnapshot],
+    ['boot a compute node from a foreign snapshot', 'ec2:RunInstances', foreignSnapshot, { 'ec2:SnapshotID': 'snap-0fedcba9876543210' }],
     ['mark a foreign instance as a compute node (then terminate it)', 'ec2:CreateTags', foreignInstance, computeTag],
     ['read the console output of a foreign instance', 'ec2:GetConsoleOutput', foreignInstance],
   ]);

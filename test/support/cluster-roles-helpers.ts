@@ -242,7 +242,7 @@ export function withIssue12Narrowings(block: string, statements: Statement[], en
 
 /**
  * The doc's node and image blocks with issue 18's narrowings (docs/doc-differences.md): the head node
- * launches on ParallelCluster's launch resource types (no snapshots), tags cluster resources or at
+ * never launches with a named snapshot, tags cluster resources or at
  * creation only, and changes ParallelCluster's DNS records only (as does the Lambda functions role); the
  * image roles tag and modify ParallelCluster's AMIs only. Statements with conditions other than one
  * StringEquals key cannot be driven by `requestsAllowedBy`: see `drivable`.
@@ -257,7 +257,7 @@ export function withIssue18Narrowings(block: string, statements: Statement[], en
   const builtAmi = { StringLike: { 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${env.account}:image/parallelclusterimage-*` } };
   return statements.flatMap((s): Statement[] => {
     if (block.startsWith('headNode.') && s.Action.includes('ec2:RunInstances')) {
-      return [{ ...s, Resource: launchResourceArns(env) }];
+      return [{ ...s, Condition: { Null: { 'ec2:SnapshotID': 'true' } } }];
     }
     if (block.startsWith('headNode.') && s.Action.includes('ec2:CreateTags')) {
       return [
@@ -283,17 +283,6 @@ export function withIssue18Narrowings(block: string, statements: Statement[], en
     }
     return [s];
   });
-}
-
-/** The ARNs `launchResources` (src/policies/head-node-policies.ts) gives a node role in `env`. */
-export function launchResourceArns(env: TestEnvironment): string[] {
-  const { partition: p, region: r, account: a } = env;
-  return [
-    ...['subnet', 'fleet', 'network-interface', 'instance', 'volume', 'key-pair', 'security-group', 'launch-template',
-      'placement-group', 'capacity-reservation', 'spot-instances-request'].map((type) => `arn:${p}:ec2:${r}:${a}:${type}/*`),
-    `arn:${p}:ec2:${r}::image/*`,
-    `arn:${p}:resource-groups:${r}:${a}:group/*`,
-  ];
 }
 
 /** The statements `requestsAllowedBy` can drive: no condition, or one StringEquals key. */
