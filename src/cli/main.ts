@@ -183,8 +183,18 @@ function parseArgs(args: string[]): Parsed {
   }
   return {
     kind: 'run',
-    options: { mode: 'restricted', out: 'pcluster-iam.out', ...values, clusterConfig: values.clusterConfig, clusterName: clusterNames[0], ack, strict, quiet,
-      allowExternalRoles, logExportBuckets },
+    options: {
+      mode: 'restricted',
+      out: 'pcluster-iam.out',
+      ...values,
+      clusterConfig: values.clusterConfig,
+      clusterName: clusterNames[0],
+      ack,
+      strict,
+      quiet,
+      allowExternalRoles,
+      logExportBuckets,
+    },
   };
 }
 

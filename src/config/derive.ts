@@ -10,8 +10,8 @@ import { ClusterConfigFragmentProps, ImageConfigFragmentProps } from '../cluster
 import type { ParallelClusterIamProps } from '../cluster-iam/parallel-cluster-iam';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { allow } from '../policies/context';
-import { kmsLib, s3Lib, secretsManagerLib } from '../private/lazy-modules';
 import { externalRoleReason } from '../private/input-validation';
+import { kmsLib, s3Lib, secretsManagerLib } from '../private/lazy-modules';
 import { DEFAULT_IAM_PATH } from '../private/pcluster-rules';
 import { TemplateValues } from '../private/synth-outputs';
 import { ImageBuilderRoles } from '../roles/image-builder-roles';

@@ -309,7 +309,7 @@ interface ConditionRule {
   /** The value that covers every cluster. */
   readonly value: string;
   /** Its per-cluster values. */
-  readonly scoped: (names: string[]) => string[];
+  readonly scoped: (names: string[], scope: ClusterScope) => string[];
   /** Values the key must not match (added with StringNotLike, under the statement's set operator). */
   readonly excluded?: string[];
 }
@@ -320,11 +320,13 @@ interface ConditionRule {
  */
 export const CONDITION_RULES: ReadonlyArray<ConditionRule> = [
   {
-    why: "DNS records of the cluster's private zone, <node>.<lower-case cluster name>.pcluster (slurm_builder.py:80-87, 207-216); Route 53 normalizes record names to lower case without the final dot",
-    kinds: ['user'],
+    why: "DNS records of the cluster's private zone, <node>.<lower-case cluster name>.pcluster (slurm_builder.py:80-87, 207-216); Route 53 normalizes record names to lower case without the final dot. A node or Lambda role whose zone is given (Dns/HostedZoneId) is already limited to that zone, whose domain the library does not know: <node>.<cluster>.<any domain> there",
+    kinds: BOTH,
     key: 'route53:ChangeResourceRecordSetsNormalizedRecordNames',
     value: PCLUSTER_RESOURCES.privateRecordNames,
-    scoped: (names) => unique(names.map((n) => `*.${n.toLowerCase()}.pcluster`)),
+    scoped: (names, scope) => unique(names.map((n) => (scope.kind === 'cluster' && scope.hostedZoneId !== undefined
+      ? `*.${n.toLowerCase()}.*`
+      : `*.${n.toLowerCase()}.pcluster`))),
     // `*` matches dots too: `*.team-a-*.pcluster` would match `x.team-a-1.team-b-prod.pcluster`, a record
     // in team B's zone. ParallelCluster's records have two labels before the domain (a node name has no
     // dot: `<queue>-<st|dy>-<compute resource>-<n>`, and a cluster name has none), so names with three or
@@ -498,7 +500,7 @@ function scopeTagConditions(conditions: Conditions, scope: ClusterScope): Condit
       const values = Array.isArray(value) ? value : [value];
       const conditionRule = CONDITION_RULES.find((r) => r.kinds.includes(scope.kind) && r.key === key && values.includes(r.value));
       if (conditionRule !== undefined) {
-        const scopedValues = values.flatMap((v) => (v === conditionRule.value ? conditionRule.scoped(scope.clusterNames) : [v]));
+        const scopedValues = values.flatMap((v) => (v === conditionRule.value ? conditionRule.scoped(scope.clusterNames, scope) : [v]));
         result = addCondition(result, operator, key, scopedValues);
         if (conditionRule.excluded !== undefined) {
           result = addCondition(result, operator.startsWith('ForAllValues:') ? 'ForAllValues:StringNotLike' : 'StringNotLike', key, conditionRule.excluded);

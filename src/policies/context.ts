@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import type { ClusterScope } from './cluster-scope';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ec2PassedToServiceNames } from '../private/partition';
-import { DEFAULT_IAM_PATH } from '../private/pcluster-rules';
+import { CLOUDFORMATION_SERVICE, DEFAULT_IAM_PATH } from '../private/pcluster-rules';
 
 /** Options of a `PolicyContext` beyond the IAM path. */
 export interface PolicyContextOptions {
@@ -129,4 +129,14 @@ export function allow(
   conditions?: Record<string, Record<string, unknown>>,
 ): iam.PolicyStatement {
   return new iam.PolicyStatement({ sid, effect: iam.Effect.ALLOW, actions, resources, conditions });
+}
+
+/**
+ * The condition of a grant that only CloudFormation needs: the request is one CloudFormation makes with
+ * the caller's credentials while it creates, updates or deletes a stack (`aws:CalledVia` holds
+ * `cloudformation.amazonaws.com`; see CLOUDFORMATION_SERVICE in ../private/pcluster-rules.ts). The same
+ * request made directly is refused. `ForAnyValue` is false when the key is absent (a direct call).
+ */
+export function throughCloudFormation(): Record<string, Record<string, unknown>> {
+  return { 'ForAnyValue:StringEquals': { 'aws:CalledVia': [CLOUDFORMATION_SERVICE] } };
 }

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
-import { PCLUSTER_RESOURCES } from '../private/pcluster-rules';
+import { CLUSTER_NAME_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * Statements of the head node role: the seed doc's section "Head node IAM role" (blocks
@@ -49,7 +49,11 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
       'dynamodb:BatchWriteItem',
     ], [ctx.arn('dynamodb', ctx.region, PCLUSTER_RESOURCES.tables)]),
     terminateComputeNodesStatement(),
-    allow('EC2RunInstances', ['ec2:RunInstances'], ['*']),
+    // DIFF (issue 18, finding 7): never with a snapshot named in the launch (`ec2:SnapshotID` is set only for
+    // a `snapshot` resource the request names): ParallelCluster's own head node role has no `snapshot`
+    // resource (templates/cdk_builder_utils.py:780-801), so an AMI's own snapshots are not authorized. A
+    // condition rather than that list of resource types keeps the head node within its policy quota.
+    allow('EC2RunInstances', ['ec2:RunInstances'], ['*'], noNamedSnapshot()),
     // DIFF: EC2 is also `ec2.amazonaws.com.cn` in China.
     allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath, ctx.instanceProfilesOnPath], {
       StringEquals: { 'iam:PassedToService': ctx.ec2ServiceNames },
@@ -59,9 +63,10 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
     // the doc's statement stays as written and a cluster with many queues is split across policies.
     ...passComputeNodeRolesStatements(ctx, options.computeNodeRoleArns),
     headNodeEc2DescribeStatement(),
-    headNodeEc2TagsAndVolumesStatement(ctx),
+    ...headNodeEc2TagsAndVolumesStatement(ctx),
     allow('CloudFormation', ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], ['*']),
-    allow('Route53', ['route53:ChangeResourceRecordSets'], ['*']),
+    // DIFF (issue 18, finding 6): only the records ParallelCluster writes (see clusterRecordStatement).
+    clusterRecordStatement('Route53', ['route53:ChangeResourceRecordSets'], ['*']),
     ...getSecretValueStatements(options.secretArns),
     ...headNodeConfigurationStatements(options),
   ];
@@ -102,7 +107,7 @@ export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: strin
       ctx.arn('batch', ctx.region, 'job/*'),
     ]),
     headNodeEc2DescribeStatement(),
-    headNodeEc2TagsAndVolumesStatement(ctx),
+    ...headNodeEc2TagsAndVolumesStatement(ctx),
     allow('CloudFormation', [
       'cloudformation:DescribeStackResource',
       'cloudformation:DescribeStacks',
@@ -194,11 +199,53 @@ function headNodeEc2DescribeStatement(): iam.PolicyStatement {
   ], ['*']);
 }
 
-function headNodeEc2TagsAndVolumesStatement(ctx: PolicyContext): iam.PolicyStatement {
-  // DIFF: the doc forgets ec2:DetachVolume, which ParallelCluster always grants its head node
-  // (templates/cdk_builder_utils.py:671, Sid Ec2TagsAndVolumes): an update that removes an EBS volume fails without it.
-  return allow('EC2TagsAndVolumes', ['ec2:CreateTags', 'ec2:AttachVolume', 'ec2:DetachVolume'], [
-    ctx.arn('ec2', ctx.region, 'instance/*'),
-    ctx.arn('ec2', ctx.region, 'volume/*'),
-  ]);
+/**
+ * The doc's `ec2:CreateTags` and `ec2:AttachVolume` on instances and volumes.
+ *
+ * DIFF (issue 18, finding 7): tags go on instances and volumes of a cluster (they carry the cluster-name
+ * tag from the launch templates' tag specifications, cdk_builder_utils.py:156-206), or on a resource as
+ * it is created (`ec2:CreateAction`: compute nodes launched with the queues' launch templates). Tagging
+ * any instance `parallelcluster:node-type=Compute` would otherwise let the head node terminate it
+ * (`EC2TerminateComputeNodes`). AttachVolume stays on every volume: an existing EBS volume named in
+ * SharedStorage carries no ParallelCluster tag.
+ */
+function headNodeEc2TagsAndVolumesStatement(ctx: PolicyContext): iam.PolicyStatement[] {
+  const instancesAndVolumes = [ctx.arn('ec2', ctx.region, 'instance/*'), ctx.arn('ec2', ctx.region, 'volume/*')];
+  return [
+    // DIFF: the doc forgets ec2:DetachVolume, which ParallelCluster always grants its head node
+    // (templates/cdk_builder_utils.py:671, Sid Ec2TagsAndVolumes): an update that removes an EBS volume fails without it.
+    allow('EC2TagsAndVolumes', ['ec2:AttachVolume', 'ec2:DetachVolume'], instancesAndVolumes),
+    allow('EC2TagClusterResources', ['ec2:CreateTags'], instancesAndVolumes, {
+      StringLike: { [`ec2:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' },
+    }),
+    allow('EC2TagOnCreate', ['ec2:CreateTags'], instancesAndVolumes, { Null: { 'ec2:CreateAction': 'false' } }),
+  ];
+}
+
+/**
+ * The condition of an instance launch (`ec2:RunInstances`) that names no snapshot: EC2 authorizes a
+ * snapshot given in the block device mappings as a `snapshot` resource, with `ec2:SnapshotID` (Service
+ * Authorization Reference, Amazon EC2, RunInstances); ParallelCluster never names one.
+ */
+export function noNamedSnapshot(): Record<string, Record<string, unknown>> {
+  return { Null: { 'ec2:SnapshotID': 'true' } };
+}
+
+/**
+ * A Route 53 record change limited to the records ParallelCluster writes: `<node>.<cluster>.<domain>`,
+ * in the cluster's zone (templates/slurm_builder.py:80-87: the domain is `<lower-case cluster>.pcluster.`
+ * unless Dns/HostedZoneId names a zone). Route 53 normalizes record names (lower case, no final dot) in
+ * `route53:ChangeResourceRecordSetsNormalizedRecordNames`, for every change action.
+ *
+ * DIFF (issue 18, finding 6): the doc allows any record of any zone, public ones included. Unscoped, the
+ * names must end with `.pcluster` (the default domain); a role scoped with `clusterName` gets
+ * `*.<cluster>.pcluster`, or `*.<cluster>.*` in the zone `hostedZoneId` names (cluster-scope.ts,
+ * CONDITION_RULES). A cluster with Dns/HostedZoneId therefore needs `clusterName` and `hostedZoneId`.
+ */
+export function clusterRecordStatement(sid: string, actions: string[], resources: string[]): iam.PolicyStatement {
+  return allow(sid, actions, resources, {
+    'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [PCLUSTER_RESOURCES.privateRecordNames] },
+    // ForAllValues holds for a request without the key: require it.
+    'Null': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' },
+  });
 }

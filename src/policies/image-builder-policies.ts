@@ -20,12 +20,11 @@ export function imageBuilderInstanceStatements(ctx: PolicyContext): iam.PolicySt
     // which sets the description of the AMI under test: an AMI EC2 Image Builder created for a
     // ParallelCluster image, tagged with its Image Builder ARN (`image/parallelclusterimage-*`). The
     // component tolerates a refusal (`|| echo`), so a build never fails on it.
-    allow('EC2ImageTagsAndAttributes', ['ec2:CreateTags'], [imagesInRegion(ctx)]),
-    allow('EC2ModifyParallelClusterImages', ['ec2:ModifyImageAttribute'], [imagesInRegion(ctx)], {
-      StringLike: {
-        [`ec2:ResourceTag/${IMAGE_BUILDER_ARN_TAG}`]: ctx.arn('imagebuilder', ctx.region, 'image/parallelclusterimage-*'),
-      },
-    }),
+    // DIFF (issue 18, finding 4): CreateTags too only on those AMIs. On any AMI, the role could forge the
+    // Image Builder tag on someone else's AMI and then modify it (make it public). The component tags the
+    // AMI under test, which Image Builder created and tagged (parallelcluster_tag.yaml:104-112).
+    allow('EC2ImageTagsAndAttributes', ['ec2:CreateTags'], [imagesInRegion(ctx)], parallelClusterImage(ctx)),
+    allow('EC2ModifyParallelClusterImages', ['ec2:ModifyImageAttribute'], [imagesInRegion(ctx)], parallelClusterImage(ctx)),
   ];
 }
 
@@ -52,8 +51,15 @@ export function imageBuilderCleanupLambdaStatements(ctx: PolicyContext): iam.Pol
       [imageBuilder('distribution-configuration/parallelclusterimage-*')]),
     allow('ImageBuilderImage', ['imagebuilder:DeleteImage', 'imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'],
       [imageBuilder('image/parallelclusterimage-*/*')]),
-    allow('CloudFormationDeleteStack', ['cloudformation:DeleteStack'], [ctx.arn('cloudformation', ctx.region, 'stack/*/*')]),
-    allow('EC2TagImages', ['ec2:CreateTags'], [imagesInRegion(ctx)]),
+    // DIFF (issue 18, finding 5): every revision deletes only image stacks (tag `parallelcluster:image_id`),
+    // as ParallelCluster does from 3.14 on (see cleanupDeleteImageStackStatements); before, the role, which
+    // the user passes to a function of their own, deleted any stack of the region.
+    ...cleanupDeleteImageStackStatements(ctx),
+    // DIFF (issue 18, finding 4): the function tags the AMIs of its build, which Image Builder created and
+    // tagged with their Image Builder image (resources/custom_resources/custom_resources_code/
+    // delete_image_stack.py:24-45, through the Resource Groups Tagging API, which calls ec2:CreateTags with
+    // these credentials): only AMIs that carry the Image Builder tag of a ParallelCluster image.
+    allow('EC2TagImages', ['ec2:CreateTags'], [imagesInRegion(ctx)], parallelClusterImage(ctx)),
     allow('TagResources', ['tag:TagResources'], ['*']),
     allow('LambdaDeleteFunction', ['lambda:DeleteFunction', 'lambda:RemovePermission'],
       [ctx.arn('lambda', ctx.region, PCLUSTER_RESOURCES.imageFunctions)]),
@@ -98,6 +104,16 @@ export function cleanupDeleteLogGroupStatements(ctx: PolicyContext): iam.PolicyS
       ctx.arn('logs', ctx.region, PCLUSTER_RESOURCES.imageFunctionLogStreams),
     ]),
   ];
+}
+
+/**
+ * AMIs that EC2 Image Builder created for a ParallelCluster image: tagged `Ec2ImageBuilderArn` with the
+ * ARN of an Image Builder image `parallelclusterimage-*` of this account and region.
+ */
+function parallelClusterImage(ctx: PolicyContext): Record<string, Record<string, unknown>> {
+  return {
+    StringLike: { [`ec2:ResourceTag/${IMAGE_BUILDER_ARN_TAG}`]: ctx.arn('imagebuilder', ctx.region, 'image/parallelclusterimage-*') },
+  };
 }
 
 /** `arn:P:ec2:<REGION>::image/*`: AMIs have no account in their ARN. */

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
-import { terminateComputeNodesStatement } from './head-node-policies';
+import { clusterRecordStatement, terminateComputeNodesStatement } from './head-node-policies';
 import { PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
@@ -12,8 +12,12 @@ import { PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 /** Block `lambdaFunctions`: the functions that clean up DNS records, compute nodes and the cluster bucket. */
 export function lambdaFunctionsStatements(ctx: PolicyContext): iam.PolicyStatement[] {
   return [
-    allow('Route53', ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
-      [ctx.arn('route53', '', 'hostedzone/*', '')]),
+    // The cleanup function lists the zone's records and deletes the cluster's A records
+    // (resources/custom_resources/custom_resources_code/cleanup_resources.py:23-71).
+    allow('Route53', ['route53:ListResourceRecordSets'], [ctx.arn('route53', '', 'hostedzone/*', '')]),
+    // DIFF (issue 18, finding 6): the doc allows changing any record of any zone (run a function as this
+    // role and rewrite a public zone); only ParallelCluster's record names (see clusterRecordStatement).
+    clusterRecordStatement('Route53ChangeClusterRecords', ['route53:ChangeResourceRecordSets'], [ctx.arn('route53', '', 'hostedzone/*', '')]),
     allow('CloudWatchLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'],
       [ctx.arn('logs', ctx.region, PCLUSTER_RESOURCES.clusterFunctionLogGroups)]),
     allow('EC2DescribeInstances', ['ec2:DescribeInstances'], ['*']),

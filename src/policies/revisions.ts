@@ -139,7 +139,7 @@ export const REVISIONS: ReadonlyArray<Revision> = [
       // since 3.0.0 (CustomLambdaResourcesRoleBatch in cluster-roles.cfn.yaml; awsbatch_builder.py).
       'lambdaFunctions.awsBatch': [
         // An AWS Batch cluster has no hosted zone and no Slurm compute nodes to clean up.
-        { kind: 'removeStatements', release: '3.0.0', sids: ['Route53', 'EC2DescribeInstances', 'EC2TerminateComputeNodes'] },
+        { kind: 'removeStatements', release: '3.0.0', sids: ['Route53', 'Route53ChangeClusterRecords', 'EC2DescribeInstances', 'EC2TerminateComputeNodes'] },
         // 3.0.0: the ManageDockerImages function empties the cluster's ECR repository (its name is
         // generated from the logical id ParallelClusterDockerImagesRepo) and runs the CodeBuild project
         // `pcluster-<cluster>-build-docker-images-project`.
@@ -192,7 +192,11 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         // tables, and logs the console output of compute nodes that fail to launch (PR #4552).
         addActions('DynamoDB', '3.5.0', ['dynamodb:BatchGetItem']),
         addStatements('3.5.0', (ctx) => [
-          allow('EC2GetConsoleOutput', ['ec2:GetConsoleOutput'], [ctx.arn('ec2', ctx.region, 'instance/*')]),
+          // DIFF (issue 18, finding 7): console output of cluster instances only, as ParallelCluster's own
+          // role has it (templates/cdk_builder_utils.py:891-906, on the cluster-name tag).
+          allow('EC2GetConsoleOutput', ['ec2:GetConsoleOutput'], [ctx.arn('ec2', ctx.region, 'instance/*')], {
+            StringLike: { [`ec2:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' },
+          }),
         ]),
       ],
     },

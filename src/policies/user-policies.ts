@@ -5,7 +5,8 @@ import {
   LAMBDA_BASIC_EXECUTION_ROLE,
   SSM_MANAGED_INSTANCE_CORE,
 } from './aws-managed-policies';
-import { PolicyContext, allow } from './context';
+import { PolicyContext, allow, throughCloudFormation } from './context';
+import { noNamedSnapshot } from './head-node-policies';
 import { CLUSTER_NAME_TAG, DEFAULT_IAM_PATH, IMAGE_ID_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
@@ -33,6 +34,18 @@ export const ATTACHABLE_AWS_MANAGED_POLICIES = [
 export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): iam.PolicyStatement[] {
   const statements = [
     allow('EC2Read', ['ec2:Describe*'], ['*']),
+    // DIFF (issue 18, findings 3 and 7): the doc's EC2 write list on `*` lets the user change any launch
+    // template (the next instance an Auto Scaling group launches runs the new user data with that group's
+    // role), open any security group, swap an ENI's groups, move or release any Elastic IP, snapshot and
+    // delete any volume, and tag-then-terminate any instance. pcluster itself makes only three of these
+    // calls (see the statements below); everything else is CloudFormation creating, updating and deleting
+    // the cluster stack's resources with the user's credentials (pcluster passes no service role,
+    // pcluster/aws/cfn.py:31-99), so it is allowed only through CloudFormation (`throughCloudFormation`).
+    // ParallelCluster's launch templates carry no tags (cdk_builder_utils.py:169-206 tags instances and
+    // volumes only; CloudFormation does not propagate stack tags to AWS::EC2::LaunchTemplate), so no tag
+    // condition could tell them apart: CloudFormation is the only way to them. What remains (a stack
+    // template the user writes can still name an existing security group, ENI or Elastic IP) is listed in
+    // docs/security.md.
     allow('EC2Write', [
       'ec2:AllocateAddress',
       'ec2:AssociateAddress',
@@ -61,9 +74,25 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       'ec2:ReleaseAddress',
       'ec2:RevokeSecurityGroupEgress',
       'ec2:RevokeSecurityGroupIngress',
-      'ec2:RunInstances',
-      'ec2:TerminateInstances',
-    ], ['*']),
+    ], ['*'], throughCloudFormation()),
+    // Direct and through CloudFormation: pcluster's validators launch the head node and one instance of
+    // each compute resource with DryRun (validators/cluster_validators.py:1168-1171, 1253-1261,
+    // 1396-1405), and the stack launches the head node. DIFF: never with a snapshot named in the launch
+    // (EC2 authorizes a `snapshot` resource, with `ec2:SnapshotID`, only for one the request names; an
+    // AMI's own snapshots are not authorized: ParallelCluster's head node role has no `snapshot`,
+    // templates/cdk_builder_utils.py:780-801): an instance cannot be booted from someone else's snapshot.
+    allow('EC2RunInstances', ['ec2:RunInstances'], ['*'], noNamedSnapshot()),
+    // DIFF: tags only as a resource is created (`ec2:CreateAction` is set then): the dry-run launches tag
+    // the instance with the configuration's Tags (cluster_validators.py:1224-1231), the launch templates
+    // tag instances and volumes (cdk_builder_utils.py:169-206). Existing resources are tagged only by
+    // CloudFormation (`EC2Write`), so the user cannot put the cluster tag on an instance and terminate it.
+    allow('EC2TagOnCreate', ['ec2:CreateTags'], ['*'], { Null: { 'ec2:CreateAction': 'false' } }),
+    // DIFF: `pcluster delete-cluster` terminates the instances tagged with the cluster's name
+    // (models/cluster.py:677-722), and the stack its head node, which carries the tag too
+    // (cdk_builder_utils.py:156-158): only instances with a cluster-name tag.
+    allow('EC2TerminateClusterInstances', ['ec2:TerminateInstances'], ['*'], {
+      StringLike: { [`ec2:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' },
+    }),
     allow('DynamoDB', [
       'dynamodb:DescribeTable',
       'dynamodb:ListTagsOfResource',
@@ -151,14 +180,35 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     // DIFF: the doc matches these bucket names in any account; ParallelCluster's bucket is in the cluster's
     // account (`parallelcluster-<hash>-v1-do-not-delete`, pcluster/models/s3_bucket.py:106-145, checked with
     // ExpectedBucketOwner), so buckets of other accounts (anyone can name one `parallelcluster-...`) are out.
-    allow('S3ResourcesBucket', ['s3:*'], [ctx.s3(PCLUSTER_RESOURCES.buckets), ctx.s3(PCLUSTER_RESOURCES.legacyBuckets)], inThisAccount(ctx)),
+    // DIFF (issue 18, finding 7): not `s3:*` (bucket ACLs, public access blocks, replication, deletion of
+    // any parallelcluster-* bucket of the account) but what pcluster calls on its buckets
+    // (pcluster/aws/s3.py, aws/s3_resource.py: objects read, written and deleted with their versions,
+    // the bucket listed and its location and versioning read) and what CloudFormation reads there (the
+    // templates of the stacks, with the user's credentials).
+    allow('S3ResourcesBucket', [
+      's3:Get*',
+      's3:List*',
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+    ], [ctx.s3(PCLUSTER_RESOURCES.buckets), ctx.s3(PCLUSTER_RESOURCES.legacyBuckets)], inThisAccount(ctx)),
+    // The resources bucket's setup when pcluster creates it (models/s3_bucket.py:139-156: versioning,
+    // default encryption, and a bucket policy that refuses plain HTTP): on `parallelcluster-*-v1-do-not-delete`
+    // only, the one bucket pcluster creates.
+    allow('S3ResourcesBucketSetup', ['s3:PutBucketVersioning', 's3:PutEncryptionConfiguration', 's3:PutBucketPolicy'],
+      [ctx.s3(PCLUSTER_RESOURCES.resourcesBucket)], inThisAccount(ctx)),
     // A bucket is always created in the caller's account: CreateBucket needs no account condition. Nor does
     // ListBucket (HeadBucket): on the first run pcluster checks a bucket that does not exist yet, which has
     // no account to compare, and creates it on a 404 (models/s3_bucket.py:136-141, 476-485). Listing a
     // bucket of another account reads nothing of ours and writes nothing.
     allow('S3CreateResourcesBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3(PCLUSTER_RESOURCES.buckets), ctx.s3(PCLUSTER_RESOURCES.legacyBuckets)]),
     allow('S3ParallelClusterReadOnly', ['s3:Get*', 's3:List*'], [ctx.s3(PCLUSTER_RESOURCES.publicBuckets)]),
-    allow('EFS', ['elasticfilesystem:*'], [ctx.arn('elasticfilesystem', '*', '*')]),
+    // DIFF (issue 18, finding 7): the doc's `elasticfilesystem:*` on every file system lets the user delete
+    // any file system or open it to any principal (PutFileSystemPolicy). pcluster only reads file systems
+    // and mount targets (pcluster/aws/efs.py); the cluster stack creates, updates and deletes its own
+    // (templates/cluster_stack.py, AWS::EFS::FileSystem and MountTarget): changes only through CloudFormation.
+    allow('EFS', ['elasticfilesystem:*'], [ctx.arn('elasticfilesystem', '*', '*')], throughCloudFormation()),
+    allow('EFSDescribe', ['elasticfilesystem:Describe*'], [ctx.arn('elasticfilesystem', '*', '*')]),
     // DIFF: the doc allows deleting, retaining and reading every log group of the account. ParallelCluster
     // only touches its own: the cluster's `/aws/parallelcluster/<cluster>-<timestamp>`
     // (CW_LOG_GROUP_NAME_PREFIX, pcluster/constants.py:171), its Lambda functions' `/aws/lambda/pcluster-*`
@@ -226,7 +276,12 @@ export function inThisAccount(ctx: PolicyContext): Record<string, Record<string,
 export function clusterStackStatements(ctx: PolicyContext): iam.PolicyStatement[] {
   const stacks = ctx.arn('cloudformation', '*', 'stack/*');
   return [
-    allow('CloudFormation', ['cloudformation:*'], [stacks], taggedClusterStack()),
+    // DIFF (issue 18, section 4): no change sets (pcluster makes none, pcluster/aws/cfn.py), so no resource
+    // import into a cluster stack (CreateChangeSet of type IMPORT, or with ImportExistingResources): a
+    // stack can only act on what it created. `cloudformation:ChangeSetName` is in the request of every
+    // change set action, `cloudformation:ImportResourceTypes` in every import (Service Authorization
+    // Reference, AWS CloudFormation).
+    allow('CloudFormation', ['cloudformation:*'], [stacks], { ...taggedClusterStack(), ...noChangeSetsOrImports() }),
     // Sid kept from upstream's 3.6 statement (CreateStack and UpdateStack): UpdateStack is in
     // `CloudFormation` (and, from 3.6, `CloudFormationUpdateClusterStacks`), on tagged stacks only.
     allow('CloudFormationCreateAndUpdate', ['cloudformation:CreateStack'], [stacks], {
@@ -234,6 +289,11 @@ export function clusterStackStatements(ctx: PolicyContext): iam.PolicyStatement[
     }),
     allow('CloudFormationList', ['cloudformation:DescribeStacks', 'cloudformation:ListStacks'], ['*']),
   ];
+}
+
+/** No change set and no resource import: the keys are absent from every other stack request. */
+export function noChangeSetsOrImports(): Record<string, Record<string, unknown>> {
+  return { Null: { 'cloudformation:ChangeSetName': 'true', 'cloudformation:ImportResourceTypes': 'true' } };
 }
 
 /** The condition of stack actions on an existing cluster stack: it carries the cluster-name tag. */
@@ -265,7 +325,13 @@ export function userFsxStatements(ctx: PolicyContext, dataRepositoryBucketArns: 
     allow('FsxServiceLinkedRoles', ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole'], ['*'], {
       StringEquals: { 'iam:AWSServiceName': ['fsx.amazonaws.com', 's3.data-source.lustre.fsx.amazonaws.com'] },
     }),
-    allow('FSx', ['fsx:*'], [ctx.arn('fsx', '*', '*')]),
+    // DIFF (issue 18, finding 7): the doc's `fsx:*` on the account lets the user delete any file system,
+    // its backups and data repository associations. pcluster only describes file systems, volumes,
+    // storage virtual machines, backups, data repository associations and file caches (pcluster/aws/fsx.py);
+    // the cluster stack creates, updates and deletes its own: changes only through CloudFormation.
+    allow('FSx', ['fsx:*'], [ctx.arn('fsx', '*', '*')], throughCloudFormation()),
+    // fsx:DescribeFileSystems and the other list-type Describe calls have no resource type: only `*` matches.
+    allow('FSxDescribe', ['fsx:Describe*'], ['*']),
     allow('FsxS3DataSourceRole', ['iam:CreateServiceLinkedRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy'],
       [ctx.iam('role', 'aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/*')]),
   ];

@@ -76,6 +76,26 @@ export const IMAGE_ID_TAG = 'parallelcluster:image_id';
 export const IMAGE_BUILDER_ARN_TAG = 'Ec2ImageBuilderArn';
 
 // ---------------------------------------------------------------------------------------------------
+// CloudFormation on the user's behalf
+
+/**
+ * The service principal CloudFormation puts in `aws:CalledVia` when it forwards the caller's credentials
+ * (forward access sessions) to create, update and delete a stack's resources. pcluster creates and
+ * updates its stacks without a service role (pcluster/aws/cfn.py:31-99), so every resource request of a
+ * cluster or image stack is made with the user's credentials and carries it. Sources:
+ * - AWS Security Blog, "How to define least-privileged permissions for actions called by AWS services"
+ *   (https://aws.amazon.com/blogs/security/how-to-define-least-privileged-permissions-for-actions-called-by-aws-services/):
+ *   CloudFormation is one of the services that set `aws:CalledVia`; its example grants EC2 launches
+ *   only through CloudFormation;
+ * - IAM User Guide, "AWS global condition context keys", `aws:CalledVia`
+ *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledvia);
+ * - CloudFormation User Guide, "Forward access sessions (FAS) requests and permission evaluation"
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/fas-requests-and-permission-evaluation.html):
+ *   CloudFormation makes every resource operation with a FAS token, with or without a service role.
+ */
+export const CLOUDFORMATION_SERVICE = 'cloudformation.amazonaws.com';
+
+// ---------------------------------------------------------------------------------------------------
 // Resource names
 
 /**

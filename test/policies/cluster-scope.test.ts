@@ -72,6 +72,8 @@ const asgTagged = (cluster: string): RequestContext => ({ [`aws:ResourceTag/${TA
 
 /** The tag a cluster's resources carry (cdk_builder_utils.py:156-206). */
 const tagged = (cluster: string, extra: RequestContext = {}): RequestContext => ({ [`ec2:ResourceTag/${TAG}`]: cluster, ...extra });
+/** A request CloudFormation makes for a stack with the caller's credentials (issue 18). */
+const viaCfn: RequestContext = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
 
 /** What the head node of a Slurm cluster calls (cdk_builder_utils.py:639-924, slurm_builder.py:151-175,228-236). */
 function headNodeRequests(env: TestEnvironment, cluster: string, iamPath: string): ClusterRequests {
@@ -91,7 +93,8 @@ function headNodeRequests(env: TestEnvironment, cluster: string, iamPath: string
     ['cloudformation:DescribeStackResource', x.stack(cluster)],
     ['cloudformation:DescribeStacks', x.stack(cluster)],
     ['cloudformation:SignalResource', x.stack(cluster)],
-    ['route53:ChangeResourceRecordSets', x.zone(ZONE[cluster])],
+    // <node>.<cluster>.<domain> (slurm_builder.py:80-87); issue 18 requires the record names.
+    ['route53:ChangeResourceRecordSets', x.zone(ZONE[cluster]), { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`head.${cluster}.pcluster`] }],
     ['s3:GetObject', x.artifact(cluster, 'configs/cluster-config.yaml')],
     // Roles ParallelCluster created for the cluster's queues (cdk_builder_utils.py:909-918).
     ['iam:PassRole', x.role(iamPath, `${cluster}/compute-role`), { 'iam:PassedToService': 'ec2.amazonaws.com' }],
@@ -147,7 +150,7 @@ function lambdaRequests(env: TestEnvironment, cluster: string): ClusterRequests 
   return {
     specific: requests(
       ['route53:ListResourceRecordSets', x.zone(ZONE[cluster])],
-      ['route53:ChangeResourceRecordSets', x.zone(ZONE[cluster])],
+      ['route53:ChangeResourceRecordSets', x.zone(ZONE[cluster]), { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`compute-st-c5-1.${cluster}.pcluster`] }],
       ['ec2:TerminateInstances', x.instance('i-0compute'), tagged(cluster, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' })],
       // The cluster bucket is the stack account's (models/s3_bucket.py:106-112): IAM sets aws:ResourceAccount.
       ['s3:DeleteObject', x.artifact(cluster, 'configs/cluster-config.yaml'), { 'aws:ResourceAccount': env.account }],
@@ -185,14 +188,14 @@ function userRequests(env: TestEnvironment, cluster: string): ClusterRequests {
       .map((action): Triple => [action, x.table(`parallelcluster-${cluster}`)]),
     ['dynamodb:CreateTable', x.table(`parallelcluster-slurm-${cluster}`)],
     ['dynamodb:DeleteTable', x.table(`parallelcluster-slurm-${cluster}`)],
-    // The cluster's EC2 resources, by tag.
+    // The cluster's EC2 resources, by tag; changed by CloudFormation for the stack (issue 18: aws:CalledVia).
     ['ec2:TerminateInstances', x.instance('i-0headnode'), tagged(cluster)],
-    ['ec2:DeleteVolume', x.volume('vol-0shared'), tagged(cluster)],
-    ['ec2:ModifyVolume', x.volume('vol-0shared'), tagged(cluster)],
-    ['ec2:DeleteSecurityGroup', x.securityGroup('sg-0head'), tagged(cluster)],
-    ['ec2:AuthorizeSecurityGroupIngress', x.securityGroup('sg-0head'), tagged(cluster)],
-    ['ec2:DeleteTags', x.instance('i-0headnode'), tagged(cluster, { 'aws:TagKeys': ['Name'] })],
-    ['ec2:CreateTags', x.instance('i-0headnode'), tagged(cluster, { 'aws:TagKeys': ['Name'], 'aws:RequestTag/Name': 'HeadNode' })],
+    ['ec2:DeleteVolume', x.volume('vol-0shared'), tagged(cluster, viaCfn)],
+    ['ec2:ModifyVolume', x.volume('vol-0shared'), tagged(cluster, viaCfn)],
+    ['ec2:DeleteSecurityGroup', x.securityGroup('sg-0head'), tagged(cluster, viaCfn)],
+    ['ec2:AuthorizeSecurityGroupIngress', x.securityGroup('sg-0head'), tagged(cluster, viaCfn)],
+    ['ec2:DeleteTags', x.instance('i-0headnode'), tagged(cluster, { 'aws:TagKeys': ['Name'], ...viaCfn })],
+    ['ec2:CreateTags', x.instance('i-0headnode'), tagged(cluster, { 'aws:TagKeys': ['Name'], 'aws:RequestTag/Name': 'HeadNode', ...viaCfn })],
     ['ec2:CreateTags', x.instance('i-0new'), { 'ec2:CreateAction': 'RunInstances', [`aws:RequestTag/${TAG}`]: cluster, 'aws:TagKeys': [TAG] }],
     // Log groups, alarms, the dashboard.
     ...['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:PutMetricFilter', 'logs:DeleteMetricFilter', 'logs:FilterLogEvents', 'logs:CreateExportTask']
@@ -214,8 +217,9 @@ function userRequests(env: TestEnvironment, cluster: string): ClusterRequests {
     ['cloudformation:ListStacks', '*'],
     ['ec2:DescribeInstances', '*'],
     ['ec2:RunInstances', x.instance('i-0new')],
-    ['ec2:CreateSecurityGroup', x.securityGroup('sg-0new')],
-    ['ec2:CreateVolume', x.volume('vol-0new')],
+    // Created by CloudFormation for the stack (issue 18: aws:CalledVia).
+    ['ec2:CreateSecurityGroup', x.securityGroup('sg-0new'), viaCfn],
+    ['ec2:CreateVolume', x.volume('vol-0new'), viaCfn],
     ['logs:DescribeLogGroups', '*'],
     ['cloudwatch:DescribeAlarms', x.alarm('any')],
     ['cloudwatch:ListDashboards', '*'],
@@ -446,7 +450,8 @@ describe('cluster scoping: defaults and rules', () => {
     const pc = new ParallelClusterIam(stack, 'Pc', { loginNodePools: ['login'] });
     const text = JSON.stringify(stack.resolve(pc.headNodeRole.managedPolicies.map((m) => (m as iam.ManagedPolicy).document.toJSON())));
     expect(text).toContain('table/parallelcluster-*');
-    expect(text).not.toContain('cluster-name"');
+    // Issue 18: the head node's tags and console output need a cluster-name tag, of any cluster.
+    expect(text.match(/cluster-name":"[^"]*"/g)?.every((m) => m === 'cluster-name":"*"')).toBe(true);
   });
 
   test('the transform leaves statements no rule matches untouched (same objects)', () => {

@@ -93,7 +93,11 @@ describe('scopeToRegion', () => {
     expect(bySid('DynamoDB').Condition).toBeUndefined();
     // Global services: left alone.
     expect(bySid('IamPassRole').Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com'] } });
-    expect(bySid('Route53').Condition).toBeUndefined();
+    // Global services: left alone (the record-name condition of issue 18 is the statement's own).
+    expect(bySid('Route53').Condition).toEqual({
+      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['*.pcluster'] },
+      'Null': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' },
+    });
   });
 
   test('returns unchanged statements as they are and never modifies its input', () => {

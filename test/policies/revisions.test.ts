@@ -128,7 +128,9 @@ const ADDITIONS: Addition[] = [
     })),
   // V3_5
   ...add(V.V3_5, 'headNode.slurm', ['dynamodb:BatchGetItem'], TABLE),
-  ...add(V.V3_5, 'headNode.slurm', ['ec2:GetConsoleOutput'], arn('ec2', 'instance/i-0123')),
+  // Issue 18: console output of cluster instances only.
+  ...add(V.V3_5, 'headNode.slurm', ['ec2:GetConsoleOutput'], arn('ec2', 'instance/i-0123'),
+    { context: { 'ec2:ResourceTag/parallelcluster:cluster-name': 'my-cluster' } }),
   // V3_6
   ...add(V.V3_6, 'user.base', ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'], arn('cloudwatch', 'alarm:my-cluster-HeadNode')),
   ...add(V.V3_6, 'user.base', ['cloudwatch:DescribeAlarms'], ANY),
@@ -144,7 +146,8 @@ const ADDITIONS: Addition[] = [
   // V3_8
   ...add(V.V3_8, 'user.base', ['cloudwatch:PutCompositeAlarm'], arn('cloudwatch', 'alarm:my-cluster-HeadNode')),
   // V3_9
-  ...add(V.V3_9, 'user.base', ['ec2:DeleteTags'], arn('ec2', 'instance/i-0123')),
+  // Issue 18: the head node's tags are removed by CloudFormation's stack update (EC2 writes through CloudFormation only).
+  ...add(V.V3_9, 'user.base', ['ec2:DeleteTags'], arn('ec2', 'instance/i-0123'), { context: { 'aws:CalledVia': ['cloudformation.amazonaws.com'] } }),
   ...(['computeNode', 'loginNode'] as PolicyBlock[]).flatMap((block) => [
     ...add(V.V3_9, block, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], TABLE),
     ...add(V.V3_9, block, ['cloudformation:DescribeStackResource'], STACK),

@@ -123,15 +123,14 @@ describe('service-side fixes', () => {
       }
     });
 
-    test('V3_14: the cleanup role deletes only stacks tagged parallelcluster:image_id; V3_13 as the doc', async () => {
+    test('V3_14: the cleanup role deletes only stacks tagged parallelcluster:image_id; so do V3_2 to V3_13 (issue 18, finding 5)', async () => {
       const imageStack: RequestContext = { 'aws:ResourceTag/parallelcluster:image_id': 'my-image' };
-      for (const version of [V.V3_14, V.LATEST]) {
+      for (const version of [V.V3_2, V.V3_13, V.V3_14, V.LATEST]) {
         const sim = cleanupRole(env, version);
         expect(await sim.allows('cloudformation:DeleteStack', r.stack, imageStack)).toBe(true);
         expect(await sim.allows('cloudformation:DeleteStack', r.stack)).toBe(false);
         expect(await sim.allows('cloudformation:DeleteStack', r.stack, { 'aws:ResourceTag/parallelcluster:cluster-name': 'c' })).toBe(false);
       }
-      expect(await cleanupRole(env, V.V3_13).allows('cloudformation:DeleteStack', r.stack)).toBe(true);
     });
 
     describe.each([V.V3_7, V.V3_15, V.LATEST])('login nodes at %s', (version) => {

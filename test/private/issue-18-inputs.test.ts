@@ -86,8 +86,15 @@ ${extra}`;
       const file = path.join(dir, 'team.yaml');
       fs.writeFileSync(file, config('  Iam:\n    InstanceRole: arn:aws:iam::111122223333:role/ops/head'));
       const options = {
-        clusterConfig: file, mode: 'restricted', account: '111122223333', out: path.join(dir, 'out'),
-        allowExternalRoles: false, logExportBuckets: [], ack: ['noClusterName'], strict: false, quiet: true,
+        clusterConfig: file,
+        mode: 'restricted',
+        account: '111122223333',
+        out: path.join(dir, 'out'),
+        allowExternalRoles: false,
+        logExportBuckets: [],
+        ack: ['noClusterName'],
+        strict: false,
+        quiet: true,
       };
       expect(() => run(options)).toThrow(/team\.yaml:5: HeadNode\/Iam\/InstanceRole is .*role\/ops\/head'.*--allow-external-roles/);
       const result = run({ ...options, allowExternalRoles: true });

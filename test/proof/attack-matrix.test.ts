@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { ParallelClusterBoundary } from '../../src';
+import { IamAccessMode, ImageBuilderRoles, ParallelClusterBoundary, ParallelClusterUserRole, ParallelClusterVersion } from '../../src';
 import { AttackRequest, attackRequests, boundaryAttackRequests, scopedUserAttackRequests } from '../support/attack-requests';
 import { ClusterWorld, MODE_NAMES, clusterWorld } from '../support/cluster-world';
 import { describeCall, namedResourceProps } from '../support/pcluster-calls';
@@ -21,7 +21,9 @@ describe.each(ENVIRONMENTS)('attack matrix in $partition', (env) => {
     let rows: AttackRequest[];
     let profileArn: string;
     beforeAll(() => {
-      world = clusterWorld(env, mode, namedResourceProps(stackIn(env, 'Imports'), env));
+      // FSx for Lustre on, so that issue 18's FSx rows meet the user's FSx statements; the resources the
+      // configuration names (issue 19) on, so that their rows meet their statements.
+      world = clusterWorld(env, mode, { ...namedResourceProps(stackIn(env, 'Imports'), env), enableFsxLustre: true });
       profileArn = world.arn(world.cluster.headNodeRole.instanceProfile as unknown as IConstruct, 'Arn');
       rows = attackRequests({
         env,
@@ -40,7 +42,7 @@ describe.each(ENVIRONMENTS)('attack matrix in $partition', (env) => {
       expect(new Set(targets.map((t) => t.role)).size).toBe(7);
       const decisions = await Promise.all(targets.map(({ role, row }) => world.sims[role]!.decision(row.action, row.resource, row.context)));
       const allowed = targets.flatMap(({ role, row }, i) => (decisions[i] === 'Allowed'
-        ? [`finding ${row.finding}, ${role}: ${row.what}: ${describeCall(row)}`] : []));
+        ? [`issue ${row.issue ?? 12} finding ${row.finding}, ${role}: ${row.what}: ${describeCall(row)}`] : []));
       expect(allowed).toEqual([]);
       expect(targets.length).toBeGreaterThan(50);
     });
@@ -116,5 +118,87 @@ describe.each(ENVIRONMENTS)('scoped to one cluster, in $partition (issue 18, fin
       .toBe('Allowed');
     expect(await sim.decision('route53:ChangeResourceRecordSets', `arn:${env.partition}:route53:::hostedzone/ZOWN`,
       { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`queue1-st-c5-1.${CLUSTER}.pcluster`] })).toBe('Allowed');
+  });
+});
+
+describe.each(ENVIRONMENTS)('issue 18: what CloudFormation does for the user stays allowed, in $partition', (env) => {
+  // The rows of issue 18 refuse these requests made directly; made by CloudFormation for a stack (aws:CalledVia),
+  // they stay allowed: the cluster stack creates, updates and deletes them with the user's credentials.
+  test.each(MODE_NAMES)('%s mode', async (mode) => {
+    const { sims } = clusterWorld(env, mode, { enableFsxLustre: true });
+    const sim = sims[`user.${mode}`]!;
+    const { partition: p, region: r, account: a } = env;
+    const viaCfn = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+    const ec2 = (resource: string) => `arn:${p}:ec2:${r}:${a}:${resource}`;
+    const made: Array<[string, string, Record<string, string | string[]>?]> = [
+      // cluster_stack.py:588-620, 760-805, 1209, 1267; queues_stack.py:121, 297; login_nodes_stack.py:231.
+      ['ec2:RunInstances', ec2('instance/i-0123456789abcdef0'), viaCfn],
+      ['ec2:AuthorizeSecurityGroupIngress', ec2('security-group/sg-0123456789abcdef0'), viaCfn],
+      ['ec2:CreateNetworkInterface', ec2('network-interface/eni-0123456789abcdef0'), viaCfn],
+      ['ec2:AssociateAddress', ec2('elastic-ip/eipalloc-0123456789abcdef0'), viaCfn],
+      ['ec2:CreateVolume', ec2('volume/vol-0123456789abcdef0'), viaCfn],
+      ['ec2:CreatePlacementGroup', ec2('placement-group/hpc-compute'), viaCfn],
+      ['ec2:CreateTags', ec2('security-group/sg-0123456789abcdef0'), viaCfn],
+      ['ec2:CreateLaunchTemplateVersion', ec2('launch-template/lt-0123456789abcdef0'), viaCfn],
+      ['ec2:ModifyLaunchTemplate', ec2('launch-template/lt-0123456789abcdef0'), viaCfn],
+      ['ec2:DeleteLaunchTemplate', ec2('launch-template/lt-0123456789abcdef0'), viaCfn],
+      ['ec2:DeleteSecurityGroup', ec2('security-group/sg-0123456789abcdef0'), viaCfn],
+      ['ec2:DeleteVolume', ec2('volume/vol-0123456789abcdef0'), viaCfn],
+      ['ec2:CreateSnapshot', ec2('volume/vol-0123456789abcdef0'), viaCfn],
+      ['ec2:TerminateInstances', ec2('instance/i-0123456789abcdef0'), { ...viaCfn, 'ec2:ResourceTag/parallelcluster:cluster-name': CLUSTER }],
+      ['elasticfilesystem:CreateMountTarget', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      ['elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      ['fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      ['fsx:DeleteFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      // pcluster's own calls: reads of file systems (aws/efs.py, aws/fsx.py) and the bucket setup (models/s3_bucket.py:143-156).
+      ['elasticfilesystem:DescribeFileSystems', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`],
+      ['fsx:DescribeFileSystems', '*'],
+      ['s3:PutEncryptionConfiguration', `arn:${p}:s3:::parallelcluster-b9033160b61390ef-v1-do-not-delete`, { 'aws:ResourceAccount': a }],
+      ['s3:PutBucketVersioning', `arn:${p}:s3:::parallelcluster-b9033160b61390ef-v1-do-not-delete`, { 'aws:ResourceAccount': a }],
+    ];
+    const decisions = await Promise.all(made.map(([action, resource, context]) => sim.decision(action, resource, context)));
+    expect(made.flatMap(([action, resource], i) => (decisions[i] === 'Allowed' ? [] : [`${action} on ${resource}: ${decisions[i]}`]))).toEqual([]);
+  });
+});
+
+describe.each(ENVIRONMENTS)('issue 18 in every revision, in $partition', (env) => {
+  const p = env.partition;
+  const stack = (name: string) => `arn:${p}:cloudformation:${env.region}:${env.account}:stack/${name}/0a1b2c3d-1111-2222-3333-444455556666`;
+
+  // Finding 5: up to V3_13 the cleanup role (which the user passes to a function of their own) deleted
+  // any stack of the region; every revision now deletes image stacks only.
+  test('finding 5: the image cleanup role deletes image stacks only, in every revision', async () => {
+    const decisions: Record<string, string[]> = {};
+    for (const version of ParallelClusterVersion.all()) {
+      const s = stackIn(env, `Image${version.version.replace('.', '')}`);
+      const roles = new ImageBuilderRoles(s, 'Image', { parallelClusterVersion: version });
+      const sim = PolicySimulator.forRole(s, roles.cleanupLambdaRole);
+      decisions[version.version] = await Promise.all([
+        sim.decision('cloudformation:DeleteStack', stack('CDKToolkit')),
+        sim.decision('cloudformation:DeleteStack', stack('my-image'), { 'aws:ResourceTag/parallelcluster:image_id': 'my-image' }),
+      ]);
+    }
+    for (const [version, [untagged, image]] of Object.entries(decisions)) {
+      expect([version, untagged, image]).toEqual([version, 'ImplicitlyDenied', 'Allowed']);
+    }
+  });
+
+  // Section 4: revisions before 3.6 allow `cloudformation:*` on cluster stacks; no change set (and so no
+  // resource import) in any of them, while the stack calls pcluster makes stay allowed.
+  test('no change set or resource import into a cluster stack, in every revision', async () => {
+    for (const version of ParallelClusterVersion.all()) {
+      const s = stackIn(env, `User${version.version.replace('.', '')}`);
+      const user = new ParallelClusterUserRole(s, 'User', { parallelClusterVersion: version, iamAccessMode: IamAccessMode.restricted() });
+      const sim = PolicySimulator.forRole(s, user.role);
+      const tagged = { 'aws:ResourceTag/parallelcluster:cluster-name': 'hpc' };
+      const decisions = await Promise.all([
+        sim.decision('cloudformation:CreateChangeSet', stack('hpc'), { ...tagged, 'cloudformation:ChangeSetName': 'adopt', 'cloudformation:ImportResourceTypes': ['AWS::EC2::LaunchTemplate'] }),
+        sim.decision('cloudformation:CreateChangeSet', stack('hpc'), { ...tagged, 'cloudformation:ChangeSetName': 'adopt' }),
+        sim.decision('cloudformation:ExecuteChangeSet', stack('hpc'), { ...tagged, 'cloudformation:ChangeSetName': 'adopt' }),
+        sim.decision('cloudformation:UpdateStack', stack('hpc'), tagged),
+        sim.decision('cloudformation:DeleteStack', stack('hpc'), tagged),
+      ]);
+      expect([version.version, ...decisions]).toEqual([version.version, 'ImplicitlyDenied', 'ImplicitlyDenied', 'ImplicitlyDenied', 'Allowed', 'Allowed']);
+    }
   });
 });

@@ -192,11 +192,42 @@ const ISSUE_12: Record<string, Narrowing[]> = {
   ],
 };
 
+// Issue 18 (docs/security.md, docs/doc-differences.md): the doc's requests carry no aws:CalledVia, tag or
+// record name; what ParallelCluster sends (through CloudFormation where CloudFormation makes the call) is
+// Allowed in test/proof/pcluster-calls.test.ts, and the requests as written are Denied in the attack matrix.
+const ISSUE_18: Record<string, Narrowing[]> = {
+  'user.base': [
+    { sid: 'EC2Write', action: '*', why: 'EC2 writes only through CloudFormation; RunInstances on launch resources, tags at creation, terminations of cluster-tagged instances' },
+    { sid: 'S3ResourcesBucket', action: '*', why: 'no bucket ACLs, public access blocks or deletion; bucket settings on the resources bucket only' },
+    { sid: 'EFS', action: '*', why: 'elasticfilesystem:Describe* directly, the rest only through CloudFormation' },
+  ],
+  'user.fsx': [
+    { sid: 'FSx', action: '*', why: 'fsx:Describe* directly, the rest only through CloudFormation' },
+  ],
+  'headNode.slurm': [
+    { sid: '#6', action: 'ec2:CreateTags', why: 'cluster-tagged instances and volumes, or at creation' },
+    { sid: '#8', action: 'route53:ChangeResourceRecordSets', why: 'record names under .pcluster only' },
+  ],
+  'headNode.awsBatch': [
+    { sid: '#6', action: 'ec2:CreateTags', why: 'cluster-tagged instances and volumes, or at creation' },
+  ],
+  'lambdaFunctions': [
+    { sid: '#0', action: 'route53:ChangeResourceRecordSets', why: 'record names under .pcluster only' },
+  ],
+  'imageBuilder.instanceRole': [
+    { sid: '#0', action: 'ec2:CreateTags', why: 'AMIs of ParallelCluster\'s Image Builder images only' },
+  ],
+  'imageBuilder.cleanupLambda': [
+    { sid: '#7', action: '*', why: 'image stacks only (parallelcluster:image_id), in every revision' },
+    { sid: '#8', action: '*', why: 'AMIs of ParallelCluster\'s Image Builder images only' },
+  ],
+};
+
 const ROWS: BlockRow[] = [
   {
     block: 'user.base',
     make: userRow((f) => ({ secrets: [f.secret] })),
-    narrowings: ISSUE_12['user.base'],
+    narrowings: [...ISSUE_12['user.base'], ...ISSUE_18['user.base']],
   },
   {
     block: 'user.batch',
@@ -207,7 +238,7 @@ const ROWS: BlockRow[] = [
   {
     block: 'user.fsx',
     make: userRow((f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] })),
-    narrowings: [],
+    narrowings: ISSUE_18['user.fsx'],
     docDefects: [
       DELETE_SLR_NEVER_GRANTED('#0'),
       // DIFF (docs/doc-differences.md): fixed by the library, which adds `<bucket>/*` (see "FSx data repository objects").
@@ -239,14 +270,14 @@ const ROWS: BlockRow[] = [
     block: 'headNode.slurm',
     make: (stack, id, f, version) =>
       new HeadNodeRole(stack, id, { parallelClusterVersion: version, scheduler: Scheduler.SLURM, secrets: [f.secret] }).role,
-    narrowings: [],
+    narrowings: ISSUE_18['headNode.slurm'],
     docDefects: [PASS_INSTANCE_PROFILE('#4')],
   },
   {
     block: 'headNode.awsBatch',
     make: (stack, id, f, version) =>
       new HeadNodeRole(stack, id, { parallelClusterVersion: version, scheduler: Scheduler.AWS_BATCH, secrets: [f.secret] }).role,
-    narrowings: ISSUE_12['headNode.awsBatch'],
+    narrowings: [...ISSUE_12['headNode.awsBatch'], ...ISSUE_18['headNode.awsBatch']],
     docDefects: [PASS_INSTANCE_PROFILE('#2')],
   },
   {
@@ -257,17 +288,17 @@ const ROWS: BlockRow[] = [
   {
     block: 'lambdaFunctions',
     make: (stack, id, _f, version) => new LambdaFunctionsRole(stack, id, { parallelClusterVersion: version }).role,
-    narrowings: ISSUE_12.lambdaFunctions,
+    narrowings: [...ISSUE_12.lambdaFunctions, ...ISSUE_18.lambdaFunctions],
   },
   {
     block: 'imageBuilder.instanceRole',
     make: (stack, id, _f, version) => new ImageBuilderRoles(stack, id, { parallelClusterVersion: version }).instanceRole,
-    narrowings: ISSUE_12['imageBuilder.instanceRole'],
+    narrowings: [...ISSUE_12['imageBuilder.instanceRole'], ...ISSUE_18['imageBuilder.instanceRole']],
   },
   {
     block: 'imageBuilder.cleanupLambda',
     make: (stack, id, _f, version) => new ImageBuilderRoles(stack, id, { parallelClusterVersion: version }).cleanupLambdaRole,
-    narrowings: ISSUE_12['imageBuilder.cleanupLambda'],
+    narrowings: [...ISSUE_12['imageBuilder.cleanupLambda'], ...ISSUE_18['imageBuilder.cleanupLambda']],
   },
 ];
 
@@ -551,6 +582,9 @@ function fullUserProps(mode: ModeName): (f: Fixtures) => ParallelClusterUserRole
 
 type Request = [action: string, resource: string, context?: RequestContext];
 
+/** The tag EC2 Image Builder puts on the AMIs of a ParallelCluster image. */
+const builtAmi = (e: TestEnvironment) => ({ 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${e.partition}:imagebuilder:${e.region}:${e.account}:image/parallelclusterimage-x/3.16.1/1` });
+
 interface DenyRow {
   readonly scope: string;
   readonly what: string;
@@ -641,8 +675,11 @@ const DENY_TABLE: DenyRow[] = [
     scope: 'account',
     what: 'an EFS file system in another account',
     mode: 'restricted',
-    inside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${e.account}:file-system/fs-0123`],
-    outside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${OTHER_ACCOUNT}:file-system/fs-0123`],
+    // Issue 18: file system changes are CloudFormation's (aws:CalledVia).
+    inside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${e.account}:file-system/fs-0123`,
+      { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
+    outside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${OTHER_ACCOUNT}:file-system/fs-0123`,
+      { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
   },
   {
     scope: 'account',
@@ -900,8 +937,9 @@ const NODE_DENY_TABLE: NodeDenyRow[] = [
     block: 'imageBuilder.instanceRole',
     scope: 'resource type',
     what: 'tagging an instance instead of an image',
-    inside: (e) => ['ec2:CreateTags', `arn:${e.partition}:ec2:${e.region}::image/ami-0123456789abcdef0`],
-    outside: (e) => ['ec2:CreateTags', instance(e)],
+    // Issue 18: AMIs Image Builder made for a ParallelCluster image (Ec2ImageBuilderArn) only.
+    inside: (e) => ['ec2:CreateTags', `arn:${e.partition}:ec2:${e.region}::image/ami-0123456789abcdef0`, builtAmi(e)],
+    outside: (e) => ['ec2:CreateTags', instance(e), builtAmi(e)],
   },
 ];
 

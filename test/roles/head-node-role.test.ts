@@ -15,6 +15,8 @@ import {
   requestsAllowedBy,
   roleStatements,
   withIssue12Narrowings,
+  withIssue18Narrowings,
+  drivable,
   withoutSid,
 } from '../support/cluster-roles-helpers';
 import { PolicySimulator } from '../support/simulate';
@@ -33,7 +35,7 @@ function withDetachVolume(s: Statement): Statement {
 
 /** The doc's block with its documented differences: EC2 also `.cn` in China, the secret statement as given. */
 function expectedSlurm(env: TestEnvironment, secretArns: string[] = []): Statement[] {
-  return docStatements('headNode.slurm', env).map(withDetachVolume).flatMap((s) => {
+  return withIssue18Narrowings('headNode.slurm', docStatements('headNode.slurm', env).map(withDetachVolume), env).flatMap((s) => {
     if (s.Action.includes('iam:PassRole')) {
       return [{ ...s, Condition: { StringEquals: { 'iam:PassedToService': ec2ServiceNames(env) } } }];
     }
@@ -45,7 +47,7 @@ function expectedSlurm(env: TestEnvironment, secretArns: string[] = []): Stateme
 }
 
 function expectedBatch(env: TestEnvironment, secretArns: string[] = []): Statement[] {
-  return withIssue12Narrowings('headNode.awsBatch', docStatements('headNode.awsBatch', env), env).map(withDetachVolume).flatMap((s) => {
+  return withIssue18Narrowings('headNode.awsBatch', withIssue12Narrowings('headNode.awsBatch', docStatements('headNode.awsBatch', env), env).map(withDetachVolume), env).flatMap((s) => {
     if (s.Action.includes('secretsmanager:GetSecretValue')) {
       return secretArns.length === 0 ? [] : [{ ...s, Resource: secretArns }];
     }
@@ -53,8 +55,37 @@ function expectedBatch(env: TestEnvironment, secretArns: string[] = []): Stateme
   });
 }
 
+/** Issue 18's conditioned statements (tags, record names), which `requestsAllowedBy` cannot drive. */
+async function expectIssue18(sim: PolicySimulator, env: TestEnvironment, slurm: boolean): Promise<void> {
+  const { partition: p, region: r, account: a } = env;
+  const instance = `arn:${p}:ec2:${r}:${a}:instance/i-0123`;
+  const volume = `arn:${p}:ec2:${r}:${a}:volume/vol-0123`;
+  const zone = `arn:${p}:route53:::hostedzone/Z0123`;
+  const records = (...names: string[]) => ({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': names });
+  await expectAllowed(sim, requests(
+    ['ec2:CreateTags', instance, { 'ec2:ResourceTag/parallelcluster:cluster-name': 'hpc' }],
+    ['ec2:CreateTags', volume, { 'ec2:ResourceTag/parallelcluster:cluster-name': 'hpc' }],
+    ['ec2:CreateTags', instance, { 'ec2:CreateAction': 'CreateFleet' }],
+    ['ec2:AttachVolume', volume],
+    ...(slurm ? [
+      ['ec2:RunInstances', `arn:${p}:ec2:${r}:${a}:subnet/subnet-0123`],
+      ['ec2:RunInstances', `arn:${p}:ec2:${r}::image/ami-0123`],
+      ['route53:ChangeResourceRecordSets', zone, records('q-st-c5-1.hpc.pcluster')],
+    ] as Array<[string, string, Record<string, string[]>?]> : []),
+  ));
+  await expectDenied(sim, requests(
+    ['ec2:CreateTags', instance],
+    ['ec2:CreateTags', volume, { 'aws:TagKeys': ['parallelcluster:node-type'] }],
+    ['ec2:RunInstances', `arn:${p}:ec2:${r}::snapshot/snap-0123`, { 'ec2:SnapshotID': 'snap-0123' }],
+    ['route53:ChangeResourceRecordSets', zone],
+    ['route53:ChangeResourceRecordSets', zone, records('www.example.com')],
+    ['route53:ChangeResourceRecordSets', zone, records('q-st-c5-1.hpc.pcluster', 'www.example.com')],
+  ));
+}
+
 // The doc's PassRole statements also name instance profiles, which PassRole never acts on.
 const DOC_PASSROLE = { ineffectiveResources: /:instance-profile\// };
+const DOC_SLURM = DOC_PASSROLE;
 
 describe.each(ENVIRONMENTS)('HeadNodeRole in $partition', (env) => {
   const p = env.partition;
@@ -75,6 +106,8 @@ describe.each(ENVIRONMENTS)('HeadNodeRole in $partition', (env) => {
         'IamPassRole',
         'EC2Describe',
         'EC2TagsAndVolumes',
+        'EC2TagClusterResources',
+        'EC2TagOnCreate',
         'CloudFormation',
         'Route53',
       ]);
@@ -82,12 +115,13 @@ describe.each(ENVIRONMENTS)('HeadNodeRole in $partition', (env) => {
 
     test('allows every statement of the doc block', async () => {
       const { sim } = headNode(env);
-      await expectAllowed(sim, requestsAllowedBy(expectedSlurm(env), env, DOC_PASSROLE));
+      await expectAllowed(sim, requestsAllowedBy(drivable(expectedSlurm(env)), env, DOC_SLURM));
+      await expectIssue18(sim, env, true);
     });
 
     test('denies near misses: other tag, service, region, account, partition, path', async () => {
       const { sim } = headNode(env);
-      await expectDenied(sim, nearMisses(expectedSlurm(env), env, DOC_PASSROLE));
+      await expectDenied(sim, nearMisses(drivable(expectedSlurm(env)), env, DOC_SLURM));
     });
 
     test('denies what the doc does not grant', async () => {
@@ -126,18 +160,21 @@ describe.each(ENVIRONMENTS)('HeadNodeRole in $partition', (env) => {
         'BatchJobs',
         'EC2Describe',
         'EC2TagsAndVolumes',
+        'EC2TagClusterResources',
+        'EC2TagOnCreate',
         'CloudFormation',
       ]);
     });
 
     test('allows every statement of the doc block', async () => {
       const { sim } = headNode(env, { scheduler: Scheduler.AWS_BATCH });
-      await expectAllowed(sim, requestsAllowedBy(expectedBatch(env), env, DOC_PASSROLE));
+      await expectAllowed(sim, requestsAllowedBy(drivable(expectedBatch(env)), env, DOC_PASSROLE));
+      await expectIssue18(sim, env, false);
     });
 
     test('denies near misses: other service, region, account, partition, path', async () => {
       const { sim } = headNode(env, { scheduler: Scheduler.AWS_BATCH });
-      await expectDenied(sim, nearMisses(expectedBatch(env), env, DOC_PASSROLE));
+      await expectDenied(sim, nearMisses(drivable(expectedBatch(env)), env, DOC_PASSROLE));
     });
 
     test('denies what the doc does not grant, including the Slurm head node permissions', async () => {

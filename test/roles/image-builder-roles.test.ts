@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ImageBuilderRoles, ImageBuilderRolesProps, ParallelClusterVersion } from '../../src';
 import {
   Statement,
+  otherRegion,
   docAwsManagedPolicyArns,
   docStatements,
   expectAllowed,
@@ -12,7 +13,9 @@ import {
   requests,
   requestsAllowedBy,
   roleStatements,
+  drivable,
   withIssue12Narrowings,
+  withIssue18Narrowings,
   withoutSid,
 } from '../support/cluster-roles-helpers';
 import { PolicySimulator } from '../support/simulate';
@@ -44,7 +47,15 @@ function expectedCleanup(env: TestEnvironment): Statement[] {
     .map((s) => (s.Action.includes('logs:DeleteLogGroup') ? { ...s, Resource: [s.Resource[0].replace(/:\*$/, ''), ...s.Resource] } : s))
     // Issue 12: the build's own role and instance profile (ParallelClusterImage-<stack id>), not every one on the path.
     .map((s) => (s.Action.includes('iam:DeleteRole') || s.Action.includes('iam:DeleteInstanceProfile')
-      ? { ...s, Resource: s.Resource.map((arn) => arn.replace(/\/parallelcluster\/\*$/, '/parallelcluster/ParallelClusterImage-*')) } : s));
+      ? { ...s, Resource: s.Resource.map((arn) => arn.replace(/\/parallelcluster\/\*$/, '/parallelcluster/ParallelClusterImage-*')) } : s))
+    // Issue 18 (findings 4 and 5): image stacks and ParallelCluster's AMIs only, in every revision.
+    .flatMap((s) => withIssue18Narrowings('imageBuilder.cleanupLambda', [s], env));
+}
+
+/** The instance block with the issue 12 and 18 narrowings. */
+function expectedInstance(env: TestEnvironment): Statement[] {
+  return withIssue18Narrowings('imageBuilder.instanceRole',
+    withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env), env);
 }
 
 describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
@@ -55,23 +66,27 @@ describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
   describe('instance role', () => {
     test('its statements are the doc block imageBuilder.instanceRole, with a Sid', () => {
       const { instance } = imageRoles(env);
-      expect(roleStatements(instance).map(withoutSid)).toEqual(withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env));
+      expect(roleStatements(instance).map(withoutSid)).toEqual(expectedInstance(env));
       expect(roleStatements(instance).map((s) => s.Sid)).toEqual(['EC2ImageTagsAndAttributes', 'EC2ModifyParallelClusterImages']);
     });
 
     test('allows the doc block and denies its near misses and what it does not grant', async () => {
       const { instance } = imageRoles(env);
       // The StringLike statement (issue 12: AMIs of ParallelCluster's Image Builder images only) is checked by hand below.
-      const plain = withIssue12Narrowings('imageBuilder.instanceRole', docStatements('imageBuilder.instanceRole', env), env)
-        .filter((st) => st.Condition === undefined);
-      await expectAllowed(instance, requestsAllowedBy(plain, env));
-      await expectDenied(instance, nearMisses(plain, env));
+      // Every statement is conditioned (issues 12 and 18: AMIs of ParallelCluster's Image Builder images only): by hand.
+      expect(drivable(expectedInstance(env))).toEqual([]);
       const ami = `arn:${p}:ec2:${r}::image/ami-0123`;
       const builtBy = (image: string) => ({ 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${a}:image/${image}/3.16.1/1` });
-      await expectAllowed(instance, requests(['ec2:ModifyImageAttribute', ami, builtBy('parallelclusterimage-my-image')]));
+      await expectAllowed(instance, requests(
+        ['ec2:ModifyImageAttribute', ami, builtBy('parallelclusterimage-my-image')],
+        ['ec2:CreateTags', ami, builtBy('parallelclusterimage-my-image')],
+      ));
       await expectDenied(instance, requests(
         ['ec2:ModifyImageAttribute', ami],
         ['ec2:ModifyImageAttribute', ami, builtBy('golden-image')],
+        ['ec2:CreateTags', ami],
+        ['ec2:CreateTags', ami, builtBy('golden-image')],
+        ['ec2:CreateTags', `arn:${p}:ec2:${otherRegion(env)}::image/ami-0123`, builtBy('parallelclusterimage-my-image')],
       ));
       await expectDenied(instance, requests(
         ['ec2:DeregisterImage', `arn:${p}:ec2:${r}::image/ami-0123`],
@@ -117,12 +132,22 @@ describe.each(ENVIRONMENTS)('ImageBuilderRoles in $partition', (env) => {
 
     test('allows every statement of the doc block', async () => {
       const { cleanup } = imageRoles(env, DOC_REVISION);
-      await expectAllowed(cleanup, requestsAllowedBy(expectedCleanup(env), env));
+      await expectAllowed(cleanup, requestsAllowedBy(drivable(expectedCleanup(env)), env));
+      // Issue 18: the conditioned statements, by hand.
+      await expectAllowed(cleanup, requests(
+        ['cloudformation:DeleteStack', `arn:${p}:cloudformation:${r}:${a}:stack/my-image/id`, { 'aws:ResourceTag/parallelcluster:image_id': 'my-image' }],
+        ['ec2:CreateTags', `arn:${p}:ec2:${r}::image/ami-0123`,
+          { 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${a}:image/parallelclusterimage-my-image/3.16.1/1` }],
+      ));
+      await expectDenied(cleanup, requests(
+        ['cloudformation:DeleteStack', `arn:${p}:cloudformation:${r}:${a}:stack/payments/id`],
+        ['ec2:CreateTags', `arn:${p}:ec2:${r}::image/ami-0123`],
+      ));
     });
 
     test('denies near misses: other region, account, partition, IAM path', async () => {
       const { cleanup } = imageRoles(env, DOC_REVISION);
-      await expectDenied(cleanup, nearMisses(expectedCleanup(env), env));
+      await expectDenied(cleanup, nearMisses(drivable(expectedCleanup(env)), env));
     });
 
     test('denies what the doc does not grant', async () => {

@@ -2,7 +2,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LambdaFunctionsRole, LambdaFunctionsRoleProps } from '../../src';
 import {
+  Statement,
   docStatements,
+  drivable,
   expectAllowed,
   expectDenied,
   nearMisses,
@@ -10,6 +12,7 @@ import {
   requestsAllowedBy,
   roleStatements,
   withIssue12Narrowings,
+  withIssue18Narrowings,
   withoutSid,
 } from '../support/cluster-roles-helpers';
 import { PolicySimulator } from '../support/simulate';
@@ -21,6 +24,11 @@ function lambdaRole(env: TestEnvironment, props: LambdaFunctionsRoleProps = {}) 
   return { stack, lambda, sim: PolicySimulator.forRole(stack, lambda.role), template: Template.fromStack(stack) };
 }
 
+/** The doc's block with the issue 12 and 18 narrowings. */
+function expected(env: TestEnvironment): Statement[] {
+  return withIssue18Narrowings('lambdaFunctions', withIssue12Narrowings('lambdaFunctions', docStatements('lambdaFunctions', env), env), env);
+}
+
 describe.each(ENVIRONMENTS)('LambdaFunctionsRole in $partition', (env) => {
   const p = env.partition;
   const r = env.region;
@@ -29,20 +37,28 @@ describe.each(ENVIRONMENTS)('LambdaFunctionsRole in $partition', (env) => {
   test('its statements are the doc block lambdaFunctions, with a Sid each', () => {
     const { sim } = lambdaRole(env);
     const statements = roleStatements(sim);
-    expect(statements.map(withoutSid)).toEqual(withIssue12Narrowings('lambdaFunctions', docStatements('lambdaFunctions', env), env));
+    expect(statements.map(withoutSid)).toEqual(expected(env));
     expect(statements.map((s) => s.Sid)).toEqual([
-      'Route53', 'CloudWatchLogs', 'EC2DescribeInstances', 'EC2TerminateComputeNodes', 'S3ClusterBucketCleanup',
+      'Route53', 'Route53ChangeClusterRecords', 'CloudWatchLogs', 'EC2DescribeInstances', 'EC2TerminateComputeNodes', 'S3ClusterBucketCleanup',
     ]);
   });
 
   test('allows every statement of the doc block', async () => {
     const { sim } = lambdaRole(env);
-    await expectAllowed(sim, requestsAllowedBy(withIssue12Narrowings('lambdaFunctions', docStatements('lambdaFunctions', env), env), env));
+    await expectAllowed(sim, requestsAllowedBy(drivable(expected(env)), env));
+    // Issue 18 (finding 6): the records of the cluster's default domain only.
+    await expectAllowed(sim, requests(['route53:ChangeResourceRecordSets', `arn:${p}:route53:::hostedzone/Z0123`,
+      { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['compute-st-c5-1.hpc.pcluster'] }]));
+    await expectDenied(sim, requests(
+      ['route53:ChangeResourceRecordSets', `arn:${p}:route53:::hostedzone/Z0123`],
+      ['route53:ChangeResourceRecordSets', `arn:${p}:route53:::hostedzone/Z0123`,
+        { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['compute-st-c5-1.hpc.pcluster', 'www.example.com'] }],
+    ));
   });
 
   test('denies near misses: other tag, region, account, partition', async () => {
     const { sim } = lambdaRole(env);
-    await expectDenied(sim, nearMisses(withIssue12Narrowings('lambdaFunctions', docStatements('lambdaFunctions', env), env), env));
+    await expectDenied(sim, nearMisses(drivable(expected(env)), env));
   });
 
   test('denies what the doc does not grant', async () => {
@@ -117,13 +133,17 @@ describe('LambdaFunctionsRole clusterName and hostedZoneId', () => {
     const stack = awsStack();
     const lambda = new LambdaFunctionsRole(stack, 'Lambda', { clusterName: 'c1', hostedZoneId: 'Z0AAAA' });
     const sim = PolicySimulator.forRole(stack, lambda.role);
+    const records = (name: string) => ({ 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [name] });
     const compute = (cluster: string) => ({ 'ec2:ResourceTag/parallelcluster:node-type': 'Compute', 'ec2:ResourceTag/parallelcluster:cluster-name': cluster });
     await expectAllowed(sim, requests(
-      ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0AAAA'],
+      // In the zone it names (Dns/HostedZoneId), whose domain the library does not know: <node>.c1.<any domain>.
+      ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0AAAA', records('q-st-c5-1.c1.example.internal')],
       ['ec2:TerminateInstances', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0', compute('c1')],
     ));
     await expectDenied(sim, requests(
-      ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0BBBB'],
+      ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0BBBB', records('q-st-c5-1.c1.example.internal')],
+      ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0AAAA', records('www.example.internal')],
+      ['route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z0AAAA', records('q-st-c5-1.c2.example.internal')],
       ['ec2:TerminateInstances', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0', compute('c2')],
     ));
   });

@@ -104,7 +104,8 @@ function addOnSignatures(env: TestEnvironment, b: Built, mode: ModeName): Record
   const boundary: RequestContext = mode === 'permissionsBoundary' ? { 'iam:PermissionsBoundary': b.arn(b.f.boundary) } : {};
   return {
     batch: ['batch:CreateComputeEnvironment', `arn:${p}:batch:${r}:${a}:compute-environment/pcluster-ce`],
-    fsx: ['fsx:CreateFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`],
+    // Issue 18: FSx changes are CloudFormation's (the cluster stack's file systems), with the user's credentials.
+    fsx: ['fsx:CreateFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
     fsxBucket: ['s3:PutObject', `arn:${p}:s3:::${b.arn(b.f.bucket)}/export/file`],
     imageBuilder: ['imagebuilder:CreateImage', `arn:${p}:imagebuilder:${r}:${a}:image/parallelclusterimage-abc/1.0.0/1`],
     secret: ['secretsmanager:DescribeSecret', b.arn(b.f.secret)],
@@ -146,7 +147,7 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
       const expectedOn = mode === 'restricted' ? [] : ['iam'];
       const decisions = await Promise.all(Object.values(signatures).map(([a, r, c]) => b.sim.decision(a, r, c)));
       expect(Object.keys(signatures).filter((_, i) => decisions[i] === 'Allowed')).toEqual(expectedOn);
-      expect(b.user.managedPolicies.map((p) => (p as iam.ManagedPolicy).node.id)).toEqual(mode === 'restricted' ? ['BasePolicy'] : ['BasePolicy', 'IamPolicy']);
+      expect(b.user.managedPolicies.map((p) => (p as iam.ManagedPolicy).node.id)).toEqual(mode === 'restricted' ? ['BasePolicy', 'BasePolicy2'] : ['BasePolicy', 'BasePolicy2', 'IamPolicy']);
     });
 
     test('full: every statement of every block of the mode is allowed', async () => {
@@ -163,8 +164,8 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
       expect(Object.keys(signatures).filter((_, i) => decisions[i] !== 'Allowed')).toEqual(mode === 'restricted' ? ['batch', 'iam'] : []);
       // Stable construct ids, in the documented order; within IAM's quota of 10 per role.
       expect(b.user.managedPolicies.map((p) => (p as iam.ManagedPolicy).node.id)).toEqual(mode === 'restricted'
-        ? ['BasePolicy', 'FsxPolicy', 'ImageBuilderPolicy', 'CustomRolesPolicy']
-        : ['BasePolicy', 'BatchPolicy', 'FsxPolicy', 'ImageBuilderPolicy', 'IamPolicy', 'CustomRolesPolicy']);
+        ? ['BasePolicy', 'BasePolicy2', 'FsxPolicy', 'ImageBuilderPolicy', 'CustomRolesPolicy']
+        : ['BasePolicy', 'BasePolicy2', 'BatchPolicy', 'FsxPolicy', 'ImageBuilderPolicy', 'IamPolicy', 'CustomRolesPolicy']);
       b.template.resourceCountIs('AWS::IAM::ManagedPolicy', b.user.managedPolicies.length + 3);
     });
 
@@ -402,7 +403,8 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
         Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: `arn:${env.partition}:iam::111122223333:root` } }],
       },
       Description: 'Runs the AWS ParallelCluster CLI and API (restricted IAM access mode)',
-      ManagedPolicyArns: [b.arn(b.user.managedPolicies[0] as iam.ManagedPolicy)],
+      // The base block, in two policies (issue 18).
+      ManagedPolicyArns: b.user.managedPolicies.map((policy) => b.arn(policy as iam.ManagedPolicy)),
       Path: '/',
     });
     expect(b.user.roleArn).toBe(b.user.role.roleArn);
@@ -442,7 +444,8 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
   test('policies: customer managed, each within 6,144 characters, unique Sids, no literal partition', () => {
     const b = buildIn(env, fullProps('permissionsBoundary'));
     const policies = b.template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('^ParallelCluster user') } });
-    expect(Object.keys(policies)).toHaveLength(6);
+    // The base block is two policies since issue 18's statements (each within 6,144 characters).
+    expect(Object.keys(policies)).toHaveLength(7);
     for (const policy of Object.values<any>(policies)) {
       expect(policyJsonSize(policy.Properties.PolicyDocument)).toBeLessThanOrEqual(6144);
       const sids = policy.Properties.PolicyDocument.Statement.map((s: any) => s.Sid);
@@ -454,7 +457,8 @@ describe.each(ENVIRONMENTS)('ParallelClusterUserRole in $partition', (env) => {
       'ParallelCluster user: AWS Batch clusters',
       'ParallelCluster user: FSx for Lustre',
       'ParallelCluster user: build and manage custom AMIs',
-      'ParallelCluster user: create and manage clusters',
+      'ParallelCluster user: create and manage clusters (part 1 of 2)',
+      'ParallelCluster user: create and manage clusters (part 2 of 2)',
       'ParallelCluster user: manage cluster roles on /parallelcluster/ (permissionsBoundary mode)',
       'ParallelCluster user: pass custom cluster roles',
     ]);

@@ -9,8 +9,10 @@ import { OTHER_ACCOUNT, TestEnvironment } from './stacks';
  */
 
 export interface AttackRequest {
-  /** The finding (1-7) and what the request would achieve. */
+  /** The finding of the issue (1-7 of issue 12 unless `issue` says otherwise) and what the request would achieve. */
   readonly finding: number;
+  /** The issue whose review found it. @default 12 */
+  readonly issue?: number;
   readonly what: string;
   readonly roles: CallerRole[];
   readonly action: string;
@@ -194,6 +196,117 @@ export function attackRequests(opts: AttackOptions): AttackRequest[] {
     ['delete the capacity reservation group', 'resource-groups:DeleteGroup', `arn:${p}:resource-groups:${r}:${a}:group/${NAMED_RESOURCE_GROUP}`],
     ['change the login nodes\' target group', 'elasticloadbalancing:ModifyTargetGroup', '*'],
     ['delete the kept volume', 'ec2:DeleteVolume', `arn:${p}:ec2:${r}:${a}:volume/${NAMED_VOLUME_ID}`],
+  ]);
+  rows.push(...issue18NarrowingRows(opts));
+  return rows;
+}
+
+/**
+ * Issue 18, findings 3-7: the same attacks made directly and, where CloudFormation could be asked to make
+ * them, through CloudFormation (`aws:CalledVia`). Requests a stack template could make through
+ * CloudFormation on an existing resource it names (a security group rule, an Elastic IP association)
+ * are the residual risk docs/security.md lists; they are not rows here.
+ */
+function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
+  const { env, clusterName } = opts;
+  const { partition: p, region: r, account: a } = env;
+  const rows: AttackRequest[] = [];
+  const add = (finding: number, roles: CallerRole[], list: Array<[string, string, string, RequestContext?]>) => {
+    for (const [what, action, resource, context] of list) {
+      rows.push({ issue: 18, finding, what, roles, action, resource, context });
+    }
+  };
+  const viaCfn: RequestContext = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+  const ec2 = (resource: string) => `arn:${p}:ec2:${r}:${a}:${resource}`;
+  const foreignTemplate = ec2('launch-template/lt-0fedcba9876543210');
+  const foreignInstance = ec2('instance/i-0fedcba9876543210');
+  const foreignVolume = ec2('volume/vol-0fedcba9876543210');
+  const foreignGroup = ec2('security-group/sg-0fedcba9876543210');
+  const foreignEni = ec2('network-interface/eni-0fedcba9876543210');
+  const foreignEip = ec2('elastic-ip/eipalloc-0fedcba9876543210');
+  const foreignSnapshot = `arn:${p}:ec2:${r}::snapshot/snap-0fedcba9876543210`;
+  const foreignAmi = `arn:${p}:ec2:${r}::image/ami-0fedcba9876543210`;
+  const clusterTag = { 'aws:TagKeys': ['parallelcluster:cluster-name'], 'aws:RequestTag/parallelcluster:cluster-name': clusterName };
+  const computeTag = { 'aws:TagKeys': ['parallelcluster:node-type'], 'aws:RequestTag/parallelcluster:node-type': 'Compute' };
+  const clusterStack = `arn:${p}:cloudformation:${r}:${a}:stack/${clusterName}/0a1b2c3d-1111-2222-3333-444455556666`;
+  const users = USER_ROLES;
+
+  // ---- 3. launch template takeover, tag-then-terminate ----
+  add(3, users, [
+    ['put new user data in a foreign launch template (its Auto Scaling group runs it)', 'ec2:CreateLaunchTemplateVersion', foreignTemplate],
+    ['make the new version the default of a foreign launch template', 'ec2:ModifyLaunchTemplate', foreignTemplate],
+    ['delete a foreign launch template', 'ec2:DeleteLaunchTemplate', foreignTemplate],
+    ['put the cluster tag on an existing instance', 'ec2:CreateTags', foreignInstance, clusterTag],
+    ['put the cluster tag on an existing volume', 'ec2:CreateTags', foreignVolume, clusterTag],
+    ['terminate an instance without the cluster tag', 'ec2:TerminateInstances', foreignInstance],
+    ['terminate an instance without the cluster tag, through CloudFormation', 'ec2:TerminateInstances', foreignInstance, viaCfn],
+    ['import a foreign resource into a cluster stack (change set of type IMPORT)', 'cloudformation:CreateChangeSet', clusterStack, {
+      'aws:ResourceTag/parallelcluster:cluster-name': clusterName,
+      'cloudformation:ChangeSetName': 'adopt',
+      'cloudformation:ImportResourceTypes': ['AWS::EC2::LaunchTemplate'],
+    }],
+    ['execute a change set on a cluster stack', 'cloudformation:ExecuteChangeSet', clusterStack, {
+      'aws:ResourceTag/parallelcluster:cluster-name': clusterName, 'cloudformation:ChangeSetName': 'adopt',
+    }],
+  ]);
+
+  // ---- 4. forged Image Builder tag ----
+  add(4, ['imageInstance', 'imageCleanup'], [
+    ['forge the Image Builder tag on a foreign AMI', 'ec2:CreateTags', foreignAmi, {
+      'aws:TagKeys': ['Ec2ImageBuilderArn'],
+      'aws:RequestTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${a}:image/parallelclusterimage-x/1.0.0/1`,
+    }],
+    ['tag a foreign AMI', 'ec2:CreateTags', foreignAmi, { 'aws:TagKeys': ['parallelcluster:build_status'] }],
+    ['tag an AMI of another Image Builder pipeline', 'ec2:CreateTags', foreignAmi,
+      { 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${a}:image/payments-golden/1.0.0/1` }],
+  ]);
+
+  // ---- 5. the image cleanup role deletes any stack (every revision: test/proof/attack-matrix.test.ts) ----
+  add(5, ['imageCleanup'], [
+    ['delete an untagged application stack', 'cloudformation:DeleteStack', `arn:${p}:cloudformation:${r}:${a}:stack/payments-prod/0a1b2c3d-1111-2222-3333-444455556666`],
+  ]);
+
+  // ---- 6. Route 53 through the node and Lambda roles ----
+  const companyZone = `arn:${p}:route53:::hostedzone/ZCOMPANY`;
+  add(6, ['headNode', 'lambdaFunctions'], [
+    ['change a record of a public zone', 'route53:ChangeResourceRecordSets', companyZone,
+      { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['www.example.com'] }],
+    ['change a record next to a cluster record', 'route53:ChangeResourceRecordSets', companyZone,
+      { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`node.${clusterName}.pcluster`, 'www.example.com'] }],
+    ['change records with no record names in the request context', 'route53:ChangeResourceRecordSets', companyZone],
+  ]);
+
+  // ---- 7. EC2, EFS, FSx and S3 reach ----
+  add(7, users, [
+    ['snapshot a foreign volume', 'ec2:CreateSnapshot', foreignVolume],
+    // EC2 authorizes a snapshot named in a launch as a `snapshot` resource, with its ec2:SnapshotID.
+    ['boot an instance from a foreign snapshot', 'ec2:RunInstances', foreignSnapshot, { 'ec2:SnapshotID': 'snap-0fedcba9876543210' }],
+    ['boot an instance from a foreign snapshot, through CloudFormation', 'ec2:RunInstances', foreignSnapshot,
+      { ...viaCfn, 'ec2:SnapshotID': 'snap-0fedcba9876543210' }],
+    ['move a foreign Elastic IP', 'ec2:AssociateAddress', foreignEip],
+    ['detach a foreign Elastic IP', 'ec2:DisassociateAddress', foreignEip],
+    ['release a foreign Elastic IP', 'ec2:ReleaseAddress', foreignEip],
+    ['open a foreign security group', 'ec2:AuthorizeSecurityGroupIngress', foreignGroup],
+    ['remove the rules of a foreign security group', 'ec2:RevokeSecurityGroupEgress', foreignGroup],
+    ['delete a foreign security group', 'ec2:DeleteSecurityGroup', foreignGroup],
+    ['swap the security groups of a foreign ENI', 'ec2:ModifyNetworkInterfaceAttribute', foreignEni],
+    ['delete a foreign ENI', 'ec2:DeleteNetworkInterface', foreignEni],
+    ['delete a foreign volume', 'ec2:DeleteVolume', foreignVolume],
+    ['change a foreign volume', 'ec2:ModifyVolume', foreignVolume],
+    ['delete any FSx file system', 'fsx:DeleteFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0fedcba9876543210`],
+    ['delete any FSx backup', 'fsx:DeleteBackup', `arn:${p}:fsx:${r}:${a}:backup/backup-0fedcba9876543210`],
+    ['export an FSx file system to a bucket of one\'s choice', 'fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0fedcba9876543210`],
+    ['delete any EFS file system', 'elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0fedcba98`],
+    ['open any EFS file system to any principal', 'elasticfilesystem:PutFileSystemPolicy', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0fedcba98`],
+    ['make a parallelcluster-* bucket public (ACL)', 's3:PutBucketAcl', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
+    ['drop the public access block of a parallelcluster-* bucket', 's3:PutBucketPublicAccessBlock', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
+    ['replace the policy of a parallelcluster-* bucket that is not the resources bucket', 's3:PutBucketPolicy', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
+    ['delete a parallelcluster-* bucket', 's3:DeleteBucket', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
+  ]);
+  add(7, ['headNode'], [
+    ['boot a compute node from a foreign snapshot', 'ec2:RunInstances', foreignSnapshot, { 'ec2:SnapshotID': 'snap-0fedcba9876543210' }],
+    ['mark a foreign instance as a compute node (then terminate it)', 'ec2:CreateTags', foreignInstance, computeTag],
+    ['read the console output of a foreign instance', 'ec2:GetConsoleOutput', foreignInstance],
   ]);
   return rows;
 }

@@ -239,3 +239,54 @@ export function withIssue12Narrowings(block: string, statements: Statement[], en
     return [s];
   });
 }
+
+/**
+ * The doc's node and image blocks with issue 18's narrowings (docs/doc-differences.md): the head node
+ * never launches with a named snapshot, tags cluster resources or at
+ * creation only, and changes ParallelCluster's DNS records only (as does the Lambda functions role); the
+ * image roles tag and modify ParallelCluster's AMIs only. Statements with conditions other than one
+ * StringEquals key cannot be driven by `requestsAllowedBy`: see `drivable`.
+ */
+export function withIssue18Narrowings(block: string, statements: Statement[], env: TestEnvironment): Statement[] {
+  const p = env.partition;
+  const r = env.region;
+  const records = {
+    'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['*.pcluster'] },
+    'Null': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' },
+  };
+  const builtAmi = { StringLike: { 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${env.account}:image/parallelclusterimage-*` } };
+  return statements.flatMap((s): Statement[] => {
+    if (block.startsWith('headNode.') && s.Action.includes('ec2:RunInstances')) {
+      return [{ ...s, Condition: { Null: { 'ec2:SnapshotID': 'true' } } }];
+    }
+    if (block.startsWith('headNode.') && s.Action.includes('ec2:CreateTags')) {
+      return [
+        { ...s, Action: ['ec2:AttachVolume'] },
+        { ...s, Action: ['ec2:CreateTags'], Condition: { StringLike: { 'ec2:ResourceTag/parallelcluster:cluster-name': '*' } } },
+        { ...s, Action: ['ec2:CreateTags'], Condition: { Null: { 'ec2:CreateAction': 'false' } } },
+      ];
+    }
+    if (block === 'headNode.slurm' && s.Action.includes('route53:ChangeResourceRecordSets')) {
+      return [{ ...s, Condition: records }];
+    }
+    if (block === 'lambdaFunctions' && s.Action.includes('route53:ChangeResourceRecordSets')) {
+      return [
+        { ...s, Action: ['route53:ListResourceRecordSets'] },
+        { ...s, Action: ['route53:ChangeResourceRecordSets'], Condition: records },
+      ];
+    }
+    if (block.startsWith('imageBuilder.') && s.Action.includes('ec2:CreateTags')) {
+      return [{ ...s, Condition: builtAmi }];
+    }
+    if (block === 'imageBuilder.cleanupLambda' && s.Action.includes('cloudformation:DeleteStack')) {
+      return [{ ...s, Condition: { StringLike: { 'aws:ResourceTag/parallelcluster:image_id': '*' } } }];
+    }
+    return [s];
+  });
+}
+
+/** The statements `requestsAllowedBy` can drive: no condition, or one StringEquals key. */
+export function drivable(statements: Statement[]): Statement[] {
+  return statements.filter((s) => s.Condition === undefined
+    || (Object.keys(s.Condition).length === 1 && s.Condition.StringEquals !== undefined && Object.keys(s.Condition.StringEquals).length === 1));
+}

@@ -16,6 +16,32 @@ export function asParallelClusterMakesIt(
   const { action, resource } = request;
   const context: RequestContext = { ...(request.context ?? {}) };
   const service = action.split(':')[0];
+  const sid = request.statement?.sid;
+  // Issue 18: what CloudFormation does with the user's credentials carries aws:CalledVia; pcluster's own
+  // EC2 calls are dry-run launches, tags at creation and terminations of the cluster's tagged instances.
+  const viaCfn: RequestContext = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+  if (block === 'user.base' && sid === 'EC2Write') {
+    if (action === 'ec2:RunInstances') {
+      // pcluster never names a snapshot in a launch.
+      return /:snapshot\//.test(resource) ? undefined : { action, resource, context };
+    }
+    if (action === 'ec2:TerminateInstances') {
+      return { action, resource, context: { ...context, 'ec2:ResourceTag/parallelcluster:cluster-name': 'example' } };
+    }
+    return { action, resource, context: { ...context, ...viaCfn } };
+  }
+  if ((block === 'user.base' && sid === 'EFS') || (block === 'user.fsx' && sid === 'FSx')) {
+    return /:Describe/.test(action) ? { action, resource, context } : { action, resource, context: { ...context, ...viaCfn } };
+  }
+  if (block === 'user.base' && sid === 'S3ResourcesBucket') {
+    const objectOrRead = /^s3:(Get|List)|^s3:(PutObject|DeleteObject|DeleteObjectVersion)$/.test(action);
+    const setup = ['s3:PutBucketVersioning', 's3:PutEncryptionConfiguration', 's3:PutBucketPolicy'].includes(action)
+      && /:s3:::parallelcluster-[^/]*-v1-do-not-delete$/.test(resource);
+    if (!objectOrRead && !setup) {
+      // No bucket ACLs, public access blocks, deletions or other settings: pcluster makes none (aws/s3.py).
+      return undefined;
+    }
+  }
   // ParallelCluster's buckets are in the stack's account.
   if (service === 's3' && /:s3:::(aws-)?parallelcluster-/.test(resource) && action !== 's3:CreateBucket') {
     return { action, resource, context: { ...context, 'aws:ResourceAccount': env.account } };

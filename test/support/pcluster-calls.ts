@@ -17,6 +17,8 @@ import type { ParallelClusterIamProps } from '../../src';
  *
  * Stack-made requests (resources of the cluster or image stack) are made with the user's credentials:
  * pcluster creates its stacks without a RoleARN (aws/cfn.py:31-71), so CloudFormation acts as the user.
+ * Those rows carry `aws:CalledVia` = [cloudformation.amazonaws.com] (`viaCfn` below), as IAM sets it for
+ * requests CloudFormation forwards (issue 18, section 4); rows without it are calls pcluster makes itself.
  */
 
 /** The roles of the matrix. `user.*` are the user role in each IAM access mode. */
@@ -152,8 +154,19 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   const instance = `arn:${p}:ec2:${r}:${a}:instance/i-0123456789abcdef0`;
   const ami = `arn:${p}:ec2:${r}::image/ami-0123456789abcdef0`;
   const imageBuilderImage = `arn:${p}:imagebuilder:${r}:${a}:image/parallelclusterimage-${imageId.toLowerCase()}/3.16.1/1`;
+  // The AMIs EC2 Image Builder creates carry the Image Builder image's ARN.
+  const builtAmi: RequestContext = { 'ec2:ResourceTag/Ec2ImageBuilderArn': imageBuilderImage };
   // IAM sets aws:ResourceAccount on every request; the simulator needs it given.
   const own: RequestContext = { 'aws:ResourceAccount': a };
+  // A request CloudFormation makes with the user's credentials (forward access session): aws:CalledVia.
+  const viaCfn: RequestContext = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+  // The cluster's instances and volumes carry the cluster-name tag (cdk_builder_utils.py:156-206).
+  const clusterInstance: RequestContext = { 'ec2:ResourceTag/parallelcluster:cluster-name': clusterName };
+  // Route 53 record names as Route 53 normalizes them (templates/slurm_builder.py:80-87).
+  const clusterRecords: RequestContext = {
+    'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`${queue}-st-c5xlarge-1.${clusterName.toLowerCase()}.pcluster`],
+  };
+
   const users = USER_ROLES;
   const creators: CallerRole[] = ['user.privileged', 'user.permissionsBoundary'];
   const calls: PclusterCall[] = [];
@@ -189,10 +202,13 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['iam:PassRole', roleArns.computeNode, { 'iam:PassedToService': ec2Service }],
     ['iam:PassRole', roleArns.loginNode, { 'iam:PassedToService': ec2Service }],
     ['iam:PassRole', roleArns.lambdaFunctions, { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+    // validators/cluster_validators.py:1168-1171, 1253-1261: the DryRun launch, made by pcluster itself.
     ['ec2:RunInstances', instance],
-    ['ec2:CreateLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`],
-    ['ec2:CreateSecurityGroup', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`],
-    ['ec2:CreateTags', instance],
+    // The stack's launch templates and security groups (cluster_stack.py:760-805, 1267), by CloudFormation.
+    ['ec2:CreateLaunchTemplate', `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`, viaCfn],
+    ['ec2:CreateSecurityGroup', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`, viaCfn],
+    // The tags of a launch, as it creates the instance (the dry run's configuration Tags, cluster_validators.py:1224-1231).
+    ['ec2:CreateTags', instance, { 'ec2:CreateAction': 'RunInstances' }],
   ]);
   // With Iam/InstanceRole in the configuration, pcluster creates an instance profile for each role
   // (templates/cdk_builder_utils.py:624-629: on /parallelcluster/<cluster>/).
@@ -261,7 +277,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:DescribeStackResources', clusterStack],
     ['dynamodb:PutItem', table],
     ['dynamodb:GetItem', table],
-    ['ec2:DeleteTags', instance],
+    // The head node's tags, removed by the stack update (CloudFormation).
+    ['ec2:DeleteTags', instance, viaCfn],
   ]);
 
   // ---- delete-cluster ----
@@ -274,7 +291,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['logs:DeleteLogGroup', clusterLogGroup],
     ['logs:DeleteMetricFilter', clusterLogGroup],
     ['logs:DeleteLogGroup', lambdaLogGroup],
-    ['ec2:TerminateInstances', instance],
+    // models/cluster.py:677-722: the compute nodes tagged with the cluster's name.
+    ['ec2:TerminateInstances', instance, clusterInstance],
     ['cloudwatch:DeleteDashboards', `arn:${p}:cloudwatch::${a}:dashboard/${clusterName}-${r}`],
     ['cloudwatch:DeleteAlarms', `arn:${p}:cloudwatch:${r}:${a}:alarm:${clusterName}-HeadNode`],
   ]);
@@ -373,7 +391,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['iam:PassRole', roleArns.computeNode, { 'iam:PassedToService': ec2Service }],
     ['ec2:TerminateInstances', instance, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
     ['ec2:DescribeInstances', '*'],
-    ['ec2:CreateTags', instance],
+    ['ec2:CreateTags', instance, clusterInstance],
     ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`],
     // templates/cdk_builder_utils.py:671: an update that removes an EBS volume detaches it.
     ['ec2:DetachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`],
@@ -381,10 +399,10 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:DescribeStackResource', clusterStack],
     ['cloudformation:SignalResource', clusterStack],
     ['cloudformation:DescribeStacks', clusterStack],
-    ['route53:ChangeResourceRecordSets', hostedZone],
+    ['route53:ChangeResourceRecordSets', hostedZone, clusterRecords],
     ['s3:GetObject', `arn:${p}:s3:::${r}-aws-parallelcluster/parallelcluster/3.16.1/cookbooks/aws-parallelcluster-cookbook-3.16.1.tgz`],
     ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
-    ['ec2:GetConsoleOutput', instance],
+    ['ec2:GetConsoleOutput', instance, clusterInstance],
     ...(opts.secretArns ?? []).map((secret): [string, string] => ['secretsmanager:GetSecretValue', secret]),
   ]);
   add(['computeNode'], 'cluster-runtime', 'templates/cdk_builder_utils.py (ComputeNodeIamResources)', [
@@ -405,7 +423,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   ]);
   add(['lambdaFunctions'], 'delete-cluster', 'resources/custom_resources (cleanup_resources: DNS records, compute nodes, cluster bucket)', [
     ['route53:ListResourceRecordSets', hostedZone],
-    ['route53:ChangeResourceRecordSets', hostedZone],
+    ['route53:ChangeResourceRecordSets', hostedZone, clusterRecords],
     ['logs:CreateLogStream', `${lambdaLogGroup}:log-stream:2026/11/30/[$LATEST]0123`],
     ['logs:PutLogEvents', `${lambdaLogGroup}:log-stream:2026/11/30/[$LATEST]0123`],
     ['ec2:DescribeInstances', '*'],
@@ -468,8 +486,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['imagebuilder:DeleteImage', imageBuilderImage],
   ]);
   add(['imageInstance'], 'build-image', 'resources/imagebuilder/parallelcluster_tag.yaml (test phase, on the AMI under test)', [
-    ['ec2:CreateTags', ami],
-    ['ec2:ModifyImageAttribute', ami, { 'ec2:ResourceTag/Ec2ImageBuilderArn': imageBuilderImage }],
+    ['ec2:CreateTags', ami, builtAmi],
+    ['ec2:ModifyImageAttribute', ami, builtAmi],
   ]);
   add(['imageCleanup'], 'build-image', 'resources/lambda_functions/delete_image_stack (templates/imagebuilder_stack.py:491-526)', [
     ['cloudformation:DeleteStack', imageStack, imageTagged],
