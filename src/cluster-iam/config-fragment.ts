@@ -68,6 +68,17 @@ export interface ClusterConfigFragmentProps {
   readonly lambdaFunctionsRoleArn?: string;
 
   /**
+   * `Iam/ResourcePrefix`: the IAM path (and name prefix) of the IAM resources ParallelCluster creates
+   * itself, such as the instance profiles of the roles named here, which it puts on
+   * `<path><cluster name>/` (templates/cdk_builder_utils.py:478-487, 624-629 in the 3.16.1 wheel).
+   * Without it they go on `/parallelcluster/<cluster name>/`, where a user role built with another
+   * `iamPath` may not create them.
+   *
+   * @default - not set: ParallelCluster's own `/parallelcluster/`
+   */
+  readonly resourcePrefix?: string;
+
+  /**
    * `Iam/PermissionsBoundary`: the boundary ParallelCluster puts on every role it creates itself.
    *
    * @default - not set
@@ -205,9 +216,9 @@ export class ConfigFragment {
     ConfigFragment.validateLoginNodePoolNames(pools.map((p) => p.name));
     checkCount('loginNodePools', 'login node pool', pools.map((p) => p.name), MAX_LOGIN_NODE_POOLS);
     const roles = props.lambdaFunctionsRoleArn === undefined ? undefined : { LambdaFunctionsRole: props.lambdaFunctionsRoleArn };
-    const iam = roles === undefined && props.permissionsBoundaryArn === undefined
+    const iam = roles === undefined && props.permissionsBoundaryArn === undefined && props.resourcePrefix === undefined
       ? undefined
-      : { Roles: roles, PermissionsBoundary: props.permissionsBoundaryArn };
+      : { Roles: roles, PermissionsBoundary: props.permissionsBoundaryArn, ResourcePrefix: props.resourcePrefix };
     const headNodeIam = props.headNode ? nodeIam('HeadNode/Iam', props.headNode) : {};
     return {
       Iam: iam,

@@ -574,6 +574,9 @@ export class ParallelClusterIam extends Construct {
       scheduler: this.scheduler,
       lambdaFunctionsRoleArn: this.createdLambdaFunctionsRole ? arn(this.createdLambdaFunctionsRole.roleArn) : undefined,
       permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,
+      // ParallelCluster creates the instance profiles of these roles on `<ResourcePrefix><cluster>/`, and the user
+      // role may create them on `<iamPath><cluster>/` only: a path other than ParallelCluster's default goes in.
+      resourcePrefix: this.iamPath === DEFAULT_IAM_PATH ? undefined : this.iamPath,
       headNode: this.createdHeadNodeRole ? { instanceRoleArn: arn(this.createdHeadNodeRole.roleArn) } : undefined,
       slurmQueues: this.queueNames.map((queue) => ({ name: queue, instanceRoleArn: arn(this.computeNodeRoles[queue].roleArn) })),
       loginNodePools: this.loginNodePoolNames.map((pool) => ({ name: pool, instanceRoleArn: arn(this.loginNodeRoles[pool].roleArn) })),

@@ -7,6 +7,8 @@ import { yamlLib } from '../private/lazy-modules';
 export interface ClusterArns {
   readonly lambdaFunctionsRole?: string;
   readonly permissionsBoundary?: string;
+  /** `Iam/ResourcePrefix`, written when the file has none. */
+  readonly resourcePrefix?: string;
   readonly headNode?: string;
   readonly queues: Record<string, string>;
   readonly pools: Record<string, string>;
@@ -46,6 +48,10 @@ export function completedCluster(model: ClusterModel, arns: ClusterArns): string
   }
   if (arns.permissionsBoundary !== undefined) {
     ensureMap(doc, ['Iam']).set('PermissionsBoundary', arns.permissionsBoundary);
+  }
+  // The path of the instance profiles ParallelCluster creates for the roles above (config-fragment.ts).
+  if (arns.resourcePrefix !== undefined && model.resourcePrefixPath === undefined) {
+    ensureMap(doc, ['Iam']).set('ResourcePrefix', arns.resourcePrefix);
   }
   return render(doc);
 }

@@ -392,6 +392,7 @@ export class DerivedConfiguration {
     return completedCluster(this.cluster!, {
       lambdaFunctionsRole: this.useLambdaFunctionsRole ? fragment.lambdaFunctionsRoleArn : undefined,
       permissionsBoundary: fragment.permissionsBoundaryArn,
+      resourcePrefix: fragment.resourcePrefix,
       headNode: fragment.headNode?.instanceRoleArn,
       queues: byName(fragment.slurmQueues),
       pools: byName(fragment.loginNodePools),
