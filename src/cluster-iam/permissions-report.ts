@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -209,8 +209,31 @@ export class PermissionsReport {
         attachedRoles.set(r, new Set(Array.isArray(roles) ? roles.map((item) => item?.Ref).filter((ref) => typeof ref === 'string') : []));
       }
     }
-    const refersTo = (r: CfnResource, logicalId: string) => attachedRoles.get(r)?.has(logicalId) ?? false;
+    // The policy resources attaching themselves to each role, by the role's logical id, in resource order.
+    const attachingByRole = new Map<string, CfnResource[]>();
+    for (const [r, roles] of attachedRoles) {
+      for (const logicalId of roles) {
+        const policies = attachingByRole.get(logicalId) ?? [];
+        policies.push(r);
+        attachingByRole.set(logicalId, policies);
+      }
+    }
+    // `text` for a value that may hold tokens; `resolvedText` for one already resolved (or built here as
+    // plain template JSON), which needs no second pass through the resolver.
     const text = (value: unknown) => String(values.render(value).text);
+    const resolvedText = (value: unknown) => String(values.renderResolved(value).text);
+    // The ARN prefix of a generated-name resource, the same for every role and policy.
+    const generatedPrefixes = new Map<string, string>();
+    const generatedPrefix = (type: string) => {
+      let prefix = generatedPrefixes.get(type);
+      if (prefix === undefined) {
+        prefix = resolvedText({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:${type}`]] });
+        generatedPrefixes.set(type, prefix);
+      }
+      return prefix;
+    };
+    const literalOr = (value: unknown, fallback: string) =>
+      value === undefined ? fallback : typeof value === 'string' && !Token.isUnresolved(value) ? value : text(value);
     const policyReport = (title: string, arn: string, document: any): PolicyReport => ({
       title,
       arn,
@@ -223,7 +246,7 @@ export class PermissionsReport {
       let report = customerReports.get(policy);
       if (report === undefined) {
         const id = values.logicalId(policy);
-        const arn = generatedNamePattern(text({ Ref: id }), 'policy', text(policy.path ?? '/'), text, stack);
+        const arn = generatedNamePattern(resolvedText({ Ref: id }), literalOr(policy.path, '/'), generatedPrefix('policy'), stack);
         // A library policy's document as its quota validation resolved it in this synthesis.
         const l2 = policy.node.scope;
         const document = l2 instanceof iam.ManagedPolicy && policy.policyDocument === l2.document
@@ -242,8 +265,8 @@ export class PermissionsReport {
         // A library role's ARNs as its quota validation resolved them in this synthesis.
         const attachedArns = (rememberedManagedPolicyArns(role) ?? []) as unknown[];
         // Policies attached by their own `Roles` property (ManagedPolicy.attachToRole) count as well.
-        const attachingPolicies = resources.filter((r) =>
-          r.cfnResourceType === 'AWS::IAM::ManagedPolicy' && refersTo(r, logicalId));
+        const attaching = attachingByRole.get(logicalId) ?? [];
+        const attachingPolicies = attaching.filter((r) => r.cfnResourceType === 'AWS::IAM::ManagedPolicy');
         const awsManaged: string[] = [];
         const other: string[] = [];
         const customer: PolicyReport[] = [];
@@ -260,7 +283,7 @@ export class PermissionsReport {
             addCustomer(element as iam.CfnManagedPolicy);
             continue;
           }
-          const rendered = text(arn);
+          const rendered = resolvedText(arn);
           const match = AWS_MANAGED_POLICY.exec(rendered);
           (match ? awsManaged : other).push(match ? match[1] : rendered);
         }
@@ -271,16 +294,16 @@ export class PermissionsReport {
         for (const p of inlineOfRole) {
           inline.push(policyReport(String(p.PolicyName), '', p.PolicyDocument));
         }
-        for (const r of resources) {
-          if (r.cfnResourceType === 'AWS::IAM::Policy' && refersTo(r, logicalId)) {
+        for (const r of attaching) {
+          if (r.cfnResourceType === 'AWS::IAM::Policy') {
             inline.push(policyReport(`${r.node.path} (${values.logicalId(r)})`, '', stack.resolve((r as iam.CfnPolicy).policyDocument)));
           }
         }
 
         const boundary = stack.resolve(role.permissionsBoundary);
-        const rolePath = text(role.path ?? '/');
+        const rolePath = literalOr(role.path, '/');
         const resolvedName = stack.resolve(role.roleName);
-        const name = resolvedName === undefined ? undefined : text(resolvedName);
+        const name = resolvedName === undefined ? undefined : resolvedText(resolvedName);
         const generatedName = name === undefined || name.includes('${');
         return {
           constructPath: role.node.path,
@@ -288,10 +311,10 @@ export class PermissionsReport {
           generatedName,
           setting: parallelClusterSetting(role),
           logicalId,
-          arn: generatedNamePattern(text({ 'Fn::GetAtt': [logicalId, 'Arn'] }), 'role', rolePath, text, stack),
+          arn: generatedNamePattern(resolvedText({ 'Fn::GetAtt': [logicalId, 'Arn'] }), rolePath, generatedPrefix('role'), stack),
           path: rolePath,
           trust: trustedPrincipals(values.render(role.assumeRolePolicyDocument).text),
-          boundary: boundary === undefined ? undefined : text(boundary),
+          boundary: boundary === undefined ? undefined : resolvedText(boundary),
           awsManagedPolicies: awsManaged,
           otherManagedPolicies: other,
           customerPolicies: customer,
@@ -351,11 +374,10 @@ function refersToArn(arns: unknown[], logicalId: string): boolean {
 
 // A role or managed policy whose name CloudFormation generates is named `<stack name>-<logical id>-<suffix>`
 // (cut to 64 or 128 characters); the report shows that pattern rather than an opaque `${LogicalId.Arn}`.
-function generatedNamePattern(rendered: string, type: string, iamPath: string, text: (value: unknown) => string, stack: Stack): string {
+function generatedNamePattern(rendered: string, iamPath: string, prefix: string, stack: Stack): string {
   if (!rendered.startsWith('${')) {
     return rendered;
   }
-  const prefix = text({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:${type}`]] });
   return `${prefix}${iamPath}${stack.stackName}-* (name generated by CloudFormation)`;
 }
 

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -66,7 +66,7 @@ export function clusterIamPath(iamPath: string | undefined): string {
  * ParallelCluster writes it: `ec2.amazonaws.com.cn` in China, whatever CDK's principal tables say.
  */
 export function createInstanceRole(scope: Construct, options: ClusterRoleOptions, instanceProfileId = 'InstanceProfile'): InstanceRoleResources {
-  const created = createRole(scope, new iam.ServicePrincipal(`ec2.${Stack.of(scope).urlSuffix}`), options);
+  const created = createRole(scope, new Ec2Principal(), options);
   const instanceProfile = new iam.InstanceProfile(scope, instanceProfileId, {
     role: created.role,
     // The same path as the role: the user's PassRole and the head node's PassRole are scoped to
@@ -74,6 +74,26 @@ export function createInstanceRole(scope: Construct, options: ClusterRoleOptions
     path: options.iamPath,
   });
   return { ...created, instanceProfile };
+}
+
+// `ec2.${AWS::URLSuffix}` as one token holding the expression, shared by every instance role.
+const EC2_SERVICE = Token.asString({ 'Fn::Join': ['', ['ec2.', { Ref: 'AWS::URLSuffix' }]] });
+
+/**
+ * The EC2 service principal of instance roles, written as `ec2.<URL suffix>` in every stack: the trust
+ * policy `iam.ServicePrincipal(`ec2.${stack.urlSuffix}`)` gives, without its per-resolution lookup of
+ * the region's service principal fact (which leaves a token unchanged anyway).
+ */
+class Ec2Principal extends iam.PrincipalBase {
+  public readonly policyFragment = new iam.PrincipalPolicyFragment({ Service: [EC2_SERVICE] });
+
+  public toString(): string {
+    return 'ServicePrincipal(ec2.${AWS::URLSuffix})';
+  }
+
+  public dedupeString(): string | undefined {
+    return 'ServicePrincipal:ec2.${AWS::URLSuffix}';
+  }
 }
 
 /** A role for Lambda functions (`lambda.amazonaws.com` is its principal in every partition). */
@@ -94,7 +114,7 @@ function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: Cluste
   });
   validateManagedPolicyCount(role, managedPolicyHint(role, options.managedPolicyKnobs));
   for (const name of options.awsManagedPolicyNames) {
-    role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
+    role.addManagedPolicy(awsManagedPolicy(name));
   }
   const pool = options.sharePolicies ? SharedPolicies.of(scope) : undefined;
   const managedPolicies = pool && options.sharePolicies
@@ -103,6 +123,28 @@ function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: Cluste
   managedPolicies.forEach((policy) => role.addManagedPolicy(policy));
   (options.additionalIamPolicies ?? []).forEach((policy) => role.addManagedPolicy(policy));
   return { role, managedPolicies };
+}
+
+// One object per AWS managed policy for the whole process: they hold no construct and no stack.
+const AWS_MANAGED_POLICIES = new Map<string, iam.IManagedPolicy>();
+
+/**
+ * `iam.ManagedPolicy.fromAwsManagedPolicyName(name)`, with the same ARN in the template
+ * (`{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/<name>"]]}`), but as one
+ * token holding that expression rather than a string with the partition token inside: every resolution
+ * of the role (validation, references, template, tree metadata, report) then skips splitting the string
+ * and rebuilding the join. The ARN keeps the partition reference rather than the stack's partition as a
+ * literal, so that cdk-nag findings (`Policy::arn:<AWS::Partition>:iam::aws:policy/...`) and users'
+ * suppressions of them do not change.
+ */
+export function awsManagedPolicy(name: string): iam.IManagedPolicy {
+  let policy = AWS_MANAGED_POLICIES.get(name);
+  if (policy === undefined) {
+    const arn = Token.asString({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] });
+    policy = { managedPolicyArn: arn };
+    AWS_MANAGED_POLICIES.set(name, policy);
+  }
+  return policy;
 }
 
 /**
