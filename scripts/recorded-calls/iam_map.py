@@ -123,7 +123,18 @@ def requests_for(service, operation, params, region):
         tables = [params["TableName"]] if "TableName" in params else sorted(params.get("RequestItems", {}))
         return [{"action": action, "resource": arn(region, "dynamodb", f"table/{t}"), "context": own} for t in tables]
     if service == "route53" and params.get("HostedZoneId"):
-        return one(f"arn:aws:route53:::hostedzone/{params['HostedZoneId'].split('/')[-1]}")
+        zone = f"arn:aws:route53:::hostedzone/{params['HostedZoneId'].split('/')[-1]}"
+        if operation == "ChangeResourceRecordSets":
+            # The condition keys Route 53 sets for a record change (Service Authorization Reference,
+            # Amazon Route 53): the record names normalized (lower case, no final dot), actions and types.
+            changes = params.get("ChangeBatch", {}).get("Changes", [])
+            sets = [c.get("ResourceRecordSet", {}) for c in changes]
+            return one(zone, {
+                "route53:ChangeResourceRecordSetsNormalizedRecordNames": sorted({r.get("Name", "").lower().rstrip(".") for r in sets}),
+                "route53:ChangeResourceRecordSetsActions": sorted({c.get("Action") for c in changes}),
+                "route53:ChangeResourceRecordSetsRecordTypes": sorted({r.get("Type") for r in sets}),
+            })
+        return one(zone)
     if service == "logs":
         group = params.get("logGroupName")
         if operation == "GetLogEvents":

@@ -31,7 +31,7 @@ describe('Iam/ResourcePrefix follows iamPath', () => {
   });
 
   test('the default path needs no prefix', () => {
-    const { stack, iamSet } = cluster({});
+    const { iamSet } = cluster({});
     const fragment = parse(iamSet.clusterConfig());
     expect(fragment.Iam?.ResourcePrefix).toBeUndefined();
   });

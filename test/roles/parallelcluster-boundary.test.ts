@@ -24,6 +24,9 @@ describe('size', () => {
       const boundary = new ParallelClusterBoundary(stack, 'Boundary', { parallelClusterVersion: version, iamPath: '/team-with-a-long-name/parallelcluster/' });
       const size = policyDocumentSize(stack, boundary.document);
       expect(size).toBeLessThanOrEqual(MANAGED_POLICY_SIZE_QUOTA - 500);
+      // With the image build roles too: still one policy, with less room for additionalStatements.
+      const withImages = new ParallelClusterBoundary(stack, 'WithImages', { parallelClusterVersion: version, enableImageBuilder: true });
+      expect(policyDocumentSize(stack, withImages.document)).toBeLessThanOrEqual(MANAGED_POLICY_SIZE_QUOTA);
     }
   });
 
@@ -71,7 +74,7 @@ describe('inputs', () => {
 describe.each(ENVIRONMENTS)('ParallelCluster still works under it, in $partition', (env) => {
   test('every call of every cluster role is allowed with the boundary on the roles', async () => {
     const stack = stackIn(env);
-    const boundary = new ParallelClusterBoundary(stack, 'Boundary');
+    const boundary = new ParallelClusterBoundary(stack, 'Boundary', { enableImageBuilder: true });
     const cluster = new ParallelClusterIam(stack, 'Cluster', {
       iamAccessMode: IamAccessMode.permissionsBoundary(boundary),
       slurmQueues: ['compute'],
