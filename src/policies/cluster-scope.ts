@@ -478,8 +478,13 @@ function tagScoped(
   if (createTags.length > 0) {
     let own = addCondition(conditions, equals, resourceKey, scope.clusterNames);
     own = addCondition(own, op(equals, true), requestKey, scope.clusterNames);
+    // A statement that only tags resources as they are created (`ec2:CreateAction`, the user's dry-run
+    // launches and CloudFormation's creations) need not carry the cluster name: pcluster's launch
+    // validators tag with the configuration's Tags only (cluster_validators.py:1224-1231, 1654), and a
+    // request that would fail them fails create-cluster. A cluster name it does carry must be in the scope.
+    const atCreationOnly = (conditions.Null as Record<string, unknown> | undefined)?.['ec2:CreateAction'] === 'false';
     let untagged = addCondition(conditions, 'Null', resourceKey, 'true');
-    untagged = addCondition(untagged, equals, requestKey, scope.clusterNames);
+    untagged = addCondition(untagged, op(equals, atCreationOnly), requestKey, scope.clusterNames);
     if (scope.kind === 'cluster') {
       untagged = addCondition(untagged, 'Null', 'ec2:CreateAction', 'false');
     }
