@@ -29,25 +29,10 @@ interface KnownDenial {
  * The denials being fixed (issue 19, "What to build" item 3). The test fails on a denial not listed here
  * AND on an entry that no longer denies anything: the list can only shrink.
  */
-const IMAGE_STACK = /:stack\/hpc-image-1\//;
-const EXPORT_BUCKET = /^arn:\$\{Partition\}:s3:::hpc-log-exports(\/|$)/;
 const KNOWN_DENIED: KnownDenial[] = [
-  // pcluster/models/imagebuilder_resources.py:64: describe-image, delete-image and the image log commands read
-  // the image stack's build resource; pcluster swallows the error (build status lost, delete guard lost).
-  { action: 'cloudformation:DescribeStackResource', resource: IMAGE_STACK, where: /user$/, item: 'issue 19 item 3 (denial 1): image-stack reads' },
-  // get-image-stack-events: the doc granted it through cloudformation:* until hardening (V3_2 to V3_5) ...
-  { action: 'cloudformation:DescribeStackEvents', resource: IMAGE_STACK, where: /^V3_[2-5] .*user$/, item: 'issue 19 item 3 (denial 2): image-stack reads at V3_2-V3_5' },
-  // ... and with clusterName the image stack (named after the image, not the cluster) is out of scope.
-  { action: 'cloudformation:DescribeStackEvents', resource: IMAGE_STACK, where: /^LATEST .* clusterName user$/, item: 'issue 19 item 3 (denial 3): image-stack reads with clusterNames' },
-  // export-cluster-logs / export-image-logs --bucket <the user's own bucket> (models/cluster.py, models/imagebuilder.py
-  // export_logs; aws/s3.py): no prop names the export bucket yet.
-  ...['s3:GetBucketLocation', 's3:ListBucket', 's3:PutObject', 's3:DeleteObject'].map((action) => ({
-    action, resource: EXPORT_BUCKET, where: /user$/, item: 'issue 19 item 3 (denial 4): export bucket of export-*-logs',
-  })),
-  // NEW (not in issue 19's list): the validators of an existing FSx file system (FsxNetworkingValidator,
-  // aws/fsx.py describe_file_systems) call fsx:DescribeFileSystems, which IAM authorizes on `*` only (no resource
-  // types); the FSx statement (user-policies.ts userFsxStatements) names `arn:P:fsx:*:A:*`, which `*` does not match.
-  { action: 'fsx:DescribeFileSystems', resource: /file-system\//, where: /user$/, item: 'new: fsx:DescribeFileSystems needs Resource "*"' },
+  // Empty since the issue-19 fixes: image-stack reads (imagebuilder_resources.py:64, every revision and with
+  // clusterName), the export bucket of export-*-logs (logExportBuckets), fsx:DescribeFileSystems on `*`, and the
+  // head node's Route 53 records (narrowed to <node>.<cluster>.pcluster) are all allowed.
 ];
 
 /**
@@ -66,6 +51,11 @@ const SINCE: Record<string, string> = {
  * Denied), with why. Same rule: shrink only.
  */
 const KNOWN_CROSS_CLUSTER_ALLOWED: KnownDenial[] = [
+  // By design: the log export bucket is the user's own (logExportBuckets), not a cluster's: any of the user's
+  // clusters exports its logs there.
+  ...['s3:PutObject', 's3:DeleteObject'].map((action) => ({
+    action, resource: /:s3:::hpc-log-exports\//, where: /clusterName user$/, item: 'by design: the export bucket is the user\'s own',
+  })),
   // By design: with clusterNames, Describe and List calls stay account-wide (user-role.ts, clusterNames), as
   // `pcluster list-clusters` and the validators need them.
   { action: 'cloudformation:DescribeStacks', resource: /:stack\/hpc-prod\//, where: /clusterName user$/, item: 'by design: reads stay account-wide' },
@@ -84,24 +74,13 @@ const KNOWN_CROSS_CLUSTER_ALLOWED: KnownDenial[] = [
  * Actions the recording sees that the hand matrix (test/support/pcluster-calls.ts) lacks for the role
  * (issue 19, item 2: the other helper adds them to the matrix). Shrink only.
  */
-const EC2_READS = 'issue 19 item 2: validators and describe-cluster read EC2 (the matrix has no ec2:Describe* user row)';
 const MATRIX_MISSING: Array<{ role: RecordedRole; action: string; reason: string }> = [
-  { role: 'user', action: 'cloudformation:DescribeStackResource', reason: 'issue 19 item 2 and denial 1 (image stack)' },
-  { role: 'user', action: 'dynamodb:UpdateItem', reason: 'issue 19 item 2: update-compute-fleet' },
   { role: 'user', action: 'ec2:DescribeImageAttribute', reason: 'issue 19 item 2: delete-image' },
-  ...['DescribeImages', 'DescribeInstanceTypeOfferings', 'DescribeInstanceTypes', 'DescribeInstances', 'DescribeKeyPairs',
-    'DescribeRouteTables', 'DescribeSecurityGroups', 'DescribeSubnets', 'DescribeVpcAttribute']
-    .map((a): { role: RecordedRole; action: string; reason: string } => ({ role: 'user', action: `ec2:${a}`, reason: EC2_READS })),
   { role: 'user', action: 'elasticfilesystem:DescribeMountTargetSecurityGroups', reason: 'EfsIdValidator (not in issue 19\'s list of 18)' },
   { role: 'user', action: 'elasticfilesystem:DescribeMountTargets', reason: 'EfsIdValidator (not in issue 19\'s list of 18)' },
-  { role: 'user', action: 'fsx:DescribeFileSystems', reason: 'existing-FSx validators (not in issue 19\'s list of 18; also denied, see KNOWN_DENIED)' },
+  { role: 'user', action: 'fsx:DescribeFileSystems', reason: 'existing-FSx validators (not in issue 19\'s list of 18)' },
   { role: 'user', action: 's3:DeleteObject', reason: 'export-*-logs cleans its temporary export objects (issue 19 denial 4)' },
-  { role: 'user', action: 's3:DeleteObjectVersion', reason: 'issue 19 item 2: delete-image' },
   { role: 'user', action: 's3:GetBucketLocation', reason: 'export-*-logs (issue 19 denial 4)' },
-  { role: 'user', action: 's3:GetObjectVersion', reason: 'issue 19 item 2: describe/update read the config with a VersionId' },
-  { role: 'user', action: 's3:ListBucketVersions', reason: 'issue 19 item 2: delete-image' },
-  { role: 'user', action: 's3:PutEncryptionConfiguration', reason: 'issue 19 item 2: first use of the bucket' },
-  { role: 'user', action: 'tag:GetResources', reason: 'issue 19 item 2: describe-cluster' },
   { role: 'headNode', action: 'ec2:DescribeInstanceStatus', reason: 'clustermgtd health checks (slurm_plugin/instance_manager.py get_unhealthy_cluster_instance_status)' },
 ];
 

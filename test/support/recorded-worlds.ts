@@ -1,5 +1,6 @@
 import { CfnElement } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ModeName, clusterWorld } from './cluster-world';
 import { RecordedRole, RecordedRoleArns } from './recorded-calls';
 import { PolicySimulator } from './simulate';
@@ -22,13 +23,20 @@ export interface RecordedWorld {
   readonly roleArns: RecordedRoleArns;
 }
 
+/** The bucket the recorder exports logs to (`export-cluster-logs --bucket`), given as `logExportBuckets`. */
+function exportBucket(env: TestEnvironment): s3.IBucket {
+  return s3.Bucket.fromBucketName(stackIn(env, 'Exports'), 'Exports', 'hpc-log-exports');
+}
+
 /** The cluster name scoped worlds are limited to (the recorder's cluster). */
 export const SCOPED_CLUSTER = 'hpc-prod';
 
 /** Every role of `ParallelClusterIam` at LATEST (user in `mode`), optionally scoped to the recorder's cluster. */
 export function latestWorld(env: TestEnvironment, mode: ModeName, scoped: boolean): RecordedWorld {
   // The recorded cluster has FSx for Lustre (scripts/recorded-calls/cluster-config.yaml).
-  const { cluster, sims, arn } = clusterWorld(env, mode, { enableFsxLustre: true, ...(scoped ? { clusterName: SCOPED_CLUSTER } : {}) });
+  const { cluster, sims, arn } = clusterWorld(env, mode, {
+    enableFsxLustre: true, logExportBuckets: [exportBucket(env)], ...(scoped ? { clusterName: SCOPED_CLUSTER } : {}),
+  });
   return {
     label: `LATEST ${env.partition} ${mode}${scoped ? ' clusterName' : ''}`,
     revision: 'LATEST',
@@ -69,6 +77,7 @@ export function revisionWorld(env: TestEnvironment, version: ParallelClusterVers
     loginNodePools: withLogin ? ['login'] : [],
     enableImageBuilder: true,
     enableFsxLustre: true,
+    logExportBuckets: [exportBucket(env)],
   });
   const user = PolicySimulator.forRole(stack, cluster.userRole.role);
   const arnOf = (role: iam.IRole) => user.evaluate({ 'Fn::GetAtt': [stack.getLogicalId(role.node.defaultChild as CfnElement), 'Arn'] });
