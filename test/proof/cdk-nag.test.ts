@@ -83,6 +83,15 @@ const NODE_BUCKETS = (w: Where): Entry[] => [
 /** The suppressions of each kind of construct, by rule and finding; `w` is the construct's environment and path. */
 const TABLE: Record<Kind, (w: Where) => Entry[]> = {
   user: (w) => [
+    iam5(action('elasticfilesystem:Describe*'),
+      'user.base EFS (issue 18, finding 7): pcluster\'s EFS validators describe file systems and mount targets directly; ' +
+      'every other EFS action only through CloudFormation.'),
+    iam5(action('fsx:Describe*'),
+      'user.fsx (issue 18, finding 7): pcluster\'s FSx validators describe file systems directly (fsx:DescribeFileSystems ' +
+      'has no resource type); every other FSx action only through CloudFormation.'),
+    iam5(() => 'Resource::arn:<AWS::Partition>:s3:::parallelcluster-*-v1-do-not-delete',
+      'user.base S3ResourcesBucketSetup (issue 18, finding 7): versioning, encryption and policy of the resources bucket ' +
+      'pcluster creates, parallelcluster-<hash>-v1-do-not-delete (models/s3_bucket.py:143-156), in the stack\'s account.'),
     iam5(action('ec2:Describe*'),
       'user.base EC2Read: pcluster validates a cluster configuration by describing VPCs, subnets, security groups, ' +
       'AMIs and instance types; Describe actions have no resource-level permissions.'),
@@ -114,8 +123,6 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
       'names; PassRole is also limited to ParallelCluster\'s services, role changes to the boundary in boundary mode.'),
     ...['function:parallelcluster-*', 'function:pcluster-*'].map((f) => iam5(() => arn('lambda', '*', w.account, f),
       "user.base Lambda: ParallelCluster's custom-resource functions are named pcluster-* / parallelcluster-* plus a generated suffix.")),
-    iam5(action('s3:*'),
-      'user.base S3ResourcesBucket: ParallelCluster creates and manages its per-region resources bucket; s3:* on its names only.'),
     ...['parallelcluster-*', 'aws-parallelcluster-*'].map((b) => iam5(() => `Resource::arn:${P}:s3:::${b}`,
       "user.base S3ResourcesBucket: ParallelCluster's resources buckets (parallelcluster-<hash>-v1-do-not-delete).")),
     iam5(action('s3:Get*'), 'user.base S3ParallelClusterReadOnly, user.fsx FsxDataRepositoryS3: read-only S3 access as the doc grants it.'),
