@@ -23,21 +23,22 @@ const arn = (service: string, region: string, resource: string) => `arn:aws:${se
 type RoleFactory = (version?: ParallelClusterVersion, region?: string) => { stack: any; role: iam.IRole };
 
 /** One request per construct that only a revision after the doc's (V3_2) allows. */
-const cases: Array<[string, RoleFactory, string, string]> = [
+const cases: Array<[string, RoleFactory, string, string, Record<string, string | string[]>?]> = [
   ['ParallelClusterUserRole', (v, r) => { const stack = awsStack(); return { stack, role: new ParallelClusterUserRole(stack, 'U', { parallelClusterVersion: v, region: r }).role }; },
-    'ec2:DeleteTags', arn('ec2', 'us-east-1', 'instance/i-0123456789abcdef0')],
+    // The cluster stack's tag changes, made by CloudFormation (issue 18: the EC2 write list only through it).
+    'ec2:DeleteTags', arn('ec2', 'us-east-1', 'instance/i-0123456789abcdef0'), { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
   ['HeadNodeRole', (v, r) => { const stack = awsStack(); return { stack, role: new HeadNodeRole(stack, 'H', { parallelClusterVersion: v, region: r }).role }; },
     'ec2:CreateFleet', arn('ec2', 'us-east-1', 'fleet/fleet-0123')],
   ['ComputeNodeRole', (v, r) => { const stack = awsStack(); return { stack, role: new ComputeNodeRole(stack, 'C', { parallelClusterVersion: v, region: r }).role }; },
     'dynamodb:PutItem', arn('dynamodb', 'us-east-1', 'table/parallelcluster-mycluster')],
 ];
 
-describe.each(cases)('%s', (_name, make, action, resource) => {
+describe.each(cases)('%s', (_name, make, action, resource, context) => {
   test('defaults to the newest revision, and V3_2 reproduces the doc', async () => {
     const latest = make();
     const doc = make(ParallelClusterVersion.V3_2);
-    expect(await PolicySimulator.forRole(latest.stack, latest.role).allows(action, resource)).toBe(true);
-    expect(await PolicySimulator.forRole(doc.stack, doc.role).allows(action, resource)).toBe(false);
+    expect(await PolicySimulator.forRole(latest.stack, latest.role).allows(action, resource, context)).toBe(true);
+    expect(await PolicySimulator.forRole(doc.stack, doc.role).allows(action, resource, context)).toBe(false);
   });
 });
 
@@ -50,8 +51,10 @@ test('LambdaFunctionsRole: the AWS Batch variant runs CodeBuild and ECR clean-up
   const startBuild = arn('codebuild', 'us-east-1', 'project/pcluster-mycluster-build-docker-images-project');
   expect(await batch.allows('codebuild:StartBuild', startBuild)).toBe(true);
   expect(await slurm.allows('codebuild:StartBuild', startBuild)).toBe(false);
-  expect(await slurm.allows('route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z123')).toBe(true);
-  expect(await batch.allows('route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z123')).toBe(false);
+  // A cluster's record (issue 18, finding 6: <node>.<cluster>.pcluster names only).
+  const record = { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['queue1-st-c5-1.hpc.pcluster'] };
+  expect(await slurm.allows('route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z123', record)).toBe(true);
+  expect(await batch.allows('route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z123', record)).toBe(false);
 });
 
 test('ImageBuilderRoles: region is the doc\'s <REGION> of the clean-up role', async () => {

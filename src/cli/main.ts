@@ -50,7 +50,7 @@ Options:
   --parallelcluster-version RELEASE
                            the ParallelCluster release, for example 3.16 (default: the newest revision)
   --user-principal WHO     who may assume the user role: an account ID (111122223333) or an IAM ARN
-                           (arn:aws:iam::111122223333:role/hpc-admins) (default: the --account's root, so
+                           (arn:<partition>:iam::111122223333:role/hpc-admins) (default: the --account's root, so
                            that IAM policies in the account decide)
   --iam-path PATH          the IAM path of the cluster roles (default: /parallelcluster/)
   --allow-external-roles   accept roles the file names that are off the cluster path or in another account (the
@@ -69,7 +69,7 @@ Examples:
   ${TOOL} --cluster-config cluster.yaml --cluster-name genomics --account 111122223333 --out iam
   cat cluster.yaml | ${TOOL} --cluster-config - --stack-name pcluster-iam-genomics --account 111122223333
   ${TOOL} --cluster-config cluster.yaml --account 111122223333 --ack noClusterName
-  ${TOOL} --cluster-config batch.yaml --parallelcluster-version 3.15 --mode boundary=arn:aws:iam::111122223333:policy/HpcBoundary
+  ${TOOL} --cluster-config batch.yaml --parallelcluster-version 3.15 --mode boundary=arn:<partition>:iam::111122223333:policy/HpcBoundary
 `;
 
 /** A bad command line or input: printed as one line, exit code 1 (2 for usage). */
@@ -224,7 +224,7 @@ function userPrincipal(value: string): iam.IPrincipal {
   }
   throw new CliError(
     `--user-principal '${value}' is not an account ID (12 digits) or the ARN of an account root, role or user ` +
-    '(for example arn:aws:iam::111122223333:role/hpc-admins); wildcards are refused: anyone they match could assume the role');
+    '(for example arn:<partition>:iam::111122223333:role/hpc-admins); wildcards are refused: anyone they match could assume the role');
 }
 
 /** A warning of a run: its text and, if it has one, the ID that `--ack` takes. */

@@ -128,7 +128,9 @@ describe.each(ENVIRONMENTS)('roles derived from the example configuration in $pa
     expect(await user.allows('s3:GetObject', s3Object(env, 'genomics-raw-reads/incoming/sample.fastq'), inRegion)).toBe(true);
     expect(await user.allows('s3:PutObject', s3Object(env, 'genomics-results/fsx-export/x'), inRegion)).toBe(true);
     expect(await user.allows('s3:PutObject', s3Object(env, 'some-other-bucket/x'), inRegion)).toBe(false);
-    expect(await user.allows('fsx:CreateFileSystem', `arn:${env.partition}:fsx:${env.region}:${env.account}:file-system/*`, inRegion)).toBe(true);
+    // The cluster stack creates the file system (issue 18: FSx writes only through CloudFormation).
+    expect(await user.allows('fsx:CreateFileSystem', `arn:${env.partition}:fsx:${env.region}:${env.account}:file-system/*`,
+      { ...inRegion, 'aws:CalledVia': ['cloudformation.amazonaws.com'] })).toBe(true);
   });
 
   test('EFS with IamAuthorization: the node roles may mount that file system only', async () => {
@@ -546,7 +548,7 @@ Scheduling:
     - Name: q
 Iam:
   Roles:
-    LambdaFunctionsRole: arn:aws:iam::111122223333:role/custom/MyLambdaRole
+    LambdaFunctionsRole: arn:aws:iam::111122223333:role/parallelcluster/MyLambdaRole
 `;
   const imageText = `
 Build:
@@ -562,15 +564,18 @@ Build:
     const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(clusterText) });
     expect(() => c.lambdaFunctionsRole).toThrow(/no Lambda functions role: the configuration names its own/);
     expect(stack.node.findAll().some((n) => n.node.path.endsWith('/LambdaFunctionsRole'))).toBe(false);
-    expect(parse(c.clusterConfig()).Iam.Roles.LambdaFunctionsRole).toBe('arn:aws:iam::111122223333:role/custom/MyLambdaRole');
+    expect(parse(c.clusterConfig()).Iam.Roles.LambdaFunctionsRole).toBe('arn:aws:iam::111122223333:role/parallelcluster/MyLambdaRole');
     const user = PolicySimulator.forRole(stack, c.userRole.role);
-    expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/custom/MyLambdaRole', { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(true);
+    expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/parallelcluster/MyLambdaRole', { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(true);
   });
 
   test('a build-image file naming its instance role and cleanup role: no image build roles, the user may pass them', async () => {
     const stack = stackIn(ENVIRONMENTS[0]);
     const c = cluster(stack, {
-      configuration: ClusterConfiguration.fromYaml(clusterText), imageConfiguration: ImageConfiguration.fromYaml(imageText),
+      configuration: ClusterConfiguration.fromYaml(clusterText),
+      imageConfiguration: ImageConfiguration.fromYaml(imageText),
+      // The build roles are off the cluster path (issue 18, finding 1: refused without the opt-in).
+      allowExternalRoles: true,
     });
     expect(c.imageBuilderRoles).toBeUndefined();
     expect(parse(c.imageConfig()).Build.Iam).toEqual({
@@ -589,6 +594,7 @@ Build:
     const c = cluster(stack, {
       configuration: ClusterConfiguration.fromYaml(clusterText),
       imageConfiguration: ImageConfiguration.fromYaml(imageText.replace(/ {4}CleanupLambdaRole: .*\n/, '')),
+      allowExternalRoles: true,
     });
     expect(c.imageBuilderRoles).toBeDefined();
     const iamSection = parse(c.imageConfig()).Build.Iam;

@@ -35,7 +35,7 @@ function withDetachVolume(s: Statement): Statement {
 
 /** The doc's block with its documented differences: EC2 also `.cn` in China, the secret statement as given. */
 function expectedSlurm(env: TestEnvironment, secretArns: string[] = []): Statement[] {
-  return withIssue18Narrowings('headNode.slurm', docStatements('headNode.slurm', env).map(withDetachVolume), env).flatMap((s) => {
+  return withIssue18Narrowings('headNode.slurm', docStatements('headNode.slurm', env), env).map(withDetachVolume).flatMap((s) => {
     if (s.Action.includes('iam:PassRole')) {
       return [{ ...s, Condition: { StringEquals: { 'iam:PassedToService': ec2ServiceNames(env) } } }];
     }
@@ -47,7 +47,7 @@ function expectedSlurm(env: TestEnvironment, secretArns: string[] = []): Stateme
 }
 
 function expectedBatch(env: TestEnvironment, secretArns: string[] = []): Statement[] {
-  return withIssue18Narrowings('headNode.awsBatch', withIssue12Narrowings('headNode.awsBatch', docStatements('headNode.awsBatch', env), env).map(withDetachVolume), env).flatMap((s) => {
+  return withIssue18Narrowings('headNode.awsBatch', withIssue12Narrowings('headNode.awsBatch', docStatements('headNode.awsBatch', env), env), env).map(withDetachVolume).flatMap((s) => {
     if (s.Action.includes('secretsmanager:GetSecretValue')) {
       return secretArns.length === 0 ? [] : [{ ...s, Resource: secretArns }];
     }
