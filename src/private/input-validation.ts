@@ -223,7 +223,13 @@ export function adminEquivalentGrant(scope: IConstruct, statement: iam.PolicySta
   }
   const json = Stack.of(scope).resolve(statement.toStatementJson()) as Record<string, unknown>;
   const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-  const text = (v: unknown): string => (typeof v === 'string' ? v : '${TOKEN}');
+  // An ARN built with the stack's partition resolves to `Fn::Join`: keep its literal parts, so that only the
+  // unknown parts (`${TOKEN}`) match anything, not the whole ARN.
+  const text = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    const join = (v as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+    return Array.isArray(join) && Array.isArray(join[1]) ? join[1].map(text).join(join[0]) : '${TOKEN}';
+  };
   const actions = list(json.Action).map(text);
   const notActions = list(json.NotAction).map(text);
   const resources = list(json.Resource).map(text);

@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IamAccessMode, ParallelClusterBoundary, ParallelClusterIam, ParallelClusterVersion } from '../../src';
@@ -114,5 +115,22 @@ describe.each(ENVIRONMENTS)('ParallelCluster still works under it, in $partition
     const refused = rows.flatMap(({ role, call }, i) => (decisions[i] === 'Allowed' ? [] : [`${role} ${call.operation}: ${describeCall(call)}: ${decisions[i]}`]));
     expect(refused).toEqual([]);
     expect(rows.length).toBeGreaterThan(40);
+  });
+});
+
+describe('the wide-boundary check', () => {
+  // ARNs built with the stack's partition resolve to Fn::Join: the check must read their literal parts, not
+  // take the whole ARN as unknown (which matched every role and warned on the library's own boundary).
+  test.each([['with an account and region', () => stackIn(AWS)], ['env-agnostic', () => agnosticStack()]])('%s, the library\'s boundary gets no wide-boundary warning; PassRole on every role does', (_name, newStack) => {
+    const stack = newStack();
+    const boundary = new ParallelClusterBoundary(stack, 'Boundary');
+    new ParallelClusterIam(stack, 'Cluster', { clusterName: 'hpc', slurmQueues: ['q'], iamAccessMode: IamAccessMode.permissionsBoundary(boundary) });
+    const wide = new iam.ManagedPolicy(stack, 'Wide', {
+      statements: [new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })] })],
+    });
+    new ParallelClusterIam(stack, 'Other', { clusterName: 'other', slurmQueues: ['q'], iamPath: '/other/', iamAccessMode: IamAccessMode.permissionsBoundary(wide) });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('wideBoundary'));
+    expect(warnings.filter((w) => w.id.startsWith('/Default/Cluster/') || w.id.includes('/Cluster/'))).toEqual([]);
+    expect(warnings.some((w) => w.id.includes('/Other/'))).toBe(true);
   });
 });
