@@ -6,12 +6,14 @@ import { ParallelClusterProvider } from './provider';
 import { providerValue } from './serialize';
 import { ParallelClusterIam } from '../cluster-iam/parallel-cluster-iam';
 import { ClusterConfiguration } from '../config/cluster-configuration';
+import { clusterModelOf } from '../config/registry';
 import { IamAccessMode } from '../iam-access-mode';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { LATEST_CHECKED_RELEASE } from '../policies/revisions';
 import { yamlLib } from '../private/lazy-modules';
 import {
   CLUSTER_NAME_MAX_LENGTH,
+  DEFAULT_IAM_PATH,
   CLUSTER_NAME_MAX_LENGTH_SLURM_ACCOUNTING,
   CLUSTER_RESOURCE_TYPE,
   CUSTOM_RESOURCE_TIMEOUT_SECONDS,
@@ -92,8 +94,10 @@ export interface ParallelClusterProps {
   /**
    * The IAM path of the cluster's roles. The provider may pass the roles on this path (and no other),
    * so give clusters that must not pass each other's roles different paths, and keep other roles off it.
+   * ParallelCluster creates the roles' instance profiles under it too (`Iam/ResourcePrefix`).
    *
-   * @default '/parallelcluster/'
+   * @default - `/parallelcluster/<clusterName>/`: the provider may pass this cluster's roles only
+   * (the configuration's own `Iam/ResourcePrefix` path when it sets one)
    */
   readonly iamPath?: string;
 
@@ -306,7 +310,10 @@ export class ParallelCluster extends Construct {
       parallelClusterVersion: revision,
       iamAccessMode: props.iamAccessMode,
       permissionsBoundary: props.permissionsBoundary,
-      iamPath: props.iamPath,
+      // A path of the cluster's own, so that the provider's PassRole (on the path) reaches this cluster's
+      // roles only; a configuration's Iam/ResourcePrefix decides the path itself (derive.ts).
+      iamPath: props.iamPath ?? (clusterModelOf(props.configuration)?.resourcePrefixPath === undefined
+        ? `${DEFAULT_IAM_PATH}${name}/` : undefined),
       userPrincipal: props.userPrincipal,
       additionalIamPolicies: props.additionalIamPolicies,
       secrets: props.secrets,

@@ -130,6 +130,8 @@ describe.each(ENVIRONMENTS)('ParallelCluster in $partition', (env: TestEnvironme
       const calls = parallelClusterCalls({
         env,
         clusterName: NAME,
+        // The construct's default: a path of the cluster's own.
+        iamPath: `/parallelcluster/${NAME}/`,
         roleArns: {
           headNode: arnOf(cluster.iam.headNodeRole.role),
           computeNode: arnOf(cluster.iam.computeNodeRoles.compute.role),
@@ -207,7 +209,7 @@ describe.each(ENVIRONMENTS)('ParallelCluster in $partition', (env: TestEnvironme
       for (const role of [cluster.iam.headNodeRole.role, cluster.iam.computeNodeRoles.compute.role]) {
         expect(await sim.decision('iam:PassRole', arnOf(role), ctx)).toBe('Allowed');
       }
-      for (const other of ['Admin', 'team-b/HeadNode', 'parallelcluster-evil/HeadNode',
+      for (const other of ['Admin', 'team-b/HeadNode', 'parallelcluster-evil/HeadNode', 'parallelcluster/hpc-2/HeadNode', 'parallelcluster/HeadNode',
         'cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1']) {
         expect([other, await sim.decision('iam:PassRole', `arn:${p}:iam::${a}:role/${other}`, ctx)]).toEqual([other, expect.not.stringMatching(/^Allowed$/)]);
       }

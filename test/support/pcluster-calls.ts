@@ -212,7 +212,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   ]);
   // With Iam/InstanceRole in the configuration, pcluster creates an instance profile for each role
   // (templates/cdk_builder_utils.py:624-629: on /parallelcluster/<cluster>/).
-  const profile = `arn:${p}:iam::${a}:instance-profile/parallelcluster/${clusterName}/${clusterName}-HeadNodeInstanceProfile-ABC`;
+  // On <iamPath><cluster>/: the fragment sets Iam/ResourcePrefix to a path other than the default (config-fragment.ts).
+  const profile = `arn:${p}:iam::${a}:instance-profile/${path}${clusterName}/${clusterName}-HeadNodeInstanceProfile-ABC`;
   add(users, 'create-cluster', 'templates/cdk_builder_utils.py:624-629 (instance profiles for Iam/InstanceRole)', [
     ['iam:CreateInstanceProfile', profile],
     ['iam:AddRoleToInstanceProfile', profile],
