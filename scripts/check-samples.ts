@@ -165,7 +165,9 @@ export function checkTypeScript(samples: Sample[], dir: string, run: boolean): F
   // The floor's Annotations has no acknowledgeWarning: declare the one the shim supplies (writeAcknowledgeShim).
   // aws-cdk-lib's package exports hide its internal modules, so the augmentation names the declaration file
   // by its real path (node_modules may be a symbolic link).
-  const annotations = path.join(fs.realpathSync(path.dirname(require.resolve('aws-cdk-lib/package.json', { paths: [ROOT] }))), 'core', 'lib', 'annotations');
+  // The copy tsc type-checks against: the repository's own (a run against the newest aws-cdk-lib redirects
+  // require() to another copy, which tsc does not see).
+  const annotations = path.join(fs.realpathSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib')), 'core', 'lib', 'annotations');
   fs.writeFileSync(path.join(dir, 'acknowledge-shim.d.ts'), [
     "import 'aws-cdk-lib';",
     `declare module '${path.relative(dir, annotations).split(path.sep).join('/')}' {`,
