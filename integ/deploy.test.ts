@@ -67,7 +67,8 @@ function inventoryOf(queues: string[], fsx: boolean): Inventory {
       'Cluster/UserRole/ImageBuilderPolicy',
       'Cluster/UserRole/IamPolicy',
       ...(fsx ? ['Cluster/UserRole/FsxPolicy'] : []),
-      ...queues.map((q) => `Cluster/ComputeNodeRole-${q}/Policy`),
+      // The queues' compute node statements are the same: one policy for all (src/private/shared-policies.ts).
+      'Cluster/SharedPolicies/ComputeNodePolicy',
     ],
   };
 }
@@ -79,7 +80,8 @@ const INVENTORY: Record<'base' | 'updated', Inventory> = {
 
 /** The update turns FSx for Lustre off and adds the queue `mem`. */
 const UPDATE = {
-  added: ['Cluster/ComputeNodeRole-mem/InstanceProfile', 'Cluster/ComputeNodeRole-mem/Policy', computeRole('mem')],
+  // The new queue gets the shared compute node policy, not one of its own.
+  added: ['Cluster/ComputeNodeRole-mem/InstanceProfile', computeRole('mem')],
   removed: ['Cluster/UserRole/FsxPolicy'],
   // The new queue's role is on the cluster path, which the head node's PassRole already covers. The
   // added secret reaches the head node (GetSecretValue) and the user (DescribeSecret), whose role also
@@ -286,7 +288,8 @@ function describeDeployedStack(variant: 'base' | 'updated', get: () => Deployed)
     const arnOf = (path: string) => d.roles[resourcesOfType(d.template, 'AWS::IAM::Role')[path]].arn;
     const boundary = d.policies[resourcesOfType(d.template, 'AWS::IAM::ManagedPolicy').Boundary].arn;
     expect(YAML.parse(outputs.ClusterClusterConfig)).toEqual({
-      Iam: { Roles: { LambdaFunctionsRole: arnOf(LAMBDA_ROLE) }, PermissionsBoundary: boundary },
+      // The roles are on INTEG_IAM_PATH: ParallelCluster creates their instance profiles there too (ResourcePrefix).
+      Iam: { Roles: { LambdaFunctionsRole: arnOf(LAMBDA_ROLE) }, PermissionsBoundary: boundary, ResourcePrefix: INTEG_IAM_PATH },
       HeadNode: { Iam: { InstanceRole: arnOf(HEAD_NODE_ROLE) } },
       LoginNodes: { Pools: [{ Name: 'login', Iam: { InstanceRole: arnOf(LOGIN_ROLE) } }] },
       Scheduling: {
