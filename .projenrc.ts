@@ -148,6 +148,12 @@ project.addTask('upstream:diff', {
   receiveArgs: true,
 });
 
+// What the deploy test's emulator needs, from PyPI: `npx projen ci` runs it in the background while other steps use the CPU.
+project.addTask('integ:setup', {
+  description: 'Create the deploy test\'s emulator venv (.venv/integ) when it is missing, and nothing else',
+  exec: 'bash scripts/integ-local.sh --setup-only',
+});
+
 project.addTask('integ:local', {
   description: 'Deploy the example to a local AWS emulator (LocalStack core, no Docker), read it back, update it, destroy it',
   exec: 'PATH="$PWD/.venv/bin:$PATH" bash scripts/integ-local.sh',
@@ -180,8 +186,32 @@ project.addTask('census:update', {
 });
 
 project.addTask('test:newest-cdk', {
-  description: 'Run the unit tests against the newest aws-cdk-lib and constructs on npm, installed in a temporary prefix (node_modules stays at the floor)',
+  description: 'Run the proofs, the example apps and the samples against the newest aws-cdk-lib and constructs on npm, installed in a prefix outside node_modules (which stays at the floor)',
   exec: 'bash scripts/test-newest-cdk.sh',
+});
+project.addTask('test:newest-cdk:install', {
+  description: 'Only install the newest aws-cdk-lib and constructs into the prefix the next test:newest-cdk uses (CI runs it in the background)',
+  exec: 'bash scripts/test-newest-cdk.sh --install-only',
+});
+
+// The Maven and pip downloads of the bindings check, into their caches: CI runs it in the background.
+project.addTask('bindings:prefetch', {
+  description: 'Fill the Maven and pip caches the bindings check reads (never fails: the check downloads for itself)',
+  exec: 'bash scripts/bindings-prefetch.sh',
+});
+
+// Every .ts of the repository (src, test, scripts, examples, integ, .projenrc.ts) type-checked once: the scripts
+// CI runs with ts-node are then run with --transpile-only (a type check costs each of them about 13 s of CPU).
+project.addTask('typecheck', {
+  description: 'Type-check every TypeScript file of the repository (tsconfig.dev.json), without emitting',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+
+// The unit tests alone (the test task runs them, then eslint): CI runs eslint alongside other steps.
+project.addTask('test:unit', {
+  description: 'Run the jest unit tests only (no eslint)',
+  exec: 'jest --passWithNoTests --ci',
+  receiveArgs: true,
 });
 
 // Issue 19: the real pcluster CLI (aws-parallelcluster 3.16.1) run in-process against moto, every AWS call
@@ -213,24 +243,31 @@ project.addTask('lint:workflows', {
 // lint, packages), then the checks that need tools from PyPI and Maven Central (policy linters, deploy to a
 // local emulator, Python and Java bindings). scripts/ci-steps.sh runs them in order, prints `[i/N] step` as
 // each starts and a table of the time per step at the end, and stops at the first failure.
+//
+// The machine CI runs on has two cores. `&step`s mostly wait for the network: they start when the run starts
+// and are waited for at their place. `+step`s use one core: they start at their place and run alongside the
+// steps after them (jest uses both cores; jsii, tsc, eslint, the Python linters, LocalStack and Maven use one).
 const buildSteps = project.buildTask.steps
   .map((step) => step.spawn)
   .filter((name): name is string => name !== undefined && (project.tasks.tryFind(name)?.steps.length ?? 0) > 0)
-  // CI needs the test result, not a coverage report (the build workflow keeps it); both cores run tests.
-  .map((name) => (name === 'test' ? 'test --maxWorkers=2 --coverage=false' : name));
+  // CI needs the test result, not a coverage report (the build workflow keeps it); both cores run the unit
+  // tests, and eslint (the test task's second half) runs alongside the packaging and the samples check.
+  .flatMap((name) => (name === 'test' ? ['test:unit --maxWorkers=2 --coverage=false', '+eslint'] : [name]));
 const ciSteps = [
-  ...buildSteps,
-  'lint:workflows',
+  ...buildSteps.flatMap((name) => (name === 'compile' ? [name, '+typecheck'] : [name])),
+  '&lint:workflows',
   'samples:check',
   // What can differ between aws-cdk-lib versions (proofs, snapshots, example, samples), against the newest.
+  '&test:newest-cdk:install',
   'test:newest-cdk',
-  // Downloads from PyPI: started in the background when the run starts, waited for here.
-  '&python-tools',
   // The real pcluster CLI against moto, recorded again: fails when the committed recording drifted.
   '&proof:record',
-  'lint:policies',
-  'schema:check',
-  'integ:local',
+  '&python-tools',
+  '+lint:policies',
+  '+schema:check',
+  '&integ:setup',
+  '+integ:local',
+  '&bindings:prefetch',
   'bindings',
 ];
 project.addTask('ci', {

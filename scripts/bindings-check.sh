@@ -227,12 +227,12 @@ samples_self_test() {
 step "samples self-test" samples_self_test
 
 # 4. TypeScript ----------------------------------------------------------------------------------------------
-step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --project tsconfig.dev.json examples/app.ts
+step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts
 
 # 5. Compare -------------------------------------------------------------------------------------------------
 STEP=compare
 echo "==> compare"
-npx ts-node --project tsconfig.dev.json scripts/compare-templates.ts --self-check \
+npx ts-node --transpile-only --project tsconfig.dev.json scripts/compare-templates.ts --self-check \
   --require .template.json --require .pcluster-config.yaml --require .pcluster-image-config.yaml --require .iam-report.md \
   typescript="$OUT/typescript" python="$OUT/python" java="$OUT/java"
 

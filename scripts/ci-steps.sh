@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Runs the steps of `npx projen ci` in order, each a projen task, and shows where the time goes:
+# Runs the steps of `npx projen ci`, each a projen task, and shows where the time goes:
 #
-#   ci: 14 steps: default, compile, ...
-#   [1/14] default                  (the task's own output follows)
-#   [1/14] default: ok in 4 s
+#   ci: 17 steps: default, compile, ...
+#   [1/17] default                  (the task's own output follows)
+#   [1/17] default: ok in 4 s
 #   ...
 #   ci: time per step                (a table, also printed when a step fails)
 #
 # Stops at the first step that fails and exits with its status. Each argument is one step: a projen task name,
 # optionally followed by arguments for that task (`"test --maxWorkers=2"`). The step list lives in .projenrc.ts.
 #
-# A step written `&task` mostly waits for the network (downloads from PyPI, say): it starts in the background
-# when the run starts, with its output in ci.out/<task>.log, and at its place in the list the run waits for
-# it, prints its output and counts it as passed or failed there; the table shows the time it still had to be
-# waited for there, and how long it ran in all.
+# The machine has two cores, and many steps use one (a Python linter, jsii, Maven) or mostly wait for the network;
+# two prefixes let such steps overlap:
+#
+# - `&task` mostly waits for the network (downloads from PyPI, say): it starts in the background when the run
+#   starts, and at its place in the list the run waits for it, prints its output and counts it there. The table
+#   shows the time it still had to be waited for there, and how long it ran in all.
+# - `+task` starts in the background when the run reaches its place (after the steps before it passed) and runs
+#   alongside the steps after it. The run checks it after every later step (and stops as soon as it failed), and
+#   waits for it at the end. The table shows how long it ran, and how long the run still waited for it at the end.
+#
+# The output of a background step goes to ci.out/<task>.log, and is printed when its result is counted.
 #
 # Usage: bash scripts/ci-steps.sh TASK [TASK ...]
 set -uo pipefail
@@ -27,7 +34,7 @@ fi
 steps=("$@")
 total=${#steps[@]}
 names=()
-for step in "${steps[@]}"; do step=${step#&}; names+=("${step%% *}"); done
+for step in "${steps[@]}"; do step=${step#[&+]}; names+=("${step%% *}"); done
 echo "ci: $total steps: $(IFS=','; echo "${names[*]}" | sed 's/,/, /g')"
 
 # The projen binary of this checkout (no npx lookup per step).
@@ -37,8 +44,7 @@ projen=node_modules/.bin/projen
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", b - a + 0.5 }'; }
 
-# Background steps: started now, waited for at their place.
-declare -A bg_pid bg_log bg_start
+declare -A bg_pid bg_log bg_start bg_index
 bg_pids=()
 cleanup() {
   local pid
@@ -47,16 +53,23 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p ci.out
-for step in "${steps[@]}"; do
-  [[ $step == '&'* ]] || continue
-  step=${step#&}
-  name=${step%% *}
+
+# start NAME STEP: runs the projen task STEP in the background, its output in ci.out/NAME.log.
+start_background() {
+  local name=$1 step=$2
   bg_log[$name]=ci.out/${name//[:\/]/-}.log
   bg_start[$name]=$(now)
   # shellcheck disable=SC2086 # a step is a task name and its arguments, split on spaces on purpose
   setsid $projen $step >"${bg_log[$name]}" 2>&1 </dev/null &
   bg_pid[$name]=$!
   bg_pids+=("$!")
+}
+
+for step in "${steps[@]}"; do
+  [[ $step == '&'* ]] || continue
+  step=${step#&}
+  name=${step%% *}
+  start_background "$name" "$step"
   echo "ci: started $name in the background (output in ${bg_log[$name]})"
 done
 
@@ -66,12 +79,55 @@ table() {
   echo "ci: time per step"
   local row
   for row in "${rows[@]}"; do echo "  $row"; done
-  printf '  %-40s %6s s\n' "total" "$(secs "$start" "$(now)")"
+  printf '  %-48s %6s s\n' "total" "$(secs "$start" "$(now)")"
+}
+
+fail() { # fail LABEL TOOK RC
+  rows+=("$(printf '%-48s %6s s  FAILED (exit %d)' "$1" "$2" "$3")")
+  echo "$1: FAILED (exit $3) after $2 s; the steps after it did not run"
+  table
+  exit "$3"
+}
+
+# Alongside steps (`+`), in the order they started; `finish_alongside NAME` waits for one and counts it.
+alongside=()
+declare -A done_alongside
+finish_alongside() {
+  local name=$1 t0 rc label
+  t0=$(now)
+  wait "${bg_pid[$name]}"
+  rc=$?
+  done_alongside[$name]=1
+  echo
+  echo "[${bg_index[$name]}/$total] $name (ran alongside the steps after it; its output:)"
+  cat "${bg_log[$name]}"
+  label="[${bg_index[$name]}/$total] $name (ran $(secs "${bg_start[$name]}" "$(now)") s alongside)"
+  [[ $rc -eq 0 ]] || fail "$label" "$(secs "$t0" "$(now)")" "$rc"
+  rows+=("$(printf '%-48s %6s s' "$label" "$(secs "$t0" "$(now)")")")
+  echo "$label: ok"
+}
+# Counts the alongside steps that have ended (and stops the run when one failed).
+check_alongside() {
+  local name
+  for name in "${alongside[@]}"; do
+    [[ -z ${done_alongside[$name]:-} ]] || continue
+    kill -0 "${bg_pid[$name]}" 2>/dev/null || finish_alongside "$name"
+  done
 }
 
 i=0
 for step in "${steps[@]}"; do
   i=$((i + 1))
+  if [[ $step == '+'* ]]; then
+    step=${step#+}
+    name=${step%% *}
+    bg_index[$name]=$i
+    start_background "$name" "$step"
+    alongside+=("$name")
+    echo
+    echo "[$i/$total] $name: started alongside the next steps (output in ${bg_log[$name]})"
+    continue
+  fi
   background=
   [[ $step == '&'* ]] && background=1
   step=${step#&}
@@ -91,14 +147,14 @@ for step in "${steps[@]}"; do
     rc=$?
   fi
   took=$(secs "$t0" "$(now)")
-  if [[ $rc -ne 0 ]]; then
-    rows+=("$(printf '%-40s %6s s  FAILED (exit %d)' "[$i/$total] $name" "$took" "$rc")")
-    echo "[$i/$total] $name: FAILED (exit $rc) after $took s; the steps after it did not run"
-    table
-    exit "$rc"
-  fi
-  rows+=("$(printf '%-40s %6s s' "[$i/$total] $name" "$took")")
+  [[ $rc -eq 0 ]] || fail "[$i/$total] $name" "$took" "$rc"
+  rows+=("$(printf '%-48s %6s s' "[$i/$total] $name" "$took")")
   echo "[$i/$total] $name: ok in $took s"
+  check_alongside
+done
+
+for name in "${alongside[@]}"; do
+  [[ -n ${done_alongside[$name]:-} ]] || finish_alongside "$name"
 done
 
 echo

@@ -11,6 +11,9 @@
 #   INTEG_KEEP    set to 1 to keep the emulator's log and the cloud assemblies in the work directory
 #   INTEG_UNPATCHED  set to 1 to run the emulator without integ/emulator.py's completions (the update
 #                 checks then fail: that is what the completions are for)
+#
+# With --setup-only it only creates the emulator's venv (when missing) and exits: `npx projen ci` runs that in
+# the background while other steps use the CPU, since it mostly waits for PyPI (`integ:setup`).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,6 +45,10 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import localstack.run
   "$PYTHON" -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS" \
     || fail "could not install the emulator from $REQUIREMENTS into $VENV"
+fi
+if [ "${1:-}" = "--setup-only" ]; then
+  log "the emulator venv is ready: $VENV"
+  exit 0
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/integ-local.XXXXXX")"

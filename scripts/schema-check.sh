@@ -25,7 +25,7 @@ for release in "${!PYTHON[@]}"; do
   fi
 done
 
-npx ts-node --project tsconfig.dev.json scripts/schema-fragments.ts "$OUT"
+npx ts-node --transpile-only --project tsconfig.dev.json scripts/schema-fragments.ts "$OUT"
 
 checked=0
 for release in "${!PYTHON[@]}"; do
@@ -39,13 +39,13 @@ for release in "${!PYTHON[@]}"; do
 done
 # The completed configuration files ParallelClusterIam writes from the repository's example cluster and
 # image configurations (examples/*-config.yaml), and those inputs themselves.
-npx ts-node --project tsconfig.dev.json scripts/completed-configs.ts "$OUT/completed" >/dev/null
+npx ts-node --transpile-only --project tsconfig.dev.json scripts/completed-configs.ts "$OUT/completed" >/dev/null
 "${PYTHON[3.16.1]}" scripts/pcluster-schema-check.py --kind cluster examples/cluster-config.yaml "$OUT"/completed/cluster/*.yaml
 "${PYTHON[3.16.1]}" scripts/pcluster-schema-check.py --kind image examples/image-config.yaml "$OUT"/completed/image/*.yaml
 checked=$((checked + 2 + $(ls "$OUT"/completed/cluster/*.yaml "$OUT"/completed/image/*.yaml | wc -l)))
 # The configuration the ParallelCluster construct hands to ParallelCluster's custom resource provider, as
 # the provider receives it (every scalar a string): pcluster must load it as it loads the file.
-npx ts-node --project tsconfig.dev.json scripts/cluster-resource-config.ts "$OUT/cluster-resource" >/dev/null
+npx ts-node --transpile-only --project tsconfig.dev.json scripts/cluster-resource-config.ts "$OUT/cluster-resource" >/dev/null
 "${PYTHON[3.16.1]}" scripts/pcluster-schema-check.py --kind cluster "$OUT"/cluster-resource/*.yaml
 checked=$((checked + $(ls "$OUT"/cluster-resource/*.yaml | wc -l)))
 

@@ -19,18 +19,41 @@
 # (NODE_OPTIONS=--require). The library is still compiled against the floor, as the published package is.
 #
 # Usage: bash scripts/test-newest-cdk.sh [jest arguments]. CDK_VERSION=2.200.0 picks another version.
+#        bash scripts/test-newest-cdk.sh --install-only: only installs the newest versions into a prefix of this
+#        checkout outside it (in ~/.cache, not under the repository, where jest would crawl it)
+#        (`test:newest-cdk:install`, which `npx projen ci` runs in the background while other steps use the CPU,
+#        since it mostly waits for npm); the next run without CDK_VERSION uses that prefix, then removes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 version="${CDK_VERSION:-latest}"
-prefix=$(mktemp -d "${TMPDIR:-/tmp}/newest-cdk-XXXXXX")
-trap 'rm -rf "$prefix"' EXIT
 start=$(date +%s)
+install() { # install PREFIX
+  echo '{ "name": "newest-cdk", "private": true }' > "$1/package.json"
+  npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    "aws-cdk-lib@$version" "constructs@latest" >/dev/null
+}
+ci_prefix=${XDG_CACHE_HOME:-$HOME/.cache}/cdk-parallelcluster-iam/newest-cdk-$(echo "$ROOT" | cksum | cut -d" " -f1)
+if [[ ${1:-} == --install-only ]]; then
+  rm -rf "$ci_prefix" && mkdir -p "$ci_prefix"
+  install "$ci_prefix"
+  touch "$ci_prefix/.installed"
+  echo "test-newest-cdk: aws-cdk-lib $(node -p "require('$ci_prefix/node_modules/aws-cdk-lib/package.json').version") installed into $ci_prefix in $(( $(date +%s) - start )) s"
+  exit 0
+fi
 
-echo '{ "name": "newest-cdk", "private": true }' > "$prefix/package.json"
-npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-  "aws-cdk-lib@$version" "constructs@latest" >/dev/null
+# The jest configuration, the require hook and the example outputs go into a scratch directory of this run.
+work=$(mktemp -d "${TMPDIR:-/tmp}/newest-cdk-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+if [[ -z ${CDK_VERSION:-} && -f $ci_prefix/.installed ]]; then
+  prefix=$ci_prefix
+  trap 'rm -rf "$work" "$ci_prefix"' EXIT
+  echo "test-newest-cdk: using the versions test:newest-cdk:install put into $ci_prefix"
+else
+  prefix=$work
+  install "$prefix"
+fi
 cdk=$(node -p "require('$prefix/node_modules/aws-cdk-lib/package.json').version")
 constructs=$(node -p "require('$prefix/node_modules/constructs/package.json').version")
 floor=$(node -p "require('./node_modules/aws-cdk-lib/package.json').version")
@@ -52,15 +75,15 @@ node -e '
   config.collectCoverage = false;
   config.reporters = ["default"];
   require("fs").writeFileSync(out, JSON.stringify(config));
-' "$prefix" "$prefix/jest.config.json"
+' "$prefix" "$work/jest.config.json"
 
 t0=$(date +%s)
-EXPECTED_AWS_CDK_LIB_VERSION="$cdk" npx jest --ci --maxWorkers=2 --config "$prefix/jest.config.json" "$@" test/proof/ test/cluster-iam/fragment-files.test.ts
+EXPECTED_AWS_CDK_LIB_VERSION="$cdk" npx jest --ci --maxWorkers=2 --config "$work/jest.config.json" "$@" test/proof/ test/cluster-iam/fragment-files.test.ts
 echo "test-newest-cdk: the proofs passed against aws-cdk-lib $cdk in $(( $(date +%s) - t0 )) s"
 
 # The require hook for plain Node processes (ts-node included): `aws-cdk-lib` and `constructs`, from anywhere,
 # resolve in the prefix.
-cat > "$prefix/newest-cdk-hook.js" <<HOOK
+cat > "$work/newest-cdk-hook.js" <<HOOK
 const Module = require('module');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, isMain, options) {
@@ -70,13 +93,13 @@ Module._resolveFilename = function (request, parent, isMain, options) {
   return resolve.call(this, request, parent, isMain, options);
 };
 HOOK
-newest() { NODE_OPTIONS="--require $prefix/newest-cdk-hook.js${NODE_OPTIONS:+ $NODE_OPTIONS}" "$@"; }
+newest() { NODE_OPTIONS="--require $work/newest-cdk-hook.js${NODE_OPTIONS:+ $NODE_OPTIONS}" "$@"; }
 loaded=$(newest node -p "require('aws-cdk-lib/package.json').version + ' ' + require('constructs/package.json').version")
 [[ $loaded == "$cdk $constructs" ]] || { echo "test-newest-cdk: the require hook loads $loaded, not $cdk $constructs" >&2; exit 1; }
 
 # 2. The example apps -------------------------------------------------------------------------------------------
 t0=$(date +%s)
-out=$prefix/examples
+out=$work/examples
 EXAMPLE_OUTDIR="$out/floor" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts >/dev/null
 EXAMPLE_OUTDIR="$out/newest" newest npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts >/dev/null
 for f in template.json pcluster-config.yaml pcluster-image-config.yaml; do
