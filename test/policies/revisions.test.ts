@@ -206,16 +206,23 @@ function actionSet(stack: Stack, statements: iam.PolicyStatement[]): Set<string>
 
 const simulators = new Map<string, PolicySimulator>();
 
-/** A role in `env` whose only policy holds the block's statements at `version`. */
+/**
+ * A role in `env` whose only policy holds the block's statements at `version`. The roles of every revision of
+ * a block (and of its unrevised factory output) share one stack, synthesized once for all of them.
+ */
 function simulator(env: Env, block: PolicyBlock, version: ParallelClusterVersion | undefined): PolicySimulator {
-  const key = `${env.partition}|${block}|${version ?? 'factory'}`;
-  if (!simulators.has(key)) {
+  const key = (v: ParallelClusterVersion | undefined) => `${env.partition}|${block}|${v ?? 'factory'}`;
+  if (!simulators.has(key(version))) {
     const stack = stackIn(env);
-    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
-    new iam.ManagedPolicy(stack, 'Policy', { roles: [role], statements: statementsAt(stack, block, version) });
-    simulators.set(key, PolicySimulator.forRole(stack, role));
+    const versions = [undefined, ...ALL];
+    const roles = versions.map((v, i) => {
+      const role = new iam.Role(stack, `Role${i}`, { assumedBy: new iam.AccountRootPrincipal() });
+      new iam.ManagedPolicy(stack, `Policy${i}`, { roles: [role], statements: statementsAt(stack, block, v) });
+      return role;
+    });
+    versions.forEach((v, i) => simulators.set(key(v), PolicySimulator.forRole(stack, roles[i])));
   }
-  return simulators.get(key)!;
+  return simulators.get(key(version))!;
 }
 
 function contextIn(env: Env, context: RequestContext = {}): RequestContext {
