@@ -192,6 +192,9 @@ def _ec2(operation, params, region, action, own):
     if operation == "TerminateInstances":
         for i in params.get("InstanceIds", []):
             add(arn(region, "ec2", f"instance/{i}"), {**own, **_resource_tags(_instance_tags(region, i), ("aws", "ec2"))})
+    elif operation == "GetConsoleOutput":
+        i = params["InstanceId"]
+        add(arn(region, "ec2", f"instance/{i}"), {**own, **_resource_tags(_instance_tags(region, i), ("aws", "ec2"))})
     elif operation in ("DeregisterImage", "DescribeImageAttribute"):
         image = params["ImageId"]
         add(f"arn:aws:ec2:{region}::image/{image}", _resource_tags(_image_tags(region, image), ("aws", "ec2")))
@@ -282,7 +285,7 @@ def canonical(request):
 def build_fixture(recorder, outcomes, normalizer, w):
     """The committed recording: commands, every call (one line each), and the distinct IAM requests per role."""
     calls = [normalizer.call(c) for c in recorder.calls]
-    steps = list(dict.fromkeys(c["step"] for c in calls))
+    steps = list(dict.fromkeys([*recorder.step_roles, *(c["step"] for c in calls)]))
     # Within a step, validators run concurrently: calls are sorted for a stable file.
     ordered = []
     for step in steps:
@@ -297,7 +300,8 @@ def build_fixture(recorder, outcomes, normalizer, w):
     commands = []
     for step in steps:
         outcome = outcomes.get(step)
-        commands.append({"step": step, "role": next(c["role"] for c in ordered if c["step"] == step),
+        role = recorder.step_roles.get(step) or next(c["role"] for c in ordered if c["step"] == step)
+        commands.append({"step": step, "role": role,
                          "calls": sum(1 for c in ordered if c["step"] == step),
                          "outcome": normalizer.outcome(outcome)})
     return {

@@ -1,7 +1,7 @@
 """Records every AWS call ParallelCluster's own code makes (issue 19).
 
 Runs, in-process against moto (mock_aws), the `pcluster` CLI of aws-parallelcluster 3.16.1 as the user, and the
-node daemons of aws-parallelcluster-node 3.16.1 (slurm_plugin) as the head node, and records each botocore call
+node daemons of aws-parallelcluster-node 3.16.1 (slurm_plugin) as the node each runs on (daemons.py), and records each botocore call
 (role, service, operation, region, parameters). Each call is mapped to the IAM requests it needs
 (iam_map.py), normalized (random IDs, timestamps, account, partition, cluster name become stable placeholders),
 and written to test/fixtures/recorded-calls.json, which test/proof/recorded-calls.test.ts simulates against the
@@ -56,6 +56,8 @@ class Recorder:
         self.step = None
         self.hooks = {}
         self.validator_errors = []  # (service, operation) -> function(params) -> params actually sent to moto
+        # Every step run, in order, with its role: a step that made no call is part of the recording too.
+        self.step_roles = {}
         self._original = botocore.client.BaseClient._make_api_call
 
     def install(self):
@@ -95,6 +97,8 @@ class Recorder:
     def as_role(self, role, step):
         self.role = role
         self.step = step
+        if step is not None:
+            self.step_roles.setdefault(step, role)
 
 
 def _jsonable(value):

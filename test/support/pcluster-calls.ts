@@ -404,6 +404,10 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['s3:GetObject', `arn:${p}:s3:::${r}-aws-parallelcluster/parallelcluster/3.16.1/cookbooks/aws-parallelcluster-cookbook-3.16.1.tgz`],
     ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
     ['ec2:GetConsoleOutput', instance, clusterInstance],
+    // slurm_plugin (aws-parallelcluster-node 3.16.1): clustermgtd's health checks (EC2 status and scheduled
+    // events, instance_manager.py:226-265) and capacity blocks (capacity_block_manager.py:346-368, aws/ec2.py:79-90).
+    ['ec2:DescribeInstanceStatus', '*'],
+    ['ec2:DescribeCapacityReservations', '*'],
     ...(opts.secretArns ?? []).map((secret): [string, string] => ['secretsmanager:GetSecretValue', secret]),
   ]);
   add(['computeNode'], 'cluster-runtime', 'templates/cdk_builder_utils.py (ComputeNodeIamResources)', [

@@ -86,17 +86,32 @@ export function renderReport(input: ReportInput): string {
     ...[...new Set(rec.validatorErrors.map((v) => `${v.validator}: ${v.message}`.replace(/\s+/g, ' ').slice(0, 200)))]
       .map((v) => `- ${v}`),
     '',
-    '**Node daemons** (`aws-parallelcluster-node` 3.16.1, `scripts/recorded-calls/daemons.py`), as the head node,'
-      + ' Slurm\'s `scontrol` stubbed: `slurm_resume` launching by RunInstances (on-demand queue) and by CreateFleet'
-      + ' (Spot queue) from the launch templates the stack would have made, with the DynamoDB node table and Route 53'
-      + ' records; clustermgtd\'s instance and health reads; terminations.',
+    '**Node daemons** (`aws-parallelcluster-node` 3.16.1, `scripts/recorded-calls/daemons.py`), each as the node'
+      + ' it runs on (the wheel\'s five entry points: `clustermgtd`, `slurm_resume`, `slurm_suspend` and'
+      + ' `slurm_fleet_status_manager` on the head node, `computemgtd` on every compute node), Slurm\'s `scontrol`,'
+      + ' the shell and the cookbook\'s scripts stubbed: `slurm_resume` launching by RunInstances (on-demand queue) and'
+      + ' by CreateFleet (Spot queue) from the launch templates the stack would have made, with the DynamoDB node'
+      + ' table and Route 53 records; clustermgtd\'s instance reads, health checks (EC2 status and scheduled events:'
+      + ' DescribeInstanceStatus), capacity blocks (DescribeCapacityReservations, which moto lacks: recorded, its'
+      + ' error kept), static node replacement from its own configuration file (console output of the unhealthy'
+      + ' nodes, instance IDs batch-read from the table, terminate, relaunch) and terminations;'
+      + ' `slurm_fleet_status_manager` on STOP_REQUESTED (every compute node terminated).',
     '',
-    '**Not exercised yet**: the compute and login nodes\' calls (cookbook scripts and `computemgtd`, outside'
-      + ' what runs in-process here), the compute fleet status updates of the head node (the cookbook\'s'
-      + ' `update-compute-fleet-status.sh`), `iam:PassRole` implied by launch templates\' instance profiles;'
-      + ' `pcluster configure`, `ssh`, `dcv-connect` (interactive); calls CloudFormation makes for template'
-      + ' resources (they stay in the hand matrix); pcluster\'s own creation of the build-image cleanup role (the'
-      + ' configuration names the library\'s).',
+    '**Node paths that make no AWS call**, run and recorded with none (so a call added by a later release shows as'
+      + ' drift): `computemgtd` on a compute node asks Slurm whether its node is down and terminates it with'
+      + ' `sudo shutdown -h now` (`slurm_plugin/computemgtd.py` `_self_terminate`; the compute launch templates\''
+      + ' shutdown behaviour is `terminate`, `templates/queues_stack.py:315` of aws-parallelcluster); `slurm_suspend`'
+      + ' only checks clustermgtd\'s heartbeat (`slurm_plugin/suspend.py` `main`); the compute fleet status is read'
+      + ' and written by the cookbook\'s `get-compute-fleet-status.sh` / `update-compute-fleet-status.sh`'
+      + ' (`slurm_plugin/clustermgtd.py` `ComputeFleetStatusManager`), not by the wheel. No entry point of the wheel'
+      + ' runs on a login node (its user data only runs the cookbook, `resources/login_node/user_data.sh` of'
+      + ' aws-parallelcluster): the login nodes\' calls, and the compute nodes\' other calls, come from the'
+      + ' cookbook and stay in the hand matrix.',
+    '',
+    '**Not exercised yet**: the cookbook\'s calls on every node (outside both wheels), `iam:PassRole` implied by'
+      + ' launch templates\' instance profiles; `pcluster configure`, `ssh`, `dcv-connect` (interactive); calls'
+      + ' CloudFormation makes for template resources (they stay in the hand matrix); pcluster\'s own creation of'
+      + ' the build-image cleanup role (the configuration names the library\'s).',
     '',
     END,
   );
