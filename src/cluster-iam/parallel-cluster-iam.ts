@@ -472,6 +472,9 @@ export class ParallelClusterIam extends Construct {
       clusterName: props.clusterName,
       hostedZoneId: props.hostedZoneId,
     });
+    if (this.createdLambdaFunctionsRole) {
+      derived?.attachLambdaFunctions(this.createdLambdaFunctionsRole.role);
+    }
     // A build-image file that names both its build identity and its cleanup role gets no image roles.
     if (props.enableImageBuilder && (derived?.createImageRoles ?? true)) {
       const image = new ImageBuilderRoles(this, 'ImageBuilderRoles', {
@@ -509,6 +512,8 @@ export class ParallelClusterIam extends Construct {
       kmsKeys: props.kmsKeys,
       mungeKeySecret: props.mungeKeySecret,
     });
+    // What the configuration files ask of the user beyond the props (CustomS3Bucket, DevSettings, an SSM password).
+    derived?.attachUser(this.userRole.role);
 
     this.clusterConfigOutput = new CfnOutput(this, 'ClusterConfig', {
       description: 'The Iam settings of the ParallelCluster cluster configuration (YAML)',

@@ -273,17 +273,6 @@ ${extra}`;
     const role = c.lambdaFunctionsRole.role.node.defaultChild as iam.CfnRole;
     expect(JSON.stringify(stack.resolve(role.managedPolicyArns))).toContain('AWSLambdaVPCAccessExecutionRole');
   });
-
-  test('an SSM parameter as the directory password: ssm:GetParameter for the head node', async () => {
-    const stack = stackIn(ENVIRONMENTS[0]);
-    const parameter = 'arn:aws:ssm:us-east-1:111122223333:parameter/ad/password';
-    const c = cluster(stack, {
-      configuration: ClusterConfiguration.fromYaml(base('', `DirectoryService:\n  PasswordSecretArn: ${parameter}`)),
-    });
-    const head = PolicySimulator.forRole(stack, c.headNodeRole.role);
-    expect(await head.allows('ssm:GetParameter', parameter)).toBe(true);
-    expect(await head.allows('ssm:GetParameter', 'arn:aws:ssm:us-east-1:111122223333:parameter/other')).toBe(false);
-  });
 });
 
 describe('explicit props beside the configuration', () => {
