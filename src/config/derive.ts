@@ -14,7 +14,6 @@ import { externalRoleReason } from '../private/input-validation';
 import { kmsLib, s3Lib, secretsManagerLib } from '../private/lazy-modules';
 import { DEFAULT_IAM_PATH, IMAGE_ARTIFACT_KEYS, SSM_DIRECTORY_PASSWORD_REGION, clusterArtifactKeys } from '../private/pcluster-rules';
 import { TemplateValues } from '../private/synth-outputs';
-import { ImageBuilderRoles } from '../roles/image-builder-roles';
 import { NodeRole } from '../roles/node-role';
 import { S3Access } from '../roles/s3-access';
 import { Scheduler } from '../scheduler';
@@ -45,10 +44,10 @@ export class DerivedConfiguration {
   /** Whether the construct creates the Lambda functions role (false when the file names its own). */
   public readonly useLambdaFunctionsRole: boolean;
   /**
-   * Whether the construct creates the image build's roles: not when the build-image file names both its
-   * own build identity (`Build/Iam/InstanceRole` or `InstanceProfile`) and `Build/Iam/CleanupLambdaRole`.
+   * The image build's roles the build-image file names (`Build/Iam/InstanceRole` or `InstanceProfile`, and
+   * `Build/Iam/CleanupLambdaRole`): the construct creates only the others.
    */
-  public readonly createImageRoles: boolean;
+  public readonly namedImageRoles: { readonly instance: boolean; readonly cleanup: boolean };
   /** Node roles the file names (kept): the user passes them to EC2 only, the head node the queues' ones. */
   public readonly namedRoles: iam.IRole[];
   /** The `LambdaFunctionsRole` the file names, if a role ARN: the user passes it to Lambda only. */
@@ -238,7 +237,10 @@ export class DerivedConfiguration {
     const namedQueues: iam.IRole[] = [];
     this.createHeadNode = !(model && ownIdentity(model.headNode));
     this.useLambdaFunctionsRole = !(model && model.lambdaFunctionsRole);
-    this.createImageRoles = !(imageModel && (imageModel.instanceRole || imageModel.instanceProfile) && imageModel.cleanupLambdaRole);
+    this.namedImageRoles = {
+      instance: !!(imageModel && (imageModel.instanceRole || imageModel.instanceProfile)),
+      cleanup: !!imageModel?.cleanupLambdaRole,
+    };
     if (imageModel) {
       // The build's own roles, which the user passes to EC2 (the build instance) and Lambda (the cleanup
       // function) only (pcluster build-image).
@@ -380,10 +382,10 @@ export class DerivedConfiguration {
   }
 
   /** Puts `imageStatements()` on the image build instance role. */
-  public attachImage(roles: ImageBuilderRoles): void {
+  public attachImage(instanceRole: iam.IRole): void {
     const statements = this.imageStatements();
     if (statements.length > 0) {
-      new iam.Policy(roles, 'ConfigurationPolicy', { statements, roles: [roles.instanceRole] });
+      new iam.Policy(instanceRole.node.scope!, 'ConfigurationPolicy', { statements, roles: [instanceRole] });
     }
   }
 
@@ -404,8 +406,8 @@ export class DerivedConfiguration {
   /** The completed build-image configuration, with the fragment's ARNs. */
   public completedImage(fragment: ImageConfigFragmentProps): string {
     return completedImage(this.image!, {
-      instanceRole: fragment.instanceRoleArn!,
-      cleanupLambdaRole: fragment.cleanupLambdaRoleArn!,
+      instanceRole: fragment.instanceRoleArn,
+      cleanupLambdaRole: fragment.cleanupLambdaRoleArn,
       permissionsBoundary: fragment.permissionsBoundaryArn,
     });
   }
@@ -421,15 +423,15 @@ export class DerivedConfiguration {
       for (const script of this.image.scripts) {
         out.push(`- ${script.where} (s3://${script.bucket}/${script.key}): s3:GetObject for the image build instance.`);
       }
-      if (!this.createImageRoles) {
-        out.push(`- Build/Iam/${this.image.instanceRole ? 'InstanceRole' : 'InstanceProfile'} and Build/Iam/CleanupLambdaRole are set in ` +
+      const identity = this.image.instanceRole ? 'InstanceRole' : 'InstanceProfile';
+      if (this.namedImageRoles.instance && this.namedImageRoles.cleanup) {
+        out.push(`- Build/Iam/${identity} and Build/Iam/CleanupLambdaRole are set in ` +
           `${this.image.source.fileName}: they are kept, and no image build role is created.`);
-      } else if (this.image.instanceRole || this.image.instanceProfile) {
-        out.push(`- Build/Iam/${this.image.instanceRole ? 'InstanceRole' : 'InstanceProfile'} is set in ${this.image.source.fileName}: it is kept; ` +
-          'the image build instance role created here is not written into the file (only its cleanup role is used).');
-      } else if (this.image.cleanupLambdaRole) {
-        out.push(`- Build/Iam/CleanupLambdaRole is set in ${this.image.source.fileName}: it is kept; ` +
-          'the cleanup role created here is not written into the file (only its instance role is used).');
+      } else if (this.namedImageRoles.instance) {
+        out.push(`- Build/Iam/${identity} is set in ${this.image.source.fileName}: it is kept, and only the cleanup role is created here` +
+          `${this.image.scripts.length > 0 ? ' (the named role must grant s3:GetObject on the script components)' : ''}.`);
+      } else if (this.namedImageRoles.cleanup) {
+        out.push(`- Build/Iam/CleanupLambdaRole is set in ${this.image.source.fileName}: it is kept, and only the build instance role is created here.`);
       }
     }
     return out.join('\n') + '\n';
