@@ -237,3 +237,28 @@ describe('an SSM parameter as DirectoryService/PasswordSecretArn', () => {
     }
   });
 });
+
+describe('placeholders of ParallelCluster\'s full examples (`String`) are refused at their line', () => {
+  const head = 'HeadNode:\n  InstanceType: t3.medium\n';
+  const slurm = 'Scheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\n';
+  test.each<[string, string, RegExp]>([
+    ['HeadNode/Iam/InstanceRole', `${slurm}${head}  Iam:\n    InstanceRole: String\n`, /^c\.yaml:8: HeadNode\/Iam\/InstanceRole 'String' is not an IAM role ARN/],
+    ['a queue\'s Iam/InstanceProfile', `${slurm}      Iam:\n        InstanceProfile: String\n`,
+      /^c\.yaml:6: Scheduling\/SlurmQueues\[0\]\/Iam\/InstanceProfile 'String' is not an IAM instance profile ARN/],
+    ['Iam/PermissionsBoundary', `${slurm}Iam:\n  PermissionsBoundary: String\n`, /^c\.yaml:6: Iam\/PermissionsBoundary 'String' is not an IAM policy ARN/],
+    ['DirectoryService/PasswordSecretArn', `${slurm}DirectoryService:\n  PasswordSecretArn: String\n`,
+      /^c\.yaml:6: DirectoryService\/PasswordSecretArn 'String' is not a Secrets Manager secret ARN or an SSM parameter ARN/],
+    ['CustomS3Bucket', `${slurm}CustomS3Bucket: String\n`, /^c\.yaml:5: CustomS3Bucket 'String' is not an S3 bucket name/],
+  ])('%s', (_name, text, error) => {
+    expect(() => ClusterConfiguration.fromYaml(text, 'c.yaml')).toThrow(error);
+  });
+
+  test.each<[string, RegExp]>([
+    ['InstanceRole', /^i\.yaml:5: Build\/Iam\/InstanceRole 'String' is not an IAM role ARN/],
+    ['CleanupLambdaRole', /^i\.yaml:5: Build\/Iam\/CleanupLambdaRole 'String' is not an IAM role ARN/],
+    ['PermissionsBoundary', /^i\.yaml:5: Build\/Iam\/PermissionsBoundary 'String' is not an IAM policy ARN/],
+  ])('Build/Iam/%s of a build-image file', (key, error) => {
+    const text = `Build:\n  InstanceType: c5.xlarge\n  ParentImage: ami-0123456789abcdef0\n  Iam:\n    ${key}: String\n`;
+    expect(() => ImageConfiguration.fromYaml(text, 'i.yaml')).toThrow(error);
+  });
+});
