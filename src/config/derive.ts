@@ -333,7 +333,8 @@ export class DerivedConfiguration {
 
   /**
    * The statements the file adds to a node role beyond S3Access: `s3:GetObject` on its custom action
-   * objects, the head node's SSM parameter secrets, EFS IAM authorization.
+   * objects, the head node's SSM parameter secrets, EFS IAM authorization, the head node's reads of the
+   * cluster's artifacts in `CustomS3Bucket`, and the `DevSettings` objects the nodes install.
    */
   public statements(kind: NodeSection['kind'], name?: string): iam.PolicyStatement[] {
     const section = this.section(kind, name);
