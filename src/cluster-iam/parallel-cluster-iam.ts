@@ -12,6 +12,7 @@ import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import { createImageBuildInstanceRole, createImageCleanupLambdaRole } from '../private/image-build-roles';
 import { validateAssumedBy } from '../private/input-validation';
 import { DEFAULT_IAM_PATH, MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, checkAwsBatchSupported, checkCount } from '../private/pcluster-rules';
 import { markRoleOwner } from '../private/role-quotas';
@@ -310,8 +311,9 @@ export class ParallelClusterIam extends Construct {
 
   /**
    * The image build's roles, when `enableImageBuilder` is set, unless the `imageConfiguration` names
-   * both its own build identity (`Build/Iam/InstanceRole` or `InstanceProfile`) and
-   * `Build/Iam/CleanupLambdaRole`.
+   * one of them (`Build/Iam/InstanceRole` or `InstanceProfile`, or `Build/Iam/CleanupLambdaRole`): then
+   * only the role the file does not name is created (a role created but unused would be one more the
+   * user may pass), `imageConfig()` names it, and this is undefined.
    */
   public readonly imageBuilderRoles?: ImageBuilderRoles;
 
@@ -336,6 +338,8 @@ export class ParallelClusterIam extends Construct {
   /** The stack output holding `imageConfig()`, when `enableImageBuilder` is set. */
   public readonly imageConfigOutput?: CfnOutput;
 
+  /** The ARNs of the image build's roles created here (one of them when the file names the other). */
+  private readonly imageRoleArns?: { readonly instanceRoleArn?: string; readonly cleanupLambdaRoleArn?: string };
   private readonly createdHeadNodeRole?: HeadNodeRole;
   private readonly createdLambdaFunctionsRole?: LambdaFunctionsRole;
   private readonly derived?: DerivedConfiguration;
@@ -472,9 +476,12 @@ export class ParallelClusterIam extends Construct {
       clusterName: props.clusterName,
       hostedZoneId: props.hostedZoneId,
     });
-    // A build-image file that names both its build identity and its cleanup role gets no image roles.
-    if (props.enableImageBuilder && (derived?.createImageRoles ?? true)) {
-      const image = new ImageBuilderRoles(this, 'ImageBuilderRoles', {
+    if (this.createdLambdaFunctionsRole) {
+      derived?.attachLambdaFunctions(this.createdLambdaFunctionsRole.role);
+    }
+    // A build-image file that names its build identity or its cleanup role gets only the other role created here.
+    if (props.enableImageBuilder) {
+      const imageProps = {
         ...policyOptions,
         permissionsBoundary: boundary,
         iamPath,
@@ -482,9 +489,21 @@ export class ParallelClusterIam extends Construct {
         instanceRoleName: name('ImageBuild'),
         cleanupLambdaRoleName: name('ImageCleanup'),
         additionalIamPolicies: derived?.imageAdditionalPolicies(),
-      });
-      derived?.attachImage(image);
-      this.imageBuilderRoles = image;
+      };
+      const namedImageRoles = derived?.namedImageRoles ?? { instance: false, cleanup: false };
+      if (!namedImageRoles.instance && !namedImageRoles.cleanup) {
+        const image = new ImageBuilderRoles(this, 'ImageBuilderRoles', imageProps);
+        derived?.attachImage(image.instanceRole);
+        this.imageBuilderRoles = image;
+        this.imageRoleArns = { instanceRoleArn: image.instanceRoleArn, cleanupLambdaRoleArn: image.cleanupLambdaRoleArn };
+      } else if (!namedImageRoles.instance) {
+        const instance = createImageBuildInstanceRole(new Construct(this, 'ImageBuildRole'), iamPath, imageProps);
+        derived?.attachImage(instance.role);
+        this.imageRoleArns = { instanceRoleArn: instance.role.roleArn };
+      } else if (!namedImageRoles.cleanup) {
+        const cleanup = createImageCleanupLambdaRole(new Construct(this, 'ImageCleanupRole'), iamPath, imageProps);
+        this.imageRoleArns = { cleanupLambdaRoleArn: cleanup.role.roleArn };
+      }
     }
     this.userRole = new ParallelClusterUserRole(this, 'UserRole', {
       ...policyOptions,
@@ -509,12 +528,14 @@ export class ParallelClusterIam extends Construct {
       kmsKeys: props.kmsKeys,
       mungeKeySecret: props.mungeKeySecret,
     });
+    // What the configuration files ask of the user beyond the props (CustomS3Bucket, DevSettings, an SSM password).
+    derived?.attachUser(this.userRole.role);
 
     this.clusterConfigOutput = new CfnOutput(this, 'ClusterConfig', {
       description: 'The Iam settings of the ParallelCluster cluster configuration (YAML)',
       value: ConfigFragment.cluster(this.clusterFragment((arn) => arn)),
     });
-    if (this.imageBuilderRoles) {
+    if (this.imageRoleArns) {
       this.imageConfigOutput = new CfnOutput(this, 'ImageConfig', {
         description: 'The Build/Iam settings of the ParallelCluster build-image configuration (YAML)',
         value: ConfigFragment.image(this.imageFragment((arn) => arn)),
@@ -558,7 +579,7 @@ export class ParallelClusterIam extends Construct {
    * With an `imageConfiguration`, the user's whole file with `Build/Iam` filled in.
    */
   public imageConfig(): string {
-    if (this.derived?.image && !this.imageBuilderRoles) {
+    if (this.derived?.image && !this.imageRoleArns) {
       return this.derived.completedImage({
         permissionsBoundaryArn: this.permissionsBoundary ? this.permissionsBoundary.managedPolicyArn : undefined,
       });
@@ -584,12 +605,13 @@ export class ParallelClusterIam extends Construct {
   }
 
   private imageFragment(arn: (value: string) => string): ImageConfigFragmentProps {
-    if (!this.imageBuilderRoles) {
+    if (!this.imageRoleArns) {
       throw new Error(`${this.node.path} has no image build roles: set enableImageBuilder to true to get imageConfig().`);
     }
+    const { instanceRoleArn, cleanupLambdaRoleArn } = this.imageRoleArns;
     return {
-      instanceRoleArn: arn(this.imageBuilderRoles.instanceRoleArn),
-      cleanupLambdaRoleArn: arn(this.imageBuilderRoles.cleanupLambdaRoleArn),
+      instanceRoleArn: instanceRoleArn === undefined ? undefined : arn(instanceRoleArn),
+      cleanupLambdaRoleArn: cleanupLambdaRoleArn === undefined ? undefined : arn(cleanupLambdaRoleArn),
       permissionsBoundaryArn: this.permissionsBoundary ? arn(this.permissionsBoundary.managedPolicyArn) : undefined,
     };
   }
@@ -619,7 +641,7 @@ export class ParallelClusterIam extends Construct {
     const derived = this.derived;
     const files: Array<[string, () => string]> = [[`${base}.pcluster-config.yaml`, () => derived?.cluster
       ? derived.completedCluster(this.clusterFragment(arn)) : ConfigFragment.cluster(this.clusterFragment(arn))]];
-    if (this.imageBuilderRoles) {
+    if (this.imageRoleArns) {
       files.push([`${base}.pcluster-image-config.yaml`, () => derived?.image
         ? derived.completedImage(this.imageFragment(arn)) : ConfigFragment.image(this.imageFragment(arn))]);
     }

@@ -16,8 +16,10 @@ export interface ClusterArns {
 
 /** The ARNs to write into a build-image configuration. */
 export interface ImageArns {
-  readonly instanceRole: string;
-  readonly cleanupLambdaRole: string;
+  /** The build instance role created here; undefined when the file names its own (or none was created). */
+  readonly instanceRole?: string;
+  /** The cleanup role created here; undefined when the file names its own (or none was created). */
+  readonly cleanupLambdaRole?: string;
   readonly permissionsBoundary?: string;
 }
 
@@ -64,11 +66,11 @@ export function completedCluster(model: ClusterModel, arns: ClusterArns): string
 export function completedImage(model: ImageModel, arns: ImageArns): string {
   const doc = model.source.doc.clone();
   const iam = ensureMap(doc, ['Build', 'Iam']);
-  if (model.instanceRole === undefined && model.instanceProfile === undefined) {
+  if (model.instanceRole === undefined && model.instanceProfile === undefined && arns.instanceRole !== undefined) {
     removeKey(iam, 'AdditionalIamPolicies');
     iam.set('InstanceRole', arns.instanceRole);
   }
-  if (model.cleanupLambdaRole === undefined) {
+  if (model.cleanupLambdaRole === undefined && arns.cleanupLambdaRole !== undefined) {
     iam.set('CleanupLambdaRole', arns.cleanupLambdaRole);
   }
   if (arns.permissionsBoundary !== undefined) {

@@ -12,9 +12,8 @@ import { ParallelClusterVersion } from '../parallelcluster-version';
 import { allow } from '../policies/context';
 import { externalRoleReason } from '../private/input-validation';
 import { kmsLib, s3Lib, secretsManagerLib } from '../private/lazy-modules';
-import { DEFAULT_IAM_PATH } from '../private/pcluster-rules';
+import { DEFAULT_IAM_PATH, IMAGE_ARTIFACT_KEYS, SSM_DIRECTORY_PASSWORD_REGION, clusterArtifactKeys } from '../private/pcluster-rules';
 import { TemplateValues } from '../private/synth-outputs';
-import { ImageBuilderRoles } from '../roles/image-builder-roles';
 import { NodeRole } from '../roles/node-role';
 import { S3Access } from '../roles/s3-access';
 import { Scheduler } from '../scheduler';
@@ -29,7 +28,7 @@ import { Scheduler } from '../scheduler';
 export type ConfigurableProps = Pick<ParallelClusterIamProps, 'scheduler' | 'slurmQueues' | 'loginNodePools' | 'iamAccessMode'
 | 'enableFsxLustre' | 'fsxDataRepositoryBuckets' | 'enableImageBuilder' | 'permissionsBoundary' | 'additionalIamPolicies'
 | 'secrets' | 'iamPath' | 'lambdaFunctionsInVpc' | 'region' | 'parallelClusterVersion' | 'kmsKeys' | 'mungeKeySecret'
-| 'capacityReservationResourceGroupArns' | 'sharedStorageVolumeIds' | 'allowExternalRoles'>;
+| 'capacityReservationResourceGroupArns' | 'sharedStorageVolumeIds' | 'allowExternalRoles' | 'clusterName'>;
 
 /** The extra props of one node role. */
 export interface NodeExtras {
@@ -45,10 +44,10 @@ export class DerivedConfiguration {
   /** Whether the construct creates the Lambda functions role (false when the file names its own). */
   public readonly useLambdaFunctionsRole: boolean;
   /**
-   * Whether the construct creates the image build's roles: not when the build-image file names both its
-   * own build identity (`Build/Iam/InstanceRole` or `InstanceProfile`) and `Build/Iam/CleanupLambdaRole`.
+   * The image build's roles the build-image file names (`Build/Iam/InstanceRole` or `InstanceProfile`, and
+   * `Build/Iam/CleanupLambdaRole`): the construct creates only the others.
    */
-  public readonly createImageRoles: boolean;
+  public readonly namedImageRoles: { readonly instance: boolean; readonly cleanup: boolean };
   /** Node roles the file names (kept): the user passes them to EC2 only, the head node the queues' ones. */
   public readonly namedRoles: iam.IRole[];
   /** The `LambdaFunctionsRole` the file names, if a role ARN: the user passes it to Lambda only. */
@@ -100,6 +99,7 @@ export class DerivedConfiguration {
     }
 
     if (model) {
+      checkDirectoryPasswordParameter(model, merged.region ?? stack.region);
       const file = model.source.fileName;
       const at = (path: Array<string | number>) => `${model.source.line(path)}: ${displayPath(path)}`;
       if (props.scheduler !== undefined && props.scheduler !== model.scheduler) {
@@ -237,7 +237,10 @@ export class DerivedConfiguration {
     const namedQueues: iam.IRole[] = [];
     this.createHeadNode = !(model && ownIdentity(model.headNode));
     this.useLambdaFunctionsRole = !(model && model.lambdaFunctionsRole);
-    this.createImageRoles = !(imageModel && (imageModel.instanceRole || imageModel.instanceProfile) && imageModel.cleanupLambdaRole);
+    this.namedImageRoles = {
+      instance: !!(imageModel && (imageModel.instanceRole || imageModel.instanceProfile)),
+      cleanup: !!imageModel?.cleanupLambdaRole,
+    };
     if (imageModel) {
       // The build's own roles, which the user passes to EC2 (the build instance) and Lambda (the cleanup
       // function) only (pcluster build-image).
@@ -276,7 +279,7 @@ export class DerivedConfiguration {
       }
       for (const s of model.secrets) {
         this.notes.push(`${s.where} (${s.arn}): the head node may ${s.service === 'ssm' ? 'ssm:GetParameter' : 'secretsmanager:GetSecretValue'} it` +
-          `${s.service === 'secretsmanager' ? ', the user may secretsmanager:DescribeSecret it' : ''}.`);
+          `${s.service === 'secretsmanager' ? ', the user may secretsmanager:DescribeSecret it' : ', and the user (ParallelCluster\'s PasswordSecretArnValidator)'}.`);
       }
       for (const section of [model.headNode, ...model.queues, ...model.pools]) {
         for (const script of section.scripts) {
@@ -304,6 +307,7 @@ export class DerivedConfiguration {
           `${model.efsIamAuthorization.map((id) => id ?? 'the file systems ParallelCluster creates (any file system of the account in the region)').join(', ')}.`);
       }
     }
+    this.notes.push(...configGapNotes(model, imageModel, this.createHeadNode));
     this.namedRoles = named;
     this.namedLambdaRoles = namedLambda;
     this.namedQueueRoles = namedQueues;
@@ -329,7 +333,8 @@ export class DerivedConfiguration {
 
   /**
    * The statements the file adds to a node role beyond S3Access: `s3:GetObject` on its custom action
-   * objects, the head node's SSM parameter secrets, EFS IAM authorization.
+   * objects, the head node's SSM parameter secrets, EFS IAM authorization, the head node's reads of the
+   * cluster's artifacts in `CustomS3Bucket`, and the `DevSettings` objects the nodes install.
    */
   public statements(kind: NodeSection['kind'], name?: string): iam.PolicyStatement[] {
     const section = this.section(kind, name);
@@ -338,7 +343,7 @@ export class DerivedConfiguration {
       return [];
     }
     const stack = Stack.of(this.scope);
-    const out: iam.PolicyStatement[] = [];
+    const out: iam.PolicyStatement[] = [...nodeBucketStatements(stack, model, kind, this.props.clusterName)];
     const objects = objectArns(stack, section.scripts);
     if (objects.length > 0) {
       out.push(allow('CustomActionScripts', ['s3:GetObject'], objects));
@@ -378,10 +383,10 @@ export class DerivedConfiguration {
   }
 
   /** Puts `imageStatements()` on the image build instance role. */
-  public attachImage(roles: ImageBuilderRoles): void {
+  public attachImage(instanceRole: iam.IRole): void {
     const statements = this.imageStatements();
     if (statements.length > 0) {
-      new iam.Policy(roles, 'ConfigurationPolicy', { statements, roles: [roles.instanceRole] });
+      new iam.Policy(instanceRole.node.scope!, 'ConfigurationPolicy', { statements, roles: [instanceRole] });
     }
   }
 
@@ -402,8 +407,8 @@ export class DerivedConfiguration {
   /** The completed build-image configuration, with the fragment's ARNs. */
   public completedImage(fragment: ImageConfigFragmentProps): string {
     return completedImage(this.image!, {
-      instanceRole: fragment.instanceRoleArn!,
-      cleanupLambdaRole: fragment.cleanupLambdaRoleArn!,
+      instanceRole: fragment.instanceRoleArn,
+      cleanupLambdaRole: fragment.cleanupLambdaRoleArn,
       permissionsBoundary: fragment.permissionsBoundaryArn,
     });
   }
@@ -419,15 +424,15 @@ export class DerivedConfiguration {
       for (const script of this.image.scripts) {
         out.push(`- ${script.where} (s3://${script.bucket}/${script.key}): s3:GetObject for the image build instance.`);
       }
-      if (!this.createImageRoles) {
-        out.push(`- Build/Iam/${this.image.instanceRole ? 'InstanceRole' : 'InstanceProfile'} and Build/Iam/CleanupLambdaRole are set in ` +
+      const identity = this.image.instanceRole ? 'InstanceRole' : 'InstanceProfile';
+      if (this.namedImageRoles.instance && this.namedImageRoles.cleanup) {
+        out.push(`- Build/Iam/${identity} and Build/Iam/CleanupLambdaRole are set in ` +
           `${this.image.source.fileName}: they are kept, and no image build role is created.`);
-      } else if (this.image.instanceRole || this.image.instanceProfile) {
-        out.push(`- Build/Iam/${this.image.instanceRole ? 'InstanceRole' : 'InstanceProfile'} is set in ${this.image.source.fileName}: it is kept; ` +
-          'the image build instance role created here is not written into the file (only its cleanup role is used).');
-      } else if (this.image.cleanupLambdaRole) {
-        out.push(`- Build/Iam/CleanupLambdaRole is set in ${this.image.source.fileName}: it is kept; ` +
-          'the cleanup role created here is not written into the file (only its instance role is used).');
+      } else if (this.namedImageRoles.instance) {
+        out.push(`- Build/Iam/${identity} is set in ${this.image.source.fileName}: it is kept, and only the cleanup role is created here` +
+          `${this.image.scripts.length > 0 ? ' (the named role must grant s3:GetObject on the script components)' : ''}.`);
+      } else if (this.namedImageRoles.cleanup) {
+        out.push(`- Build/Iam/CleanupLambdaRole is set in ${this.image.source.fileName}: it is kept, and only the build instance role is created here.`);
       }
     }
     return out.join('\n') + '\n';
@@ -436,7 +441,34 @@ export class DerivedConfiguration {
   /** `s3:GetObject` statements for the image build instance (script components in S3). */
   public imageStatements(): iam.PolicyStatement[] {
     const objects = this.image ? objectArns(Stack.of(this.scope), this.image.scripts) : [];
-    return objects.length > 0 ? [allow('ComponentScripts', ['s3:GetObject'], objects)] : [];
+    const devObjects = this.image ? objectArns(Stack.of(this.scope), this.image.devSettingsObjects.filter((o) => o.nodes)) : [];
+    return [
+      ...(objects.length > 0 ? [allow('ComponentScripts', ['s3:GetObject'], objects)] : []),
+      ...(devObjects.length > 0 ? [allow('DevSettingsObjects', ['s3:GetObject'], devObjects)] : []),
+    ];
+  }
+
+  /**
+   * Puts on the user role what the files ask of the user beyond its props (issue 19 section 4): the
+   * `CustomS3Bucket` prefixes pcluster writes, the `DevSettings` objects its URL validator reads, and an SSM
+   * directory password parameter its validator reads. A separate inline policy: the user role's own S3
+   * statements are untouched.
+   */
+  public attachUser(role: iam.IRole): void {
+    const statements = userConfigurationStatements(Stack.of(this.scope), this.cluster, this.image, this.props.clusterName);
+    if (statements.length > 0) {
+      new iam.Policy(this.scope, 'UserConfigurationPolicy', { statements, roles: [role] });
+    }
+  }
+
+  /** Puts on the cluster's Lambda functions role the cleanup of the cluster's artifacts in `CustomS3Bucket`. */
+  public attachLambdaFunctions(role: iam.IRole): void {
+    const bucket = this.cluster?.customS3Bucket;
+    if (bucket !== undefined) {
+      new iam.Policy(this.scope, 'LambdaFunctionsConfigurationPolicy', {
+        statements: lambdaBucketStatements(Stack.of(this.scope), bucket, this.props.clusterName), roles: [role],
+      });
+    }
   }
 
   /** The image file's AdditionalIamPolicies, for the build instance role. */
@@ -464,6 +496,129 @@ function sectionName(section: NodeSection): string {
 function objectArns(stack: Stack, objects: S3ObjectRef[]): string[] {
   return [...new Set(objects.map((o) => `${o.bucket}/${o.key}`))]
     .map((bucketAndKey) => stack.formatArn({ service: 's3', region: '', account: '', resource: bucketAndKey }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CustomS3Bucket, DevSettings and the SSM directory password (issue 19 section 4)
+
+function bucketArn(stack: Stack, bucket: string): string {
+  return stack.formatArn({ service: 's3', region: '', account: '', resource: bucket });
+}
+
+function bucketObjects(stack: Stack, bucket: string, keys: string): string {
+  return stack.formatArn({ service: 's3', region: '', account: '', resource: `${bucket}/${keys}` });
+}
+
+/**
+ * The head node's reads of its cluster's artifacts in `CustomS3Bucket`, as ParallelCluster's own head node role
+ * has them (3.16.1 templates/cdk_builder_utils.py:702-713 `ResourcesS3Bucket`, on the bucket and the artifact
+ * directory), limited to the cluster's directory when `clusterName` is set; and the `DevSettings` objects the
+ * nodes read (ChefCookbook: cdk_builder_utils.py:544-578, every node role ParallelCluster creates; NodePackage).
+ */
+function nodeBucketStatements(stack: Stack, model: ClusterModel, kind: NodeSection['kind'], clusterName?: string): iam.PolicyStatement[] {
+  const out: iam.PolicyStatement[] = [];
+  const bucket = model.customS3Bucket;
+  if (bucket !== undefined && kind === 'head') {
+    out.push(allow('CustomS3BucketArtifacts', ['s3:GetObject', 's3:GetObjectVersion'], [bucketObjects(stack, bucket, clusterArtifactKeys(clusterName))]));
+    out.push(allow('CustomS3Bucket', ['s3:GetBucketLocation', 's3:ListBucket'], [bucketArn(stack, bucket)]));
+  }
+  const devObjects = model.devSettingsObjects.filter((o) => o.nodes);
+  if (devObjects.length > 0) {
+    out.push(allow('DevSettingsObjects', ['s3:GetObject'], objectArns(stack, devObjects)));
+    // ParallelCluster's own CustomCookbookS3Url policy also lets the nodes locate the bucket.
+    out.push(allow('DevSettingsBuckets', ['s3:GetBucketLocation'], [...new Set(devObjects.map((o) => bucketArn(stack, o.bucket)))]));
+  }
+  return out;
+}
+
+/**
+ * The cleanup of the cluster's artifacts by its Lambda functions (3.16.1 templates/cluster_stack.py:528-545:
+ * DeleteObject, DeleteObjectVersion, ListBucket and ListBucketVersions on the bucket and the artifact directory).
+ */
+function lambdaBucketStatements(stack: Stack, bucket: string, clusterName?: string): iam.PolicyStatement[] {
+  return [
+    allow('CustomS3BucketCleanup', ['s3:DeleteObject', 's3:DeleteObjectVersion'], [bucketObjects(stack, bucket, clusterArtifactKeys(clusterName))]),
+    allow('CustomS3BucketList', ['s3:ListBucket', 's3:ListBucketVersions'], [bucketArn(stack, bucket)]),
+  ];
+}
+
+/**
+ * What pcluster does with the user's credentials on a `CustomS3Bucket` (3.16.1 models/s3_bucket.py:432-458: the
+ * bucket is checked with HeadBucket, never created nor configured; S3BucketValidator and S3BucketRegionValidator
+ * read it; s3_bucket.py:176-270 uploads and reads the configs, templates, assets and custom resources under the
+ * artifact directory, and CloudFormation and Lambda read the template and the functions' code with the user's
+ * credentials; s3_bucket.py:112-133 deletes the directory with its versions), `export-cluster-logs` and
+ * `export-image-logs` without `--bucket` (cli/commands/cluster_logs.py:88-96: the CustomS3Bucket, under
+ * `<cluster or image>-logs-<timestamp>`, models/common.py:140-240); the `DevSettings` objects ParallelCluster's
+ * UrlValidator reads (validators/s3_validators.py:15-80, HeadObject), or that a build gets a URL to presigned
+ * with the user's credentials; and an SSM directory password, which PasswordSecretArnValidator reads with
+ * ssm:GetParameter (validators/directory_service_validators.py:78-105).
+ */
+function userConfigurationStatements(stack: Stack, cluster: ClusterModel | undefined, image: ImageModel | undefined,
+  clusterName?: string): iam.PolicyStatement[] {
+  const out: iam.PolicyStatement[] = [];
+  const buckets: Array<{ bucket: string; keys: string[] }> = [];
+  if (cluster?.customS3Bucket !== undefined) {
+    buckets.push({ bucket: cluster.customS3Bucket, keys: [clusterArtifactKeys(clusterName), `${clusterName === undefined ? '*' : clusterName}-logs-*`] });
+  }
+  if (image?.customS3Bucket !== undefined) {
+    buckets.push({ bucket: image.customS3Bucket, keys: [IMAGE_ARTIFACT_KEYS, '*-logs-*'] });
+  }
+  if (buckets.length > 0) {
+    out.push(allow('CustomS3BucketObjects', ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      [...new Set(buckets.flatMap((b) => b.keys.map((k) => bucketObjects(stack, b.bucket, k))))]));
+    out.push(allow('CustomS3Bucket', ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'],
+      [...new Set(buckets.map((b) => bucketArn(stack, b.bucket)))]));
+  }
+  const devObjects = [...(cluster?.devSettingsObjects ?? []), ...(image?.devSettingsObjects ?? [])];
+  if (devObjects.length > 0) {
+    out.push(allow('DevSettingsObjects', ['s3:GetObject'], objectArns(stack, devObjects)));
+  }
+  const parameters = (cluster?.secrets ?? []).filter((s) => s.service === 'ssm').map((s) => s.arn);
+  if (parameters.length > 0) {
+    out.push(allow('DirectoryServicePasswordParameter', ['ssm:GetParameter'], parameters));
+  }
+  return out;
+}
+
+/** The report's lines on CustomS3Bucket and DevSettings objects. */
+function configGapNotes(model: ClusterModel | undefined, image: ImageModel | undefined, headNodeCreated: boolean): string[] {
+  const out: string[] = [];
+  if (model?.customS3Bucket !== undefined) {
+    out.push(`CustomS3Bucket (${model.customS3Bucket}) in ${model.source.fileName}: the user may write, read and delete the cluster's artifact ` +
+      'directory and its log exports there, the head node read the artifacts and the Lambda functions delete them' +
+      (headNodeCreated ? '.' : ' (the head node\'s own role must grant s3:GetObject on them).'));
+  }
+  if (image?.customS3Bucket !== undefined) {
+    out.push(`CustomS3Bucket (${image.customS3Bucket}) in ${image.source.fileName}: the user may write, read and delete image builds' artifacts ` +
+      'and log exports there.');
+  }
+  for (const m of [model, image]) {
+    for (const o of m?.devSettingsObjects ?? []) {
+      out.push(`${o.where} (s3://${o.bucket}/${o.key}): s3:GetObject for the user (ParallelCluster's URL validator)` +
+        `${o.nodes ? (m === model ? ' and the node roles created here' : ' and the image build instance') : ''}.`);
+    }
+  }
+  return out;
+}
+
+/**
+ * ParallelCluster takes an SSM parameter as `DirectoryService/PasswordSecretArn` only in us-isob-east-1
+ * (3.16.1 validators/directory_service_validators.py:78-105: elsewhere an ERROR, "The secret ... is not supported
+ * in region"): refused at its line for a cluster in another region. The cluster's region is the file's `Region`,
+ * the stack's, or, in an environment-agnostic stack, the parameter's own.
+ */
+function checkDirectoryPasswordParameter(model: ClusterModel, region: string | undefined): void {
+  const path = ['DirectoryService', 'PasswordSecretArn'];
+  const parameter = model.secrets.find((s) => s.service === 'ssm' && s.where === displayPath(path));
+  if (parameter === undefined) {
+    return;
+  }
+  const clusterRegion = region !== undefined && !Token.isUnresolved(region) ? region : parameter.arn.split(':')[3];
+  if (clusterRegion !== SSM_DIRECTORY_PASSWORD_REGION) {
+    throw model.source.error(path, `'${parameter.arn}' is an SSM parameter, which ParallelCluster accepts only in ${SSM_DIRECTORY_PASSWORD_REGION} ` +
+      `(its PasswordSecretArnValidator refuses it in ${clusterRegion}): store the password in Secrets Manager and give the secret's ARN`);
+  }
 }
 
 /** The derived configuration of a construct's props, or undefined when it has no configuration file. */

@@ -40,6 +40,23 @@ export interface NodeSection {
   readonly scripts: S3ObjectRef[];
 }
 
+/**
+ * An `s3://` object named in `DevSettings` (issue 19 section 4): ParallelCluster's `UrlValidator` reads it with
+ * the user's credentials (3.16.1 validators/s3_validators.py:15-80, registered by config/common.py:335-364 and
+ * cluster_config.py:1243-1244), and a build-image's cookbook is handed to the build as a URL presigned with them
+ * (templates/imagebuilder_stack.py:160-173).
+ */
+export interface DevSettingsObject extends S3ObjectRef {
+  /**
+   * Whether the instances read it too (the cluster's nodes, or the image build instance): a cluster's
+   * `Cookbook/ChefCookbook`, which ParallelCluster's own node roles may `s3:GetObject`
+   * (templates/cdk_builder_utils.py:466-468, 544-578), and `NodePackage`, which the nodes install at boot
+   * (cluster_stack.py:1395, queues_stack.py:279, login_nodes_stack.py:143) and a build installs
+   * (config/imagebuilder_config.py:374).
+   */
+  readonly nodes: boolean;
+}
+
 /** A secret the configuration names. */
 export interface SecretRef {
   readonly arn: string;
@@ -89,6 +106,10 @@ export interface ClusterModel {
   readonly capacityReservationResourceGroupArns: string[];
   /** `SharedStorage[]/EbsSettings/VolumeId`: existing volumes the cluster mounts. */
   readonly ebsVolumeIds: string[];
+  /** `CustomS3Bucket`: the bucket of the cluster's artifacts instead of `parallelcluster-<hash>-v1-do-not-delete`. */
+  readonly customS3Bucket?: string;
+  /** The `s3://` objects of `DevSettings` (ChefCookbook, NodePackage, ClusterTemplate). */
+  readonly devSettingsObjects: DevSettingsObject[];
 }
 
 /** The settings of a build-image configuration that decide permissions. */
@@ -104,6 +125,10 @@ export interface ImageModel {
   readonly permissionsBoundary?: string;
   readonly scripts: S3ObjectRef[];
   readonly lambdaFunctionsInVpc: boolean;
+  /** `CustomS3Bucket`: the bucket of the build's artifacts instead of ParallelCluster's. */
+  readonly customS3Bucket?: string;
+  /** The `s3://` objects of `DevSettings` (ChefCookbook, NodePackage). */
+  readonly devSettingsObjects: DevSettingsObject[];
 }
 
 // ParallelCluster's limits (pcluster/constants.py): MAX_NUMBER_OF_QUEUES, MAX_NUMBER_OF_LOGIN_NODE_POOLS.
@@ -120,6 +145,7 @@ const INSTANCE_PROFILE_ARN = new RegExp(`^arn:${PARTITION}:iam::(?:\\d{12}|aws):
 const POLICY_ARN = new RegExp(`^arn:${PARTITION}:iam::(?:\\d{12}|aws):policy/[\\w+=,.@/-]+$`);
 // S3 bucket naming rules (3 to 63 characters, lower case, digits, dots and hyphens, alphanumeric ends).
 const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
+const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // S3AccessSchema's BucketName (wildcards allowed).
 const S3_ACCESS_BUCKET = /^[*a-z0-9.-]+$/;
 const IAM_PATH_PREFIX = /^((\/[a-zA-Z0-9_.,+@=-]+)+)\//;
@@ -334,6 +360,8 @@ export function readCluster(source: YamlSource): ClusterModel {
     kmsKeyIds,
     capacityReservationResourceGroupArns: [...new Set(capacityReservationResourceGroupArns)],
     ebsVolumeIds: [...new Set(ebsVolumeIds)],
+    customS3Bucket: readCustomS3Bucket(source),
+    devSettingsObjects: readDevSettingsObjects(source, true),
   };
 }
 
@@ -370,7 +398,44 @@ export function readImage(source: YamlSource): ImageModel {
     permissionsBoundary: arnAt(source, [...iam, 'PermissionsBoundary'], POLICY_ARN, 'an IAM policy ARN'),
     scripts,
     lambdaFunctionsInVpc: source.isMapAt(['DeploymentSettings', 'LambdaFunctionsVpcConfig']),
+    customS3Bucket: readCustomS3Bucket(source),
+    devSettingsObjects: readDevSettingsObjects(source, false),
   };
+}
+
+/**
+ * `CustomS3Bucket` (3.16.1 schemas/cluster_schema.py:1883, imagebuilder_schema.py:273): a bucket name, which
+ * ParallelCluster checks only by calling S3 (S3BucketValidator); a name S3 cannot have would grant nothing.
+ */
+function readCustomS3Bucket(source: YamlSource): string | undefined {
+  const bucket = source.str(['CustomS3Bucket']);
+  if (bucket !== undefined && (!S3_BUCKET_NAME.test(bucket) || bucket.includes('..'))) {
+    throw source.error(['CustomS3Bucket'], `'${bucket}' is not an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens, ` +
+      'starting and ending with a letter or digit; no s3:// and no key)');
+  }
+  return bucket;
+}
+
+/**
+ * The `s3://` objects of `DevSettings` (3.16.1 schemas/common_schema.py:208-218, 268-272, cluster_schema.py:1142-1151).
+ * An `https://` URL needs no permission; anything else ParallelCluster's UrlValidator refuses itself.
+ */
+function readDevSettingsObjects(source: YamlSource, cluster: boolean): DevSettingsObject[] {
+  const out: DevSettingsObject[] = [];
+  const settings: Array<[YamlStep[], boolean]> = [
+    // A build's cookbook reaches the build as a URL presigned with the user's credentials; its node package
+    // goes to the build's Chef run as `custom_node_package` (config/imagebuilder_config.py:374).
+    [['DevSettings', 'Cookbook', 'ChefCookbook'], cluster],
+    [['DevSettings', 'NodePackage'], true],
+    ...(cluster ? [[['DevSettings', 'ClusterTemplate'], false] as [YamlStep[], boolean]] : []),
+  ];
+  for (const [path, nodes] of settings) {
+    const url = source.str(path);
+    if (url !== undefined && url.startsWith('s3://')) {
+      out.push({ ...s3Url(source, path, url, true), nodes });
+    }
+  }
+  return out;
 }
 
 function readRegion(source: YamlSource): string | undefined {

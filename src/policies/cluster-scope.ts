@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext } from './context';
-import { CLUSTER_NAME_TAG, PCLUSTER_NAMES, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
+import { CLUSTER_NAME_TAG, PCLUSTER_NAMES, PCLUSTER_RESOURCES, clusterArtifactKeys } from '../private/pcluster-rules';
 import { validateClusterName, validateClusterNamePatterns, validateHostedZoneId } from '../private/validation';
 
 /*
@@ -113,8 +113,6 @@ const BOTH: ReadonlyArray<ClusterScope['kind']> = ['cluster', 'user'];
 const stackNames = (names: string[]): string[] =>
   names.flatMap((n) => (n.endsWith('*') ? [`stack/${n}/*`] : [`stack/${n}/*`, `stack/${n}-*/*`]));
 
-/** Lower-case and cut as ParallelCluster's `generate_random_name_with_prefix` (utils.py:107-124). */
-const artifactDirectory = (name: string): string => `${name.toLowerCase().substring(0, 46).replace(/\*+$/, '')}-*`;
 
 /**
  * Rewrites of resource patterns that ParallelCluster's policies use for any cluster. Matched on the
@@ -550,7 +548,7 @@ function scopeResource(resource: string, actions: string[], scope: ClusterScope)
   const rest = parts.slice(5).join(':');
   if (service === 's3') {
     return CLUSTER_BUCKET_OBJECTS.test(rest) && scope.kind === 'cluster'
-      ? scope.clusterNames.map((n) => `${parts.slice(0, 5).join(':')}:${rest.slice(0, -1)}parallelcluster/*/clusters/${artifactDirectory(n)}`)
+      ? scope.clusterNames.map((n) => `${parts.slice(0, 5).join(':')}:${rest.slice(0, -1)}${clusterArtifactKeys(n)}`)
       : [resource];
   }
   for (const rule of RESOURCE_RULES) {

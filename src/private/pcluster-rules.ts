@@ -127,6 +127,40 @@ export const PCLUSTER_NAMES = {
   privateDomain: 'pcluster',
 } as const;
 
+/**
+ * The keys of a cluster's artifacts in its bucket (the resources bucket or `CustomS3Bucket`):
+ * `parallelcluster/<release>/clusters/<artifact directory>/...` (3.16.1 models/cluster.py:220-235,
+ * `PCLUSTER_S3_ARTIFACTS_DICT` constants.py:211-222), the directory being the cluster name in lower case cut
+ * to 46 characters, `-` and 16 random lower-case letters and digits (utils.py:107-127
+ * `generate_random_name_with_prefix`). The 16 `?` keep cluster `hpc` off the artifacts of cluster `hpc-2`
+ * (`hpc-2-<16>` has 18 characters after `hpc-`). Without a name (or with a name pattern), any cluster's.
+ *
+ * @param clusterName the cluster's name, a pattern with `*`, or undefined for every cluster
+ */
+export function clusterArtifactKeys(clusterName?: string): string {
+  if (clusterName === undefined) {
+    return `${ARTIFACT_ROOT}/*/${ARTIFACT_CLUSTERS}/*`;
+  }
+  const cut = clusterName.toLowerCase().substring(0, ARTIFACT_NAME_MAX_LENGTH);
+  const directory = cut.includes('*') ? `${cut.replace(/\*+$/, '')}-*` : `${cut}-${'?'.repeat(ARTIFACT_RANDOM_SUFFIX_LENGTH)}`;
+  return `${ARTIFACT_ROOT}/*/${ARTIFACT_CLUSTERS}/${directory}/*`;
+}
+
+/**
+ * The one region where ParallelCluster takes an SSM parameter as the directory service password
+ * (3.16.1 validators/directory_service_validators.py:78-105, "for retro-compatibility").
+ */
+export const SSM_DIRECTORY_PASSWORD_REGION = 'us-isob-east-1';
+
+/** The keys of image builds' artifacts in a bucket: `parallelcluster/<release>/images/<image id>-<16>/...` (models/imagebuilder.py). */
+export const IMAGE_ARTIFACT_KEYS = 'parallelcluster/*/images/*';
+
+const ARTIFACT_ROOT = 'parallelcluster';
+const ARTIFACT_CLUSTERS = 'clusters';
+/** `63 - 16 - 1` (utils.py:114). */
+const ARTIFACT_NAME_MAX_LENGTH = 46;
+const ARTIFACT_RANDOM_SUFFIX_LENGTH = 16;
+
 // ---------------------------------------------------------------------------------------------------
 // Checks of these rules
 

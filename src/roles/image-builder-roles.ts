@@ -1,14 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import {
-  imageBuilderCleanupLambdaAwsManagedPolicies,
-  imageBuilderInstanceAwsManagedPolicies,
-} from '../policies/aws-managed-policies';
-import { imageBuilderCleanupLambdaStatements, imageBuilderInstanceStatements } from '../policies/image-builder-policies';
-import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { ParallelClusterPolicyOptions } from '../policy-options';
-import { clusterIamPath, createInstanceRole, createLambdaRole } from '../private/node-role';
-import { DEFAULT_IAM_PATH } from '../private/pcluster-rules';
+import { createImageBuildInstanceRole, createImageCleanupLambdaRole } from '../private/image-build-roles';
+import { clusterIamPath } from '../private/node-role';
 import { validateRoleName } from '../private/validation';
 
 /** Properties of `ImageBuilderRoles`. */
@@ -115,35 +109,8 @@ export class ImageBuilderRoles extends Construct implements iam.IGrantable {
     // Checked here so that the message names the prop (the shared role wiring checks it as roleName).
     validateRoleName('instanceRoleName', props.instanceRoleName);
     validateRoleName('cleanupLambdaRoleName', props.cleanupLambdaRoleName);
-    const instanceCtx = policyContextFor(this, this.iamPath, props);
-    // The doc's `/parallelcluster/` patterns, not `iamPath`: see the cleanup role's statements below.
-    const cleanupCtx = policyContextFor(this, DEFAULT_IAM_PATH, props);
-    const instance = createInstanceRole(this, {
-      roleId: 'InstanceRole',
-      policyId: 'InstanceRolePolicy',
-      description: 'AWS ParallelCluster image build instance',
-      iamPath: this.iamPath,
-      roleName: props.instanceRoleName,
-      permissionsBoundary: props.permissionsBoundary,
-      awsManagedPolicyNames: imageBuilderInstanceAwsManagedPolicies(props.enableSessionManager ?? true),
-      additionalIamPolicies: props.additionalIamPolicies,
-      statements: policyBlock(instanceCtx, 'imageBuilder.instanceRole', imageBuilderInstanceStatements(instanceCtx)),
-      managedPolicyKnobs: { additionalIamPolicies: true, optionalAwsManagedPolicyProps: ['enableSessionManager'] },
-    }, 'InstanceProfile');
-    const cleanup = createLambdaRole(this, {
-      roleId: 'CleanupLambdaRole',
-      policyId: 'CleanupLambdaRolePolicy',
-      description: 'AWS ParallelCluster image build cleanup Lambda function',
-      iamPath: this.iamPath,
-      roleName: props.cleanupLambdaRoleName,
-      permissionsBoundary: props.permissionsBoundary,
-      awsManagedPolicyNames: imageBuilderCleanupLambdaAwsManagedPolicies(props.lambdaFunctionsInVpc ?? false),
-      // The doc's `/parallelcluster/` patterns, not `iamPath`: the image build stack creates its
-      // instance profile (and, without a custom instance role, the role) on ParallelCluster's fixed
-      // path, with no `ResourcePrefix` (aws/aws-parallelcluster#6929), and this role deletes them.
-      statements: policyBlock(cleanupCtx, 'imageBuilder.cleanupLambda', imageBuilderCleanupLambdaStatements(cleanupCtx)),
-      managedPolicyKnobs: { additionalIamPolicies: false, optionalAwsManagedPolicyProps: [] },
-    });
+    const instance = createImageBuildInstanceRole(this, this.iamPath, props);
+    const cleanup = createImageCleanupLambdaRole(this, this.iamPath, props);
 
     this.instanceRole = instance.role;
     this.instanceRoleArn = instance.role.roleArn;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { parse } from 'yaml';
@@ -272,17 +273,6 @@ ${extra}`;
     });
     const role = c.lambdaFunctionsRole.role.node.defaultChild as iam.CfnRole;
     expect(JSON.stringify(stack.resolve(role.managedPolicyArns))).toContain('AWSLambdaVPCAccessExecutionRole');
-  });
-
-  test('an SSM parameter as the directory password: ssm:GetParameter for the head node', async () => {
-    const stack = stackIn(ENVIRONMENTS[0]);
-    const parameter = 'arn:aws:ssm:us-east-1:111122223333:parameter/ad/password';
-    const c = cluster(stack, {
-      configuration: ClusterConfiguration.fromYaml(base('', `DirectoryService:\n  PasswordSecretArn: ${parameter}`)),
-    });
-    const head = PolicySimulator.forRole(stack, c.headNodeRole.role);
-    expect(await head.allows('ssm:GetParameter', parameter)).toBe(true);
-    expect(await head.allows('ssm:GetParameter', 'arn:aws:ssm:us-east-1:111122223333:parameter/other')).toBe(false);
   });
 });
 
@@ -589,16 +579,47 @@ Build:
     expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/custom/MyCleanupRole', { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(true);
   });
 
-  test('a build-image file naming only its instance role still gets the cleanup role', () => {
+  /** The descriptions of the image build roles the stack creates. */
+  const imageRoleDescriptions = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))
+    .map((r: any) => r.Properties.Description as string).filter((d) => /image build/.test(d)).sort();
+
+  test('a build-image file naming only its instance role gets only the cleanup role created', async () => {
     const stack = stackIn(ENVIRONMENTS[0]);
     const c = cluster(stack, {
       configuration: ClusterConfiguration.fromYaml(clusterText),
       imageConfiguration: ImageConfiguration.fromYaml(imageText.replace(/ {4}CleanupLambdaRole: .*\n/, '')),
       allowExternalRoles: true,
     });
-    expect(c.imageBuilderRoles).toBeDefined();
+    // No build instance role (nor profile) on the path: the user could pass it although the build uses the file's.
+    expect(imageRoleDescriptions(stack)).toEqual(['AWS ParallelCluster image build cleanup Lambda function']);
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::IAM::InstanceProfile')).filter((id) => /Image/.test(id))).toEqual([]);
+    expect(c.imageBuilderRoles).toBeUndefined();
     const iamSection = parse(c.imageConfig()).Build.Iam;
     expect(iamSection.InstanceRole).toBe('arn:aws:iam::111122223333:role/custom/MyBuildRole');
-    expect(iamSection.CleanupLambdaRole).toBe(c.imageBuilderRoles!.cleanupLambdaRoleArn);
+    const cleanup = stack.node.findAll().find((n): n is iam.Role => n instanceof iam.Role && /ImageCleanupRole/.test(n.node.path))!;
+    expect(iamSection.CleanupLambdaRole).toBe(cleanup.roleArn);
+    const user = PolicySimulator.forRole(stack, c.userRole.role);
+    const cleanupArn = `arn:aws:iam::111122223333:role/parallelcluster/${stack.resolve(cleanup.roleName)}`;
+    expect(await user.allows('iam:PassRole', cleanupArn, { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe(true);
+    expect(await user.allows('iam:PassRole', 'arn:aws:iam::111122223333:role/custom/MyBuildRole', { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(true);
+  });
+
+  test('a build-image file naming only its cleanup role gets only the build instance role created, with the file\'s grants', async () => {
+    const stack = stackIn(ENVIRONMENTS[0]);
+    const c = cluster(stack, {
+      configuration: ClusterConfiguration.fromYaml(clusterText),
+      imageConfiguration: ImageConfiguration.fromYaml(imageText.replace(/ {4}InstanceRole: .*\n/, '') +
+        '  Components:\n    - Type: script\n      Value: s3://team-build/install.sh\n'),
+      allowExternalRoles: true,
+    });
+    expect(imageRoleDescriptions(stack)).toEqual(['AWS ParallelCluster image build instance']);
+    expect(c.imageBuilderRoles).toBeUndefined();
+    const iamSection = parse(c.imageConfig()).Build.Iam;
+    expect(iamSection.CleanupLambdaRole).toBe('arn:aws:iam::111122223333:role/custom/MyCleanupRole');
+    const role = stack.node.findAll().find((n): n is iam.Role => n instanceof iam.Role && /ImageBuildRole/.test(n.node.path))!;
+    expect(iamSection.InstanceRole).toBe(role.roleArn);
+    const build = PolicySimulator.forRole(stack, role);
+    expect(await build.allows('s3:GetObject', 'arn:aws:s3:::team-build/install.sh')).toBe(true);
+    expect(await build.allows('s3:GetObject', 'arn:aws:s3:::team-build/other.sh')).toBe(false);
   });
 });

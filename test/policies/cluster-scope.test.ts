@@ -400,6 +400,14 @@ describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
     ));
   });
 
+  test('the artifacts of a cluster whose name extends this one (team-a-1-b) are another cluster\'s', async () => {
+    // pcluster's artifact directory is <name>-<16 random characters> (utils.py:107-127): `team-a-1-*` would match team-a-1-b's.
+    const extended = x.artifact('team-a-1-b', 'configs/cluster-config.yaml');
+    await expectAllowed(sims.head, requests(['s3:GetObject', x.artifact(OWN, 'configs/cluster-config.yaml')]));
+    await expectDenied(sims.head, requests(['s3:GetObject', extended], ['s3:GetObjectVersion', extended]));
+    await expectDenied(sims.lambda, requests(['s3:DeleteObject', extended, { 'aws:ResourceAccount': env.account }]));
+  });
+
   test('a head node can neither adopt an untagged instance nor retag another cluster\'s', async () => {
     await expectDenied(sims.head, requests(
       // Adopting: tagging an existing untagged instance with the cluster's name (then terminating it).

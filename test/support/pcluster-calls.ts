@@ -189,8 +189,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['s3:CreateBucket', `arn:${p}:s3:::${bucket}`],
     ['s3:PutBucketVersioning', `arn:${p}:s3:::${bucket}`, own],
     ['s3:PutBucketPolicy', `arn:${p}:s3:::${bucket}`, own],
-    ['s3:PutObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
-    ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/templates/aws-parallelcluster.cfn.yaml`, own],
+    ['s3:PutObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abcdefghijklmnop/configs/cluster-config.yaml`, own],
+    ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abcdefghijklmnop/templates/aws-parallelcluster.cfn.yaml`, own],
   ]);
   add(users, 'create-cluster', 'aws/iam.py, validators (the roles and profiles of the configuration are read)', [
     ['iam:GetRole', roleArns.headNode],
@@ -322,7 +322,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   ]);
 
   // ---- reads and writes of the CLI that broad grants covered (issue 19: recorded from pcluster 3.16.1) ----
-  const configObject = `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`;
+  const configObject = `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abcdefghijklmnop/configs/cluster-config.yaml`;
   add(users, 'update-cluster', 'models/cluster.py:243, 277, aws/s3.py:62-69 (the configuration read back by VersionId)', [
     ['s3:GetObjectVersion', configObject, own],
   ]);
@@ -402,7 +402,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:DescribeStacks', clusterStack],
     ['route53:ChangeResourceRecordSets', hostedZone, clusterRecords],
     ['s3:GetObject', `arn:${p}:s3:::${r}-aws-parallelcluster/parallelcluster/3.16.1/cookbooks/aws-parallelcluster-cookbook-3.16.1.tgz`],
-    ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
+    ['s3:GetObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abcdefghijklmnop/configs/cluster-config.yaml`, own],
     ['ec2:GetConsoleOutput', instance, clusterInstance],
     // slurm_plugin (aws-parallelcluster-node 3.16.1): clustermgtd's health checks (EC2 status and scheduled
     // events, instance_manager.py:226-265) and capacity blocks (capacity_block_manager.py:346-368, aws/ec2.py:79-90).
@@ -435,8 +435,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['ec2:TerminateInstances', instance, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
     ['s3:ListBucket', `arn:${p}:s3:::${bucket}`, own],
     ['s3:ListBucketVersions', `arn:${p}:s3:::${bucket}`, own],
-    ['s3:DeleteObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
-    ['s3:DeleteObjectVersion', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abc/configs/cluster-config.yaml`, own],
+    ['s3:DeleteObject', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abcdefghijklmnop/configs/cluster-config.yaml`, own],
+    ['s3:DeleteObjectVersion', `arn:${p}:s3:::${bucket}/parallelcluster/3.16.1/clusters/${clusterName}-abcdefghijklmnop/configs/cluster-config.yaml`, own],
   ]);
 
   // ---- build-image and delete-image ----
