@@ -16,9 +16,17 @@ MVN=(mvn -B -ntp -q)
 [[ -z "${MAVEN_REPO_LOCAL:-}" ]] || MVN+=("-Dmaven.repo.local=$MAVEN_REPO_LOCAL")
 start=$SECONDS
 
+# The Maven range jsii-pacmak writes into the jar's pom for a caret peer dependency: ^2.88.0 is [2.88.0,3.0.0),
+# which Maven resolves to the newest release on Maven Central.
+maven_range() {
+  local floor
+  floor=$(node -p "require('./package.json').peerDependencies['$1']")
+  floor=${floor#^}
+  echo "[$floor,$(( ${floor%%.*} + 1 )).0.0)"
+}
 maven() {
   # The library's own jar does not exist yet: the example's pom without it (its block deleted, in a scratch
-  # copy), at the floor and at the newest aws-cdk-lib (jsii-pacmak's pom of the jar names the newest release).
+  # copy), at the floor and at the newest aws-cdk-lib on Maven Central (the range the jar's pom names).
   local dir rc
   dir=$(mktemp -d)
   awk '/<dependency>/ { block = $0; inside = 1; next }
@@ -26,7 +34,7 @@ maven() {
        { print }' examples/java/pom.xml >"$dir/pom.xml"
   "${MVN[@]}" -f "$dir/pom.xml" -Djsii-runtime.version="$PACMAK_VERSION" dependency:go-offline &&
     "${MVN[@]}" -f "$dir/pom.xml" -Djsii-runtime.version="$PACMAK_VERSION" \
-      -Daws-cdk-lib.version="$(npm view aws-cdk-lib version)" -Dconstructs.version="$(npm view constructs version)" \
+      -Daws-cdk-lib.version="$(maven_range aws-cdk-lib)" -Dconstructs.version="$(maven_range constructs)" \
       dependency:resolve &&
     "${MVN[@]}" org.apache.maven.plugins:maven-install-plugin:3.1.1:help >/dev/null
   rc=$?
