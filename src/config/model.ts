@@ -89,6 +89,13 @@ export interface ClusterModel {
   readonly capacityReservationResourceGroupArns: string[];
   /** `SharedStorage[]/EbsSettings/VolumeId`: existing volumes the cluster mounts. */
   readonly ebsVolumeIds: string[];
+  /** `Scheduling/SlurmQueues[]/Networking/SubnetIds`: the subnets compute nodes are launched in. */
+  readonly computeSubnetIds: string[];
+  /**
+   * The custom AMIs of the compute nodes (`Image/CustomAmi`, `Scheduling/SlurmQueues[]/Image/CustomAmi`);
+   * undefined when `DevSettings/AmiSearchFilters` is set (the official AMI may then have another owner).
+   */
+  readonly computeImageIds?: string[];
 }
 
 /** The settings of a build-image configuration that decide permissions. */
@@ -155,6 +162,36 @@ export function readCluster(source: YamlSource): ClusterModel {
       queues.push(readNode(source, 'queue', ['Scheduling', 'SlurmQueues', i], ['OnNodeStart', 'OnNodeConfigured']));
     }
     checkDistinct(source, queues, 'queue');
+  }
+  // What the head node launches compute nodes from (templates/cdk_builder_utils.py:780-801: the queues'
+  // subnets and config/cluster_config.py:3209-3218 image_dict, the queue's or the cluster's custom AMI, or the
+  // official one). The ID rules are ParallelCluster's (schemas/common_schema.py:36, constants.py:22).
+  const computeSubnetIds: string[] = [];
+  const imageIds: string[] = [];
+  const customAmi = (path: YamlStep[]) => {
+    const ami = source.str(path);
+    if (ami !== undefined) {
+      if (!/^ami-[0-9a-z]{8}$|^ami-[0-9a-z]{17}$/.test(ami)) {
+        throw source.error(path, `'${ami}' is not an AMI id (ami- and 8 or 17 characters)`);
+      }
+      imageIds.push(ami);
+    }
+  };
+  if (scheduler === Scheduler.SLURM) {
+    customAmi(['Image', 'CustomAmi']);
+    queues.forEach((queue) => {
+      customAmi([...queue.path, 'Image', 'CustomAmi']);
+      const subnets = [...queue.path, 'Networking', 'SubnetIds'];
+      for (let j = 0; j < source.listLength(subnets); j++) {
+        const subnet = source.str([...subnets, j]);
+        if (subnet !== undefined) {
+          if (!/^subnet-[0-9a-z]{8}$|^subnet-[0-9a-z]{17}$/.test(subnet)) {
+            throw source.error([...subnets, j], `'${subnet}' is not a subnet id (subnet- and 8 or 17 characters)`);
+          }
+          computeSubnetIds.push(subnet);
+        }
+      }
+    });
   }
   const pools: NodeSection[] = [];
   if (source.isMapAt(['LoginNodes'])) {
@@ -334,6 +371,8 @@ export function readCluster(source: YamlSource): ClusterModel {
     kmsKeyIds,
     capacityReservationResourceGroupArns: [...new Set(capacityReservationResourceGroupArns)],
     ebsVolumeIds: [...new Set(ebsVolumeIds)],
+    computeSubnetIds: [...new Set(computeSubnetIds)],
+    computeImageIds: source.has(['DevSettings', 'AmiSearchFilters']) ? undefined : [...new Set(imageIds)],
   };
 }
 

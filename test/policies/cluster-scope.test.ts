@@ -104,8 +104,8 @@ function headNodeRequests(env: TestEnvironment, cluster: string, iamPath: string
     ['ec2:DescribeVolumes', '*'],
     ['ec2:RunInstances', x.instance('i-0new')],
     ['ec2:CreateFleet', `arn:${env.partition}:ec2:${env.region}:${env.account}:fleet/fleet-0123`],
-    // An existing EBS volume named in SharedStorage carries no cluster tag.
-    ['ec2:AttachVolume', x.volume('vol-0existing')],
+    // An existing EBS volume named in SharedStorage carries no cluster tag: granted by ID (sharedStorageVolumeIds).
+    ['ec2:AttachVolume', x.volume(NAMED_VOLUME)],
     ['ec2:AttachVolume', x.instance('i-0headnode'), tagged(OWN)],
     ['s3:GetObject', `arn:${env.partition}:s3:::${env.region}-aws-parallelcluster/parallelcluster/3.16.1/x`],
   ];
@@ -348,6 +348,9 @@ function otherClusters(build: (cluster: string) => ClusterRequests): Request[] {
   return OTHERS.flatMap((cluster) => build(cluster).specific);
 }
 
+/** The existing EBS volume team-a-1's configuration names in SharedStorage (untagged). */
+const NAMED_VOLUME = 'vol-0123456789abcdef0';
+
 describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
   const iamPath = '/parallelcluster/team-a/';
   const stack = stackIn(env);
@@ -356,6 +359,7 @@ describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
     hostedZoneId: ZONE[OWN],
     loginNodePools: ['login'],
     iamPath,
+    sharedStorageVolumeIds: [NAMED_VOLUME],
   });
   const user = new ParallelClusterUserRole(stack, 'TeamAUser', {
     clusterNames: ['team-a-*'],
@@ -397,6 +401,20 @@ describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
     await expectDenied(sims.head, requests(
       ['iam:PassRole', x.role(iamPath, 'team-b-1/compute-role'), { 'iam:PassedToService': 'ec2.amazonaws.com' }],
       ['iam:PassRole', x.role(iamPath, 'some-other-role'), { 'iam:PassedToService': 'ec2.amazonaws.com' }],
+    ));
+  });
+
+  test('a head node attaches and detaches only its cluster\'s volumes and the ones named by ID (issue 18, finding 7)', async () => {
+    await expectAllowed(sims.head, requests(
+      ['ec2:DetachVolume', x.volume(NAMED_VOLUME)],
+      ['ec2:DetachVolume', x.volume('vol-0shared'), tagged(OWN)],
+    ));
+    await expectDenied(sims.head, requests(
+      // An untagged volume the configuration does not name, to the head node or from any instance.
+      ['ec2:AttachVolume', x.volume('vol-0foreign')],
+      ['ec2:DetachVolume', x.volume('vol-0foreign')],
+      // To an untagged instance.
+      ['ec2:AttachVolume', x.instance('i-0foreign')],
     ));
   });
 
