@@ -177,8 +177,8 @@ export class HeadNodeRole extends NodeRole {
         capacityReservationResourceGroupArns: groups,
         sharedVolumeArns,
         volumesByTag,
-        computeSubnetArns: props.computeSubnetIds === undefined ? undefined : [...new Set(props.computeSubnetIds)].map((subnetId) => subnetArn(ctx, subnetId)),
-        computeImageArns: props.computeImageIds === undefined ? undefined : [...new Set(props.computeImageIds)].map((imageId) => imageArn(ctx, imageId)),
+        computeSubnetArns: props.computeSubnetIds && [...new Set(props.computeSubnetIds)].map((subnetId) => subnetArn(ctx, subnetId)),
+        computeImageArns: props.computeImageIds && [...new Set(props.computeImageIds)].map((imageId) => imageArn(ctx, imageId)),
       }));
     super(scope, id, props, {
       description: `AWS ParallelCluster head node (${scheduler === Scheduler.AWS_BATCH ? 'AWS Batch' : 'Slurm'})`,
