@@ -141,6 +141,9 @@ const RESOURCE_GROUP_ARN = new RegExp(`^arn:${PARTITION}:resource-groups:${REGIO
 
 const SCHEDULERS: Record<string, Scheduler> = { slurm: Scheduler.SLURM, awsbatch: Scheduler.AWS_BATCH };
 
+/** A CDK token in a string (`${Token[...]}`), as `Token.isUnresolved` finds it, without loading aws-cdk-lib here. */
+const CDK_TOKEN = /\$\{Token\[/;
+
 /** Reads a cluster configuration. */
 export function readCluster(source: YamlSource): ClusterModel {
   const region = readRegion(source);
@@ -171,7 +174,8 @@ export function readCluster(source: YamlSource): ClusterModel {
   const customAmi = (path: YamlStep[]) => {
     const ami = source.str(path);
     if (ami !== undefined) {
-      if (!/^ami-[0-9a-z]{8}$|^ami-[0-9a-z]{17}$/.test(ami)) {
+      // A CDK token (a stack's AMI or subnet written into the YAML text) is taken as it is.
+      if (!CDK_TOKEN.test(ami) && !/^ami-[0-9a-z]{8}$|^ami-[0-9a-z]{17}$/.test(ami)) {
         throw source.error(path, `'${ami}' is not an AMI id (ami- and 8 or 17 characters)`);
       }
       imageIds.push(ami);
@@ -185,7 +189,7 @@ export function readCluster(source: YamlSource): ClusterModel {
       for (let j = 0; j < source.listLength(subnets); j++) {
         const subnet = source.str([...subnets, j]);
         if (subnet !== undefined) {
-          if (!/^subnet-[0-9a-z]{8}$|^subnet-[0-9a-z]{17}$/.test(subnet)) {
+          if (!CDK_TOKEN.test(subnet) && !/^subnet-[0-9a-z]{8}$|^subnet-[0-9a-z]{17}$/.test(subnet)) {
             throw source.error([...subnets, j], `'${subnet}' is not a subnet id (subnet- and 8 or 17 characters)`);
           }
           computeSubnetIds.push(subnet);
