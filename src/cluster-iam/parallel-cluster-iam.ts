@@ -231,11 +231,30 @@ export interface ParallelClusterIamProps extends ParallelClusterPolicyOptions {
 
   /**
    * The existing EBS volumes of `SharedStorage` (`EbsSettings/VolumeId`): the head node may attach and
-   * detach them by ID, whatever cluster tag they carry. Derived from the `configuration`.
+   * detach them by ID, whatever cluster tag they carry. When given (even empty), or with `clusterName`,
+   * the head node attaches no other volume but a cluster's (`HeadNodeRole`'s `sharedStorageVolumeIds`).
+   * Derived from the `configuration` (then always given).
    *
-   * @default - none
+   * @default - none named; without `clusterName` the head node may attach and detach any volume
    */
   readonly sharedStorageVolumeIds?: string[];
+
+  /**
+   * The subnets of the Slurm queues (`Scheduling/SlurmQueues/Networking/SubnetIds`): the head node launches
+   * compute nodes in these only. Derived from the `configuration`.
+   *
+   * @default - compute nodes may be launched in any subnet
+   */
+  readonly computeSubnetIds?: string[];
+
+  /**
+   * The custom AMIs of the compute nodes (`Image/CustomAmi`, `Scheduling/SlurmQueues/Image/CustomAmi`): when
+   * given (even empty), the head node launches compute nodes only from these and ParallelCluster's official
+   * AMIs (owner `amazon`). Derived from the `configuration` (unless `DevSettings/AmiSearchFilters` is set).
+   *
+   * @default - compute nodes may be launched from any AMI
+   */
+  readonly computeImageIds?: string[];
 }
 
 /**
@@ -451,6 +470,8 @@ export class ParallelClusterIam extends Construct {
       enableLoginNodes: poolNames.length > 0 || (derived?.cluster?.pools.length ?? 0) > 0,
       capacityReservationResourceGroupArns: props.capacityReservationResourceGroupArns,
       sharedStorageVolumeIds: props.sharedStorageVolumeIds,
+      computeSubnetIds: scheduler === Scheduler.SLURM ? props.computeSubnetIds : undefined,
+      computeImageIds: scheduler === Scheduler.SLURM ? props.computeImageIds : undefined,
       roleName: name('HeadNode'),
       hostedZoneId: scheduler === Scheduler.SLURM ? props.hostedZoneId : undefined,
     });

@@ -28,7 +28,7 @@ import { Scheduler } from '../scheduler';
 export type ConfigurableProps = Pick<ParallelClusterIamProps, 'scheduler' | 'slurmQueues' | 'loginNodePools' | 'iamAccessMode'
 | 'enableFsxLustre' | 'fsxDataRepositoryBuckets' | 'enableImageBuilder' | 'permissionsBoundary' | 'additionalIamPolicies'
 | 'secrets' | 'iamPath' | 'lambdaFunctionsInVpc' | 'region' | 'parallelClusterVersion' | 'kmsKeys' | 'mungeKeySecret'
-| 'capacityReservationResourceGroupArns' | 'sharedStorageVolumeIds' | 'allowExternalRoles' | 'clusterName'>;
+| 'capacityReservationResourceGroupArns' | 'sharedStorageVolumeIds' | 'allowExternalRoles' | 'clusterName' | 'computeSubnetIds' | 'computeImageIds'>;
 
 /** The extra props of one node role. */
 export interface NodeExtras {
@@ -186,8 +186,16 @@ export class DerivedConfiguration {
           ...new Set([...(props.capacityReservationResourceGroupArns ?? []), ...model.capacityReservationResourceGroupArns]),
         ];
       }
-      if (model.ebsVolumeIds.length > 0) {
-        merged.sharedStorageVolumeIds = [...new Set([...(props.sharedStorageVolumeIds ?? []), ...model.ebsVolumeIds])];
+      // Issue 18 (finding 7): the file names every volume, subnet and custom AMI of the cluster, so the head node
+      // attaches, and launches compute nodes in and from, those only (given even when empty).
+      merged.sharedStorageVolumeIds = [...new Set([...(props.sharedStorageVolumeIds ?? []), ...model.ebsVolumeIds])];
+      if (model.computeSubnetIds.length > 0) {
+        merged.computeSubnetIds = [...new Set([...(props.computeSubnetIds ?? []), ...model.computeSubnetIds])];
+      }
+      if (model.computeImageIds !== undefined && props.computeImageIds === undefined) {
+        merged.computeImageIds = model.computeImageIds;
+      } else if (model.computeImageIds !== undefined && props.computeImageIds !== undefined) {
+        merged.computeImageIds = [...new Set([...props.computeImageIds, ...model.computeImageIds])];
       }
       merged.secrets = [
         ...(props.secrets ?? []),
@@ -298,6 +306,13 @@ export class DerivedConfiguration {
       }
       if (model.ebsVolumeIds.length > 0) {
         this.notes.push(`SharedStorage EBS volumes ${model.ebsVolumeIds.join(', ')}: the head node may attach and detach them by ID, whatever cluster tag they carry.`);
+      }
+      if (model.computeSubnetIds.length > 0) {
+        this.notes.push(`Compute subnets ${model.computeSubnetIds.join(', ')}: the head node launches compute nodes in these only.`);
+      }
+      if (model.computeImageIds !== undefined) {
+        this.notes.push(`Compute AMIs: the head node launches compute nodes only from ParallelCluster's official AMIs (owner amazon)${
+          model.computeImageIds.length > 0 ? ` and ${model.computeImageIds.join(', ')}` : ''}.`);
       }
       if (model.fsxBuckets.length > 0) {
         this.notes.push(`FSx for Lustre data repositories: the user may read and write the buckets ${model.fsxBuckets.join(', ')}.`);

@@ -110,6 +110,13 @@ export interface ClusterModel {
   readonly customS3Bucket?: string;
   /** The `s3://` objects of `DevSettings` (ChefCookbook, NodePackage, ClusterTemplate). */
   readonly devSettingsObjects: DevSettingsObject[];
+  /** `Scheduling/SlurmQueues[]/Networking/SubnetIds`: the subnets compute nodes are launched in. */
+  readonly computeSubnetIds: string[];
+  /**
+   * The custom AMIs of the compute nodes (`Image/CustomAmi`, `Scheduling/SlurmQueues[]/Image/CustomAmi`);
+   * undefined when `DevSettings/AmiSearchFilters` is set (the official AMI may then have another owner).
+   */
+  readonly computeImageIds?: string[];
 }
 
 /** The settings of a build-image configuration that decide permissions. */
@@ -160,6 +167,9 @@ const RESOURCE_GROUP_ARN = new RegExp(`^arn:${PARTITION}:resource-groups:${REGIO
 
 const SCHEDULERS: Record<string, Scheduler> = { slurm: Scheduler.SLURM, awsbatch: Scheduler.AWS_BATCH };
 
+/** A CDK token in a string (`${Token[...]}`), as `Token.isUnresolved` finds it, without loading aws-cdk-lib here. */
+const CDK_TOKEN = /\$\{Token\[/;
+
 /** Reads a cluster configuration. */
 export function readCluster(source: YamlSource): ClusterModel {
   const region = readRegion(source);
@@ -181,6 +191,37 @@ export function readCluster(source: YamlSource): ClusterModel {
       queues.push(readNode(source, 'queue', ['Scheduling', 'SlurmQueues', i], ['OnNodeStart', 'OnNodeConfigured']));
     }
     checkDistinct(source, queues, 'queue');
+  }
+  // What the head node launches compute nodes from (templates/cdk_builder_utils.py:780-801: the queues'
+  // subnets and config/cluster_config.py:3209-3218 image_dict, the queue's or the cluster's custom AMI, or the
+  // official one). The ID rules are ParallelCluster's (schemas/common_schema.py:36, constants.py:22).
+  const computeSubnetIds: string[] = [];
+  const imageIds: string[] = [];
+  const customAmi = (path: YamlStep[]) => {
+    const ami = source.str(path);
+    if (ami !== undefined) {
+      // A CDK token (a stack's AMI or subnet written into the YAML text) is taken as it is.
+      if (!CDK_TOKEN.test(ami) && !/^ami-[0-9a-z]{8}$|^ami-[0-9a-z]{17}$/.test(ami)) {
+        throw source.error(path, `'${ami}' is not an AMI id (ami- and 8 or 17 characters)`);
+      }
+      imageIds.push(ami);
+    }
+  };
+  if (scheduler === Scheduler.SLURM) {
+    customAmi(['Image', 'CustomAmi']);
+    queues.forEach((queue) => {
+      customAmi([...queue.path, 'Image', 'CustomAmi']);
+      const subnets = [...queue.path, 'Networking', 'SubnetIds'];
+      for (let j = 0; j < source.listLength(subnets); j++) {
+        const subnet = source.str([...subnets, j]);
+        if (subnet !== undefined) {
+          if (!CDK_TOKEN.test(subnet) && !/^subnet-[0-9a-z]{8}$|^subnet-[0-9a-z]{17}$/.test(subnet)) {
+            throw source.error([...subnets, j], `'${subnet}' is not a subnet id (subnet- and 8 or 17 characters)`);
+          }
+          computeSubnetIds.push(subnet);
+        }
+      }
+    });
   }
   const pools: NodeSection[] = [];
   if (source.isMapAt(['LoginNodes'])) {
@@ -362,6 +403,8 @@ export function readCluster(source: YamlSource): ClusterModel {
     ebsVolumeIds: [...new Set(ebsVolumeIds)],
     customS3Bucket: readCustomS3Bucket(source),
     devSettingsObjects: readDevSettingsObjects(source, true),
+    computeSubnetIds: [...new Set(computeSubnetIds)],
+    computeImageIds: source.has(['DevSettings', 'AmiSearchFilters']) ? undefined : [...new Set(imageIds)],
   };
 }
 

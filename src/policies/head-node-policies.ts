@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
-import { CLUSTER_NAME_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
+import { CLUSTER_NAME_TAG, OFFICIAL_IMAGE_OWNER, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * Statements of the head node role: the seed doc's section "Head node IAM role" (blocks
@@ -32,6 +32,18 @@ export interface HeadNodeStatementOptions {
   readonly capacityReservationResourceGroupArns?: string[];
   /** EBS volume ARNs the configuration names by ID (`SharedStorage/EbsSettings/VolumeId`). */
   readonly sharedVolumeArns?: string[];
+  /**
+   * Attach and detach only volumes (and to instances) that carry a cluster-name tag, besides
+   * `sharedVolumeArns`: the volumes of the configuration are known. Default false: any volume.
+   */
+  readonly volumesByTag?: boolean;
+  /** The subnets compute nodes are launched in (ARNs); undefined: any subnet. */
+  readonly computeSubnetArns?: string[];
+  /**
+   * The AMIs compute nodes are launched from besides ParallelCluster's official ones (ARNs); undefined:
+   * any AMI.
+   */
+  readonly computeImageArns?: string[];
 }
 
 /** Block `headNode.slurm`: the head node of a Slurm cluster. */
@@ -49,11 +61,7 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
       'dynamodb:BatchWriteItem',
     ], [ctx.arn('dynamodb', ctx.region, PCLUSTER_RESOURCES.tables)]),
     terminateComputeNodesStatement(),
-    // DIFF (issue 18, finding 7): never with a snapshot named in the launch (`ec2:SnapshotID` is set only for
-    // a `snapshot` resource the request names): ParallelCluster's own head node role has no `snapshot`
-    // resource (templates/cdk_builder_utils.py:780-801), so an AMI's own snapshots are not authorized. A
-    // condition rather than that list of resource types keeps the head node within its policy quota.
-    allow('EC2RunInstances', ['ec2:RunInstances'], ['*'], noNamedSnapshot()),
+    ...runInstancesStatements(ctx, options),
     // DIFF: EC2 is also `ec2.amazonaws.com.cn` in China.
     allow('IamPassRole', ['iam:PassRole'], [ctx.rolesOnPath, ctx.instanceProfilesOnPath], {
       StringEquals: { 'iam:PassedToService': ctx.ec2ServiceNames },
@@ -63,7 +71,7 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
     // the doc's statement stays as written and a cluster with many queues is split across policies.
     ...passComputeNodeRolesStatements(ctx, options.computeNodeRoleArns),
     headNodeEc2DescribeStatement(),
-    ...headNodeEc2TagsAndVolumesStatement(ctx),
+    ...headNodeEc2TagsAndVolumesStatement(ctx, options.volumesByTag ?? false),
     allow('CloudFormation', ['cloudformation:DescribeStackResource', 'cloudformation:SignalResource'], ['*']),
     // DIFF (issue 18, finding 6): only the records ParallelCluster writes (see clusterRecordStatement).
     clusterRecordStatement('Route53', ['route53:ChangeResourceRecordSets'], ['*']),
@@ -73,7 +81,8 @@ export function headNodeSlurmStatements(ctx: PolicyContext, options: HeadNodeSta
 }
 
 /** Block `headNode.awsBatch` (repaired): the head node of an AWS Batch cluster. */
-export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: string[], sharedVolumeArns: string[] = []): iam.PolicyStatement[] {
+export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: string[], sharedVolumeArns: string[] = [],
+  volumesByTag = false): iam.PolicyStatement[] {
   return [
     // DIFF: the cluster bucket is in the cluster's account (pcluster/models/s3_bucket.py:106-145); the doc's
     // pattern would let the head node write to a bucket of that name in any account.
@@ -107,7 +116,7 @@ export function headNodeAwsBatchStatements(ctx: PolicyContext, secretArns: strin
       ctx.arn('batch', ctx.region, 'job/*'),
     ]),
     headNodeEc2DescribeStatement(),
-    ...headNodeEc2TagsAndVolumesStatement(ctx),
+    ...headNodeEc2TagsAndVolumesStatement(ctx, volumesByTag),
     allow('CloudFormation', [
       'cloudformation:DescribeStackResource',
       'cloudformation:DescribeStacks',
@@ -206,20 +215,81 @@ function headNodeEc2DescribeStatement(): iam.PolicyStatement {
  * tag from the launch templates' tag specifications, cdk_builder_utils.py:156-206), or on a resource as
  * it is created (`ec2:CreateAction`: compute nodes launched with the queues' launch templates). Tagging
  * any instance `parallelcluster:node-type=Compute` would otherwise let the head node terminate it
- * (`EC2TerminateComputeNodes`). AttachVolume stays on every volume: an existing EBS volume named in
- * SharedStorage carries no ParallelCluster tag.
+ * (`EC2TerminateComputeNodes`).
+ *
+ * DIFF (issue 18, finding 7): with `volumesByTag` (the configuration's volumes are known: a cluster scope,
+ * or `sharedStorageVolumeIds` given), AttachVolume and DetachVolume only on instances and volumes that
+ * carry a cluster-name tag (a role scoped with `clusterName` gets that cluster's, cluster-scope.ts). The
+ * volumes ParallelCluster creates get it from the stack tags (models/cluster.py:393,903,925-935; the
+ * CfnVolume of templates/cluster_stack.py:1215-1222 sets only Name, and CloudFormation adds the stack's),
+ * the head node from its launch template (cdk_builder_utils.py:156-206); an existing volume named in
+ * SharedStorage by ID is granted by ID (`SharedStorageVolumes`). Without it AttachVolume stays on every
+ * volume, as ParallelCluster's own head node role has it (cdk_builder_utils.py:669-686): an existing
+ * volume carries no ParallelCluster tag.
  */
-function headNodeEc2TagsAndVolumesStatement(ctx: PolicyContext): iam.PolicyStatement[] {
+function headNodeEc2TagsAndVolumesStatement(ctx: PolicyContext, volumesByTag: boolean): iam.PolicyStatement[] {
   const instancesAndVolumes = [ctx.arn('ec2', ctx.region, 'instance/*'), ctx.arn('ec2', ctx.region, 'volume/*')];
   return [
     // DIFF: the doc forgets ec2:DetachVolume, which ParallelCluster always grants its head node
     // (templates/cdk_builder_utils.py:671, Sid Ec2TagsAndVolumes): an update that removes an EBS volume fails without it.
-    allow('EC2TagsAndVolumes', ['ec2:AttachVolume', 'ec2:DetachVolume'], instancesAndVolumes),
+    allow('EC2TagsAndVolumes', ['ec2:AttachVolume', 'ec2:DetachVolume'], instancesAndVolumes,
+      volumesByTag ? { StringLike: { [`ec2:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' } } : undefined),
     allow('EC2TagClusterResources', ['ec2:CreateTags'], instancesAndVolumes, {
       StringLike: { [`ec2:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' },
     }),
     allow('EC2TagOnCreate', ['ec2:CreateTags'], instancesAndVolumes, { Null: { 'ec2:CreateAction': 'false' } }),
   ];
+}
+
+/**
+ * The resource types a compute node launch names besides its subnet and AMI: what ParallelCluster's own head
+ * node role lists (templates/cdk_builder_utils.py:780-801: fleet, network interface, instance, volume, key
+ * pair, security group, launch template, placement group), with capacity reservations (the queues'
+ * CapacityReservationTarget, cdk_builder_utils.py:836-846) and Spot requests (Spot queues launched by
+ * RunInstances). No `snapshot`: an AMI's own snapshots are not authorized, and ParallelCluster names none.
+ */
+const LAUNCH_RESOURCE_TYPES = ['instance', 'volume', 'network-interface', 'fleet', 'spot-instances-request', 'security-group',
+  'launch-template', 'placement-group', 'key-pair', 'capacity-reservation'];
+
+/**
+ * `ec2:RunInstances` (and `ec2:CreateFleet` from 3.3, revisions.ts) of compute nodes.
+ *
+ * DIFF (issue 18, finding 7): never with a snapshot named in the launch (`ec2:SnapshotID` is set only for a
+ * `snapshot` resource the request names): ParallelCluster's own head node role has no `snapshot` resource.
+ * When the configuration's subnets or AMIs are known (`computeSubnetArns`, `computeImageArns`), the launch
+ * is limited to them as ParallelCluster's own head node role is (cdk_builder_utils.py:780-801: the queues'
+ * subnets and `image_dict`, config/cluster_config.py:3209-3218, the queue's or the cluster's custom AMI, or
+ * the official one). The official AMI is resolved by pcluster at create time, so it is matched by its owner
+ * (`ec2:Owner` = `amazon`, pcluster/aws/ec2.py:311; the AWS EC2 User Guide's example policies restrict
+ * launches to Amazon's AMIs this way) in a statement of its own.
+ */
+function runInstancesStatements(ctx: PolicyContext, options: HeadNodeStatementOptions): iam.PolicyStatement[] {
+  const subnets = options.computeSubnetArns;
+  const images = options.computeImageArns;
+  if (subnets === undefined && images === undefined) {
+    return [allow('EC2RunInstances', ['ec2:RunInstances'], ['*'], noNamedSnapshot())];
+  }
+  const resources = [
+    ...LAUNCH_RESOURCE_TYPES.map((type) => ctx.arn('ec2', ctx.region, `${type}/*`)),
+    ...(subnets ?? [ctx.arn('ec2', ctx.region, 'subnet/*')]),
+    ...(images ?? [imageArn(ctx, '*')]),
+  ];
+  return [
+    allow('EC2RunInstances', ['ec2:RunInstances'], resources),
+    ...(images === undefined ? [] : [allow('EC2RunOfficialImages', ['ec2:RunInstances'], [imageArn(ctx, '*')], {
+      StringEquals: { 'ec2:Owner': OFFICIAL_IMAGE_OWNER },
+    })]),
+  ];
+}
+
+/** The ARN of an AMI (no account: images are shared across accounts), in the policy's region. */
+export function imageArn(ctx: PolicyContext, imageId: string): string {
+  return ctx.arn('ec2', ctx.region, `image/${imageId}`, '');
+}
+
+/** The ARN of a subnet, in the policy's region. */
+export function subnetArn(ctx: PolicyContext, subnetId: string): string {
+  return ctx.arn('ec2', ctx.region, `subnet/${subnetId}`);
 }
 
 /**

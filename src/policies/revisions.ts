@@ -56,8 +56,11 @@ export type StatementsFactory = (ctx: PolicyContext) => iam.PolicyStatement[];
 
 /** One difference of a block from the previous revision. `release` is the ParallelCluster release that introduced it. */
 export type PolicyChange =
-  /** Adds actions to the statement with this Sid (same resources and conditions). */
-  | { readonly kind: 'addActions'; readonly release: string; readonly sid: string; readonly actions: string[] }
+  /**
+   * Adds actions to the statement with this Sid (same resources and conditions). `ifPresent`: the
+   * statement only exists for some props (the factory adds it), and the change is skipped without it.
+   */
+  | { readonly kind: 'addActions'; readonly release: string; readonly sid: string; readonly actions: string[]; readonly ifPresent?: boolean }
   /** Adds statements, each with a Sid new to the block. */
   | { readonly kind: 'addStatements'; readonly release: string; readonly statements: StatementsFactory }
   /** Replaces the statement with this Sid, in place, by others (where upstream narrowed a grant). */
@@ -89,8 +92,8 @@ export interface Revision {
   readonly changes: Partial<Record<PolicyBlock, PolicyChange[]>>;
 }
 
-const addActions = (sid: string, release: string, actions: string[]): PolicyChange =>
-  ({ kind: 'addActions', release, sid, actions });
+const addActions = (sid: string, release: string, actions: string[], ifPresent?: boolean): PolicyChange =>
+  ({ kind: 'addActions', release, sid, actions, ...(ifPresent ? { ifPresent } : {}) });
 const addStatements = (release: string, statements: StatementsFactory): PolicyChange =>
   ({ kind: 'addStatements', release, statements });
 
@@ -170,6 +173,8 @@ export const REVISIONS: ReadonlyArray<Revision> = [
       'headNode.slurm': [
         // 3.3.0: compute nodes are launched with EC2 Fleet, which can target capacity reservations.
         addActions('EC2RunInstances', '3.3.0', ['ec2:CreateFleet']),
+        // With the official images told apart from the configuration's (computeImageIds), their statement too.
+        addActions('EC2RunOfficialImages', '3.3.0', ['ec2:CreateFleet'], true),
         addActions('EC2Describe', '3.3.0', ['ec2:DescribeCapacityReservations']),
         // 3.1.1 (the oldest release checked; the doc missed it, upstream's test role caught up in
         // 3.4.0): the head node reads its own stack.
@@ -469,6 +474,9 @@ export function applyChange(statements: iam.PolicyStatement[], change: PolicyCha
 
   switch (change.kind) {
     case 'addActions': {
+      if (change.ifPresent && !statements.some((s) => s.sid === change.sid)) {
+        return statements;
+      }
       const index = indexOf(change.sid);
       const statement = statements[index];
       return replaceAt(index, [statement.copy({ actions: [...statement.actions, ...change.actions] })]);

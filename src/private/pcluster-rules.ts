@@ -75,6 +75,13 @@ export const IMAGE_ID_TAG = 'parallelcluster:image_id';
 /** The tag EC2 Image Builder puts on the AMIs it creates (the ARN of the Image Builder image). */
 export const IMAGE_BUILDER_ARN_TAG = 'Ec2ImageBuilderArn';
 
+/**
+ * The owner of ParallelCluster's official AMIs as EC2 names it (`ec2:Owner`): pcluster looks the official
+ * image up with `Owners=["amazon"]` unless DevSettings/AmiSearchFilters/Owner names another
+ * (pcluster/aws/ec2.py:311 get_official_image_id, :328 get_official_images).
+ */
+export const OFFICIAL_IMAGE_OWNER = 'amazon';
+
 // ---------------------------------------------------------------------------------------------------
 // CloudFormation on the user's behalf
 

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
 import { nodeClusterScope } from '../policies/cluster-scope';
-import { headNodeAwsBatchStatements, headNodeSlurmStatements, volumeArn } from '../policies/head-node-policies';
+import { headNodeAwsBatchStatements, headNodeSlurmStatements, imageArn, subnetArn, volumeArn } from '../policies/head-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { validateRoleArns, validateSecrets } from '../private/input-validation';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
@@ -87,13 +87,35 @@ export interface HeadNodeRoleProps extends NodeRoleProps {
 
   /**
    * The IDs of existing EBS volumes the cluster mounts (`SharedStorage/EbsSettings/VolumeId`, `vol-...`):
-   * the head node may `ec2:AttachVolume` and `ec2:DetachVolume` them by ID. With `clusterName` the head
-   * node otherwise only attaches volumes that carry no other cluster's tag, and a volume kept from a
-   * deleted cluster carries that cluster's tag.
+   * the head node may `ec2:AttachVolume` and `ec2:DetachVolume` them by ID. When this list is given (even
+   * empty), or with `clusterName`, the head node attaches and detaches no other volume but those of a
+   * cluster (tag `parallelcluster:cluster-name`; with `clusterName`, that cluster's): list every existing
+   * volume the configuration names, including one kept from a deleted cluster (it carries that cluster's tag).
    *
-   * @default - none: volumes are matched by the cluster-name tag when `clusterName` is set
+   * @default - none named; without `clusterName` the head node may attach and detach any volume of the
+   * account (ParallelCluster's own head node role grants `volume/*`), with it only the cluster's volumes
    */
   readonly sharedStorageVolumeIds?: string[];
+
+  /**
+   * The subnets of the cluster's Slurm queues (`Scheduling/SlurmQueues/Networking/SubnetIds`, `subnet-...`):
+   * the head node launches compute nodes (`ec2:RunInstances`, `ec2:CreateFleet`) in these subnets only, as
+   * ParallelCluster's own head node role does (templates/cdk_builder_utils.py:780-801). Slurm only.
+   *
+   * @default - compute nodes may be launched in any subnet of the account
+   */
+  readonly computeSubnetIds?: string[];
+
+  /**
+   * The custom AMIs of the cluster's compute nodes (`Image/CustomAmi` and `Scheduling/SlurmQueues/Image/CustomAmi`,
+   * `ami-...`). When given (even empty), the head node launches compute nodes only from these and from
+   * ParallelCluster's official AMIs (owner `amazon`, which pcluster resolves at create time), as
+   * ParallelCluster's own head node role does (templates/cdk_builder_utils.py:780-801). Leave it out when
+   * `DevSettings/AmiSearchFilters/Owner` names another owner of the official AMIs. Slurm only.
+   *
+   * @default - compute nodes may be launched from any AMI
+   */
+  readonly computeImageIds?: string[];
 }
 
 /**
@@ -129,22 +151,34 @@ export class HeadNodeRole extends NodeRole {
     validateResourceGroupArns('capacityReservationResourceGroupArns', groups);
     const volumeIds = props.sharedStorageVolumeIds ?? [];
     validateVolumeIds('sharedStorageVolumeIds', volumeIds);
-    if (scheduler === Scheduler.AWS_BATCH && (mungeKey.length > 0 || groups.length > 0)) {
+    validateIds('computeSubnetIds', props.computeSubnetIds, SUBNET_ID, 'a subnet ID', 'subnet-0123456789abcdef0');
+    validateIds('computeImageIds', props.computeImageIds, IMAGE_ID, 'an AMI ID', 'ami-0123456789abcdef0');
+    if (props.computeSubnetIds !== undefined && props.computeSubnetIds.length === 0) {
+      throw new Error('computeSubnetIds is empty: compute nodes could be launched in no subnet. List the SubnetIds of every Slurm queue, or leave it out.');
+    }
+    const slurmOnly = mungeKey.length > 0 ? 'mungeKeySecret' : groups.length > 0 ? 'capacityReservationResourceGroupArns'
+      : props.computeSubnetIds !== undefined ? 'computeSubnetIds' : props.computeImageIds !== undefined ? 'computeImageIds' : undefined;
+    if (scheduler === Scheduler.AWS_BATCH && slurmOnly !== undefined) {
       throw new Error(
-        `${mungeKey.length > 0 ? 'mungeKeySecret' : 'capacityReservationResourceGroupArns'} is set but scheduler is Scheduler.AWS_BATCH: ` +
-        'munge keys and capacity reservation resource groups are Slurm settings. Leave it out, or use Scheduler.SLURM.',
+        `${slurmOnly} is set but scheduler is Scheduler.AWS_BATCH: ` +
+        'munge keys, capacity reservation resource groups and compute subnets and AMIs are Slurm settings. Leave it out, or use Scheduler.SLURM.',
       );
     }
+    // The configuration's volumes are known: attach and detach only the clusters' (or the cluster's) volumes and these.
+    const volumesByTag = props.clusterName !== undefined || props.sharedStorageVolumeIds !== undefined;
     const secretArns = [...new Set(secretArnsForPolicies([...(props.secrets ?? []), ...mungeKey]))];
     const sharedVolumeArns = volumeIds.map((volumeId) => volumeArn(ctx, volumeId));
     const statements = scheduler === Scheduler.AWS_BATCH
-      ? policyBlock(ctx, 'headNode.awsBatch', headNodeAwsBatchStatements(ctx, secretArns, sharedVolumeArns))
+      ? policyBlock(ctx, 'headNode.awsBatch', headNodeAwsBatchStatements(ctx, secretArns, sharedVolumeArns, volumesByTag))
       : policyBlock(ctx, 'headNode.slurm', headNodeSlurmStatements(ctx, {
         secretArns,
         computeNodeRoleArns: rolesOffPath(computeNodeRoles, passRolePath).map((role) => role.roleArn),
         loginNodesWithMungeKey: mungeKey.length > 0 && (props.enableLoginNodes ?? false),
         capacityReservationResourceGroupArns: groups,
         sharedVolumeArns,
+        volumesByTag,
+        computeSubnetArns: props.computeSubnetIds && [...new Set(props.computeSubnetIds)].map((subnetId) => subnetArn(ctx, subnetId)),
+        computeImageArns: props.computeImageIds && [...new Set(props.computeImageIds)].map((imageId) => imageArn(ctx, imageId)),
       }));
     super(scope, id, props, {
       description: `AWS ParallelCluster head node (${scheduler === Scheduler.AWS_BATCH ? 'AWS Batch' : 'Slurm'})`,
@@ -170,6 +204,19 @@ function rolesOffPath(roles: iam.IRole[], iamPath: string): iam.IRole[] {
 
 // ParallelCluster's VolumeId rule (schemas/cluster_schema.py:235-238): vol- and 8 or 17 characters.
 const VOLUME_ID = /^vol-[0-9a-z]{8}$|^vol-[0-9a-z]{17}$/;
+// ParallelCluster's SubnetId rule (schemas/common_schema.py:36) and its CustomAmi rule (PCLUSTER_AMI_ID_REGEX,
+// constants.py): subnet- or ami- and 8 or 17 characters.
+const SUBNET_ID = /^subnet-[0-9a-z]{8}$|^subnet-[0-9a-z]{17}$/;
+const IMAGE_ID = /^ami-[0-9a-z]{8}$|^ami-[0-9a-z]{17}$/;
+
+/** IDs of one kind (never a pattern; tokens are taken as they are). */
+function validateIds(what: string, ids: string[] | undefined, rule: RegExp, kind: string, example: string): void {
+  for (const id of ids ?? []) {
+    if (!Token.isUnresolved(id) && !rule.test(id)) {
+      throw new Error(`${what} holds '${id}', which is not ${kind} (no wildcard), e.g. '${example}'.`);
+    }
+  }
+}
 const RESOURCE_GROUP_ARN = /^arn:aws[a-z-]*:resource-groups:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:group\/[\w.-]+$/;
 
 /** Volume IDs named by the configuration: `vol-` IDs, never a pattern (tokens are taken as they are). */

@@ -410,6 +410,11 @@ describe('bad configuration', () => {
     ['a capacity reservation group that is not an ARN', 'Scheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\n' +
       '      CapacityReservationTarget:\n        CapacityReservationResourceGroupArn: String\n',
     /^bad\.yaml:6: Scheduling\/SlurmQueues\[0\]\/CapacityReservationTarget\/CapacityReservationResourceGroupArn 'String' is not a resource group ARN/],
+    // Issue 18: the subnets and AMIs the head node launches compute nodes in and from.
+    ['a placeholder subnet id', 'Scheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\n      Networking:\n        SubnetIds:\n          - String\n',
+      /^bad\.yaml:7: Scheduling\/SlurmQueues\[0\]\/Networking\/SubnetIds\[0\] 'String' is not a subnet id/],
+    ['a custom AMI that is not an AMI id', 'Image:\n  Os: alinux2023\n  CustomAmi: ami-*\nScheduling:\n  Scheduler: slurm\n  SlurmQueues:\n    - Name: q\n',
+      /^bad\.yaml:3: Image\/CustomAmi 'ami-\*' is not an AMI id/],
   ])('%s is an error naming the file, line and path', (_name, text, error) => {
     expect(readError(text)).toMatch(error);
   });
@@ -525,6 +530,59 @@ SharedStorage:
     expect(await head.allows('resource-groups:ListGroupResources', 'arn:aws:resource-groups:us-east-1:111122223333:group/odcrs')).toBe(false);
     const user = PolicySimulator.forRole(stack, c.userRole.role);
     expect(user.documents.flatMap((d: any) => d.Statement).some((s: any) => s.Sid === 'KmsDescribeKey')).toBe(false);
+  });
+});
+
+describe('the subnets, AMIs and volumes a file names limit the head node (issue 18, finding 7)', () => {
+  const file = (extra: string) => `
+HeadNode:
+  InstanceType: t3.medium
+Image:
+  Os: alinux2023
+  CustomAmi: ami-0123456789abcdef0
+Scheduling:
+  Scheduler: slurm
+  SlurmQueues:
+    - Name: q1
+      Networking:
+        SubnetIds:
+          - subnet-0123456789abcdef0
+    - Name: q2
+      Image:
+        CustomAmi: ami-0fedcba9876543210
+      Networking:
+        SubnetIds:
+          - subnet-0fedcba9876543210
+${extra}`;
+
+  test.each(ENVIRONMENTS)('compute nodes launch in the queues\' subnets, from their AMIs or Amazon\'s, in $partition', async (env) => {
+    const stack = stackIn(env);
+    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(file('')) });
+    const head = PolicySimulator.forRole(stack, c.headNodeRole.role);
+    const { partition: p, region: r, account: a } = env;
+    const subnet = (id: string) => `arn:${p}:ec2:${r}:${a}:subnet/${id}`;
+    const image = (id: string) => `arn:${p}:ec2:${r}::image/${id}`;
+    for (const action of ['ec2:RunInstances', 'ec2:CreateFleet']) {
+      expect(await head.allows(action, subnet('subnet-0123456789abcdef0'))).toBe(true);
+      expect(await head.allows(action, subnet('subnet-0fedcba9876543210'))).toBe(true);
+      expect(await head.allows(action, subnet('subnet-0aaaaaaaaaaaaaaa1'))).toBe(false);
+      expect(await head.allows(action, image('ami-0123456789abcdef0'), { 'ec2:Owner': a })).toBe(true);
+      expect(await head.allows(action, image('ami-0fedcba9876543210'), { 'ec2:Owner': a })).toBe(true);
+      expect(await head.allows(action, image('ami-0a1b2c3d4e5f60718'), { 'ec2:Owner': 'amazon' })).toBe(true);
+      expect(await head.allows(action, image('ami-0aaaaaaaaaaaaaaa1'), { 'ec2:Owner': a })).toBe(false);
+    }
+    // No SharedStorage volume by ID: only volumes of a cluster.
+    expect(await head.allows('ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0aaaaaaaaaaaaaaaa`)).toBe(false);
+    expect(await head.allows('ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0aaaaaaaaaaaaaaaa`,
+      { 'ec2:ResourceTag/parallelcluster:cluster-name': 'hpc' })).toBe(true);
+  });
+
+  test('with DevSettings/AmiSearchFilters (the official AMI may have another owner), any AMI', async () => {
+    const stack = stackIn(ENVIRONMENTS[0]);
+    const c = cluster(stack, { configuration: ClusterConfiguration.fromYaml(file('DevSettings:\n  AmiSearchFilters:\n    Owner: \'444455556666\'\n')) });
+    const head = PolicySimulator.forRole(stack, c.headNodeRole.role);
+    expect(await head.allows('ec2:RunInstances', 'arn:aws:ec2:us-east-1::image/ami-0aaaaaaaaaaaaaaa1', { 'ec2:Owner': '444455556666' })).toBe(true);
+    expect(await head.allows('ec2:RunInstances', 'arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0aaaaaaaaaaaaaaa1')).toBe(false);
   });
 });
 

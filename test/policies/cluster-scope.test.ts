@@ -104,8 +104,8 @@ function headNodeRequests(env: TestEnvironment, cluster: string, iamPath: string
     ['ec2:DescribeVolumes', '*'],
     ['ec2:RunInstances', x.instance('i-0new')],
     ['ec2:CreateFleet', `arn:${env.partition}:ec2:${env.region}:${env.account}:fleet/fleet-0123`],
-    // An existing EBS volume named in SharedStorage carries no cluster tag.
-    ['ec2:AttachVolume', x.volume('vol-0existing')],
+    // An existing EBS volume named in SharedStorage carries no cluster tag: granted by ID (sharedStorageVolumeIds).
+    ['ec2:AttachVolume', x.volume(NAMED_VOLUME)],
     ['ec2:AttachVolume', x.instance('i-0headnode'), tagged(OWN)],
     ['s3:GetObject', `arn:${env.partition}:s3:::${env.region}-aws-parallelcluster/parallelcluster/3.16.1/x`],
   ];
@@ -348,6 +348,9 @@ function otherClusters(build: (cluster: string) => ClusterRequests): Request[] {
   return OTHERS.flatMap((cluster) => build(cluster).specific);
 }
 
+/** The existing EBS volume team-a-1's configuration names in SharedStorage (untagged). */
+const NAMED_VOLUME = 'vol-0123456789abcdef0';
+
 describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
   const iamPath = '/parallelcluster/team-a/';
   const stack = stackIn(env);
@@ -356,6 +359,7 @@ describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
     hostedZoneId: ZONE[OWN],
     loginNodePools: ['login'],
     iamPath,
+    sharedStorageVolumeIds: [NAMED_VOLUME],
   });
   const user = new ParallelClusterUserRole(stack, 'TeamAUser', {
     clusterNames: ['team-a-*'],
@@ -406,6 +410,20 @@ describe.each(ENVIRONMENTS)('cluster scoping in $partition', (env) => {
     await expectAllowed(sims.head, requests(['s3:GetObject', x.artifact(OWN, 'configs/cluster-config.yaml')]));
     await expectDenied(sims.head, requests(['s3:GetObject', extended], ['s3:GetObjectVersion', extended]));
     await expectDenied(sims.lambda, requests(['s3:DeleteObject', extended, { 'aws:ResourceAccount': env.account }]));
+  });
+
+  test('a head node attaches and detaches only its cluster\'s volumes and the ones named by ID (issue 18, finding 7)', async () => {
+    await expectAllowed(sims.head, requests(
+      ['ec2:DetachVolume', x.volume(NAMED_VOLUME)],
+      ['ec2:DetachVolume', x.volume('vol-0shared'), tagged(OWN)],
+    ));
+    await expectDenied(sims.head, requests(
+      // An untagged volume the configuration does not name, to the head node or from any instance.
+      ['ec2:AttachVolume', x.volume('vol-0foreign')],
+      ['ec2:DetachVolume', x.volume('vol-0foreign')],
+      // To an untagged instance.
+      ['ec2:AttachVolume', x.instance('i-0foreign')],
+    ));
   });
 
   test('a head node can neither adopt an untagged instance nor retag another cluster\'s', async () => {

@@ -57,6 +57,20 @@ test('the census section of docs/proof.md is the generated one', () => {
   expect(proof === expected ? '' : `docs/proof.md: the census section drifted. ${UPDATE}`).toBe('');
 });
 
+test('issue 18 section 2 for the head node and image roles: at most 3 actions unscoped, launches only create or use, never in a foreign subnet or from a foreign AMI or snapshot; image roles 0', () => {
+  const actions = (variant: string) => new Set(census.entries.filter((e) => e.variant === variant && e.version === 'LATEST').map((e) => e.action));
+  expect(actions('headNode').size).toBeLessThanOrEqual(3);
+  for (const variant of ['imageInstance', 'imageCleanup', 'imageInstance+clusterName', 'imageCleanup+clusterName']) {
+    expect([variant, actions(variant).size]).toEqual([variant, 0]);
+  }
+  const head = census.entries.filter((e) => e.role === 'headNode');
+  // Nothing pending, and the scoped head node changes nothing that exists.
+  expect(head.filter((e) => census.reasonOf.get(e)?.pending).map((e) => `${e.variant} ${e.action}`)).toEqual([]);
+  expect(head.filter((e) => e.variant === 'headNode+clusterName' && e.kind === 'changes').map((e) => e.action)).toEqual([]);
+  expect(head.filter((e) => /^ec2:(RunInstances|CreateFleet)$/.test(e.action) && /^ec2:(subnet|image|snapshot)$/.test(e.resourceType))
+    .map((e) => `${e.version} ${e.variant} ${e.action} ${e.resourceType}`)).toEqual([]);
+});
+
 test('the census covers the user in every mode at both releases, and a sample of its entries is Allowed on the validated simulator path', async () => {
   const variants = new Set(census.entries.map((e) => `${e.version} ${e.variant}`));
   for (const version of ['LATEST', 'V3_2']) {

@@ -497,6 +497,68 @@ describe.each(ENVIRONMENTS)('HeadNodeRole: settings ParallelCluster grants its o
     ));
   });
 
+  test('with the IDs given and no clusterName, it attaches the volumes of a cluster and the named ones, no untagged other (issue 18, finding 7)', async () => {
+    const { sim } = headNode(env, { parallelClusterVersion: ParallelClusterVersion.LATEST, sharedStorageVolumeIds: [kept] });
+    await expectAllowed(sim, requests(
+      ['ec2:AttachVolume', volume(kept)],
+      ['ec2:AttachVolume', volume('vol-0123456789abcdef0'), tagged('any-cluster')],
+      ['ec2:DetachVolume', `arn:${p}:ec2:${r}:${a}:instance/i-0123`, tagged('any-cluster')],
+    ));
+    await expectDenied(sim, requests(
+      ['ec2:AttachVolume', volume('vol-0aaaaaaaaaaaaaaaa')],
+      ['ec2:DetachVolume', volume('vol-0aaaaaaaaaaaaaaaa')],
+      ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:instance/i-0123`],
+    ));
+  });
+
+  test('scoped to a cluster, it attaches no untagged volume it is not told of (issue 18, finding 7)', async () => {
+    const { sim } = headNode(env, { parallelClusterVersion: ParallelClusterVersion.LATEST, clusterName: 'team-a-1' });
+    await expectDenied(sim, requests(['ec2:AttachVolume', volume('vol-0aaaaaaaaaaaaaaaa')], ['ec2:DetachVolume', volume('vol-0aaaaaaaaaaaaaaaa')]));
+  });
+
+  const subnet = (id: string) => `arn:${p}:ec2:${r}:${a}:subnet/${id}`;
+  const image = (id: string) => `arn:${p}:ec2:${r}::image/${id}`;
+  const launchProps = { computeSubnetIds: ['subnet-0123456789abcdef0'], computeImageIds: ['ami-0123456789abcdef0'] };
+
+  test.each([ParallelClusterVersion.V3_2, ParallelClusterVersion.LATEST])(
+    'with computeSubnetIds and computeImageIds at %s, compute nodes launch only there and from those or Amazon\'s AMIs (cdk_builder_utils.py:780-801)',
+    async (version) => {
+      const { sim } = headNode(env, { parallelClusterVersion: version, ...launchProps });
+      const actions = version === ParallelClusterVersion.LATEST ? ['ec2:RunInstances', 'ec2:CreateFleet'] : ['ec2:RunInstances'];
+      await expectAllowed(sim, requests(...actions.flatMap((action): Array<[string, string, Record<string, string>?]> => [
+        [action, subnet('subnet-0123456789abcdef0')],
+        [action, image('ami-0123456789abcdef0'), { 'ec2:Owner': a }],
+        [action, image('ami-0a1b2c3d4e5f60718'), { 'ec2:Owner': 'amazon' }],
+        [action, `arn:${p}:ec2:${r}:${a}:instance/i-0new`],
+        [action, `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`],
+        [action, `arn:${p}:ec2:${r}:${a}:volume/vol-0new`],
+      ])));
+      await expectDenied(sim, requests(
+        ...actions.flatMap((action): Array<[string, string, Record<string, string>?]> => [
+          [action, subnet('subnet-0aaaaaaaaaaaaaaa1')],
+          [action, image('ami-0aaaaaaaaaaaaaaa1'), { 'ec2:Owner': a }],
+          [action, image('ami-0aaaaaaaaaaaaaaa1'), { 'ec2:Owner': 'aws-marketplace' }],
+          [action, image('ami-0aaaaaaaaaaaaaaa1')],
+        ]),
+        ['ec2:RunInstances', `arn:${p}:ec2:${r}::snapshot/snap-0123456789abcdef0`, { 'ec2:SnapshotID': 'snap-0123456789abcdef0' }],
+      ));
+    },
+  );
+
+  test('computeImageIds empty: only Amazon\'s AMIs; without the props, any subnet and AMI (the doc)', async () => {
+    const official = headNode(env, { parallelClusterVersion: ParallelClusterVersion.LATEST, computeImageIds: [] });
+    await expectAllowed(official.sim, requests(
+      ['ec2:RunInstances', image('ami-0a1b2c3d4e5f60718'), { 'ec2:Owner': 'amazon' }],
+      ['ec2:RunInstances', subnet('subnet-0aaaaaaaaaaaaaaa1')],
+    ));
+    await expectDenied(official.sim, requests(['ec2:CreateFleet', image('ami-0aaaaaaaaaaaaaaa1'), { 'ec2:Owner': a }]));
+    const open = headNode(env, { parallelClusterVersion: ParallelClusterVersion.LATEST });
+    await expectAllowed(open.sim, requests(
+      ['ec2:RunInstances', image('ami-0aaaaaaaaaaaaaaa1'), { 'ec2:Owner': a }],
+      ['ec2:CreateFleet', subnet('subnet-0aaaaaaaaaaaaaaa1')],
+    ));
+  });
+
   test('without the IDs, a scoped head node cannot attach a volume kept from a deleted cluster (the case the prop is for)', async () => {
     const { sim } = headNode(env, { parallelClusterVersion: ParallelClusterVersion.LATEST, clusterName: 'team-a-1' });
     await expectDenied(sim, requests(['ec2:AttachVolume', volume(kept), tagged('deleted-cluster')]));
@@ -541,6 +603,14 @@ describe('HeadNodeRole: issue-19 props are checked', () => {
   test('a volume ID that is not one, or a pattern, is refused', () => {
     expect(() => new HeadNodeRole(awsStack(), 'H', { sharedStorageVolumeIds: ['vol-*'] })).toThrow(/'vol-\*', which is not an EBS volume ID/);
     expect(() => new HeadNodeRole(awsStack(), 'H', { sharedStorageVolumeIds: ['String'] })).toThrow(/not an EBS volume ID/);
+  });
+
+  test('subnet and AMI IDs that are not ones, an empty subnet list, and either with AWS Batch are refused (issue 18)', () => {
+    expect(() => new HeadNodeRole(awsStack(), 'H', { computeSubnetIds: ['subnet-*'] })).toThrow(/'subnet-\*', which is not a subnet ID/);
+    expect(() => new HeadNodeRole(awsStack(), 'H', { computeImageIds: ['ami-0123'] })).toThrow(/'ami-0123', which is not an AMI ID/);
+    expect(() => new HeadNodeRole(awsStack(), 'H', { computeSubnetIds: [] })).toThrow(/computeSubnetIds is empty/);
+    expect(() => new HeadNodeRole(awsStack(), 'H', { scheduler: Scheduler.AWS_BATCH, parallelClusterVersion: ParallelClusterVersion.V3_15, computeImageIds: [] }))
+      .toThrow(/computeImageIds is set but scheduler is Scheduler.AWS_BATCH/);
   });
 
   test('a resource group ARN with a wildcard is refused', () => {

@@ -303,7 +303,21 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
     ['replace the policy of a parallelcluster-* bucket that is not the resources bucket', 's3:PutBucketPolicy', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
     ['delete a parallelcluster-* bucket', 's3:DeleteBucket', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
   ]);
+  // The head node of a cluster whose configuration names its subnets, AMIs and volumes (computeSubnetIds,
+  // computeImageIds, sharedStorageVolumeIds: pcluster-calls.ts namedResourceProps): none of another.
+  const otherSubnet = ec2('subnet/subnet-0aaaaaaaaaaaaaaa1');
+  const otherVolume = ec2('volume/vol-0aaaaaaaaaaaaaaa1');
+  const otherAmi = `arn:${p}:ec2:${r}::image/ami-0aaaaaaaaaaaaaaa1`;
   add(7, ['headNode'], [
+    ...['ec2:RunInstances', 'ec2:CreateFleet'].flatMap((action): Array<[string, string, string, RequestContext?]> => [
+      [`launch a compute node (${action}) in a subnet the configuration does not name`, action, otherSubnet],
+      [`launch a compute node (${action}) from an AMI of the account the configuration does not name`, action, otherAmi, { 'ec2:Owner': a }],
+      [`launch a compute node (${action}) from another account's AMI`, action, otherAmi, { 'ec2:Owner': '444455556666' }],
+      [`launch a compute node (${action}) from a Marketplace AMI`, action, otherAmi, { 'ec2:Owner': 'aws-marketplace' }],
+    ]),
+    ['attach an untagged volume the configuration does not name', 'ec2:AttachVolume', otherVolume],
+    ['detach an untagged volume the configuration does not name (from its instance)', 'ec2:DetachVolume', otherVolume],
+    ['attach a volume to an untagged instance', 'ec2:AttachVolume', foreignInstance],
     ['boot a compute node from a foreign snapshot', 'ec2:RunInstances', foreignSnapshot, { 'ec2:SnapshotID': 'snap-0fedcba9876543210' }],
     ['mark a foreign instance as a compute node (then terminate it)', 'ec2:CreateTags', foreignInstance, computeTag],
     ['read the console output of a foreign instance', 'ec2:GetConsoleOutput', foreignInstance],

@@ -91,6 +91,10 @@ export function censusVariants(version: CensusVersion, env: TestEnvironment = AW
       enableImageBuilder: true,
       enableFsxLustre: true,
       clusterName: scoped ? OWN_CLUSTER : undefined,
+      // What a configuration file gives (src/config/derive.ts): the queue's subnet, no custom AMI (the
+      // official ones), no existing EBS volume. Without them the head node launches in any subnet, from any
+      // AMI, and attaches any volume (HeadNodeRole's docstrings).
+      ...CONFIGURED_HEAD_NODE,
     });
     const users: Record<string, ParallelClusterUserRole> = {};
     for (const [name, mode] of [
@@ -153,6 +157,24 @@ function globalConditionKeys(): Set<string> {
   return globalKeys;
 }
 
+/** The head node props a configuration file gives the census's cluster (src/config/derive.ts). */
+export const CONFIGURED_HEAD_NODE = {
+  computeSubnetIds: ['subnet-0a1b2c3d4e5f60718'],
+  computeImageIds: [] as string[],
+  sharedStorageVolumeIds: [] as string[],
+};
+
+/**
+ * Actions that change nothing by themselves: the Resource Groups Tagging API tags each resource with the
+ * caller's permission for that service's own tagging action (`ec2:CreateTags` for an AMI), which the census
+ * counts on its own (AWS Resource Groups User Guide, "Set up permissions", permissions for individual services:
+ * "To add tags to a resource, you need the necessary permissions for the service to which the resource
+ * belongs"; the TagResources API reference asks for both permissions). ParallelCluster's
+ * image cleanup function calls `tag:TagResources` (resources/custom_resources/custom_resources_code/
+ * delete_image_stack.py:24-45), and the action takes only `*` and no condition key.
+ */
+const PROXY_ACTIONS = [/^tag:(TagResources|UntagResources)$/i];
+
 /** The access levels the census keeps, and the reads it keeps because they disclose secrets or data. */
 const KEPT_LEVELS = ['Write', 'Permissions management', 'Tagging'];
 const SENSITIVE_READS = [
@@ -171,6 +193,9 @@ export function accessLevel(action: string): string {
 
 /** Whether the census keeps `action`: a write, permissions-management or tagging action, or a sensitive read. */
 export function isCensusAction(action: string): boolean {
+  if (PROXY_ACTIONS.some((r) => r.test(action))) {
+    return false;
+  }
   const levels = accessLevel(action).split(',').map((l) => l.trim());
   return levels.some((l) => KEPT_LEVELS.includes(l)) || SENSITIVE_READS.some((r) => r.test(action));
 }

@@ -76,6 +76,10 @@ export interface PclusterCallsOptions {
   readonly capacityReservationResourceGroupArns?: string[];
   /** Existing EBS volumes of SharedStorage (given as `sharedStorageVolumeIds`). */
   readonly sharedStorageVolumeIds?: string[];
+  /** The queues' subnets (given as `computeSubnetIds`): compute nodes are launched there. */
+  readonly computeSubnetIds?: string[];
+  /** The queues' custom AMIs (given as `computeImageIds`): compute nodes are launched from these or the official AMI. */
+  readonly computeImageIds?: string[];
 }
 
 const STACK_ID = '0a1b2c3d-1111-2222-3333-444455556666';
@@ -84,6 +88,8 @@ const STACK_ID = '0a1b2c3d-1111-2222-3333-444455556666';
 export const NAMED_LOG_EXPORT_BUCKET = 'hpc-prod-log-exports';
 export const NAMED_RESOURCE_GROUP = 'hpc-prod-odcrs';
 export const NAMED_VOLUME_ID = 'vol-0fedcba9876543210';
+export const NAMED_SUBNET_ID = 'subnet-0fedcba9876543210';
+export const NAMED_AMI_ID = 'ami-0fedcba9876543210';
 
 /** `ParallelClusterIam` props naming NAMED_* (and a munge key) in `env`, built in `scope`'s stack. */
 export function namedResourceProps(scope: Construct, env: TestEnvironment): Partial<ParallelClusterIamProps> {
@@ -93,6 +99,8 @@ export function namedResourceProps(scope: Construct, env: TestEnvironment): Part
     mungeKeySecret: secretsmanager.Secret.fromSecretCompleteArn(scope, 'NamedMungeKey', named.mungeKeySecretArn),
     capacityReservationResourceGroupArns: named.capacityReservationResourceGroupArns,
     sharedStorageVolumeIds: named.sharedStorageVolumeIds,
+    computeSubnetIds: named.computeSubnetIds,
+    computeImageIds: named.computeImageIds,
   };
 }
 
@@ -104,6 +112,8 @@ export function namedResources(env: TestEnvironment) {
     mungeKeySecretArn: `arn:${p}:secretsmanager:${r}:${a}:secret:hpc-prod/munge-key-AbCdEf`,
     capacityReservationResourceGroupArns: [`arn:${p}:resource-groups:${r}:${a}:group/${NAMED_RESOURCE_GROUP}`],
     sharedStorageVolumeIds: [NAMED_VOLUME_ID],
+    computeSubnetIds: [NAMED_SUBNET_ID],
+    computeImageIds: [NAMED_AMI_ID],
   };
 }
 
@@ -389,14 +399,34 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['dynamodb:BatchGetItem', table],
     ['ec2:RunInstances', instance],
     ['ec2:CreateFleet', `arn:${p}:ec2:${r}:${a}:fleet/fleet-0123abcd`],
+    // What slurm_resume's launches refer to: the queue's launch template (untagged), its security group and
+    // placement group, the network interface and volumes it creates (cdk_builder_utils.py:780-801).
+    ...['ec2:RunInstances', 'ec2:CreateFleet'].flatMap((action): Array<[string, string]> => [
+      [action, `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`],
+      [action, `arn:${p}:ec2:${r}:${a}:volume/vol-0new`],
+      [action, `arn:${p}:ec2:${r}:${a}:placement-group/${clusterName}-${queue}`],
+    ]),
+    ['ec2:RunInstances', `arn:${p}:ec2:${r}:${a}:network-interface/eni-0new`],
+    ['ec2:RunInstances', `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`],
+    ['ec2:RunInstances', `arn:${p}:ec2:${r}:${a}:key-pair/hpc-admin`],
+    // The official AMI pcluster resolved (owner amazon, pcluster/aws/ec2.py:311).
+    ...['ec2:RunInstances', 'ec2:CreateFleet'].map((action): [string, string, RequestContext] =>
+      [action, `arn:${p}:ec2:${r}::image/ami-0a1b2c3d4e5f60718`, { 'ec2:Owner': 'amazon' }]),
+    // The queues' subnets and custom AMIs, when the configuration names them (computeSubnetIds, computeImageIds).
+    ...['ec2:RunInstances', 'ec2:CreateFleet'].flatMap((action) => [
+      ...(opts.computeSubnetIds ?? ['subnet-0123456789abcdef0']).map((id): [string, string] => [action, `arn:${p}:ec2:${r}:${a}:subnet/${id}`]),
+      ...(opts.computeImageIds ?? []).map((id): [string, string, RequestContext] => [action, `arn:${p}:ec2:${r}::image/${id}`, { 'ec2:Owner': a }]),
+    ]),
     ['iam:PassRole', roleArns.computeNode, { 'iam:PassedToService': ec2Service }],
     ['ec2:TerminateInstances', instance, { 'ec2:ResourceTag/parallelcluster:node-type': 'Compute' }],
     ['ec2:DescribeInstances', '*'],
     ['ec2:CreateTags', instance, clusterInstance],
-    ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`],
+    // The cluster's EBS volumes (the stack's tags, cluster-name included) on the head node (its launch template's tags).
+    ['ec2:AttachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`, clusterInstance],
+    ['ec2:AttachVolume', instance, clusterInstance],
     // templates/cdk_builder_utils.py:671: an update that removes an EBS volume detaches it.
-    ['ec2:DetachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`],
-    ['ec2:DetachVolume', instance],
+    ['ec2:DetachVolume', `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef0`, clusterInstance],
+    ['ec2:DetachVolume', instance, clusterInstance],
     ['cloudformation:DescribeStackResource', clusterStack],
     ['cloudformation:SignalResource', clusterStack],
     ['cloudformation:DescribeStacks', clusterStack],

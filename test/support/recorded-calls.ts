@@ -149,12 +149,17 @@ export function recordedRequests(opts: FillOptions, requests: RecordedRequest[] 
       }
       context[filled(key)] = Array.isArray(value) ? value.map(filled) : filled(value);
     }
+    // The official AMI is Amazon's: pcluster looks it up with Owners=["amazon"] (pcluster/aws/ec2.py:311), and
+    // EC2 gives a launch from it `ec2:Owner` = `amazon` (the recorder, against moto, does not set the key).
+    if (r.resource.includes('image/${OfficialAmi}') && applies('ec2:Owner')) {
+      context['ec2:Owner'] = 'amazon';
+    }
     return { role: r.role, action: r.action, resource, context, steps: r.steps, recorded: r };
   });
 }
 
 /** A stable, AWS-shaped ID for a normalized name such as `SubnetId` or `OfficialAmi`. */
-function standInId(name: string): string {
+export function standInId(name: string): string {
   const prefix: Record<string, string> = {
     SubnetId: 'subnet',
     VpcId: 'vpc',

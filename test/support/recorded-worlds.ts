@@ -2,7 +2,7 @@ import { CfnElement } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ModeName, clusterWorld } from './cluster-world';
-import { RecordedRole, RecordedRoleArns } from './recorded-calls';
+import { RecordedRole, RecordedRoleArns, standInId } from './recorded-calls';
 import { PolicySimulator } from './simulate';
 import { TestEnvironment, stackIn } from './stacks';
 import { IamAccessMode, ParallelClusterIam, ParallelClusterVersion } from '../../src';
@@ -28,6 +28,17 @@ function exportBucket(env: TestEnvironment): s3.IBucket {
   return s3.Bucket.fromBucketName(stackIn(env, 'Exports'), 'Exports', 'hpc-log-exports');
 }
 
+/**
+ * What src/config/derive.ts gives the head node for the recorder's configuration
+ * (scripts/recorded-calls/cluster-config.yaml): its queues' subnet, no custom AMI (the official one), no
+ * existing EBS volume.
+ */
+const RECORDED_HEAD_NODE = {
+  computeSubnetIds: [standInId('SubnetId')],
+  computeImageIds: [] as string[],
+  sharedStorageVolumeIds: [] as string[],
+};
+
 /** The cluster name scoped worlds are limited to (the recorder's cluster). */
 export const SCOPED_CLUSTER = 'hpc-prod';
 
@@ -35,7 +46,7 @@ export const SCOPED_CLUSTER = 'hpc-prod';
 export function latestWorld(env: TestEnvironment, mode: ModeName, scoped: boolean): RecordedWorld {
   // The recorded cluster has FSx for Lustre (scripts/recorded-calls/cluster-config.yaml).
   const { cluster, sims, arn } = clusterWorld(env, mode, {
-    enableFsxLustre: true, logExportBuckets: [exportBucket(env)], ...(scoped ? { clusterName: SCOPED_CLUSTER } : {}),
+    enableFsxLustre: true, logExportBuckets: [exportBucket(env)], ...RECORDED_HEAD_NODE, ...(scoped ? { clusterName: SCOPED_CLUSTER } : {}),
   });
   return {
     label: `LATEST ${env.partition} ${mode}${scoped ? ' clusterName' : ''}`,
@@ -78,6 +89,7 @@ export function revisionWorld(env: TestEnvironment, version: ParallelClusterVers
     enableImageBuilder: true,
     enableFsxLustre: true,
     logExportBuckets: [exportBucket(env)],
+    ...RECORDED_HEAD_NODE,
   });
   const user = PolicySimulator.forRole(stack, cluster.userRole.role);
   const arnOf = (role: iam.IRole) => user.evaluate({ 'Fn::GetAtt': [stack.getLogicalId(role.node.defaultChild as CfnElement), 'Arn'] });
