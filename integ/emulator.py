@@ -15,10 +15,12 @@ specification, so that what the test reads back is what CloudFormation would hav
   `Path`.
 
 Custom resources (`Custom::<name>`, `AWS::CloudFormation::CustomResource`) have no handler at all in
-LocalStack 4.14's core: the engine finds no resource provider for them and refuses the change set
-("Unsupported resources detected: ... Custom::PclusterCluster ..."; with CFN_IGNORE_UNSUPPORTED_RESOURCE_TYPES
-it would create them as no-ops that send no event). CloudFormation's protocol for custom resources whose
-ServiceToken is an SNS topic is completed here (Lambda service tokens would need Docker to run the function):
+LocalStack 4.14's core: the engine finds no resource provider for them ("No resource provider found for
+\"Custom::PclusterCluster\" ... LocalStack Pro") and, with CFN_IGNORE_UNSUPPORTED_RESOURCE_TYPES at its default,
+creates them as no-ops that send no request and have no attributes ("Deployment of resource type
+Custom::PclusterCluster succeeded, but will fail in upcoming LocalStack releases"); with that setting off, it
+refuses the change set ("Unsupported resources detected"). CloudFormation's protocol for custom resources
+whose ServiceToken is an SNS topic is completed here (Lambda service tokens would need Docker to run the function):
 each create, update and delete publishes the request to the topic, with every scalar of the properties as a
 string, the previous properties on update and a pre-signed S3 PUT URL as ResponseURL, and waits for the
 response there (SUCCESS with PhysicalResourceId and Data, whose keys Fn::GetAtt then reads, or FAILED with a
