@@ -131,7 +131,7 @@ project.addTask('bench', {
 });
 
 project.addTask('lint:policies', {
-  description: 'Run cfn-lint and parliament on the synthesized example and fullest configuration (needs the Python tools: npx projen python-tools)',
+  description: 'Run cfn-lint and parliament on the synthesized examples (IAM and ParallelCluster) and fullest configuration (needs the Python tools: npx projen python-tools)',
   exec: 'PATH="$PWD/.venv/bin:$PATH" bash scripts/lint-policies.sh',
 });
 

@@ -8,3 +8,8 @@ export const INTEG_IAM_PATH = '/pcluster-integ/';
 
 /** The deploy app's variants: the first deploy, and the update of the same stack. */
 export const VARIANTS = ['base', 'updated'] as const;
+
+/** The cluster deploy test (integ/cluster-deploy.test.ts): its stack, and the cluster's name. */
+export const INTEG_CLUSTER_STACK_NAME = 'ParallelClusterInteg';
+export const INTEG_CLUSTER_NAME = 'integ-cluster-1';
+

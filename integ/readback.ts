@@ -3,9 +3,10 @@
  * read a deployed stack back through the CloudFormation and IAM APIs, and evaluate the synthesized
  * template with the deployed values so that both can be compared.
  */
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { promisify } from 'util';
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand, Stack as CfnStack } from '@aws-sdk/client-cloudformation';
 import {
   GetInstanceProfileCommand,
@@ -42,23 +43,50 @@ export const URL_SUFFIX = 'amazonaws.com';
 /** The deploy app, run by the CLI; transpile-only because the type check is tsc's job (tsconfig.dev.json). */
 const APP = 'npx ts-node --transpile-only --project tsconfig.dev.json integ/deploy-app.ts';
 
-/** Runs the CDK CLI with the app; its output goes to `<work>/<label>.log`, and its tail into the error when it fails. */
-export function cdk(label: string, args: string[]): void {
+/** The cluster deploy test's app (integ/cluster-app.ts). */
+export const CLUSTER_APP = 'npx ts-node --transpile-only --project tsconfig.dev.json integ/cluster-app.ts';
+
+const CDK_OPTIONS = {
+  cwd: ROOT,
+  encoding: 'utf8' as const,
+  timeout: 5 * 60_000,
+  maxBuffer: 64 * 1024 * 1024,
+};
+
+function cdkArgs(args: string[], app: string): string[] {
+  return [...args, '--app', app, '--no-notices', '--ci'];
+}
+
+function cdkFailed(label: string, args: string[], e: any): Error {
   const logFile = path.join(workDir(), `${label}.log`);
+  const output = `${e.stdout ?? ''}\n${e.stderr ?? ''}`;
+  fs.writeFileSync(logFile, output);
+  const tail = output.split('\n').filter((l) => l.trim() && !/NodeVersion|node >=22|a\.co\/|upgrade to node|trace-warnings|versions published/.test(l)).slice(-25).join('\n');
+  return new Error(`cdk ${args[0]} (${label}) failed; full output in ${logFile}:\n${tail}`);
+}
+
+const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
+
+/** Runs the CDK CLI with the app; its output goes to `<work>/<label>.log`, and its tail into the error when it fails. */
+export function cdk(label: string, args: string[], app: string = APP): void {
   try {
-    const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdk'), [...args, '--app', APP, '--no-notices', '--ci'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 5 * 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    fs.writeFileSync(logFile, out);
+    const out = execFileSync(CDK, cdkArgs(args, app), { ...CDK_OPTIONS, stdio: ['ignore', 'pipe', 'pipe'] });
+    fs.writeFileSync(path.join(workDir(), `${label}.log`), out);
   } catch (e: any) {
-    const output = `${e.stdout ?? ''}\n${e.stderr ?? ''}`;
-    fs.writeFileSync(logFile, output);
-    const tail = output.split('\n').filter((l) => l.trim() && !/NodeVersion|node >=22|a\.co\/|upgrade to node|trace-warnings|versions published/.test(l)).slice(-25).join('\n');
-    throw new Error(`cdk ${args[0]} (${label}) failed; full output in ${logFile}:\n${tail}`);
+    throw cdkFailed(label, args, e);
+  }
+}
+
+/**
+ * `cdk`, without blocking the test's event loop: for a test that answers requests while the CLI deploys
+ * (the stand-in provider of integ/cluster-deploy.test.ts).
+ */
+export async function cdkAsync(label: string, args: string[], app: string = APP): Promise<void> {
+  try {
+    const { stdout } = await promisify(execFile)(CDK, cdkArgs(args, app), CDK_OPTIONS);
+    fs.writeFileSync(path.join(workDir(), `${label}.log`), stdout);
+  } catch (e: any) {
+    throw cdkFailed(label, args, e);
   }
 }
 

@@ -184,8 +184,8 @@ export function fullestStackId(region: string): string {
   return `Fullest-${region}`;
 }
 
-if (require.main === module) {
-  const outdir = process.argv[2] ?? 'fullest.out';
+/** Synthesizes one fullest stack per region of FULLEST_REGIONS into `outdir`, and prints their templates. */
+export function synthFullest(outdir: string): void {
   const app = new App({ outdir });
   for (const region of FULLEST_REGIONS) {
     fullestStack(app, fullestStackId(region), region);
@@ -194,4 +194,8 @@ if (require.main === module) {
   for (const stack of assembly.stacks) {
     console.log(`${stack.stackName}: ${assembly.directory}/${stack.templateFile}`);
   }
+}
+
+if (require.main === module) {
+  synthFullest(process.argv[2] ?? 'fullest.out');
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local deploy test (`npx projen integ:local`; see docs/deploy-test.md): starts a local AWS
 # emulator on 127.0.0.1, then runs integ/deploy.test.ts, which deploys a stack of this library with
-# the AWS CDK CLI, reads it back through the IAM and CloudFormation APIs, updates it and destroys it.
+# the AWS CDK CLI, reads it back through the IAM and CloudFormation APIs, updates it and destroys it,
+# and integ/cluster-deploy.test.ts, which does the same with a ParallelCluster and a stand-in provider.
 # The emulator is stopped on every exit, also on failure or Ctrl-C.
 #
 # Environment:
@@ -91,7 +92,7 @@ log "starting the emulator (LocalStack core, host mode) on $ENDPOINT"
   exec env \
     GATEWAY_LISTEN="127.0.0.1:$PORT" \
     GATEWAY_SERVER=hypercorn \
-    SERVICES=cloudformation,iam,sts,s3,ssm,ecr \
+    SERVICES=cloudformation,iam,sts,s3,ssm,ecr,sns \
     DNS_ADDRESS=0 \
     DISABLE_EVENTS=1 \
     SKIP_SSL_CERT_DOWNLOAD=1 \
@@ -135,4 +136,5 @@ export CDK_DISABLE_VERSION_CHECK=1
 export CDK_DISABLE_CLI_TELEMETRY=true
 export INTEG_WORK_DIR="$WORK"
 
-npx jest --config integ/jest.config.json --runInBand --ci
+# Arguments go to jest: `bash scripts/integ-local.sh integ/cluster-deploy.test.ts` runs one test file.
+npx jest --config integ/jest.config.json --runInBand --ci "$@"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Lints what the library synthesizes with the tools of the field (run by `npx projen lint:policies`):
-#   1. synthesizes the example app (examples/app.ts, into example.out/) and the fullest configuration
-#      (scripts/fullest-app.ts: every construct, every option, one stack per partition);
+#   1. synthesizes the example app (examples/app.ts, into example.out/), the ParallelCluster example
+#      (examples/cluster.ts: the cluster stack with its provider role) and the fullest configuration
+#      (scripts/fullest-app.ts: every construct, every option, one stack per partition), in one process
+#      (scripts/lint-apps.ts);
 #   2. cfn-lint on every template, against the template's own region;
 #   3. parliament on every IAM policy, with tokens resolved to concrete values
 #      (scripts/extract-policies.ts): each statement alone, each trust policy, and each role's action set.
@@ -15,6 +17,10 @@ cd "$(dirname "$0")/.."
 
 OUT="${LINT_OUT:-lint.out}"
 EXAMPLE_OUT="${EXAMPLE_OUT:-example.out}"
+# The ParallelCluster example's stack: cfn-lint on the whole template (its nested provider stack is the
+# AWS-owned template at a remote URL, which cfn-lint does not fetch) and parliament on its policies, the
+# provider role's (the cluster's scoped user policies and the provider-runtime statements) included.
+CLUSTER_EXAMPLE_OUT="$OUT/cluster-example"
 # transpile-only: the type check is the typecheck step's (tsc --noEmit -p tsconfig.dev.json, every .ts of the repository)
 TS_NODE=(npx ts-node --transpile-only --project tsconfig.dev.json)
 
@@ -33,38 +39,47 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 
 echo "== synthesize"
+# One process for the three apps (scripts/lint-apps.ts): ts-node compiles the library once.
+EXAMPLE_OUTDIR="$EXAMPLE_OUT" CLUSTER_EXAMPLE_OUTDIR="$CLUSTER_EXAMPLE_OUT" \
+  "${TS_NODE[@]}" scripts/lint-apps.ts "$OUT/fullest" >"$OUT/synth.log"
 assemblies=()
-if [ -f examples/app.ts ]; then
-  "${TS_NODE[@]}" examples/app.ts >"$OUT/example.log"
-  assemblies+=("$EXAMPLE_OUT")
-  echo "example: $EXAMPLE_OUT"
-else
-  echo "example: examples/app.ts does not exist yet, skipped"
-fi
-"${TS_NODE[@]}" scripts/fullest-app.ts "$OUT/fullest" >"$OUT/fullest.log"
+for example in "examples/app.ts $EXAMPLE_OUT" "examples/cluster.ts $CLUSTER_EXAMPLE_OUT"; do
+  read -r source dir <<<"$example"
+  if [ -f "$source" ]; then
+    assemblies+=("$dir")
+    echo "$source: $dir"
+  else
+    echo "$source does not exist yet, skipped"
+  fi
+done
 assemblies+=("$OUT/fullest")
 echo "fullest configuration: $OUT/fullest"
 
 echo "== cfn-lint $(cfn-lint --version | awk '{print $2}')"
-# One line per stack: "<template path> <region>". An environment-agnostic stack is linted against one
-# region of each partition.
+# One line per set of regions: "<regions>|<template path>...". An environment-agnostic stack is linted
+# against one region of each partition. One cfn-lint run per line (its start-up is most of a run's time).
 node -e '
   const fs = require("fs"), path = require("path");
+  const groups = new Map();
   for (const dir of process.argv.slice(1)) {
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf-8"));
     for (const a of Object.values(manifest.artifacts || {})) {
       if (a.type !== "aws:cloudformation:stack") continue;
       const region = (a.environment || "").split("/").pop();
       const regions = !region || region === "unknown-region" ? "us-east-1 us-gov-west-1 cn-north-1" : region;
-      console.log(path.join(dir, a.properties.templateFile) + " " + regions);
+      groups.set(regions, [...(groups.get(regions) || []), path.join(dir, a.properties.templateFile)]);
     }
-  }' "${assemblies[@]}" >"$OUT/templates.txt"
+  }
+  for (const [regions, templates] of groups) console.log(regions + "|" + templates.join(" "));
+  ' "${assemblies[@]}" >"$OUT/templates.txt"
 templates=0
-while read -r template regions; do
-  # shellcheck disable=SC2086 # regions is a space-separated list on purpose
-  cfn-lint --config-file scripts/cfnlintrc.yaml --non-zero-exit-code informational --regions $regions -- "$template"
-  echo "ok: $template ($regions)"
-  templates=$((templates + 1))
+while IFS='|' read -r regions files; do
+  # shellcheck disable=SC2086 # regions and files are space-separated lists on purpose
+  cfn-lint --config-file scripts/cfnlintrc.yaml --non-zero-exit-code informational --regions $regions -- $files
+  for template in $files; do
+    echo "ok: $template ($regions)"
+    templates=$((templates + 1))
+  done
 done <"$OUT/templates.txt"
 
 echo "== parliament $(parliament --version | awk '{print $2}')"
