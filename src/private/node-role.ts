@@ -1,10 +1,11 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateManagedPolicies, validatePermissionsBoundary } from './input-validation';
 import { ClusterInstanceProfile } from './instance-profile';
 import { DEFAULT_IAM_PATH } from './pcluster-rules';
+import { RememberedPolicyDocument } from './policy-size';
 import { ManagedPolicyKnobs, managedPolicyHint, validateManagedPolicyCount } from './role-quotas';
 import { SharedPolicies } from './shared-policies';
 import { createSizedManagedPolicies } from './sized-policies';
@@ -113,6 +114,8 @@ function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: Cluste
     permissionsBoundary: options.permissionsBoundary,
     description: options.description,
   });
+  // The trust policy rendered once per synthesis (reference search aside), not once per pass.
+  (role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = new RememberedPolicyDocument(Stack.of(scope), role.assumeRolePolicy!);
   validateManagedPolicyCount(role, managedPolicyHint(role, options.managedPolicyKnobs));
   for (const name of options.awsManagedPolicyNames) {
     role.addManagedPolicy(awsManagedPolicy(name));

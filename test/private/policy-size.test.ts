@@ -2,6 +2,7 @@ import { Aws, Fn, Stack, Stage, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ComputeNodeRole } from '../../src';
 import { evaluateIntrinsics } from '../../src/private/intrinsics';
 import { DEFAULT_IAM_PATH } from '../../src/private/pcluster-rules';
 import {
@@ -209,6 +210,21 @@ describe('createSizedManagedPolicies', () => {
     const sids = (resources: any) => Object.values(resources).flatMap((r: any) => (r.Properties?.PolicyDocument?.Statement ?? []).map((x: any) => x.Sid));
     expect(sids(first)).toEqual(['S1', 'S2']);
     expect(sids(second)).toEqual(['S1', 'S2', 'S3']);
+    render.mockRestore();
+  });
+
+  test("a library role's trust policy is rendered once per synthesis, and again after a change", () => {
+    const stack = stackIn(AWS);
+    const role = new ComputeNodeRole(stack, 'Compute').role as iam.Role;
+    const render = jest.spyOn(role.assumeRolePolicy!, 'resolve');
+    const app = Stage.of(stack)!;
+    const trust = (resources: any) => Object.values(resources).find((r: any) => r.Type === 'AWS::IAM::Role') as any;
+    const first = trust(app.synth().getStackByName(stack.stackName).template.Resources);
+    expect(render.mock.calls.filter(([context]) => !context.preparing).length).toBe(1);
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal('444455556666')] }));
+    const second = trust(app.synth({ force: true }).getStackByName(stack.stackName).template.Resources);
+    expect(first.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(1);
+    expect(second.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(2);
     render.mockRestore();
   });
 
