@@ -207,7 +207,8 @@ describe('createSizedManagedPolicies', () => {
     expect(rendersPerSynthesis).toBe(1);
     policy.addStatements(statement(3));
     const second = app.synth({ force: true }).getStackByName(stack.stackName).template.Resources;
-    const sids = (resources: any) => Object.values(resources).flatMap((r: any) => (r.Properties?.PolicyDocument?.Statement ?? []).map((x: any) => x.Sid));
+    const sids = (resources: any) => Object.values(resources)
+      .flatMap((r: any) => (r.Properties?.PolicyDocument?.Statement ?? []).map((x: any) => x.Sid));
     expect(sids(first)).toEqual(['S1', 'S2']);
     expect(sids(second)).toEqual(['S1', 'S2', 'S3']);
     render.mockRestore();
