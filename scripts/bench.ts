@@ -15,7 +15,10 @@
  *     them wherever the stack is deployed), and its inline policies against 10,240;
  *  3. the number of CloudFormation resources per cluster, by type, for the example and other setups.
  *
- * BENCH_RUNS (default 7) sets the number of timed runs, BENCH_QUEUES (default 2,10,50) the queue counts.
+ * BENCH_RUNS (default 9) sets the number of timed runs, BENCH_QUEUES (default 2,10,50) the queue counts.
+ * BENCH_APPS=<dir> times the apps of that directory instead (`../shared/bench`: `lib-app.js <checkout>
+ * <queues> [dump]` and `raw-app.js <checkout> <queues>`, issue 21's yardstick), against this checkout's lib/;
+ * their CPU time comes from scripts/bench/report-cpu.js, preloaded. BENCH_ONLY_SYNTH=1 stops after part 1.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -30,7 +33,8 @@ import {
   policyJsonSize,
 } from '../src/private/policy-size';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const APPS = process.env.BENCH_APPS ? path.resolve(process.env.BENCH_APPS) : undefined;
 const QUEUES = (process.env.BENCH_QUEUES ?? '2,10,50').split(',').map(Number);
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
@@ -93,16 +97,21 @@ interface ProcessTime {
   readonly cpuMs: number;
 }
 
-/** Runs `node <script> <args>` to completion from the repository (its node_modules); returns its times. */
-function timeProcess(script: string, args: string[]): ProcessTime {
+/**
+ * Runs `node <script> <args>` to completion from the repository (its node_modules); returns its times. The
+ * process's CPU time comes from scripts/bench/report-cpu.js, preloaded, so any app can be timed unchanged.
+ */
+function timeProcess(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): ProcessTime {
+  const file = path.isAbsolute(script) ? script : path.join(ROOT, 'scripts', 'bench', script);
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bench', script), ...args], { cwd: ROOT, encoding: 'utf-8' });
+  const result = spawnSync(process.execPath, ['--require', path.join(ROOT, 'scripts', 'bench', 'report-cpu.js'), file, ...args],
+    { cwd: ROOT, encoding: 'utf-8', env });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) {
+  const cpu = /bench-cpu-us (\d+)/.exec(result.stderr ?? '');
+  if (result.status !== 0 || cpu === null) {
     throw new Error(`bench: ${script} ${args.join(' ')} failed:\n${result.stderr}`);
   }
-  const lines = result.stdout.trim().split('\n');
-  return { wallMs, cpuMs: Number(lines[lines.length - 1]) / 1000 };
+  return { wallMs, cpuMs: Number(cpu[1]) / 1000 };
 }
 
 interface Measurement {
@@ -111,6 +120,60 @@ interface Measurement {
   readonly identical: boolean;
   readonly library: ProcessTime;
   readonly raw: ProcessTime;
+}
+
+/** The template a process wrote, as the bench compares them: its resources and outputs. */
+function comparable(file: string): string {
+  const t = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  return JSON.stringify({ Resources: t.Resources, Outputs: t.Outputs });
+}
+
+/**
+ * Median times of BENCH_APPS's `lib-app.js` (this checkout's lib/) and `raw-app.js` at `queues` queues,
+ * alternating, after a warm-up in which the library's app writes the template the raw app rebuilds.
+ */
+function measureApps(scratch: string, apps: string, queues: number): Measurement {
+  const dir = path.join(scratch, `apps-${queues}`);
+  fs.mkdirSync(dir);
+  const env = { ...process.env, PERF_DIR: dir };
+  const libApp = path.join(apps, 'lib-app.js');
+  const rawApp = path.join(apps, 'raw-app.js');
+  const outdirs = (): string[] => fs.readdirSync(dir).filter((d) => d.startsWith('perf-'));
+  timeProcess(libApp, [ROOT, String(queues), 'dump'], env);
+  const before = outdirs();
+  timeProcess(rawApp, [ROOT, String(queues)], env);
+  const rawOut = outdirs().filter((d) => !before.includes(d));
+  const rawTemplate = rawOut.length === 1
+    ? fs.readdirSync(path.join(dir, rawOut[0])).find((f) => f.endsWith('.template.json'))
+    : undefined;
+  const libraryTemplate = JSON.stringify((({ Resources, Outputs }) => ({ Resources, Outputs }))(
+    JSON.parse(fs.readFileSync(path.join(dir, `tpl-${queues}.json`), 'utf-8'))));
+  // raw-app.js rebuilds the resources (its own AWS::CDK::Metadata aside), and writes each output's value as
+  // a JSON string with no description: compare the resources.
+  const resourcesOf = (text: string): string => {
+    const t = JSON.parse(text);
+    delete t.Resources.CDKMetadata;
+    return JSON.stringify(t.Resources);
+  };
+  const identical = rawTemplate !== undefined &&
+    resourcesOf(libraryTemplate) === resourcesOf(comparable(path.join(dir, rawOut[0], rawTemplate)));
+  const library: ProcessTime[] = [];
+  const raw: ProcessTime[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    library.push(timeProcess(libApp, [ROOT, String(queues)], env));
+    raw.push(timeProcess(rawApp, [ROOT, String(queues)], env));
+    for (const d of outdirs()) fs.rmSync(path.join(dir, d), { recursive: true, force: true });
+  }
+  const resources = Object.keys(JSON.parse(libraryTemplate).Resources).length;
+  return { queues, resources, identical, library: medians(library), raw: medians(raw) };
+}
+
+function medians(values: ProcessTime[]): ProcessTime {
+  return {
+    wallMs: median(values.map((v) => v.wallMs)),
+    minWallMs: Math.min(...values.map((v) => v.wallMs)),
+    cpuMs: median(values.map((v) => v.cpuMs)),
+  };
 }
 
 /** Median times of the library's and the raw process at `queues` queues, alternating, after a warm-up. */
@@ -126,19 +189,10 @@ function measure(scratch: string, lib: string, queues: number): Measurement {
     library.push(timeProcess('synth-library.js', [lib, String(queues), libraryOut]));
     raw.push(timeProcess('synth-raw.js', [templateFile, rawOut]));
   }
-  const read = (file: string) => {
-    const t = JSON.parse(fs.readFileSync(file, 'utf-8'));
-    return JSON.stringify({ Resources: t.Resources, Outputs: t.Outputs });
-  };
-  const libraryTemplate = read(templateFile);
+  const libraryTemplate = comparable(templateFile);
   const resources = Object.keys(JSON.parse(libraryTemplate).Resources).length;
-  const identical = libraryTemplate === read(path.join(rawOut, 'ParallelClusterIamExample.template.json'));
-  const med = (values: ProcessTime[]): ProcessTime => ({
-    wallMs: median(values.map((v) => v.wallMs)),
-    minWallMs: Math.min(...values.map((v) => v.wallMs)),
-    cpuMs: median(values.map((v) => v.cpuMs)),
-  });
-  return { queues, resources, identical, library: med(library), raw: med(raw) };
+  const identical = libraryTemplate === comparable(path.join(rawOut, 'ParallelClusterIamExample.template.json'));
+  return { queues, resources, identical, library: medians(library), raw: medians(raw) };
 }
 
 function median(values: number[]): number {
@@ -213,7 +267,7 @@ function main(): void {
   let measurements: Measurement[];
   try {
     const lib = compiledLibrary();
-    measurements = QUEUES.map((queues) => measure(scratch, lib, queues));
+    measurements = QUEUES.map((queues) => (APPS ? measureApps(scratch, APPS, queues) : measure(scratch, lib, queues)));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -221,7 +275,8 @@ function main(): void {
   const overhead = (m: Measurement, key: keyof ProcessTime): number => m.library[key]! / m.raw[key]! - 1;
   const target = (queues: number): number | undefined => (queues <= 2 ? 0.25 : queues >= 50 ? 0.4 : undefined);
   const pctText = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(0)}%`;
-  console.log(`1. Synthesis of a cluster (a login pool, FSx, image builds, a boundary), whole Node.js processes, ${RUNS} runs each after a warm-up, alternating`);
+  console.log(`1. Synthesis of a cluster (a login pool, FSx, image builds, a boundary), whole Node.js processes, ${RUNS} runs each after a warm-up, alternating` +
+    (APPS ? `, with ${APPS}'s lib-app.js and raw-app.js` : ''));
   console.log('   (wall: median and fastest run, spawn to exit; CPU: median of the process\'s user + system time)');
   console.log(table(
     ['Queues', 'Resources', 'Library wall (median / min)', 'Raw L1 wall (median / min)', 'Library CPU', 'Raw L1 CPU',
@@ -258,6 +313,9 @@ function main(): void {
   console.log("  Both processes load aws-cdk-lib core and aws-iam only, and write a cloud assembly; the library's also writes the config " +
     `fragment and the permissions report. ${os.loadavg()[0].toFixed(1)} load average during the run.`);
   console.log('');
+  if (process.env.BENCH_ONLY_SYNTH) {
+    return;
+  }
 
   const reference = runExample();
   // 2. Quotas per role.
@@ -274,7 +332,9 @@ function main(): void {
       slurmQueues: ['q1', 'q2', 'q3', 'q4', 'q5'], enableFsxLustre: true, enableImageBuilder: true, iamAccessMode: IamAccessMode.privileged(),
     })],
     ['AWS Batch (V3_15, the last revision with it), privileged mode',
-      clusterTemplate({ scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(), parallelClusterVersion: ParallelClusterVersion.V3_15 })],
+      clusterTemplate({
+        scheduler: Scheduler.AWS_BATCH, iamAccessMode: IamAccessMode.privileged(), parallelClusterVersion: ParallelClusterVersion.V3_15,
+      })],
   ];
   console.log(table(['Cluster', 'Resources', 'By type'], setups.map(([name, t]) => {
     const { total, byType } = resourceCounts(t);

@@ -6,6 +6,7 @@ import {
   MANAGED_POLICIES_PER_ROLE_QUOTA,
   MANAGED_POLICY_SIZE_QUOTA,
   policyJsonSize,
+  RememberedPolicyDocument,
   rememberedPolicyDocument,
 } from '../private/policy-size';
 import { rememberedManagedPolicyArns } from '../private/role-quotas';
@@ -249,7 +250,8 @@ export class PermissionsReport {
         const arn = generatedNamePattern(resolvedText({ Ref: id }), literalOr(policy.path, '/'), generatedPrefix('policy'), stack);
         // A library policy's document as its quota validation resolved it in this synthesis.
         const l2 = policy.node.scope;
-        const document = l2 instanceof iam.ManagedPolicy && policy.policyDocument === l2.document
+        const ownDocument = policy.policyDocument instanceof RememberedPolicyDocument ? policy.policyDocument.document : policy.policyDocument;
+        const document = l2 instanceof iam.ManagedPolicy && ownDocument === l2.document
           ? rememberedPolicyDocument(stack, l2.document)
           : stack.resolve(policy.policyDocument);
         report = policyReport(`${policy.node.path} (${id})`, arn, document);

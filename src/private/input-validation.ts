@@ -301,6 +301,24 @@ export function validateManagedPolicies(scope: IConstruct, what: string, policie
   }
 }
 
+// The literal text of each boundary's ARN, per stack: every role of a cluster checks the same boundary.
+const BOUNDARY_TEXTS = new WeakMap<Stack, WeakMap<iam.IManagedPolicy, string>>();
+
+function boundaryText(scope: IConstruct, boundary: iam.IManagedPolicy): string {
+  const stack = Stack.of(scope);
+  let texts = BOUNDARY_TEXTS.get(stack);
+  if (texts === undefined) {
+    texts = new WeakMap();
+    BOUNDARY_TEXTS.set(stack, texts);
+  }
+  let text = texts.get(boundary);
+  if (text === undefined) {
+    text = literalText(scope, boundary.managedPolicyArn);
+    texts.set(boundary, text);
+  }
+  return text;
+}
+
 /**
  * A permissions boundary: not admin-equivalent (it would bound nothing), not a wildcard, and in the
  * stack's account (IAM refuses a boundary from another account; a literal other account is a mistake).
@@ -309,7 +327,7 @@ export function validatePermissionsBoundary(scope: IConstruct, what: string, bou
   if (boundary === undefined) {
     return;
   }
-  const text = literalText(scope, boundary.managedPolicyArn);
+  const text = boundaryText(scope, boundary);
   if (hasWildcard(text)) {
     throw new Error(`${what} '${text}' has a wildcard ('*' or '?'): a permissions boundary is one exact policy. Pass the boundary policy itself.`);
   }

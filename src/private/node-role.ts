@@ -1,9 +1,11 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateManagedPolicies, validatePermissionsBoundary } from './input-validation';
+import { ClusterInstanceProfile } from './instance-profile';
 import { DEFAULT_IAM_PATH } from './pcluster-rules';
+import { RememberedPolicyDocument } from './policy-size';
 import { ManagedPolicyKnobs, managedPolicyHint, validateManagedPolicyCount } from './role-quotas';
 import { SharedPolicies } from './shared-policies';
 import { createSizedManagedPolicies } from './sized-policies';
@@ -50,7 +52,7 @@ export interface ClusterRoleResources {
 }
 
 export interface InstanceRoleResources extends ClusterRoleResources {
-  readonly instanceProfile: iam.InstanceProfile;
+  readonly instanceProfile: iam.IInstanceProfile;
 }
 
 /** The IAM path of a cluster construct: the given one, checked, or `/parallelcluster/`. */
@@ -67,7 +69,7 @@ export function clusterIamPath(iamPath: string | undefined): string {
  */
 export function createInstanceRole(scope: Construct, options: ClusterRoleOptions, instanceProfileId = 'InstanceProfile'): InstanceRoleResources {
   const created = createRole(scope, new Ec2Principal(), options);
-  const instanceProfile = new iam.InstanceProfile(scope, instanceProfileId, {
+  const instanceProfile = new ClusterInstanceProfile(scope, instanceProfileId, {
     role: created.role,
     // The same path as the role: the user's PassRole and the head node's PassRole are scoped to
     // `instance-profile/<path>*`.
@@ -112,6 +114,8 @@ function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: Cluste
     permissionsBoundary: options.permissionsBoundary,
     description: options.description,
   });
+  // The trust policy rendered once per synthesis (reference search aside), not once per pass.
+  (role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = new RememberedPolicyDocument(Stack.of(scope), role.assumeRolePolicy!);
   validateManagedPolicyCount(role, managedPolicyHint(role, options.managedPolicyKnobs));
   for (const name of options.awsManagedPolicyNames) {
     role.addManagedPolicy(awsManagedPolicy(name));

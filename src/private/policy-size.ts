@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { IResolvable, IResolveContext, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { evaluateIntrinsics } from './intrinsics';
 
@@ -101,6 +101,35 @@ export function rememberedPolicyDocument(stack: Stack, document: iam.PolicyDocum
   return remembered !== undefined && remembered.statementCount === document.statementCount
     ? remembered.resolved
     : resolvePolicyDocument(stack, document);
+}
+
+/**
+ * The `policyDocument` of a library policy's `CfnManagedPolicy`: `document`, resolved once per
+ * synthesis instead of once per pass. aws-cdk-lib resolves a resource's properties in the reference
+ * search, the template and the tree metadata, and the quota validation and the permissions report
+ * resolve the policy too; rendering a policy document (freezing, merging and post-processing its
+ * statements, and resolving the tokens in its ARNs) is most of that work. The quota validation's
+ * result is what the template holds (`rememberedPolicyDocument`: resolved again if statements were
+ * added since), so the template and the tree metadata take it from there.
+ *
+ * The reference search (`context.preparing`) and a resolution from another stack get `document` itself,
+ * so that aws-cdk-lib still sees every token in it (cross-stack references included).
+ */
+export class RememberedPolicyDocument implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  constructor(private readonly stack: Stack, public readonly document: iam.PolicyDocument) {}
+
+  public resolve(context: IResolveContext): any {
+    if (context.preparing || Stack.of(context.scope) !== this.stack) {
+      return this.document;
+    }
+    return rememberedPolicyDocument(this.stack, this.document);
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
 }
 
 /** The size IAM counts for an already-resolved policy document. */

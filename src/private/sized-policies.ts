@@ -1,7 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { MANAGED_POLICY_SIZE_QUOTA, policyDocumentSizeOf, policyJsonSize, resolvePolicyDocument, statementSize } from './policy-size';
+import {
+  MANAGED_POLICY_SIZE_QUOTA, RememberedPolicyDocument, policyDocumentSizeOf, policyJsonSize, resolvePolicyDocument, statementSize,
+} from './policy-size';
 
 /**
  * Creates the fewest customer managed policies that hold `statements`, in order, each within IAM's
@@ -49,6 +51,7 @@ export function createSizedManagedPolicies(
       description: groups.length === 1 ? description : `${description} (part ${index + 1} of ${groups.length})`,
       document: new iam.PolicyDocument({ statements: group }),
     });
+    (policy.node.defaultChild as iam.CfnManagedPolicy).policyDocument = new RememberedPolicyDocument(stack, policy.document);
     policy.node.addValidation({
       validate: () => {
         // Resolved again, as the template will hold it: statements may have been added, or tokens

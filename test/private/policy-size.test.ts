@@ -1,7 +1,8 @@
-import { Aws, Fn, Stage, Token } from 'aws-cdk-lib';
+import { Aws, Fn, Stack, Stage, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ComputeNodeRole } from '../../src';
 import { evaluateIntrinsics } from '../../src/private/intrinsics';
 import { DEFAULT_IAM_PATH } from '../../src/private/pcluster-rules';
 import {
@@ -193,6 +194,51 @@ describe('createSizedManagedPolicies', () => {
     for (let i = 2; i < 12; i++) policy.addStatements(statement(i, 20));
     expect(() => Stage.of(stack)!.synth({ force: true }))
       .toThrow(/Managed policy TestStack\/Policy is \d+ characters long once its ARNs are resolved, more than the 6144 characters IAM allows\..*attach them in a policy of your own/);
+  });
+
+  test("a policy's document is rendered once per synthesis (validation, template and tree metadata), and again after a change", () => {
+    const stack = stackIn(AWS);
+    const [policy] = createSizedManagedPolicies(stack, 'Policy', 'd', [statement(1), statement(2)]);
+    const render = jest.spyOn(policy.document, 'resolve');
+    const app = Stage.of(stack)!;
+    const first = app.synth().getStackByName(stack.stackName).template.Resources;
+    // The reference search sees the document itself (its tokens), then it is rendered once.
+    const rendersPerSynthesis = render.mock.calls.filter(([context]) => !context.preparing).length;
+    expect(rendersPerSynthesis).toBe(1);
+    policy.addStatements(statement(3));
+    const second = app.synth({ force: true }).getStackByName(stack.stackName).template.Resources;
+    const sids = (resources: any) => Object.values(resources)
+      .flatMap((r: any) => (r.Properties?.PolicyDocument?.Statement ?? []).map((x: any) => x.Sid));
+    expect(sids(first)).toEqual(['S1', 'S2']);
+    expect(sids(second)).toEqual(['S1', 'S2', 'S3']);
+    render.mockRestore();
+  });
+
+  test("a library role's trust policy is rendered once per synthesis, and again after a change", () => {
+    const stack = stackIn(AWS);
+    const role = new ComputeNodeRole(stack, 'Compute').role as iam.Role;
+    const render = jest.spyOn(role.assumeRolePolicy!, 'resolve');
+    const app = Stage.of(stack)!;
+    const trust = (resources: any) => Object.values(resources).find((r: any) => r.Type === 'AWS::IAM::Role') as any;
+    const first = trust(app.synth().getStackByName(stack.stackName).template.Resources);
+    expect(render.mock.calls.filter(([context]) => !context.preparing).length).toBe(1);
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal('444455556666')] }));
+    const second = trust(app.synth({ force: true }).getStackByName(stack.stackName).template.Resources);
+    expect(first.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(1);
+    expect(second.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(2);
+    render.mockRestore();
+  });
+
+  test("a policy refers to another stack's resources through an export, as an iam.ManagedPolicy's does", () => {
+    const stack = stackIn(AWS);
+    const other = new Stack(Stage.of(stack)!, 'Other', { env: { account: AWS.account, region: AWS.region } });
+    const role = new iam.Role(other, 'Elsewhere', { assumedBy: new iam.AccountRootPrincipal() });
+    createSizedManagedPolicies(stack, 'Policy', 'd', [new iam.PolicyStatement({ sid: 'S', actions: ['iam:GetRole'], resources: [role.roleArn] })]);
+    const assembly = Stage.of(stack)!.synth();
+    const resources = Object.values(assembly.getStackByName(stack.stackName).template.Resources) as any[];
+    const document = resources.find((r) => r.Type === 'AWS::IAM::ManagedPolicy').Properties.PolicyDocument;
+    expect(document.Statement[0].Resource).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^Other:ExportsOutputFnGetAttElsewhere/) });
+    expect(Object.keys(assembly.getStackByName('Other').template.Outputs ?? {})).toEqual([expect.stringMatching(/^ExportsOutputFnGetAttElsewhere/)]);
   });
 
   test('sizes with the longest partition: a policy that fits in aws may not fit with aws-us-gov', () => {
