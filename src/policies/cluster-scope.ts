@@ -221,7 +221,7 @@ export const ACTION_RULES: ReadonlyArray<ActionRule> = [
       'with another cluster\'s (which the tag-scoped changes would then treat as that cluster\'s)',
     kinds: ['user'],
     service: 'ec2',
-    actions: /^(runinstances|createfleet|createvolume|createnetworkinterface|createsecuritygroup|createlaunchtemplate|createplacementgroup|allocateaddress|createsnapshot)$/,
+    actions: /^(runinstances|createfleet|createvolume|createnetworkinterface|createsecuritygroup|createlaunchtemplate|createplacementgroup|allocateaddress)$/,
     requestTagIfExists: true,
   },
   {

@@ -82,17 +82,35 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       'ec2:RevokeSecurityGroupEgress',
       'ec2:RevokeSecurityGroupIngress',
     ], ['*'], { ...throughCloudFormation(), ...clusterTaggedEc2() }),
-    // What the changes above refer to without changing it: an existing Elastic IP the configuration names
-    // (HeadNode/Networking/ElasticIp: the stack associates it with the head node's ENI,
-    // cluster_stack.py:601-611, and disassociates it on update and deletion; the ENI must be the
-    // cluster's), the security groups and subnet of the head node's ENI (SecurityGroups,
-    // AdditionalSecurityGroups: cluster_stack.py:588-599, set again on update), and the new snapshot of
-    // a volume whose DeletionPolicy is Snapshot (cluster_stack.py:1221-1223, schemas/cluster_schema.py:241;
-    // the volume must be the cluster's).
-    allow('EC2WriteReferences', ['ec2:AssociateAddress', 'ec2:DisassociateAddress'], [ctx.arn('ec2', '*', 'elastic-ip/*')], throughCloudFormation()),
-    allow('EC2WriteNetworkInterfaceGroups', ['ec2:ModifyNetworkInterfaceAttribute'],
-      [ctx.arn('ec2', '*', 'security-group/*'), ctx.arn('ec2', '*', 'subnet/*')], throughCloudFormation()),
-    allow('EC2WriteSnapshotOnDeletion', ['ec2:CreateSnapshot'], [ctx.arn('ec2', '*', 'snapshot/*', '')], throughCloudFormation()),
+    // What the changes above refer to without changing it, and the launch templates; only through
+    // CloudFormation, on these resource types (each action is authorized on its own types only, so one
+    // statement grants no more than one per type, and keeps the user's policies within their quotas):
+    // - an existing Elastic IP the configuration names (HeadNode/Networking/ElasticIp: the stack associates
+    //   it with the head node's ENI, cluster_stack.py:601-611, and disassociates it on update and
+    //   deletion; the ENI must be the cluster's, `EC2Write`);
+    // - the security groups and subnet of the head node's ENI (SecurityGroups, AdditionalSecurityGroups:
+    //   cluster_stack.py:588-599, set again on update);
+    // - the new snapshot of a volume whose DeletionPolicy is Snapshot (cluster_stack.py:1221-1223,
+    //   schemas/cluster_schema.py:241; the volume must be the cluster's);
+    // - ParallelCluster's launch templates, which carry no tags (cdk_builder_utils.py:169-206 tags instances
+    //   and volumes only; CloudFormation does not propagate stack tags to AWS::EC2::LaunchTemplate), so no
+    //   tag condition can tell them apart: CloudFormation, which changes only the resources of its own
+    //   stack (imports refused), is the only way to them.
+    allow('EC2ThroughCloudFormationOnly', [
+      'ec2:AssociateAddress',
+      'ec2:CreateLaunchTemplateVersion',
+      'ec2:CreateSnapshot',
+      'ec2:DeleteLaunchTemplate',
+      'ec2:DisassociateAddress',
+      'ec2:ModifyLaunchTemplate',
+      'ec2:ModifyNetworkInterfaceAttribute',
+    ], [
+      ctx.arn('ec2', '*', 'elastic-ip/*'),
+      ctx.arn('ec2', '*', 'security-group/*'),
+      ctx.arn('ec2', '*', 'subnet/*'),
+      ctx.arn('ec2', '*', 'launch-template/*'),
+      ctx.arn('ec2', '*', 'snapshot/*', ''),
+    ], throughCloudFormation()),
     // Tags CloudFormation puts on a resource it has just created without them (a resource type that does
     // not take tags at creation, such as AWS::EC2::SecurityGroup, is tagged right after): only with the
     // cluster's tag in the request, which every tagging of the stack's tags carries (models/cluster.py:925-942).
@@ -100,15 +118,6 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
       ...throughCloudFormation(),
       StringLike: { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: '*' },
     }),
-    // ParallelCluster's launch templates carry no tags (cdk_builder_utils.py:169-206 tags instances and
-    // volumes only; CloudFormation does not propagate stack tags to AWS::EC2::LaunchTemplate), so no tag
-    // condition can tell them apart: CloudFormation, which changes only the resources of its own stack
-    // (imports refused), is the only way to them.
-    allow('EC2LaunchTemplatesThroughCloudFormation', [
-      'ec2:CreateLaunchTemplateVersion',
-      'ec2:DeleteLaunchTemplate',
-      'ec2:ModifyLaunchTemplate',
-    ], [ctx.arn('ec2', '*', 'launch-template/*')], throughCloudFormation()),
     // Direct and through CloudFormation: pcluster's validators launch the head node and one instance of
     // each compute resource with DryRun (validators/cluster_validators.py:1168-1171, 1253-1261,
     // 1396-1405), and the stack launches the head node. DIFF: never with a snapshot named in the launch
