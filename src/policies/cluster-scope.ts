@@ -89,6 +89,11 @@ interface ActionRule {
   readonly tagKey?: 'ec2:ResourceTag' | 'aws:ResourceTag';
   /** With `tagKey`: resources without the tag still match (IfExists). */
   readonly ifExists?: boolean;
+  /**
+   * Add a condition on the cluster-name tag of the REQUEST (`aws:RequestTag`, IfExists): a new resource
+   * created with a cluster-name tag gets one of the scope's names.
+   */
+  readonly requestTagIfExists?: boolean;
 }
 
 /** ARN resource patterns ParallelCluster's policies use for every cluster, and their per-cluster form. */
@@ -207,6 +212,15 @@ export const ACTION_RULES: ReadonlyArray<ActionRule> = [
     service: 'ec2',
     actions: /^createtags$/,
     tagKey: 'ec2:ResourceTag',
+  },
+  {
+    why: 'new EC2 resources: created untagged (CloudFormation tags the stack\'s resources with the stack tags, ' +
+      'models/cluster.py:925-942, and launch templates not at all) or with a cluster-name tag of the scope, never ' +
+      'with another cluster\'s (which the tag-scoped changes would then treat as that cluster\'s)',
+    kinds: ['user'],
+    service: 'ec2',
+    actions: /^(runinstances|createfleet|createvolume|createnetworkinterface|createsecuritygroup|createlaunchtemplate|createplacementgroup|allocateaddress)$/,
+    requestTagIfExists: true,
   },
   {
     why: 'instances are terminated only when tagged with the cluster (cdk_builder_utils.py:772-779, compute_fleet_stack.py:133-139) and console output read likewise (cdk_builder_utils.py:891-906)',
@@ -378,7 +392,7 @@ function scopeStatement(statement: iam.PolicyStatement, ctx: PolicyContext, scop
   for (const action of statement.actions) {
     const rule = ACTION_RULES.find((r) => r.kinds.includes(scope.kind) && matchesAction(r, action));
     const wholeService = wildcardServiceRule(action, scope);
-    if (rule !== undefined && (rule.tagKey !== undefined || resources.includes('*'))) {
+    if (rule !== undefined && (rule.tagKey !== undefined || rule.requestTagIfExists || resources.includes('*'))) {
       add(rule, action);
     } else if (wholeService !== undefined && resources.includes('*')) {
       // `service:*` on `*` (the doc's `cloudformation:*`): the service's resources for everything,
@@ -401,7 +415,14 @@ function scopeStatement(statement: iam.PolicyStatement, ctx: PolicyContext, scop
     const ruleResources = rule.resources
       ? resources.flatMap((r) => (r === '*' ? rule.resources!(ctx, names, scope) : [r]))
       : resources;
-    if (rule.tagKey === undefined) {
+    if (rule.requestTagIfExists) {
+      const like = names.some((n) => n.includes('*'));
+      parts.push(statement.copy({
+        actions,
+        resources: unique(ruleResources),
+        conditions: addCondition(conditions, like ? 'StringLikeIfExists' : 'StringEqualsIfExists', `aws:RequestTag/${CLUSTER_NAME_TAG}`, names),
+      }));
+    } else if (rule.tagKey === undefined) {
       parts.push(copyIfChanged(statement, actions, unique(ruleResources), conditions));
     } else {
       parts.push(...tagScoped(statement, actions, unique(ruleResources), conditions, rule, scope));

@@ -276,13 +276,15 @@ export const REVISIONS: ReadonlyArray<Revision> = [
             'autoscaling:CreateAutoScalingGroup',
             'elasticloadbalancing:CreateLoadBalancer',
             'elasticloadbalancing:CreateTargetGroup',
-          ], ['*'], { Null: { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: 'false' } }),
+            // The tag's presence, written as `StringLike *` so that clusterNames narrows it to the team's
+            // names (cluster-scope.ts): a load balancer tagged with another team's cluster is refused.
+          ], ['*'], { StringLike: { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: '*' } }),
           // Tagging a load balancer or target group as it is created (ELB authorizes AddTags with the
           // create action's name): never an existing resource, so AddTags cannot put the cluster tag on
           // a load balancer that does not belong to a cluster.
           allow('LoginNodesTagOnCreate', ['elasticloadbalancing:AddTags'], ['*'], {
             StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateLoadBalancer', 'CreateTargetGroup'] },
-            Null: { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: 'false' },
+            StringLike: { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: '*' },
           }),
           allow('LoginNodesDescribe', [
             'autoscaling:DescribeAutoScalingGroups',

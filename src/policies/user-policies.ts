@@ -7,7 +7,7 @@ import {
 } from './aws-managed-policies';
 import { PolicyContext, allow, throughCloudFormation } from './context';
 import { noNamedSnapshot } from './head-node-policies';
-import { CLUSTER_NAME_TAG, DEFAULT_IAM_PATH, IMAGE_ID_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
+import { CLUSTER_NAME_TAG, DEFAULT_IAM_PATH, IMAGE_BUILDER_ARN_TAG, IMAGE_ID_TAG, PCLUSTER_NAMES, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*
  * Statements of the ParallelCluster user policies: the seed doc's section "AWS ParallelCluster example
@@ -34,47 +34,90 @@ export const ATTACHABLE_AWS_MANAGED_POLICIES = [
 export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): iam.PolicyStatement[] {
   const statements = [
     allow('EC2Read', ['ec2:Describe*'], ['*']),
-    // DIFF (issue 18, findings 3 and 7): the doc's EC2 write list on `*` lets the user change any launch
-    // template (the next instance an Auto Scaling group launches runs the new user data with that group's
-    // role), open any security group, swap an ENI's groups, move or release any Elastic IP, snapshot and
-    // delete any volume, and tag-then-terminate any instance. pcluster itself makes only three of these
-    // calls (see the statements below); everything else is CloudFormation creating, updating and deleting
-    // the cluster stack's resources with the user's credentials (pcluster passes no service role,
-    // pcluster/aws/cfn.py:31-99), so it is allowed only through CloudFormation (`throughCloudFormation`).
-    // ParallelCluster's launch templates carry no tags (cdk_builder_utils.py:169-206 tags instances and
-    // volumes only; CloudFormation does not propagate stack tags to AWS::EC2::LaunchTemplate), so no tag
-    // condition could tell them apart: CloudFormation is the only way to them. What remains (a stack
-    // template the user writes can still name an existing security group, ENI or Elastic IP) is listed in
-    // docs/security.md.
-    allow('EC2Write', [
+    // DIFF (issue 18, findings 3 and 7, section 4): the doc's EC2 write list on `*` lets the user change any
+    // launch template (the next instance an Auto Scaling group launches runs the new user data with that
+    // group's role), open any security group, swap an ENI's groups, move or release any Elastic IP,
+    // snapshot and delete any volume, and tag-then-terminate any instance. pcluster itself makes only three
+    // of these calls (see the statements below); everything else is CloudFormation creating, updating and
+    // deleting the cluster stack's resources with the user's credentials (pcluster passes no service role,
+    // pcluster/aws/cfn.py:31-99), so it is allowed only through CloudFormation (`throughCloudFormation`),
+    // and the cluster stack's statements refuse resource import, so a stack only touches what it created.
+    // Creations (new resources only): through CloudFormation, from the subnets, security groups and
+    // snapshots the configuration names.
+    allow('EC2CreateThroughCloudFormation', [
       'ec2:AllocateAddress',
+      'ec2:CreateFleet',
+      'ec2:CreateLaunchTemplate',
+      'ec2:CreateNetworkInterface',
+      'ec2:CreatePlacementGroup',
+      'ec2:CreateSecurityGroup',
+      'ec2:CreateVolume',
+    ], ['*'], throughCloudFormation()),
+    // Changes to EXISTING resources: only to the cluster's own, which carry the cluster-name tag. pcluster
+    // creates the cluster stack with the tags `parallelcluster:cluster-name` and `parallelcluster:version`
+    // (models/cluster.py:387-393 and 925-942; sent again with every update, cluster.py:898-903), and
+    // CloudFormation gives the stack's tags to every resource of the stack (and of its nested stacks) that
+    // takes tags: the security groups, the head node's ENI and Elastic IP, the EBS volumes, the placement
+    // groups (templates/cluster_stack.py:592-611, 812, 880, 946, 972, 1209; queues_stack.py:121), whose
+    // templates set no cluster tag of their own. The head node carries it from its template too
+    // (cluster_stack.py:1563, cdk_builder_utils.py:156-206). Resources the configuration names and
+    // pcluster does not create (an existing subnet, security group, Elastic IP) are only referred to:
+    // see the statements that follow. `ec2:DeleteTags` joins this statement from 3.9.1 (revisions.ts).
+    allow('EC2Write', [
       'ec2:AssociateAddress',
       'ec2:AttachNetworkInterface',
       'ec2:AuthorizeSecurityGroupEgress',
       'ec2:AuthorizeSecurityGroupIngress',
-      'ec2:CreateFleet',
-      'ec2:CreateLaunchTemplate',
-      'ec2:CreateLaunchTemplateVersion',
-      'ec2:CreateNetworkInterface',
-      'ec2:CreatePlacementGroup',
-      'ec2:CreateSecurityGroup',
       'ec2:CreateSnapshot',
       'ec2:CreateTags',
-      'ec2:CreateVolume',
-      'ec2:DeleteLaunchTemplate',
       'ec2:DeleteNetworkInterface',
       'ec2:DeletePlacementGroup',
       'ec2:DeleteSecurityGroup',
       'ec2:DeleteVolume',
       'ec2:DisassociateAddress',
-      'ec2:ModifyLaunchTemplate',
       'ec2:ModifyNetworkInterfaceAttribute',
       'ec2:ModifyVolume',
       'ec2:ModifyVolumeAttribute',
       'ec2:ReleaseAddress',
       'ec2:RevokeSecurityGroupEgress',
       'ec2:RevokeSecurityGroupIngress',
-    ], ['*'], throughCloudFormation()),
+    ], ['*'], { ...throughCloudFormation(), ...clusterTaggedEc2() }),
+    // What the changes above refer to without changing it, and the launch templates; only through
+    // CloudFormation, on these resource types (each action is authorized on its own types only, so one
+    // statement grants no more than one per type, and keeps the user's policies within their quotas):
+    // - an existing Elastic IP the configuration names (HeadNode/Networking/ElasticIp: the stack associates
+    //   it with the head node's ENI, cluster_stack.py:601-611, and disassociates it on update and
+    //   deletion; the ENI must be the cluster's, `EC2Write`);
+    // - the security groups and subnet of the head node's ENI (SecurityGroups, AdditionalSecurityGroups:
+    //   cluster_stack.py:588-599, set again on update);
+    // - the new snapshot of a volume whose DeletionPolicy is Snapshot (cluster_stack.py:1221-1223,
+    //   schemas/cluster_schema.py:241; the volume must be the cluster's);
+    // - ParallelCluster's launch templates, which carry no tags (cdk_builder_utils.py:169-206 tags instances
+    //   and volumes only; CloudFormation does not propagate stack tags to AWS::EC2::LaunchTemplate), so no
+    //   tag condition can tell them apart: CloudFormation, which changes only the resources of its own
+    //   stack (imports refused), is the only way to them.
+    allow('EC2ThroughCloudFormationOnly', [
+      'ec2:AssociateAddress',
+      'ec2:CreateLaunchTemplateVersion',
+      'ec2:CreateSnapshot',
+      'ec2:DeleteLaunchTemplate',
+      'ec2:DisassociateAddress',
+      'ec2:ModifyLaunchTemplate',
+      'ec2:ModifyNetworkInterfaceAttribute',
+    ], [
+      ctx.arn('ec2', '*', 'elastic-ip/*'),
+      ctx.arn('ec2', '*', 'security-group/*'),
+      ctx.arn('ec2', '*', 'subnet/*'),
+      ctx.arn('ec2', '*', 'launch-template/*'),
+      ctx.arn('ec2', '*', 'snapshot/*', ''),
+    ], throughCloudFormation()),
+    // Tags CloudFormation puts on a resource it has just created without them (a resource type that does
+    // not take tags at creation, such as AWS::EC2::SecurityGroup, is tagged right after): only with the
+    // cluster's tag in the request, which every tagging of the stack's tags carries (models/cluster.py:925-942).
+    allow('EC2TagNewThroughCloudFormation', ['ec2:CreateTags'], ['*'], {
+      ...throughCloudFormation(),
+      StringLike: { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: '*' },
+    }),
     // Direct and through CloudFormation: pcluster's validators launch the head node and one instance of
     // each compute resource with DryRun (validators/cluster_validators.py:1168-1171, 1253-1261,
     // 1396-1405), and the stack launches the head node. DIFF: never with a snapshot named in the launch
@@ -254,6 +297,14 @@ export function clusterScopedInstanceProfiles(ctx: PolicyContext): string {
   return ctx.iam('instance-profile', `${ctx.iamPath.substring(1)}*/*`);
 }
 
+/**
+ * A condition that holds only for EC2 resources that carry the cluster-name tag (any cluster; the
+ * cluster scope narrows `*` to the scope's names, cluster-scope.ts).
+ */
+export function clusterTaggedEc2(): Record<string, Record<string, unknown>> {
+  return { StringLike: { [`ec2:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' } };
+}
+
 /** A condition that holds only for resources of the stack's account (`aws:ResourceAccount`). */
 export function inThisAccount(ctx: PolicyContext): Record<string, Record<string, unknown>> {
   return { StringEquals: { 'aws:ResourceAccount': ctx.account } };
@@ -346,13 +397,25 @@ export function userFsxStatements(ctx: PolicyContext, dataRepositoryBucketArns: 
 /** Block `user.imageBuilder`: additional permissions to build and manage custom ParallelCluster AMIs. */
 export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatement[] {
   return [
+    // `pcluster delete-image` deletes the snapshots of the AMI it found by its tags (models/imagebuilder.py:
+    // 557-570): snapshot IDs it reads from the image, which carry no ParallelCluster tag of their own.
     allow('ImageEC2', [
       'ec2:DescribeImages',
       'ec2:DescribeInstanceTypeOfferings',
       'ec2:DescribeInstanceTypes',
-      'ec2:DeregisterImage',
       'ec2:DeleteSnapshot',
     ], ['*']),
+    // DIFF (issue 18, finding 7): the doc deregisters any AMI. `pcluster delete-image` deregisters the AMI
+    // of the image it finds by the image-id tag (aws/ec2.py:189-198, the tags the image stack gives its AMI,
+    // templates/imagebuilder_stack.py:130-147 and 316), or a failed build's AMI by its Image Builder ARN tag
+    // `arn:<partition>:imagebuilder:<region>:*:image/parallelclusterimage-<id>*` (aws/ec2.py:200-213):
+    // only AMIs with one of those tags.
+    allow('ImageEC2Deregister', ['ec2:DeregisterImage'], [ctx.arn('ec2', '*', 'image/*', '')], {
+      StringLike: { [`ec2:ResourceTag/${IMAGE_ID_TAG}`]: '*' },
+    }),
+    allow('ImageEC2DeregisterFailed', ['ec2:DeregisterImage'], [ctx.arn('ec2', '*', 'image/*', '')], {
+      StringLike: { [`ec2:ResourceTag/${IMAGE_BUILDER_ARN_TAG}`]: ctx.arn('imagebuilder', '*', `image/${PCLUSTER_NAMES.imageBuilderPrefix}*`) },
+    }),
     allow('ImageIam', [
       'iam:CreateInstanceProfile',
       'iam:AddRoleToInstanceProfile',
@@ -380,8 +443,11 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
     ]),
     // DIFF: the doc allows creating and deleting any stack. An image stack is created with the image-id tag
     // in the request and deleted when it carries it (pcluster/models/imagebuilder.py:474-480, 555, 641-659).
+    // DIFF (issue 18): never with a cluster-name tag (the image stack carries none, imagebuilder.py:641-659),
+    // which would make the new stack pass for a cluster's stack, another team's with clusterNames.
     allow('ImageCloudFormation', ['cloudformation:CreateStack'], [ctx.arn('cloudformation', '*', 'stack/*')], {
       'ForAnyValue:StringEquals': { 'aws:TagKeys': [IMAGE_ID_TAG] },
+      'Null': { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: 'true' },
     }),
     allow('ImageCloudFormationDelete', ['cloudformation:DeleteStack'], [ctx.arn('cloudformation', '*', 'stack/*')], {
       StringLike: { [`aws:ResourceTag/${IMAGE_ID_TAG}`]: '*' },

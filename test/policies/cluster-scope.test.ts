@@ -278,6 +278,17 @@ const NOT_SCOPABLE: Array<{ why: string; applies: (role: CallerRole, call: Pclus
     why: 'load balancers of login node pools have hashed names (login_nodes_stack.py:234-343) and are created before any tag can be checked on them',
     applies: (_, c) => c.action === 'elasticloadbalancing:CreateLoadBalancer',
   },
+  {
+    why: 'launch templates carry no tag (cdk_builder_utils.py:169-206; stack tags do not reach AWS::EC2::LaunchTemplate) and have generated IDs: changed through CloudFormation only',
+    applies: (role, c) => USER_ROLES.includes(role) && /:launch-template\//.test(c.resource),
+  },
+  {
+    why: 'existing resources the configuration names, referred to by a change of the cluster\'s (tagged, scoped) ENI: an Elastic IP (cluster_stack.py:601-611) and security groups (cluster_stack.py:588-599); and the new snapshot of a DeletionPolicy: Snapshot volume',
+    applies: (role, c) => USER_ROLES.includes(role) && (
+      (/^ec2:(AssociateAddress|DisassociateAddress)$/.test(c.action) && /:elastic-ip\//.test(c.resource))
+      || (c.action === 'ec2:ModifyNetworkInterfaceAttribute' && /:(security-group|subnet)\//.test(c.resource))
+      || (c.action === 'ec2:CreateSnapshot' && /:snapshot\//.test(c.resource))),
+  },
 ];
 
 /** What ParallelCluster's requests carry that the matrix leaves out: the cluster tag of the cluster's own EC2 resources. */

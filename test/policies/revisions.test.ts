@@ -147,7 +147,10 @@ const ADDITIONS: Addition[] = [
   ...add(V.V3_8, 'user.base', ['cloudwatch:PutCompositeAlarm'], arn('cloudwatch', 'alarm:my-cluster-HeadNode')),
   // V3_9
   // Issue 18: the head node's tags are removed by CloudFormation's stack update (EC2 writes through CloudFormation only).
-  ...add(V.V3_9, 'user.base', ['ec2:DeleteTags'], arn('ec2', 'instance/i-0123'), { context: { 'aws:CalledVia': ['cloudformation.amazonaws.com'] } }),
+  // Through CloudFormation, on the head node, which carries the cluster tag (cluster_stack.py:1563).
+  ...add(V.V3_9, 'user.base', ['ec2:DeleteTags'], arn('ec2', 'instance/i-0123'), {
+    context: { 'aws:CalledVia': ['cloudformation.amazonaws.com'], 'ec2:ResourceTag/parallelcluster:cluster-name': 'hpc' },
+  }),
   ...(['computeNode', 'loginNode'] as PolicyBlock[]).flatMap((block) => [
     ...add(V.V3_9, block, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], TABLE),
     ...add(V.V3_9, block, ['cloudformation:DescribeStackResource'], STACK),

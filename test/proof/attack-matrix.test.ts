@@ -106,7 +106,7 @@ describe.each(ENVIRONMENTS)('a role under ParallelClusterBoundary, in $partition
 });
 
 describe.each(ENVIRONMENTS)('scoped to one cluster, in $partition (issue 18, finding 12)', (env) => {
-  test.each(MODE_NAMES)('the %s user cannot reach another cluster\'s records or Lambda functions', async (mode) => {
+  test.each(MODE_NAMES)('the %s user cannot reach another cluster\'s records, Lambda functions or EC2 resources', async (mode) => {
     const world = clusterWorld(env, mode, { clusterName: CLUSTER });
     const sim = world.sims[`user.${mode}`]!;
     const rows = scopedUserAttackRequests(env, CLUSTER);
@@ -130,21 +130,31 @@ describe.each(ENVIRONMENTS)('issue 18: what CloudFormation does for the user sta
     const { partition: p, region: r, account: a } = env;
     const viaCfn = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
     const ec2 = (resource: string) => `arn:${p}:ec2:${r}:${a}:${resource}`;
+    // The stack's resources carry the stack's cluster-name tag (models/cluster.py:925-942), but for the
+    // launch templates, which take none (cdk_builder_utils.py:169-206).
+    const tagged = { ...viaCfn, 'ec2:ResourceTag/parallelcluster:cluster-name': CLUSTER };
     const made: Array<[string, string, Record<string, string | string[]>?]> = [
       // cluster_stack.py:588-620, 760-805, 1209, 1267; queues_stack.py:121, 297; login_nodes_stack.py:231.
       ['ec2:RunInstances', ec2('instance/i-0123456789abcdef0'), viaCfn],
-      ['ec2:AuthorizeSecurityGroupIngress', ec2('security-group/sg-0123456789abcdef0'), viaCfn],
+      ['ec2:AuthorizeSecurityGroupIngress', ec2('security-group/sg-0123456789abcdef0'), tagged],
       ['ec2:CreateNetworkInterface', ec2('network-interface/eni-0123456789abcdef0'), viaCfn],
+      // An existing Elastic IP the configuration names (untagged), associated with the cluster's ENI.
       ['ec2:AssociateAddress', ec2('elastic-ip/eipalloc-0123456789abcdef0'), viaCfn],
+      ['ec2:AssociateAddress', ec2('network-interface/eni-0123456789abcdef0'), tagged],
       ['ec2:CreateVolume', ec2('volume/vol-0123456789abcdef0'), viaCfn],
       ['ec2:CreatePlacementGroup', ec2('placement-group/hpc-compute'), viaCfn],
-      ['ec2:CreateTags', ec2('security-group/sg-0123456789abcdef0'), viaCfn],
+      // A new security group tagged right after its creation with the stack's tags.
+      ['ec2:CreateTags', ec2('security-group/sg-0123456789abcdef0'), {
+        ...viaCfn, 'aws:TagKeys': ['parallelcluster:cluster-name'], 'aws:RequestTag/parallelcluster:cluster-name': CLUSTER,
+      }],
+      ['ec2:CreateTags', ec2('security-group/sg-0123456789abcdef0'), tagged],
       ['ec2:CreateLaunchTemplateVersion', ec2('launch-template/lt-0123456789abcdef0'), viaCfn],
       ['ec2:ModifyLaunchTemplate', ec2('launch-template/lt-0123456789abcdef0'), viaCfn],
       ['ec2:DeleteLaunchTemplate', ec2('launch-template/lt-0123456789abcdef0'), viaCfn],
-      ['ec2:DeleteSecurityGroup', ec2('security-group/sg-0123456789abcdef0'), viaCfn],
-      ['ec2:DeleteVolume', ec2('volume/vol-0123456789abcdef0'), viaCfn],
-      ['ec2:CreateSnapshot', ec2('volume/vol-0123456789abcdef0'), viaCfn],
+      ['ec2:DeleteSecurityGroup', ec2('security-group/sg-0123456789abcdef0'), tagged],
+      ['ec2:DeleteVolume', ec2('volume/vol-0123456789abcdef0'), tagged],
+      ['ec2:CreateSnapshot', ec2('volume/vol-0123456789abcdef0'), tagged],
+      ['ec2:CreateSnapshot', `arn:${p}:ec2:${r}::snapshot/snap-0123456789abcdef0`, viaCfn],
       ['ec2:TerminateInstances', ec2('instance/i-0123456789abcdef0'), { ...viaCfn, 'ec2:ResourceTag/parallelcluster:cluster-name': CLUSTER }],
       ['elasticfilesystem:CreateMountTarget', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
       ['elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],

@@ -170,6 +170,14 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
       iam5(() => arn('imagebuilder', '*', w.account, `${t}/parallelclusterimage-*`),
         'user.imageBuilder ImageBuilder: Image Builder resources named parallelclusterimage-<image id>.')),
     iam5(() => `Resource::arn:${P}:s3:::parallelcluster-*/*`, "user.imageBuilder ImageS3Objects: objects in ParallelCluster's resources bucket."),
+    ...['elastic-ip/*', 'security-group/*', 'subnet/*', 'launch-template/*'].map((r) => iam5(() => arn('ec2', '*', w.account, r),
+      'user.base EC2ThroughCloudFormationOnly (issue 18): only through CloudFormation (aws:CalledVia): the Elastic IP and security ' +
+      "groups a configuration names, referred to by a change of the cluster's tagged ENI, and the cluster stack's launch templates, " +
+      'which carry no tag and have generated ids.')),
+    iam5(() => arn('ec2', '*', '', 'snapshot/*'),
+      'user.base EC2ThroughCloudFormationOnly (issue 18): the new snapshot CloudFormation takes of a cluster volume whose DeletionPolicy is Snapshot.'),
+    iam5(() => arn('ec2', '*', '', 'image/*'),
+      'user.imageBuilder ImageEC2Deregister* (issue 18): delete-image deregisters the AMI of a build, which carries the image-id or Image Builder ARN tag the condition requires.'),
     iam5(() => arn('sns', '*', w.account, 'ParallelClusterImage-*'), "user.imageBuilder ImageSNS: the build's notification topic, named after the image id."),
   ],
   headNode: (w) => [

@@ -197,12 +197,15 @@ const ISSUE_12: Record<string, Narrowing[]> = {
 // Allowed in test/proof/pcluster-calls.test.ts, and the requests as written are Denied in the attack matrix.
 const ISSUE_18: Record<string, Narrowing[]> = {
   'user.base': [
-    { sid: 'EC2Write', action: '*', why: 'EC2 writes only through CloudFormation; RunInstances on launch resources, tags at creation, terminations of cluster-tagged instances' },
+    { sid: 'EC2Write', action: '*', why: 'EC2 writes only through CloudFormation, changes only to cluster-tagged resources (launch templates: CloudFormation only); RunInstances on launch resources, tags at creation, terminations of cluster-tagged instances' },
     { sid: 'S3ResourcesBucket', action: '*', why: 'no bucket ACLs, public access blocks or deletion; bucket settings on the resources bucket only' },
     { sid: 'EFS', action: '*', why: 'elasticfilesystem:Describe* directly, the rest only through CloudFormation' },
   ],
   'user.fsx': [
     { sid: 'FSx', action: '*', why: 'fsx:Describe* directly, the rest only through CloudFormation' },
+  ],
+  'user.imageBuilder': [
+    { sid: 'EC2', action: 'ec2:DeregisterImage', why: 'AMIs with the image-id tag or a ParallelCluster Image Builder ARN tag only' },
   ],
   'headNode.slurm': [
     { sid: '#6', action: 'ec2:CreateTags', why: 'cluster-tagged instances and volumes, or at creation' },
@@ -248,7 +251,7 @@ const ROWS: BlockRow[] = [
   {
     block: 'user.imageBuilder',
     make: userRow(() => ({ enableImageBuilder: true })),
-    narrowings: ISSUE_12['user.imageBuilder'],
+    narrowings: [...ISSUE_12['user.imageBuilder'], ...ISSUE_18['user.imageBuilder']],
     docDefects: [PASS_INSTANCE_PROFILE('IAMPassRole')],
   },
   {

@@ -293,6 +293,28 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
     ['delete a foreign ENI', 'ec2:DeleteNetworkInterface', foreignEni],
     ['delete a foreign volume', 'ec2:DeleteVolume', foreignVolume],
     ['change a foreign volume', 'ec2:ModifyVolume', foreignVolume],
+    // The same through CloudFormation (a stack template the user writes): only the cluster's tagged resources.
+    ['snapshot a foreign volume, through CloudFormation', 'ec2:CreateSnapshot', foreignVolume, viaCfn],
+    ['move an Elastic IP onto a foreign ENI, through CloudFormation', 'ec2:AssociateAddress', foreignEni, viaCfn],
+    ['detach an Elastic IP from a foreign ENI, through CloudFormation', 'ec2:DisassociateAddress', foreignEni, viaCfn],
+    ['release a foreign Elastic IP, through CloudFormation', 'ec2:ReleaseAddress', foreignEip, viaCfn],
+    ['open a foreign security group, through CloudFormation', 'ec2:AuthorizeSecurityGroupIngress', foreignGroup, viaCfn],
+    ['open a foreign security group for egress, through CloudFormation', 'ec2:AuthorizeSecurityGroupEgress', foreignGroup, viaCfn],
+    ['remove the rules of a foreign security group, through CloudFormation', 'ec2:RevokeSecurityGroupIngress', foreignGroup, viaCfn],
+    ['delete a foreign security group, through CloudFormation', 'ec2:DeleteSecurityGroup', foreignGroup, viaCfn],
+    ['swap the security groups of a foreign ENI, through CloudFormation', 'ec2:ModifyNetworkInterfaceAttribute', foreignEni, viaCfn],
+    ['attach a foreign ENI to an instance, through CloudFormation', 'ec2:AttachNetworkInterface', foreignEni, viaCfn],
+    ['delete a foreign ENI, through CloudFormation', 'ec2:DeleteNetworkInterface', foreignEni, viaCfn],
+    ['delete a foreign volume, through CloudFormation', 'ec2:DeleteVolume', foreignVolume, viaCfn],
+    ['change a foreign volume, through CloudFormation', 'ec2:ModifyVolume', foreignVolume, viaCfn],
+    ['change a foreign volume\'s attributes, through CloudFormation', 'ec2:ModifyVolumeAttribute', foreignVolume, viaCfn],
+    ['delete a foreign placement group, through CloudFormation', 'ec2:DeletePlacementGroup', ec2('placement-group/payments-pg'), viaCfn],
+    ['tag a foreign instance without the cluster tag, through CloudFormation', 'ec2:CreateTags', foreignInstance,
+      { ...viaCfn, 'aws:TagKeys': ['Name'], 'aws:RequestTag/Name': 'payments' }],
+    ['remove the tags of a foreign instance, through CloudFormation', 'ec2:DeleteTags', foreignInstance, viaCfn],
+    ['deregister a foreign AMI', 'ec2:DeregisterImage', foreignAmi],
+    ['deregister an AMI of another Image Builder pipeline', 'ec2:DeregisterImage', foreignAmi,
+      { 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${a}:image/payments-golden/1.0.0/1` }],
     ['delete any FSx file system', 'fsx:DeleteFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0fedcba9876543210`],
     ['delete any FSx backup', 'fsx:DeleteBackup', `arn:${p}:fsx:${r}:${a}:backup/backup-0fedcba9876543210`],
     ['export an FSx file system to a bucket of one\'s choice', 'fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0fedcba9876543210`],
@@ -403,6 +425,33 @@ export function scopedUserAttackRequests(env: TestEnvironment, clusterName: stri
     ['delete another cluster\'s Lambda function', 'lambda:DeleteFunction', otherFunction, otherTag],
     ['re-tag another cluster\'s Lambda function as its own', 'lambda:TagResource', otherFunction,
       { ...otherTag, 'aws:RequestTag/parallelcluster:cluster-name': clusterName }],
+    // Issue 18: the other cluster's EC2 resources carry its cluster-name tag (its stack's tags, models/cluster.py:925-942).
+    ...ec2OtherClusterRows(env, clusterName),
   ];
   return rows.map(([what, action, resource, context]) => ({ finding: 12, what, roles: USER_ROLES, action, resource, context }));
+}
+
+/** EC2, load balancer and stack requests on another cluster's resources, or creating resources tagged as its. */
+function ec2OtherClusterRows(env: TestEnvironment, clusterName: string): Array<[string, string, string, RequestContext?]> {
+  const { partition: p, region: r, account: a } = env;
+  const ec2 = (resource: string) => `arn:${p}:ec2:${r}:${a}:${resource}`;
+  const viaCfn: RequestContext = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+  const otherEc2 = { ...viaCfn, 'ec2:ResourceTag/parallelcluster:cluster-name': 'team-b-prod' };
+  const otherRequestTag = { 'aws:TagKeys': ['parallelcluster:cluster-name'], 'aws:RequestTag/parallelcluster:cluster-name': 'team-b-prod' };
+  return [
+    ['open another cluster\'s security group, through CloudFormation', 'ec2:AuthorizeSecurityGroupIngress', ec2('security-group/sg-0b0b0b0b0b0b0b0b0'), otherEc2],
+    ['delete another cluster\'s volume, through CloudFormation', 'ec2:DeleteVolume', ec2('volume/vol-0b0b0b0b0b0b0b0b0'), otherEc2],
+    ['snapshot another cluster\'s volume, through CloudFormation', 'ec2:CreateSnapshot', ec2('volume/vol-0b0b0b0b0b0b0b0b0'), otherEc2],
+    ['move an Elastic IP onto another cluster\'s ENI, through CloudFormation', 'ec2:AssociateAddress', ec2('network-interface/eni-0b0b0b0b0b0b0b0b0'), otherEc2],
+    ['create a volume tagged as another cluster\'s, through CloudFormation', 'ec2:CreateVolume', ec2('volume/vol-0c0c0c0c0c0c0c0c0'), { ...viaCfn, ...otherRequestTag }],
+    ['create a security group tagged as another cluster\'s, through CloudFormation', 'ec2:CreateSecurityGroup', ec2('security-group/sg-0c0c0c0c0c0c0c0c0'), { ...viaCfn, ...otherRequestTag }],
+    ['create a load balancer tagged as another cluster\'s', 'elasticloadbalancing:CreateLoadBalancer',
+      `arn:${p}:elasticloadbalancing:${r}:${a}:loadbalancer/net/team-b-prod-login/0123456789abcdef`, otherRequestTag],
+    ['create an image stack tagged as another cluster\'s stack', 'cloudformation:CreateStack',
+      `arn:${p}:cloudformation:${r}:${a}:stack/${clusterName}-image/0a1b2c3d-1111-2222-3333-444455556666`, {
+        'aws:TagKeys': ['parallelcluster:image_id', 'parallelcluster:cluster-name'],
+        'aws:RequestTag/parallelcluster:image_id': `${clusterName}-image`,
+        'aws:RequestTag/parallelcluster:cluster-name': 'team-b-prod',
+      }],
+  ];
 }

@@ -131,6 +131,8 @@ export interface RoleCounts {
   readonly foreign: number;
   /** Of which change an existing foreign resource. */
   readonly foreignChanges: number;
+  /** Of those, the ones allowed directly (the rest only through CloudFormation, `aws:CalledVia`). */
+  readonly foreignChangesDirect: number;
   /** Distinct actions allowed on a foreign resource directly. */
   readonly foreignDirect: number;
   /** Distinct actions allowed on a foreign resource only through CloudFormation. */
@@ -156,6 +158,7 @@ export function countsOf(census: ReasonedCensus, version: CensusVersion, variant
     variant,
     foreign: distinct(foreign),
     foreignChanges: distinct(foreign.filter((e) => e.kind === 'changes')),
+    foreignChangesDirect: distinct(foreign.filter((e) => e.kind === 'changes' && e.direct !== 'denied')),
     foreignDirect: distinct(foreign.filter((e) => e.direct !== 'denied')),
     foreignViaCloudFormationOnly: distinct(foreign) - distinct(foreign.filter((e) => e.direct !== 'denied')),
     otherCluster: scoped ? distinct(other) : undefined,
@@ -186,13 +189,14 @@ function variantsOf(census: ReasonedCensus, version: CensusVersion): string[] {
 
 export function countsTable(census: ReasonedCensus, version: CensusVersion, withBefore: boolean): string {
   const lines = [
-    `| Role variant (${version}) | Foreign: actions allowed | of which change an existing resource | allowed directly | only through CloudFormation | Another cluster's: actions / changes | Pending reasons (actions) |${withBefore ? ' Issue 18 "before" |' : ''}`,
-    `| --- | ---: | ---: | ---: | ---: | ---: | ---: |${withBefore ? ' ---: |' : ''}`,
+    `| Role variant (${version}) | Foreign: actions allowed | of which change an existing resource | changes directly / only through CloudFormation | allowed directly | only through CloudFormation | Another cluster's: actions / changes | Pending reasons (actions) |${withBefore ? ' Issue 18 "before" |' : ''}`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withBefore ? ' ---: |' : ''}`,
   ];
   for (const variant of variantsOf(census, version)) {
     const c = countsOf(census, version, variant);
     const other = c.otherCluster === undefined ? '–' : `${c.otherCluster} / ${c.otherClusterChanges}`;
-    lines.push(`| \`${variant}\` | ${c.foreign} | ${c.foreignChanges} | ${c.foreignDirect} | ${c.foreignViaCloudFormationOnly} | ${other} | ${c.pending} |${withBefore ? ` ${BEFORE[variant] ?? ''} |` : ''}`);
+    const changes = `${c.foreignChangesDirect} / ${c.foreignChanges - c.foreignChangesDirect}`;
+    lines.push(`| \`${variant}\` | ${c.foreign} | ${c.foreignChanges} | ${changes} | ${c.foreignDirect} | ${c.foreignViaCloudFormationOnly} | ${other} | ${c.pending} |${withBefore ? ` ${BEFORE[variant] ?? ''} |` : ''}`);
   }
   return lines.join('\n');
 }
@@ -251,7 +255,9 @@ export function renderBlastRadius(census: ReasonedCensus): string {
     'column; on foreign resources the census also found `AttachVolume` of any untagged volume (an IfExists condition).',
     'The image cleanup role had one more action than the review counted: `tag:TagResources`, which only takes `*`.',
     'The "Pending" column counts distinct actions whose reason is pending, on foreign and on another cluster\'s',
-    'resources together.',
+    'resources together. "Changes directly / only through CloudFormation" splits the changes to an existing resource:',
+    'those the role may make itself, and those only CloudFormation may make for it (`aws:CalledVia`), on the resources',
+    'of the stacks the role may create or update.',
     '',
     '## Reasons',
     '',

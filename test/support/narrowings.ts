@@ -28,7 +28,16 @@ export function asParallelClusterMakesIt(
     if (action === 'ec2:TerminateInstances') {
       return { action, resource, context: { ...context, 'ec2:ResourceTag/parallelcluster:cluster-name': 'example' } };
     }
-    return { action, resource, context: { ...context, ...viaCfn } };
+    // Creations and the untagged launch templates through CloudFormation; changes to existing resources
+    // only to the cluster's, which carry the stack's cluster-name tag (models/cluster.py:925-942).
+    if (/^ec2:(AllocateAddress|CreateFleet|CreateLaunchTemplate|CreateNetworkInterface|CreatePlacementGroup|CreateSecurityGroup|CreateVolume|CreateLaunchTemplateVersion|ModifyLaunchTemplate|DeleteLaunchTemplate)$/.test(action)) {
+      return { action, resource, context: { ...context, ...viaCfn } };
+    }
+    return { action, resource, context: { ...context, ...viaCfn, 'ec2:ResourceTag/parallelcluster:cluster-name': 'example' } };
+  }
+  if (block === 'user.imageBuilder' && action === 'ec2:DeregisterImage') {
+    // delete-image deregisters the AMI it found by its image-id tag (aws/ec2.py:189-198).
+    return { action, resource, context: { ...context, 'ec2:ResourceTag/parallelcluster:image_id': 'example' } };
   }
   if ((block === 'user.base' && sid === 'EFS') || (block === 'user.fsx' && sid === 'FSx')) {
     return /:Describe/.test(action) ? { action, resource, context } : { action, resource, context: { ...context, ...viaCfn } };

@@ -288,8 +288,49 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:DescribeStackResources', clusterStack],
     ['dynamodb:PutItem', table],
     ['dynamodb:GetItem', table],
-    // The head node's tags, removed by the stack update (CloudFormation).
-    ['ec2:DeleteTags', instance, viaCfn],
+    // The head node's tags, removed by the stack update (CloudFormation); the head node carries the
+    // cluster tag from its template (cluster_stack.py:1563, cdk_builder_utils.py:156-206).
+    ['ec2:DeleteTags', instance, { ...viaCfn, ...clusterInstance }],
+  ]);
+  // What CloudFormation changes in the stack's existing EC2 resources on update and deletion, with the
+  // user's credentials (aws:CalledVia). The stack's tags (models/cluster.py:925-942) are on every resource
+  // of the stack that takes tags; launch templates take none (cdk_builder_utils.py:169-206).
+  const clusterGroup = `arn:${p}:ec2:${r}:${a}:security-group/sg-0123456789abcdef0`;
+  const configGroup = `arn:${p}:ec2:${r}:${a}:security-group/sg-0aaaaaaaaaaaaaaaa`;
+  const headEni = `arn:${p}:ec2:${r}:${a}:network-interface/eni-0123456789abcdef0`;
+  const clusterVolume = `arn:${p}:ec2:${r}:${a}:volume/vol-0123456789abcdef1`;
+  const clusterTemplate = `arn:${p}:ec2:${r}:${a}:launch-template/lt-0123456789abcdef0`;
+  const viaCfnTagged: RequestContext = { ...viaCfn, ...clusterInstance };
+  add(users, 'update-cluster', 'templates/cluster_stack.py:588-611, 770-990, 1209-1224, 1267; queues_stack.py:121, 297 (the stack\'s EC2 resources, by CloudFormation)', [
+    ['ec2:AuthorizeSecurityGroupIngress', clusterGroup, viaCfnTagged],
+    ['ec2:AuthorizeSecurityGroupEgress', clusterGroup, viaCfnTagged],
+    ['ec2:RevokeSecurityGroupIngress', clusterGroup, viaCfnTagged],
+    ['ec2:RevokeSecurityGroupEgress', clusterGroup, viaCfnTagged],
+    // The head node's ENI given the configuration's (untagged) security groups on update.
+    ['ec2:ModifyNetworkInterfaceAttribute', headEni, viaCfnTagged],
+    ['ec2:ModifyNetworkInterfaceAttribute', configGroup, viaCfn],
+    // HeadNode/Networking/ElasticIp naming an existing (untagged) Elastic IP, associated with the head node's ENI.
+    ['ec2:AssociateAddress', `arn:${p}:ec2:${r}:${a}:elastic-ip/eipalloc-0aaaaaaaaaaaaaaaa`, viaCfn],
+    ['ec2:AssociateAddress', headEni, viaCfnTagged],
+    ['ec2:ModifyVolume', clusterVolume, viaCfnTagged],
+    // The launch templates' new versions (untagged: through CloudFormation only).
+    ['ec2:CreateLaunchTemplateVersion', clusterTemplate, viaCfn],
+    ['ec2:ModifyLaunchTemplate', clusterTemplate, viaCfn],
+    // A new security group tagged with the stack's tags right after its creation.
+    ['ec2:CreateTags', clusterGroup, { ...viaCfn, ...clusterRequestTags }],
+  ]);
+  add(users, 'delete-cluster', 'templates/cluster_stack.py (the stack\'s EC2 resources, deleted by CloudFormation)', [
+    ['ec2:DeleteSecurityGroup', clusterGroup, viaCfnTagged],
+    ['ec2:DeleteNetworkInterface', headEni, viaCfnTagged],
+    ['ec2:DisassociateAddress', `arn:${p}:ec2:${r}:${a}:elastic-ip/eipalloc-0aaaaaaaaaaaaaaaa`, viaCfn],
+    ['ec2:DisassociateAddress', headEni, viaCfnTagged],
+    ['ec2:ReleaseAddress', `arn:${p}:ec2:${r}:${a}:elastic-ip/eipalloc-0123456789abcdef0`, viaCfnTagged],
+    ['ec2:DeleteVolume', clusterVolume, viaCfnTagged],
+    // SharedStorage/EbsSettings/DeletionPolicy: Snapshot (schemas/cluster_schema.py:241, cluster_stack.py:1221-1223).
+    ['ec2:CreateSnapshot', clusterVolume, viaCfnTagged],
+    ['ec2:CreateSnapshot', `arn:${p}:ec2:${r}::snapshot/snap-0123456789abcdef1`, viaCfn],
+    ['ec2:DeletePlacementGroup', `arn:${p}:ec2:${r}:${a}:placement-group/${clusterName}-compute-pg`, viaCfnTagged],
+    ['ec2:DeleteLaunchTemplate', clusterTemplate, viaCfn],
   ]);
 
   // ---- delete-cluster ----
@@ -516,7 +557,11 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   ]);
   add(users, 'delete-image', 'models/imagebuilder.py:545-570 (stack, AMI and snapshots)', [
     ['cloudformation:DeleteStack', imageStack, imageTagged],
-    ['ec2:DeregisterImage', ami],
+    // The AMI carries the tags of the image stack's distribution (templates/imagebuilder_stack.py:130-147,
+    // 316): pcluster finds it by its image-id tag (aws/ec2.py:189-198); a failed build's AMI by its Image
+    // Builder ARN tag (aws/ec2.py:200-213).
+    ['ec2:DeregisterImage', ami, { 'ec2:ResourceTag/parallelcluster:image_id': imageId }],
+    ['ec2:DeregisterImage', ami, { 'ec2:ResourceTag/Ec2ImageBuilderArn': `arn:${p}:imagebuilder:${r}:${a}:image/parallelclusterimage-${imageId.toLowerCase()}/3.16.1/1` }],
     ['ec2:DeleteSnapshot', `arn:${p}:ec2:${r}::snapshot/snap-0123456789abcdef0`],
     ['imagebuilder:DeleteImage', imageBuilderImage],
   ]);
