@@ -129,6 +129,8 @@ describe.each(ENVIRONMENTS)('issue 18: what CloudFormation does for the user sta
     const sim = sims[`user.${mode}`]!;
     const { partition: p, region: r, account: a } = env;
     const viaCfn = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+    const clusterTagged = { 'aws:ResourceTag/parallelcluster:cluster-name': CLUSTER };
+    const clusterTags = { 'aws:TagKeys': ['parallelcluster:cluster-name'], 'aws:RequestTag/parallelcluster:cluster-name': CLUSTER };
     const ec2 = (resource: string) => `arn:${p}:ec2:${r}:${a}:${resource}`;
     const made: Array<[string, string, Record<string, string | string[]>?]> = [
       // cluster_stack.py:588-620, 760-805, 1209, 1267; queues_stack.py:121, 297; login_nodes_stack.py:231.
@@ -146,10 +148,14 @@ describe.each(ENVIRONMENTS)('issue 18: what CloudFormation does for the user sta
       ['ec2:DeleteVolume', ec2('volume/vol-0123456789abcdef0'), viaCfn],
       ['ec2:CreateSnapshot', ec2('volume/vol-0123456789abcdef0'), viaCfn],
       ['ec2:TerminateInstances', ec2('instance/i-0123456789abcdef0'), { ...viaCfn, 'ec2:ResourceTag/parallelcluster:cluster-name': CLUSTER }],
-      ['elasticfilesystem:CreateMountTarget', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
-      ['elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
-      ['fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
-      ['fsx:DeleteFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      // The stack's file systems carry the stack tags (models/cluster.py:393, 925-942), its creations send them.
+      ['elasticfilesystem:CreateMountTarget', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTagged }],
+      ['elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTagged }],
+      ['elasticfilesystem:CreateFileSystem', '*', { ...viaCfn, ...clusterTags }],
+      ['fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTagged, ...clusterTags }],
+      ['fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:association/fs-0123456789abcdef0/dra-0123456789abcdef0`, { ...viaCfn, ...clusterTags }],
+      ['fsx:CreateFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTags }],
+      ['fsx:DeleteFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTagged }],
       // pcluster's own calls: reads of file systems (aws/efs.py, aws/fsx.py) and the bucket setup (models/s3_bucket.py:143-156).
       ['elasticfilesystem:DescribeFileSystems', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`],
       ['fsx:DescribeFileSystems', '*'],

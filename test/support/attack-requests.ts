@@ -277,6 +277,13 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
   ]);
 
   // ---- 7. EC2, EFS, FSx and S3 reach ----
+  // The cluster's tags, as a stack of one's own would send them (it may be created with them).
+  const clusterTagInRequest: RequestContext = {
+    'aws:TagKeys': ['parallelcluster:cluster-name'],
+    'aws:RequestTag/parallelcluster:cluster-name': 'hpc-prod',
+  };
+  const foreignFsx = `arn:${p}:fsx:${r}:${a}:file-system/fs-0fedcba9876543210`;
+  const foreignEfs = `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0fedcba98`;
   add(7, users, [
     ['snapshot a foreign volume', 'ec2:CreateSnapshot', foreignVolume],
     // EC2 authorizes a snapshot named in a launch as a `snapshot` resource, with its ec2:SnapshotID.
@@ -298,6 +305,20 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
     ['export an FSx file system to a bucket of one\'s choice', 'fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0fedcba9876543210`],
     ['delete any EFS file system', 'elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0fedcba98`],
     ['open any EFS file system to any principal', 'elasticfilesystem:PutFileSystemPolicy', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0fedcba98`],
+    // Through CloudFormation too: the stack's FSx and EFS requests need the cluster tag on the resource
+    // (or, to create, in the request, and then only new resources).
+    ['delete an FSx file system without the cluster tag, through CloudFormation', 'fsx:DeleteFileSystem', foreignFsx, viaCfn],
+    ['delete an FSx backup without the cluster tag, through CloudFormation', 'fsx:DeleteBackup', `arn:${p}:fsx:${r}:${a}:backup/backup-0fedcba9876543210`, viaCfn],
+    ['export a foreign FSx file system to a bucket of one\'s choice, through CloudFormation with the cluster tag in the request',
+      'fsx:CreateDataRepositoryAssociation', foreignFsx, { ...viaCfn, ...clusterTagInRequest }],
+    ['change a foreign FSx file system, through CloudFormation with the cluster tag in the request', 'fsx:UpdateFileSystem', foreignFsx,
+      { ...viaCfn, ...clusterTagInRequest }],
+    ['delete an EFS file system without the cluster tag, through CloudFormation', 'elasticfilesystem:DeleteFileSystem', foreignEfs, viaCfn],
+    ['open an EFS file system without the cluster tag to any principal, through CloudFormation', 'elasticfilesystem:PutFileSystemPolicy', foreignEfs, viaCfn],
+    ['mount a foreign EFS file system in a subnet of one\'s choice, through CloudFormation with the cluster tag in the request',
+      'elasticfilesystem:CreateMountTarget', foreignEfs, { ...viaCfn, ...clusterTagInRequest }],
+    ['put the cluster tag on a foreign EFS file system (then delete it), through CloudFormation', 'elasticfilesystem:TagResource', foreignEfs,
+      { ...viaCfn, ...clusterTagInRequest }],
     ['make a parallelcluster-* bucket public (ACL)', 's3:PutBucketAcl', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
     ['drop the public access block of a parallelcluster-* bucket', 's3:PutBucketPublicAccessBlock', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
     ['replace the policy of a parallelcluster-* bucket that is not the resources bucket', 's3:PutBucketPolicy', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
@@ -380,6 +401,9 @@ export function scopedUserAttackRequests(env: TestEnvironment, clusterName: stri
   const otherFunction = `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-fedcba98`;
   const otherTag = { 'aws:ResourceTag/parallelcluster:cluster-name': 'team-b-prod' };
   const zone = `arn:${p}:route53:::hostedzone/ZTEAMB`;
+  const otherFsx = `arn:${p}:fsx:${r}:${a}:file-system/fs-0b1c2d3e4f5a6b7c8`;
+  const otherEfs = `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0b1c2d3e`;
+  const viaCfn: RequestContext = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
   const rows: Array<[string, string, string, RequestContext?]> = [
     ['add a record named like the cluster to another cluster\'s zone', 'route53:ChangeResourceRecordSets', zone,
       { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`x.${clusterName}.team-b-prod.pcluster`] }],
@@ -389,6 +413,13 @@ export function scopedUserAttackRequests(env: TestEnvironment, clusterName: stri
     ['delete another cluster\'s Lambda function', 'lambda:DeleteFunction', otherFunction, otherTag],
     ['re-tag another cluster\'s Lambda function as its own', 'lambda:TagResource', otherFunction,
       { ...otherTag, 'aws:RequestTag/parallelcluster:cluster-name': clusterName }],
+    // Issue 18, finding 7: another cluster's file systems, changed by a stack of one's own.
+    ['delete another cluster\'s FSx file system, through CloudFormation', 'fsx:DeleteFileSystem', otherFsx, { ...otherTag, ...viaCfn }],
+    ['export another cluster\'s FSx file system, through CloudFormation', 'fsx:CreateDataRepositoryAssociation', otherFsx,
+      { ...otherTag, ...viaCfn, 'aws:RequestTag/parallelcluster:cluster-name': clusterName, 'aws:TagKeys': ['parallelcluster:cluster-name'] }],
+    ['delete another cluster\'s EFS file system, through CloudFormation', 'elasticfilesystem:DeleteFileSystem', otherEfs, { ...otherTag, ...viaCfn }],
+    ['open another cluster\'s EFS file system to any principal, through CloudFormation', 'elasticfilesystem:PutFileSystemPolicy', otherEfs,
+      { ...otherTag, ...viaCfn }],
   ];
   return rows.map(([what, action, resource, context]) => ({ finding: 12, what, roles: USER_ROLES, action, resource, context }));
 }
