@@ -194,6 +194,41 @@ export const RESOURCE_RULES: ReadonlyArray<ResourceRule> = [
  */
 const CLUSTER_BUCKET_OBJECTS = /^parallelcluster-\*-v1-do-not-delete\/\*$/;
 
+/**
+ * The user's patterns of ParallelCluster's buckets: `parallelcluster-*` (which IAM also matches with
+ * every object of those buckets, `*` crossing `/`) and `parallelcluster-*` + `/*`.
+ */
+const USER_BUCKETS = new RegExp(`^${PCLUSTER_RESOURCES.buckets.replace('*', '\\*')}(\\/\\*)?$`);
+
+/**
+ * The artifact directory of the clusters a user's name or pattern covers: `<lower-case name, at most 46
+ * characters>-<16 random characters>` (models/cluster.py:220-234, utils.py:107-124); a pattern's
+ * prefix, lower-cased, then anything.
+ */
+const userArtifactDirectory = (name: string): string => (name.endsWith('*')
+  ? `${name.toLowerCase().replace(/\*+$/, '').substring(0, 46)}*`
+  : `${name.toLowerCase().substring(0, 46)}-*`);
+
+/**
+ * A scoped user's resources for `parallelcluster-*` and `parallelcluster-*` + `/*` (issue 18): the
+ * resources bucket itself (`parallelcluster-<16 hex characters>-v1-do-not-delete`, models/s3_bucket.py:106-132:
+ * sixteen `?`, so that no object ARN matches it), and of its objects only the scope's cluster directories
+ * `parallelcluster/<version>/clusters/<cluster>-<random>/` (models/cluster.py:220-234), the image
+ * directories `parallelcluster/<version>/images/<image id>-<random>/` (images are not clusters,
+ * models/imagebuilder.py:393-405) and the bucket's `parallelcluster/.bootstrapped` marker, which pcluster
+ * reads and writes for every cluster (models/s3_bucket.py:274-292).
+ */
+function userBucketResources(prefix: string, withBucket: boolean, names: string[]): string[] {
+  const bucket = `${PCLUSTER_NAMES.bucketPrefix}${'?'.repeat(16)}${PCLUSTER_NAMES.bucketSuffix}`;
+  const objects = PCLUSTER_RESOURCES.bucketObjects.slice(0, -1);
+  return [
+    ...(withBucket ? [`${prefix}${bucket}`] : []),
+    ...names.map((n) => `${prefix}${objects}parallelcluster/*/clusters/${userArtifactDirectory(n)}`),
+    `${prefix}${PCLUSTER_RESOURCES.imageArtifactObjects}`,
+    `${prefix}${PCLUSTER_RESOURCES.bootstrappedMarker}`,
+  ];
+}
+
 
 /** EC2 actions that act on an existing resource of a cluster (and do not only read it). */
 const EC2_CHANGES_EXISTING = /^(attach|detach|delete|modify|associate|disassociate|release|authorize|revoke|stop|start|reboot|createlaunchtemplateversion|createsnapshot)/;
@@ -549,7 +584,11 @@ function scopeResource(resource: string, actions: string[], scope: ClusterScope)
   const service = parts[2];
   const rest = parts.slice(5).join(':');
   if (service === 's3') {
-    return CLUSTER_BUCKET_OBJECTS.test(rest) && scope.kind === 'cluster'
+    if (scope.kind === 'user') {
+      const match = USER_BUCKETS.exec(rest);
+      return match ? userBucketResources(`${parts.slice(0, 5).join(':')}:`, match[1] === undefined, scope.clusterNames) : [resource];
+    }
+    return CLUSTER_BUCKET_OBJECTS.test(rest)
       ? scope.clusterNames.map((n) => `${parts.slice(0, 5).join(':')}:${rest.slice(0, -1)}parallelcluster/*/clusters/${artifactDirectory(n)}`)
       : [resource];
   }

@@ -226,13 +226,18 @@ export const REVISIONS: ReadonlyArray<Revision> = [
             const stacks = ctx.arn('cloudformation', '*', 'stack/*');
             return [
               allow('CloudFormationUpdateClusterStacks', ['cloudformation:UpdateStack'], [stacks], taggedClusterStack()),
-              // Sid kept (it had DeleteStack too): reads of any stack are harmless and `pcluster
-              // get-image-stack-events` reads image stacks.
+              // Sid kept (it had DeleteStack too): reads of any stack's events and resources are harmless
+              // and `pcluster get-image-stack-events` reads image stacks.
               allow('CloudFormationReadAndDelete', [
                 'cloudformation:DescribeStackEvents',
                 'cloudformation:DescribeStackResources',
-                'cloudformation:GetTemplate',
               ], [stacks]),
+              // DIFF (issue 18): upstream reads the template of any stack, which may hold another
+              // application's secrets (parameters' defaults, user data). pcluster reads only the cluster
+              // stack's (describe-cluster and update-cluster, models/cluster.py:629-636, 671; aws/cfn.py:145-147),
+              // which carries the cluster-name tag (models/cluster.py:387-393, 925-942); before 3.6 the
+              // doc's `cloudformation:*` is already on tagged stacks only.
+              allow('CloudFormationGetClusterTemplate', ['cloudformation:GetTemplate'], [stacks], taggedClusterStack()),
               allow('CloudFormationDeleteClusterStacks', ['cloudformation:DeleteStack'], [stacks], taggedClusterStack()),
             ];
           },

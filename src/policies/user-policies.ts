@@ -522,13 +522,18 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       'sns:DeleteTopic',
       'sns:Unsubscribe',
     ], [ctx.arn('sns', '*', PCLUSTER_RESOURCES.imageResources)]),
+    // DIFF (issue 18, finding 7): the doc allows every object of every parallelcluster-* bucket, the
+    // clusters' directories included (configurations, templates, custom resources of every team). An
+    // image build writes, reads and deletes its own directory `parallelcluster/<version>/images/<image
+    // id>-<random>/` (models/imagebuilder.py:393-405, 555) and the bucket's `.bootstrapped` marker
+    // (models/s3_bucket.py:274-292); the cluster directories are user.base's (S3ResourcesBucket).
     allow('ImageS3Objects', [
       's3:PutObject',
       's3:GetObject',
       's3:GetObjectVersion',
       's3:DeleteObject',
       's3:DeleteObjectVersion',
-    ], [ctx.s3(PCLUSTER_RESOURCES.bucketObjects)], inThisAccount(ctx)),
+    ], [ctx.s3(PCLUSTER_RESOURCES.imageArtifactObjects), ctx.s3(PCLUSTER_RESOURCES.bootstrappedMarker)], inThisAccount(ctx)),
     // DIFF: the doc allows this service-linked role in any account (`iam::*:`); it can only be created in this one.
     allow('ImageBuilderServiceLinkedRole', ['iam:CreateServiceLinkedRole'],
       [ctx.iam('role', 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder')], {

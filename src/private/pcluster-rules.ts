@@ -190,6 +190,13 @@ export const PCLUSTER_RESOURCES = {
   resourcesBucket: `${PCLUSTER_NAMES.bucketPrefix}*${PCLUSTER_NAMES.bucketSuffix}`,
   /** Objects of the resources bucket. */
   resourcesBucketObjects: `${PCLUSTER_NAMES.bucketPrefix}*${PCLUSTER_NAMES.bucketSuffix}/*`,
+  /**
+   * Objects of image builds in the resources bucket, `parallelcluster/<version>/images/<image id>-<random>/`
+   * (models/imagebuilder.py:393-405).
+   */
+  imageArtifactObjects: `${PCLUSTER_NAMES.bucketPrefix}*/parallelcluster/*/images/*`,
+  /** The marker pcluster reads and writes in the resources bucket (models/s3_bucket.py:274-292). */
+  bootstrappedMarker: `${PCLUSTER_NAMES.bucketPrefix}*/parallelcluster/.bootstrapped`,
   /** Bucket names of the doc's policies, `aws-parallelcluster-*`. */
   legacyBuckets: `${PCLUSTER_NAMES.publicBucketInfix}-*`,
   /** ParallelCluster's public buckets, `<region>-aws-parallelcluster`. */

@@ -316,7 +316,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   // ---- update-cluster ----
   add(users, 'update-cluster', 'models/cluster.py:877-903 (update_stack_from_url with the tags)', [
     ['cloudformation:UpdateStack', clusterStack, { ...clusterTagged, ...clusterRequestTags }],
-    ['cloudformation:GetTemplate', clusterStack],
+    ['cloudformation:GetTemplate', clusterStack, clusterTagged],
     ['cloudformation:DescribeStackEvents', clusterStack],
     ['cloudformation:DescribeStackResources', clusterStack],
     ['dynamodb:PutItem', table],
