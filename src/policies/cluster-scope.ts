@@ -154,15 +154,17 @@ export const RESOURCE_RULES: ReadonlyArray<ResourceRule> = [
     why: 'the head node alarms <name>-HeadNode-<metric> and <name>-HeadNode (cluster_stack.py:410,430)',
     kinds: BOTH,
     service: 'cloudwatch',
-    resource: /^alarm:\*$/,
-    scoped: (names) => names.map((n) => `alarm:${n}-*`),
+    resource: /^alarm:\*(-HeadNode(?:-\*)?)?$/,
+    // `alarm:*` (the cluster roles) and the user's `alarm:*-HeadNode` and `alarm:*-HeadNode-*` (PCLUSTER_RESOURCES.headNodeAlarms).
+    scoped: (names, _scope, groups) => names.map((n) => (groups[0] === undefined ? `alarm:${n}-*` : `alarm:${n}${groups[0]}`)),
   },
   {
     why: 'the dashboard <name>-<region> (cw_dashboard_builder.py:89)',
     kinds: BOTH,
     service: 'cloudwatch',
-    resource: /^dashboard\/\*$/,
-    scoped: (names) => names.map((n) => `dashboard/${n}-*`),
+    resource: /^dashboard\/\*(-\?\?-\*-\?)?$/,
+    // `dashboard/*`, and the user's `dashboard/*-<region>` (PCLUSTER_RESOURCES.clusterDashboards).
+    scoped: (names, _scope, groups) => names.map((n) => `dashboard/${n}${groups[0] ?? '-*'}`),
   },
   {
     why: 'the login node group <name>-<pool>-AutoScalingGroup (login_nodes_stack.py:300,456)',

@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { LAMBDA_VPC_ACCESS_EXECUTION_ROLE } from './aws-managed-policies';
 import { PolicyContext, allow } from './context';
 import { cleanupDeleteImageStackStatements } from './image-builder-policies';
-import { taggedClusterStack } from './user-policies';
+import { clusterAlarms, taggedClusterStack } from './user-policies';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { CLUSTER_NAME_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
@@ -206,7 +206,12 @@ export const REVISIONS: ReadonlyArray<Revision> = [
     changes: {
       'user.base': [
         // 3.6.0: the head node gets CloudWatch alarms, and log metric filters feed them.
-        addActions('CloudWatch', '3.6.0', ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms']),
+        // DIFF (issue 18): upstream adds them to the dashboards' statement on `*` (every alarm of the
+        // account); here the head node's alarms only (`clusterAlarms`), DescribeAlarms on `*`.
+        addStatements('3.6.0', (ctx) => [
+          allow('CloudWatchAlarms', ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'], clusterAlarms(ctx)),
+          allow('CloudWatchDescribeAlarms', ['cloudwatch:DescribeAlarms'], ['*']),
+        ]),
         addActions('CloudWatchLogs', '3.6.0', ['logs:DescribeMetricFilters', 'logs:PutMetricFilter', 'logs:DeleteMetricFilter']),
         // 3.6.0: upstream narrowed `cloudformation:*` to the stack actions pcluster calls (the
         // UpdateStack condition is the one 3.9.0 fixed, PR #6116).
@@ -301,7 +306,7 @@ export const REVISIONS: ReadonlyArray<Revision> = [
     revision: ParallelClusterVersion.V3_8,
     changes: {
       // 3.8.0: one composite alarm sums up the head node's alarms.
-      'user.base': [addActions('CloudWatch', '3.8.0', ['cloudwatch:PutCompositeAlarm'])],
+      'user.base': [addActions('CloudWatchAlarms', '3.8.0', ['cloudwatch:PutCompositeAlarm'])],
     },
   },
   {
@@ -394,7 +399,8 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         ]),
         // cloudwatch:TagResource is a service-side fix for every revision with alarms (service-fixes.ts).
         addStatements('3.15.0', (ctx) => [
-          allow('CloudWatchUntagAlarms', ['cloudwatch:UntagResource'], [ctx.arn('cloudwatch', '*', 'alarm:*')]),
+          // DIFF (issue 18): the head node's alarms only, not `alarm:*`.
+          allow('CloudWatchUntagAlarms', ['cloudwatch:UntagResource'], clusterAlarms(ctx)),
         ]),
       ],
       'user.iam.privileged': [addActions('IamRole', '3.15.0', ['iam:UntagRole'])],

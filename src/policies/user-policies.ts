@@ -128,12 +128,15 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     // (`cdk-...-cfn-exec-role`, AdministratorAccess by default) makes that account admin. Every revision,
     // the doc's included, acts only on ParallelCluster's stacks: see `clusterStackStatements`.
     ...clusterStackStatements(ctx),
+    // DIFF (issue 18): the doc allows every dashboard of the account (and, from 3.6, every alarm: see
+    // `clusterAlarms`). ParallelCluster's is `<cluster>-<region>` (templates/cw_dashboard_builder.py:89).
     allow('CloudWatch', [
       'cloudwatch:PutDashboard',
-      'cloudwatch:ListDashboards',
       'cloudwatch:DeleteDashboards',
       'cloudwatch:GetDashboard',
-    ], ['*']),
+    ], [ctx.arn('cloudwatch', '', PCLUSTER_RESOURCES.clusterDashboards)]),
+    // ListDashboards has no resource type.
+    allow('CloudWatchListDashboards', ['cloudwatch:ListDashboards'], ['*']),
     allow('IamRead', [
       'iam:GetRole',
       'iam:GetRolePolicy',
@@ -242,6 +245,14 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     statements.push(allow('SecretsManagerDescribeSecret', ['secretsmanager:DescribeSecret'], secretArns));
   }
   return statements;
+}
+
+/**
+ * The head node's alarms (issue 18): `<cluster>-HeadNode-<metric>` and `<cluster>-HeadNode`
+ * (templates/cluster_stack.py:410, 430), not every alarm of the account.
+ */
+export function clusterAlarms(ctx: PolicyContext): string[] {
+  return PCLUSTER_RESOURCES.headNodeAlarms.map((alarm) => ctx.arn('cloudwatch', '*', alarm));
 }
 
 /**
