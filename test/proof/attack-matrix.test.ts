@@ -106,7 +106,7 @@ describe.each(ENVIRONMENTS)('a role under ParallelClusterBoundary, in $partition
 });
 
 describe.each(ENVIRONMENTS)('scoped to one cluster, in $partition (issue 18, finding 12)', (env) => {
-  test.each(MODE_NAMES)('the %s user cannot reach another cluster\'s records or Lambda functions', async (mode) => {
+  test.each(MODE_NAMES)('the %s user cannot reach another cluster\'s records, Lambda functions, file systems, artifacts, alarms or stack templates', async (mode) => {
     const world = clusterWorld(env, mode, { clusterName: CLUSTER });
     const sim = world.sims[`user.${mode}`]!;
     const rows = scopedUserAttackRequests(env, CLUSTER);

@@ -319,6 +319,15 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
       'elasticfilesystem:CreateMountTarget', foreignEfs, { ...viaCfn, ...clusterTagInRequest }],
     ['put the cluster tag on a foreign EFS file system (then delete it), through CloudFormation', 'elasticfilesystem:TagResource', foreignEfs,
       { ...viaCfn, ...clusterTagInRequest }],
+    // CloudWatch and CloudFormation: only ParallelCluster's alarms, dashboards and cluster stacks' templates.
+    ['delete an alarm of another application', 'cloudwatch:DeleteAlarms', `arn:${p}:cloudwatch:${r}:${a}:alarm:payments-latency`],
+    ['silence an alarm of another application by overwriting it', 'cloudwatch:PutMetricAlarm', `arn:${p}:cloudwatch:${r}:${a}:alarm:payments-latency`],
+    ['untag an alarm of another application', 'cloudwatch:UntagResource', `arn:${p}:cloudwatch:${r}:${a}:alarm:payments-latency`],
+    ['delete a dashboard of another application', 'cloudwatch:DeleteDashboards', `arn:${p}:cloudwatch::${a}:dashboard/payments`],
+    ['read the template of a stack without the cluster tag', 'cloudformation:GetTemplate',
+      `arn:${p}:cloudformation:${r}:${a}:stack/payments-prod/0a1b2c3d-1111-2222-3333-444455556666`],
+    ['write an object of a parallelcluster-* bucket through the image build\'s grant (outside images/)', 's3:PutObject',
+      `arn:${p}:s3:::parallelcluster-data/payments/export.csv`, { 'aws:ResourceAccount': a }],
     ['make a parallelcluster-* bucket public (ACL)', 's3:PutBucketAcl', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
     ['drop the public access block of a parallelcluster-* bucket', 's3:PutBucketPublicAccessBlock', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
     ['replace the policy of a parallelcluster-* bucket that is not the resources bucket', 's3:PutBucketPolicy', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
@@ -401,6 +410,7 @@ export function scopedUserAttackRequests(env: TestEnvironment, clusterName: stri
   const otherFunction = `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-fedcba98`;
   const otherTag = { 'aws:ResourceTag/parallelcluster:cluster-name': 'team-b-prod' };
   const zone = `arn:${p}:route53:::hostedzone/ZTEAMB`;
+  const otherDirectory = `arn:${p}:s3:::parallelcluster-b9033160b61390ef-v1-do-not-delete/parallelcluster/3.16.1/clusters/team-b-prod-abcdefghijklmnop`;
   const otherFsx = `arn:${p}:fsx:${r}:${a}:file-system/fs-0b1c2d3e4f5a6b7c8`;
   const otherEfs = `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0b1c2d3e`;
   const viaCfn: RequestContext = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
@@ -417,6 +427,14 @@ export function scopedUserAttackRequests(env: TestEnvironment, clusterName: stri
     ['delete another cluster\'s FSx file system, through CloudFormation', 'fsx:DeleteFileSystem', otherFsx, { ...otherTag, ...viaCfn }],
     ['export another cluster\'s FSx file system, through CloudFormation', 'fsx:CreateDataRepositoryAssociation', otherFsx,
       { ...otherTag, ...viaCfn, 'aws:RequestTag/parallelcluster:cluster-name': clusterName, 'aws:TagKeys': ['parallelcluster:cluster-name'] }],
+    // Another cluster's artifact directory (its configuration, template and custom resources), alarms and dashboard.
+    ['read another cluster\'s configuration', 's3:GetObject', `${otherDirectory}/configs/cluster-config.yaml`, { 'aws:ResourceAccount': a }],
+    ['replace another cluster\'s stack template', 's3:PutObject', `${otherDirectory}/templates/aws-parallelcluster.cfn.yaml`, { 'aws:ResourceAccount': a }],
+    ['delete another cluster\'s configuration versions', 's3:DeleteObjectVersion', `${otherDirectory}/configs/cluster-config.yaml`, { 'aws:ResourceAccount': a }],
+    ['delete another cluster\'s alarm', 'cloudwatch:DeleteAlarms', `arn:${p}:cloudwatch:${r}:${a}:alarm:team-b-prod-HeadNode`],
+    ['delete another cluster\'s dashboard', 'cloudwatch:DeleteDashboards', `arn:${p}:cloudwatch::${a}:dashboard/team-b-prod-${r}`],
+    ['read another cluster\'s stack template', 'cloudformation:GetTemplate',
+      `arn:${p}:cloudformation:${r}:${a}:stack/team-b-prod/0a1b2c3d-1111-2222-3333-444455556666`, otherTag],
     ['delete another cluster\'s EFS file system, through CloudFormation', 'elasticfilesystem:DeleteFileSystem', otherEfs, { ...otherTag, ...viaCfn }],
     ['open another cluster\'s EFS file system to any principal, through CloudFormation', 'elasticfilesystem:PutFileSystemPolicy', otherEfs,
       { ...otherTag, ...viaCfn }],
