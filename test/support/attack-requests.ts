@@ -326,8 +326,6 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
     ['delete a dashboard of another application', 'cloudwatch:DeleteDashboards', `arn:${p}:cloudwatch::${a}:dashboard/payments`],
     ['read the template of a stack without the cluster tag', 'cloudformation:GetTemplate',
       `arn:${p}:cloudformation:${r}:${a}:stack/payments-prod/0a1b2c3d-1111-2222-3333-444455556666`],
-    ['write an object of a parallelcluster-* bucket through the image build\'s grant (outside images/)', 's3:PutObject',
-      `arn:${p}:s3:::parallelcluster-data/payments/export.csv`, { 'aws:ResourceAccount': a }],
     ['make a parallelcluster-* bucket public (ACL)', 's3:PutBucketAcl', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
     ['drop the public access block of a parallelcluster-* bucket', 's3:PutBucketPublicAccessBlock', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
     ['replace the policy of a parallelcluster-* bucket that is not the resources bucket', 's3:PutBucketPolicy', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
