@@ -41,6 +41,10 @@ export function asParallelClusterMakesIt(
     };
     return /:Describe/.test(action) ? { action, resource, context } : { action, resource, context: { ...context, ...viaCfn, ...clusterTags } };
   }
+  // Issue 18: ParallelCluster's dashboard is `<cluster>-<region>` (templates/cw_dashboard_builder.py:89).
+  if (block === 'user.base' && sid === 'CloudWatch' && /:dashboard\/example$/.test(resource)) {
+    return { action, resource: `${resource}-${env.region}`, context };
+  }
   if (block === 'user.base' && sid === 'S3ResourcesBucket') {
     const objectOrRead = /^s3:(Get|List)|^s3:(PutObject|DeleteObject|DeleteObjectVersion)$/.test(action);
     const setup = ['s3:PutBucketVersioning', 's3:PutEncryptionConfiguration', 's3:PutBucketPolicy'].includes(action)
