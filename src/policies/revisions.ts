@@ -210,8 +210,8 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         // account); here the head node's alarms only (`clusterAlarms`), DescribeAlarms on `*`.
         addStatements('3.6.0', (ctx) => [
           allow('CloudWatchAlarms', ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'], clusterAlarms(ctx)),
-          allow('CloudWatchDescribeAlarms', ['cloudwatch:DescribeAlarms'], ['*']),
         ]),
+        addActions('CloudWatchListDashboards', '3.6.0', ['cloudwatch:DescribeAlarms']),
         addActions('CloudWatchLogs', '3.6.0', ['logs:DescribeMetricFilters', 'logs:PutMetricFilter', 'logs:DeleteMetricFilter']),
         // 3.6.0: upstream narrowed `cloudformation:*` to the stack actions pcluster calls (the
         // UpdateStack condition is the one 3.9.0 fixed, PR #6116).
@@ -240,10 +240,11 @@ export const REVISIONS: ReadonlyArray<Revision> = [
               // DIFF (issue 18): upstream reads the template of any stack, which may hold another
               // application's secrets (parameters' defaults, user data). pcluster reads only the cluster
               // stack's (describe-cluster and update-cluster, models/cluster.py:629-636, 671; aws/cfn.py:145-147),
-              // which carries the cluster-name tag (models/cluster.py:387-393, 925-942); before 3.6 the
-              // doc's `cloudformation:*` is already on tagged stacks only.
-              allow('CloudFormationGetClusterTemplate', ['cloudformation:GetTemplate'], [stacks], taggedClusterStack()),
-              allow('CloudFormationDeleteClusterStacks', ['cloudformation:DeleteStack'], [stacks], taggedClusterStack()),
+              // which carries the cluster-name tag (models/cluster.py:387-393, 925-942): with DeleteStack in
+              // `CloudFormationDeleteClusterStacks`. Before 3.6 the doc's `cloudformation:*` is already on
+              // tagged stacks only.
+              // GetTemplate: see the DIFF above (only the cluster stacks' templates).
+              allow('CloudFormationDeleteClusterStacks', ['cloudformation:DeleteStack', 'cloudformation:GetTemplate'], [stacks], taggedClusterStack()),
             ];
           },
         },

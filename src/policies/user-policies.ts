@@ -356,21 +356,19 @@ export function userFsxStatements(ctx: PolicyContext, dataRepositoryBucketArns: 
       sid: 'FSx',
       service: 'fsx',
       resources: [ctx.arn('fsx', '*', '*')],
-      creates: [
-        {
-          actions: ['fsx:CreateFileSystem', 'fsx:CreateFileSystemFromBackup'],
-          resources: [ctx.arn('fsx', '*', 'file-system/*')],
-        },
-        // The association is new; the file system it is made on must be the cluster's (FSx statement).
-        { actions: ['fsx:CreateDataRepositoryAssociation'], resources: [ctx.arn('fsx', '*', 'association/*')] },
-        // SharedStorage/FsxLustreSettings/BackupId (the new file system's content): any backup of the
-        // account the configuration names, read, not changed (config/cluster_config.py, BackupId).
-        { actions: ['fsx:CreateFileSystemFromBackup'], resources: [ctx.arn('fsx', '*', 'backup/*')] },
-      ],
       // FSx authorizes the tags of a create request as fsx:TagResource and has no key that tells it from a
       // later TagResource (Amazon FSx for Lustre User Guide, "Grant permission to tag resources during
-      // creation"): the new file system and associations only, with the cluster tag, through CloudFormation.
-      tagOnCreateResources: [ctx.arn('fsx', '*', 'file-system/*'), ctx.arn('fsx', '*', 'association/*')],
+      // creation"): with the creations, with the cluster tag, through CloudFormation.
+      creates: [
+        // A new file system, from the backup SharedStorage/FsxLustreSettings/BackupId names (any backup of
+        // the account, read, not changed).
+        {
+          actions: ['fsx:CreateFileSystem', 'fsx:CreateFileSystemFromBackup', 'fsx:TagResource'],
+          resources: [ctx.arn('fsx', '*', 'file-system/*'), ctx.arn('fsx', '*', 'backup/*')],
+        },
+        // The association is new; the file system it is made on must be the cluster's (FSx statement).
+        { actions: ['fsx:CreateDataRepositoryAssociation', 'fsx:TagResource'], resources: [ctx.arn('fsx', '*', 'association/*')] },
+      ],
     }),
     // fsx:DescribeFileSystems and the other list-type Describe calls have no resource type: only `*` matches.
     allow('FSxDescribe', ['fsx:Describe*'], ['*']),

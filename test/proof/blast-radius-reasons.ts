@@ -39,8 +39,8 @@ export const BLAST_RADIUS_REASONS: BlastRadiusReason[] = [
     id: 'user-fsx-tag-on-create',
     variants: ['user.*'],
     actions: ['fsx:TagResource'],
-    resourceTypes: ['fsx:file-system', 'fsx:association'],
-    why: 'FSx authorizes the tags of CreateFileSystem and CreateDataRepositoryAssociation as fsx:TagResource and has no key that tells them from a later TagResource call (no fsx:CreateAction): allowed only through CloudFormation, with the cluster tag in the request, on file systems and associations. A stack only tags the resources it creates (resource import into cluster stacks is refused), so no stack can reach a foreign file system this way.',
+    resourceTypes: ['fsx:file-system', 'fsx:association', 'fsx:backup'],
+    why: 'FSx authorizes the tags of CreateFileSystem and CreateDataRepositoryAssociation as fsx:TagResource and has no key that tells them from a later TagResource call (no fsx:CreateAction): allowed only through CloudFormation, with the cluster tag in the request, on file systems, associations and backups. A stack only tags the resources it creates (resource import into cluster stacks is refused), so no stack can reach a foreign file system this way.',
     citation: 'templates/cluster_stack.py:1038-1113; Amazon FSx for Lustre User Guide, "Grant permission to tag resources during creation"',
   },
   {
