@@ -157,15 +157,17 @@ export const RESOURCE_RULES: ReadonlyArray<ResourceRule> = [
     why: 'the head node alarms <name>-HeadNode-<metric> and <name>-HeadNode (cluster_stack.py:410,430)',
     kinds: BOTH,
     service: 'cloudwatch',
-    resource: /^alarm:\*$/,
-    scoped: (names) => names.map((n) => `alarm:${n}-*`),
+    resource: /^alarm:\*(-HeadNode(?:-\*)?)?$/,
+    // `alarm:*` (the cluster roles) and the user's `alarm:*-HeadNode` and `alarm:*-HeadNode-*` (PCLUSTER_RESOURCES.headNodeAlarms).
+    scoped: (names, _scope, groups) => names.map((n) => (groups[0] === undefined ? `alarm:${n}-*` : `alarm:${n}${groups[0]}`)),
   },
   {
     why: 'the dashboard <name>-<region> (cw_dashboard_builder.py:89)',
     kinds: BOTH,
     service: 'cloudwatch',
-    resource: /^dashboard\/\*$/,
-    scoped: (names) => names.map((n) => `dashboard/${n}-*`),
+    resource: /^dashboard\/\*(-\?\?-\*-\?)?$/,
+    // `dashboard/*`, and the user's `dashboard/*-<region>` (PCLUSTER_RESOURCES.clusterDashboards).
+    scoped: (names, _scope, groups) => names.map((n) => `dashboard/${n}${groups[0] ?? '-*'}`),
   },
   {
     why: 'the login node group <name>-<pool>-AutoScalingGroup (login_nodes_stack.py:300,456)',
@@ -196,6 +198,43 @@ export const RESOURCE_RULES: ReadonlyArray<ResourceRule> = [
  * account, so they are matched apart from `RESOURCE_RULES`.
  */
 const CLUSTER_BUCKET_OBJECTS = /^parallelcluster-\*-v1-do-not-delete\/\*$/;
+
+/**
+ * The user's patterns of ParallelCluster's buckets: `parallelcluster-*` (which IAM also matches with
+ * every object of those buckets, `*` crossing `/`) and `parallelcluster-*` + `/*`.
+ */
+const USER_BUCKETS = new RegExp(`^${PCLUSTER_RESOURCES.buckets.replace('*', '\\*')}(\\/\\*)?$`);
+
+/**
+ * The artifact directories of the clusters a user's pattern covers (a directory is `<lower-case name, at most 46
+ * characters>-<16 random characters>`, models/cluster.py:220-234, utils.py:107-124): the pattern's prefix,
+ * lower-cased, then anything. An exact name takes clusterArtifactKeys (pcluster-rules.ts) instead.
+ */
+const userArtifactDirectory = (name: string): string => `${name.toLowerCase().replace(/\*+$/, '').substring(0, 46)}*`;
+
+/**
+ * A scoped user's resources for `parallelcluster-*` and `parallelcluster-*` + `/*` (issue 18): the
+ * resources bucket itself (`parallelcluster-<16 hex characters>-v1-do-not-delete`, models/s3_bucket.py:106-132:
+ * sixteen `?`, so that no object ARN matches it), and of its objects only the scope's cluster directories
+ * `parallelcluster/<version>/clusters/<cluster>-<random>/` (models/cluster.py:220-234), the image
+ * directories `parallelcluster/<version>/images/<image id>-<random>/` (images are not clusters,
+ * models/imagebuilder.py:393-405) and the bucket's `parallelcluster/.bootstrapped` marker, which pcluster
+ * reads and writes for every cluster (models/s3_bucket.py:274-292).
+ */
+function userBucketResources(prefix: string, withBucket: boolean, names: string[]): string[] {
+  const bucket = `${PCLUSTER_NAMES.bucketPrefix}${'?'.repeat(16)}${PCLUSTER_NAMES.bucketSuffix}`;
+  const objects = PCLUSTER_RESOURCES.bucketObjects.slice(0, -1);
+  return [
+    ...(withBucket ? [`${prefix}${bucket}`] : []),
+    // An exact name: its directory only (clusterArtifactKeys: the name, a dash and the 16 random characters, so
+    // that `team-a-1` does not reach `team-a-1-b`'s); a pattern: every directory its prefix starts.
+    ...names.map((n) => (n.endsWith('*')
+      ? `${prefix}${objects}parallelcluster/*/clusters/${userArtifactDirectory(n)}`
+      : `${prefix}${objects}${clusterArtifactKeys(n)}`)),
+    `${prefix}${PCLUSTER_RESOURCES.imageArtifactObjects}`,
+    `${prefix}${PCLUSTER_RESOURCES.bootstrappedMarker}`,
+  ];
+}
 
 
 /** EC2 actions that act on an existing resource of a cluster (and do not only read it). */
@@ -568,7 +607,11 @@ function scopeResource(resource: string, actions: string[], scope: ClusterScope)
   const service = parts[2];
   const rest = parts.slice(5).join(':');
   if (service === 's3') {
-    return CLUSTER_BUCKET_OBJECTS.test(rest) && scope.kind === 'cluster'
+    if (scope.kind === 'user') {
+      const match = USER_BUCKETS.exec(rest);
+      return match ? userBucketResources(`${parts.slice(0, 5).join(':')}:`, match[1] === undefined, scope.clusterNames) : [resource];
+    }
+    return CLUSTER_BUCKET_OBJECTS.test(rest)
       ? scope.clusterNames.map((n) => `${parts.slice(0, 5).join(':')}:${rest.slice(0, -1)}${clusterArtifactKeys(n)}`)
       : [resource];
   }

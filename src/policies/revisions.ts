@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { LAMBDA_VPC_ACCESS_EXECUTION_ROLE } from './aws-managed-policies';
 import { PolicyContext, allow } from './context';
 import { cleanupDeleteImageStackStatements } from './image-builder-policies';
-import { taggedClusterStack } from './user-policies';
+import { clusterAlarms, taggedClusterStack } from './user-policies';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { CLUSTER_NAME_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
@@ -211,7 +211,12 @@ export const REVISIONS: ReadonlyArray<Revision> = [
     changes: {
       'user.base': [
         // 3.6.0: the head node gets CloudWatch alarms, and log metric filters feed them.
-        addActions('CloudWatch', '3.6.0', ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms']),
+        // DIFF (issue 18): upstream adds them to the dashboards' statement on `*` (every alarm of the
+        // account); here the head node's alarms only (`clusterAlarms`), DescribeAlarms on `*`.
+        addStatements('3.6.0', (ctx) => [
+          allow('CloudWatchAlarms', ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'], clusterAlarms(ctx)),
+        ]),
+        addActions('CloudWatchListDashboards', '3.6.0', ['cloudwatch:DescribeAlarms']),
         addActions('CloudWatchLogs', '3.6.0', ['logs:DescribeMetricFilters', 'logs:PutMetricFilter', 'logs:DeleteMetricFilter']),
         // 3.6.0: upstream narrowed `cloudformation:*` to the stack actions pcluster calls (the
         // UpdateStack condition is the one 3.9.0 fixed, PR #6116).
@@ -231,14 +236,20 @@ export const REVISIONS: ReadonlyArray<Revision> = [
             const stacks = ctx.arn('cloudformation', '*', 'stack/*');
             return [
               allow('CloudFormationUpdateClusterStacks', ['cloudformation:UpdateStack'], [stacks], taggedClusterStack()),
-              // Sid kept (it had DeleteStack too): reads of any stack are harmless and `pcluster
-              // get-image-stack-events` reads image stacks.
+              // Sid kept (it had DeleteStack too): reads of any stack's events and resources are harmless
+              // and `pcluster get-image-stack-events` reads image stacks.
               allow('CloudFormationReadAndDelete', [
                 'cloudformation:DescribeStackEvents',
                 'cloudformation:DescribeStackResources',
-                'cloudformation:GetTemplate',
               ], [stacks]),
-              allow('CloudFormationDeleteClusterStacks', ['cloudformation:DeleteStack'], [stacks], taggedClusterStack()),
+              // DIFF (issue 18): upstream reads the template of any stack, which may hold another
+              // application's secrets (parameters' defaults, user data). pcluster reads only the cluster
+              // stack's (describe-cluster and update-cluster, models/cluster.py:629-636, 671; aws/cfn.py:145-147),
+              // which carries the cluster-name tag (models/cluster.py:387-393, 925-942): with DeleteStack in
+              // `CloudFormationDeleteClusterStacks`. Before 3.6 the doc's `cloudformation:*` is already on
+              // tagged stacks only.
+              // GetTemplate: see the DIFF above (only the cluster stacks' templates).
+              allow('CloudFormationDeleteClusterStacks', ['cloudformation:DeleteStack', 'cloudformation:GetTemplate'], [stacks], taggedClusterStack()),
             ];
           },
         },
@@ -303,7 +314,7 @@ export const REVISIONS: ReadonlyArray<Revision> = [
     revision: ParallelClusterVersion.V3_8,
     changes: {
       // 3.8.0: one composite alarm sums up the head node's alarms.
-      'user.base': [addActions('CloudWatch', '3.8.0', ['cloudwatch:PutCompositeAlarm'])],
+      'user.base': [addActions('CloudWatchAlarms', '3.8.0', ['cloudwatch:PutCompositeAlarm'])],
     },
   },
   {
@@ -396,7 +407,8 @@ export const REVISIONS: ReadonlyArray<Revision> = [
         ]),
         // cloudwatch:TagResource is a service-side fix for every revision with alarms (service-fixes.ts).
         addStatements('3.15.0', (ctx) => [
-          allow('CloudWatchUntagAlarms', ['cloudwatch:UntagResource'], [ctx.arn('cloudwatch', '*', 'alarm:*')]),
+          // DIFF (issue 18): the head node's alarms only, not `alarm:*`.
+          allow('CloudWatchUntagAlarms', ['cloudwatch:UntagResource'], clusterAlarms(ctx)),
         ]),
       ],
       'user.iam.privileged': [addActions('IamRole', '3.15.0', ['iam:UntagRole'])],

@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
 import { cleanupDeleteLogGroupStatements } from './image-builder-policies';
 import { PolicyBlock, PolicyChange, applyChange } from './revisions';
+import { clusterAlarms } from './user-policies';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 
 /*
@@ -83,7 +84,8 @@ export const SERVICE_FIXES: ReadonlyArray<ServiceFix> = [
           kind: 'addStatements',
           release: SERVICE,
           statements: (ctx: PolicyContext): iam.PolicyStatement[] => [
-            allow('CloudWatchTagAlarms', ['cloudwatch:TagResource'], [ctx.arn('cloudwatch', '*', 'alarm:*')]),
+            // The head node's alarms only (issue 18), not `alarm:*`.
+            allow('CloudWatchTagAlarms', ['cloudwatch:TagResource'], clusterAlarms(ctx)),
           ],
         },
       ],

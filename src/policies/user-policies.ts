@@ -171,12 +171,15 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     // (`cdk-...-cfn-exec-role`, AdministratorAccess by default) makes that account admin. Every revision,
     // the doc's included, acts only on ParallelCluster's stacks: see `clusterStackStatements`.
     ...clusterStackStatements(ctx),
+    // DIFF (issue 18): the doc allows every dashboard of the account (and, from 3.6, every alarm: see
+    // `clusterAlarms`). ParallelCluster's is `<cluster>-<region>` (templates/cw_dashboard_builder.py:89).
     allow('CloudWatch', [
       'cloudwatch:PutDashboard',
-      'cloudwatch:ListDashboards',
       'cloudwatch:DeleteDashboards',
       'cloudwatch:GetDashboard',
-    ], ['*']),
+    ], [ctx.arn('cloudwatch', '', PCLUSTER_RESOURCES.clusterDashboards)]),
+    // ListDashboards has no resource type.
+    allow('CloudWatchListDashboards', ['cloudwatch:ListDashboards'], ['*']),
     allow('IamRead', [
       'iam:GetRole',
       'iam:GetRolePolicy',
@@ -247,10 +250,20 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     allow('S3CreateResourcesBucket', ['s3:CreateBucket', 's3:ListBucket'], [ctx.s3(PCLUSTER_RESOURCES.buckets), ctx.s3(PCLUSTER_RESOURCES.legacyBuckets)]),
     allow('S3ParallelClusterReadOnly', ['s3:Get*', 's3:List*'], [ctx.s3(PCLUSTER_RESOURCES.publicBuckets)]),
     // DIFF (issue 18, finding 7): the doc's `elasticfilesystem:*` on every file system lets the user delete
-    // any file system or open it to any principal (PutFileSystemPolicy). pcluster only reads file systems
-    // and mount targets (pcluster/aws/efs.py); the cluster stack creates, updates and deletes its own
-    // (templates/cluster_stack.py, AWS::EFS::FileSystem and MountTarget): changes only through CloudFormation.
-    allow('EFS', ['elasticfilesystem:*'], [ctx.arn('elasticfilesystem', '*', '*')], throughCloudFormation()),
+    // any file system or open it to any principal (PutFileSystemPolicy). pcluster only reads file systems,
+    // mount targets and access points (pcluster/aws/efs.py:52-93); the cluster stack creates, updates and
+    // deletes its own (templates/cluster_stack.py:1115-1188: AWS::EFS::FileSystem, and MountTarget only for
+    // a file system it creates; one named by FileSystemId is only read). See `clusterFileSystemStatements`.
+    ...clusterFileSystemStatements({
+      sid: 'EFS',
+      service: 'elasticfilesystem',
+      resources: [ctx.arn('elasticfilesystem', '*', 'file-system/*'), ctx.arn('elasticfilesystem', '*', 'access-point/*')],
+      creates: [{ actions: ['elasticfilesystem:CreateFileSystem'], resources: ['*'] }],
+      // EFS authorizes the tags of CreateFileSystem as elasticfilesystem:TagResource with
+      // elasticfilesystem:CreateAction (Amazon EFS User Guide, "Using tags with Amazon EFS"): never an
+      // existing file system.
+      tagOnCreate: { 'elasticfilesystem:CreateAction': 'CreateFileSystem' },
+    }),
     allow('EFSDescribe', ['elasticfilesystem:Describe*'], [ctx.arn('elasticfilesystem', '*', '*')]),
     // DIFF: the doc allows deleting, retaining and reading every log group of the account. ParallelCluster
     // only touches its own: the cluster's `/aws/parallelcluster/<cluster>-<timestamp>`
@@ -275,6 +288,14 @@ export function userBaseStatements(ctx: PolicyContext, secretArns: string[]): ia
     statements.push(allow('SecretsManagerDescribeSecret', ['secretsmanager:DescribeSecret'], secretArns));
   }
   return statements;
+}
+
+/**
+ * The head node's alarms (issue 18): `<cluster>-HeadNode-<metric>` and `<cluster>-HeadNode`
+ * (templates/cluster_stack.py:410, 430), not every alarm of the account.
+ */
+export function clusterAlarms(ctx: PolicyContext): string[] {
+  return PCLUSTER_RESOURCES.headNodeAlarms.map((alarm) => ctx.arn('cloudwatch', '*', alarm));
 }
 
 /**
@@ -379,8 +400,27 @@ export function userFsxStatements(ctx: PolicyContext, dataRepositoryBucketArns: 
     // DIFF (issue 18, finding 7): the doc's `fsx:*` on the account lets the user delete any file system,
     // its backups and data repository associations. pcluster only describes file systems, volumes,
     // storage virtual machines, backups, data repository associations and file caches (pcluster/aws/fsx.py);
-    // the cluster stack creates, updates and deletes its own: changes only through CloudFormation.
-    allow('FSx', ['fsx:*'], [ctx.arn('fsx', '*', '*')], throughCloudFormation()),
+    // the cluster stack creates, updates and deletes its own file system and its data repository
+    // associations (templates/cluster_stack.py:1029-1113; FileSystemId, VolumeId and FileCacheId name
+    // existing ones, which it only reads, :994-1016). See `clusterFileSystemStatements`.
+    ...clusterFileSystemStatements({
+      sid: 'FSx',
+      service: 'fsx',
+      resources: [ctx.arn('fsx', '*', '*')],
+      // FSx authorizes the tags of a create request as fsx:TagResource and has no key that tells it from a
+      // later TagResource (Amazon FSx for Lustre User Guide, "Grant permission to tag resources during
+      // creation"): with the creations, with the cluster tag, through CloudFormation.
+      creates: [
+        // A new file system, from the backup SharedStorage/FsxLustreSettings/BackupId names (any backup of
+        // the account, read, not changed).
+        {
+          actions: ['fsx:CreateFileSystem', 'fsx:CreateFileSystemFromBackup', 'fsx:TagResource'],
+          resources: [ctx.arn('fsx', '*', 'file-system/*'), ctx.arn('fsx', '*', 'backup/*')],
+        },
+        // The association is new; the file system it is made on must be the cluster's (FSx statement).
+        { actions: ['fsx:CreateDataRepositoryAssociation', 'fsx:TagResource'], resources: [ctx.arn('fsx', '*', 'association/*')] },
+      ],
+    }),
     // fsx:DescribeFileSystems and the other list-type Describe calls have no resource type: only `*` matches.
     allow('FSxDescribe', ['fsx:Describe*'], ['*']),
     allow('FsxS3DataSourceRole', ['iam:CreateServiceLinkedRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy'],
@@ -390,6 +430,56 @@ export function userFsxStatements(ctx: PolicyContext, dataRepositoryBucketArns: 
   if (dataRepositoryBucketArns.length > 0) {
     statements.push(allow('FsxDataRepositoryS3', ['s3:Get*', 's3:List*', 's3:PutObject'],
       dataRepositoryBucketArns.flatMap((bucket) => [bucket, `${bucket}/*`])));
+  }
+  return statements;
+}
+
+/** What one storage service's cluster file systems are (see `clusterFileSystemStatements`). */
+interface ClusterFileSystemOptions {
+  /** The Sid of the statement on existing resources; the others are `<sid>Create` and `<sid>TagOnCreate`. */
+  readonly sid: string;
+  /** The service prefix. */
+  readonly service: string;
+  /** The service's resources (every one of the account; the cluster tag decides). */
+  readonly resources: string[];
+  /** The create actions and the resources each creates or reads. */
+  readonly creates: Array<{ readonly actions: string[]; readonly resources: string[] }>;
+  /** The condition that tells the tags of a create request from a TagResource call, if the service has one. */
+  readonly tagOnCreate?: Record<string, string>;
+  /** Without `tagOnCreate`: the resources whose tags a create request may set. */
+  readonly tagOnCreateResources?: string[];
+}
+
+/**
+ * The statements of the file systems the cluster stack creates (EFS, FSx), issue 18 finding 7. Every
+ * request is one CloudFormation makes with the user's credentials (`throughCloudFormation`: pcluster itself
+ * only describes), and:
+ * - on an existing resource: only when it carries `parallelcluster:cluster-name`. The stack's file systems
+ *   do: pcluster creates the cluster stack with its tags (models/cluster.py:387-393, 925-942:
+ *   `parallelcluster:cluster-name` and `parallelcluster:version`), and CloudFormation propagates stack
+ *   tags to the resources it creates (AWS CloudFormation User Guide, "Resource tag": stack-level tags are
+ *   applied to supported resources); the templates set only `Name` (cluster_stack.py:1063, 1112, 1130).
+ *   A file system named by FileSystemId is only described (aws/efs.py, aws/fsx.py), so it needs no grant
+ *   here, whatever its tags;
+ * - creation: only with the cluster tag in the request (the stack tags), and the tags of the request
+ *   only at creation.
+ * Scoped with `clusterNames`, the tag values become the scope's names (cluster-scope.ts).
+ */
+export function clusterFileSystemStatements(options: ClusterFileSystemOptions): iam.PolicyStatement[] {
+  const viaCfn = throughCloudFormation();
+  const clusterTagged = { ...viaCfn, StringLike: { [`aws:ResourceTag/${CLUSTER_NAME_TAG}`]: '*' } };
+  const clusterTagInRequest = { ...viaCfn, StringLike: { [`aws:RequestTag/${CLUSTER_NAME_TAG}`]: '*' } };
+  const statements = [
+    allow(options.sid, [`${options.service}:*`], options.resources, clusterTagged),
+    ...options.creates.map((create, i) => allow(`${options.sid}Create${i === 0 ? '' : i + 1}`, create.actions, create.resources, clusterTagInRequest)),
+  ];
+  if (options.tagOnCreate !== undefined) {
+    statements.push(allow(`${options.sid}TagOnCreate`, [`${options.service}:TagResource`], options.resources, {
+      ...clusterTagInRequest,
+      StringEquals: options.tagOnCreate,
+    }));
+  } else if (options.tagOnCreateResources !== undefined) {
+    statements.push(allow(`${options.sid}TagOnCreate`, [`${options.service}:TagResource`], options.tagOnCreateResources, clusterTagInRequest));
   }
   return statements;
 }
@@ -507,13 +597,18 @@ export function userImageBuilderStatements(ctx: PolicyContext): iam.PolicyStatem
       'sns:DeleteTopic',
       'sns:Unsubscribe',
     ], [ctx.arn('sns', '*', PCLUSTER_RESOURCES.imageResources)]),
+    // DIFF (issue 18, finding 7): the doc allows every object of every parallelcluster-* bucket, the
+    // clusters' directories included (configurations, templates, custom resources of every team). An
+    // image build writes, reads and deletes its own directory `parallelcluster/<version>/images/<image
+    // id>-<random>/` (models/imagebuilder.py:393-405, 555) and the bucket's `.bootstrapped` marker
+    // (models/s3_bucket.py:274-292); the cluster directories are user.base's (S3ResourcesBucket).
     allow('ImageS3Objects', [
       's3:PutObject',
       's3:GetObject',
       's3:GetObjectVersion',
       's3:DeleteObject',
       's3:DeleteObjectVersion',
-    ], [ctx.s3(PCLUSTER_RESOURCES.bucketObjects)], inThisAccount(ctx)),
+    ], [ctx.s3(PCLUSTER_RESOURCES.imageArtifactObjects), ctx.s3(PCLUSTER_RESOURCES.bootstrappedMarker)], inThisAccount(ctx)),
     // DIFF: the doc allows this service-linked role in any account (`iam::*:`); it can only be created in this one.
     allow('ImageBuilderServiceLinkedRole', ['iam:CreateServiceLinkedRole'],
       [ctx.iam('role', 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder')], {

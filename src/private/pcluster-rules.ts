@@ -231,6 +231,23 @@ export const PCLUSTER_RESOURCES = {
   resourcesBucket: `${PCLUSTER_NAMES.bucketPrefix}*${PCLUSTER_NAMES.bucketSuffix}`,
   /** Objects of the resources bucket. */
   resourcesBucketObjects: `${PCLUSTER_NAMES.bucketPrefix}*${PCLUSTER_NAMES.bucketSuffix}/*`,
+  /**
+   * Objects of image builds in the resources bucket, `parallelcluster/<version>/images/<image id>-<random>/`
+   * (models/imagebuilder.py:393-405).
+   */
+  imageArtifactObjects: `${PCLUSTER_NAMES.bucketPrefix}*/parallelcluster/*/images/*`,
+  /** The marker pcluster reads and writes in the resources bucket (models/s3_bucket.py:274-292). */
+  bootstrappedMarker: `${PCLUSTER_NAMES.bucketPrefix}*/parallelcluster/.bootstrapped`,
+  /**
+   * The head node's alarms, `<cluster>-HeadNode-<metric>` and the composite `<cluster>-HeadNode`
+   * (templates/cluster_stack.py:410, 430).
+   */
+  headNodeAlarms: ['alarm:*-HeadNode', 'alarm:*-HeadNode-*'],
+  /**
+   * The cluster's dashboard `<cluster>-<region>` (templates/cw_dashboard_builder.py:89): every region
+   * name is `<two letters>-<words>-<digit>` (us-east-1, us-gov-west-1, cn-north-1).
+   */
+  clusterDashboards: 'dashboard/*-??-*-?',
   /** Bucket names of the doc's policies, `aws-parallelcluster-*`. */
   legacyBuckets: `${PCLUSTER_NAMES.publicBucketInfix}-*`,
   /** ParallelCluster's public buckets, `<region>-aws-parallelcluster`. */

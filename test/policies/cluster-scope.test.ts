@@ -181,7 +181,7 @@ function userRequests(env: TestEnvironment, cluster: string): ClusterRequests {
     ['cloudformation:UpdateStack', x.stack(cluster), { [`aws:ResourceTag/${TAG}`]: cluster }],
     ['cloudformation:DeleteStack', x.stack(cluster), { [`aws:ResourceTag/${TAG}`]: cluster }],
     ['cloudformation:DescribeStackEvents', x.stack(cluster)],
-    ['cloudformation:GetTemplate', x.stack(cluster)],
+    ['cloudformation:GetTemplate', x.stack(cluster), { [`aws:ResourceTag/${TAG}`]: cluster }],
     ['cloudformation:DescribeStackResources', x.stack(`${cluster}-QueuesNestedStackQueuesNestedStackResource0A1B2C3D-XYZ0123`)],
     // The tables.
     ...['dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:TagResource']
@@ -251,8 +251,13 @@ const NOT_SCOPABLE: Array<{ why: string; applies: (role: CallerRole, call: Pclus
     applies: (_, c) => /^arn:[^:]+:s3:::parallelcluster-[0-9a-f]+-v1-do-not-delete$/.test(c.resource),
   },
   {
-    why: 'the user\'s objects in the cluster bucket: cluster-scope.ts scopes the artifact directory for the node and Lambda roles only; the user\'s statement also covers the images/ prefix',
-    applies: (role, c) => USER_ROLES.includes(role) && /^arn:[^:]+:s3:::parallelcluster-[0-9a-f]+-v1-do-not-delete\//.test(c.resource),
+    why: 'the user\'s objects in the cluster bucket outside the cluster directories: images/ (images are not clusters, models/imagebuilder.py:393-405) and the bucket\'s .bootstrapped marker (models/s3_bucket.py:274-292)',
+    applies: (role, c) => USER_ROLES.includes(role)
+      && /^arn:[^:]+:s3:::parallelcluster-[0-9a-f]+-v1-do-not-delete\/parallelcluster\/([^/]+\/images\/|\.bootstrapped$)/.test(c.resource),
+  },
+  {
+    why: 'the user\'s EFS reads: pcluster describes the file systems a configuration names by ID, whichever cluster made them (aws/efs.py:52-93); EFS is not scoped by cluster',
+    applies: (role, c) => USER_ROLES.includes(role) && /^elasticfilesystem:Describe/.test(c.action),
   },
   {
     why: 'the public ParallelCluster bucket <region>-aws-parallelcluster (cookbooks), which is no cluster\'s',

@@ -50,8 +50,8 @@ describe('scopeToRegion', () => {
       // Statements on `*` of regional services: only requests made to the region.
       ['ec2:RunInstances', `arn:${p}:ec2:${region}:${a}:instance/i-0123`, inRegion, true],
       ['ec2:RunInstances', `arn:${p}:ec2:${home}:${a}:instance/i-0123`, inHome, false],
-      ['cloudwatch:PutDashboard', `arn:${p}:cloudwatch::${a}:dashboard/my-cluster`, inRegion, true],
-      ['cloudwatch:PutDashboard', `arn:${p}:cloudwatch::${a}:dashboard/my-cluster`, inHome, false],
+      ['cloudwatch:PutDashboard', `arn:${p}:cloudwatch::${a}:dashboard/my-cluster-${region}`, inRegion, true],
+      ['cloudwatch:PutDashboard', `arn:${p}:cloudwatch::${a}:dashboard/my-cluster-${region}`, inHome, false],
       ['elasticloadbalancing:CreateLoadBalancer', '*', { ...inRegion, ...clusterTag }, true],
       ['elasticloadbalancing:CreateLoadBalancer', '*', { ...inHome, ...clusterTag }, false],
       // ARNs with `*` as region: the region instead.

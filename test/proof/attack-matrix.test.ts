@@ -106,7 +106,7 @@ describe.each(ENVIRONMENTS)('a role under ParallelClusterBoundary, in $partition
 });
 
 describe.each(ENVIRONMENTS)('scoped to one cluster, in $partition (issue 18, finding 12)', (env) => {
-  test.each(MODE_NAMES)('the %s user cannot reach another cluster\'s records, Lambda functions or EC2 resources', async (mode) => {
+  test.each(MODE_NAMES)('the %s user cannot reach another cluster\'s records, Lambda functions, EC2 resources, file systems, artifacts, alarms or stack templates', async (mode) => {
     const world = clusterWorld(env, mode, { clusterName: CLUSTER });
     const sim = world.sims[`user.${mode}`]!;
     const rows = scopedUserAttackRequests(env, CLUSTER);
@@ -129,6 +129,8 @@ describe.each(ENVIRONMENTS)('issue 18: what CloudFormation does for the user sta
     const sim = sims[`user.${mode}`]!;
     const { partition: p, region: r, account: a } = env;
     const viaCfn = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+    const clusterTagged = { 'aws:ResourceTag/parallelcluster:cluster-name': CLUSTER };
+    const clusterTags = { 'aws:TagKeys': ['parallelcluster:cluster-name'], 'aws:RequestTag/parallelcluster:cluster-name': CLUSTER };
     const ec2 = (resource: string) => `arn:${p}:ec2:${r}:${a}:${resource}`;
     // The stack's resources carry the stack's cluster-name tag (models/cluster.py:925-942), but for the
     // launch templates, which take none (cdk_builder_utils.py:169-206).
@@ -156,10 +158,14 @@ describe.each(ENVIRONMENTS)('issue 18: what CloudFormation does for the user sta
       ['ec2:CreateSnapshot', ec2('volume/vol-0123456789abcdef0'), tagged],
       ['ec2:CreateSnapshot', `arn:${p}:ec2:${r}::snapshot/snap-0123456789abcdef0`, viaCfn],
       ['ec2:TerminateInstances', ec2('instance/i-0123456789abcdef0'), { ...viaCfn, 'ec2:ResourceTag/parallelcluster:cluster-name': CLUSTER }],
-      ['elasticfilesystem:CreateMountTarget', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
-      ['elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
-      ['fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
-      ['fsx:DeleteFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, viaCfn],
+      // The stack's file systems carry the stack tags (models/cluster.py:393, 925-942), its creations send them.
+      ['elasticfilesystem:CreateMountTarget', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTagged }],
+      ['elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTagged }],
+      ['elasticfilesystem:CreateFileSystem', '*', { ...viaCfn, ...clusterTags }],
+      ['fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTagged, ...clusterTags }],
+      ['fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:association/fs-0123456789abcdef0/dra-0123456789abcdef0`, { ...viaCfn, ...clusterTags }],
+      ['fsx:CreateFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTags }],
+      ['fsx:DeleteFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTagged }],
       // pcluster's own calls: reads of file systems (aws/efs.py, aws/fsx.py) and the bucket setup (models/s3_bucket.py:143-156).
       ['elasticfilesystem:DescribeFileSystems', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`],
       ['fsx:DescribeFileSystems', '*'],

@@ -129,14 +129,20 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
     iam5(action('s3:List*'), 'user.base S3ParallelClusterReadOnly, user.fsx FsxDataRepositoryS3: read-only S3 access as the doc grants it.'),
     iam5(() => `Resource::arn:${P}:s3:::*-aws-parallelcluster*`,
       "user.base S3ParallelClusterReadOnly: the AWS-owned <region>-aws-parallelcluster buckets of ParallelCluster's templates and artefacts."),
-    iam5(action('elasticfilesystem:*'), 'user.base EFS: ParallelCluster creates, mounts and deletes the cluster\'s EFS file systems.'),
-    iam5(() => arn('elasticfilesystem', '*', w.account, '*'), 'user.base EFS: file system ids are only known after creation.'),
+    iam5(action('elasticfilesystem:*'), 'user.base EFS: ParallelCluster creates, mounts and deletes the cluster\'s EFS file systems ' +
+      '(issue 18: through CloudFormation, on file systems with the cluster tag only).'),
+    iam5(() => arn('elasticfilesystem', '*', w.account, '*'), 'user.base EFSDescribe: pcluster describes the file systems a configuration names, by ID.'),
+    ...['file-system/*', 'access-point/*'].map((r) => iam5(() => arn('elasticfilesystem', '*', w.account, r),
+      'user.base EFS (issue 18): file system ids are only known after creation; every request needs the cluster tag on the ' +
+      'resource (or, to create, in the request) and comes through CloudFormation.')),
     ...['autoscaling', 'elasticloadbalancing'].map((service) =>
       iam5(() => `Resource::arn:${P}:iam::${w.account}:role/aws-service-role/${service}.amazonaws.com/*`,
         `user.base LoginNodesServiceLinkedRoles (ParallelCluster 3.11): the first login node pool of an account creates the ${service} service-linked role.`)),
-    iam5(() => arn('cloudwatch', '*', w.account, 'alarm:*'),
-      'user.base CloudWatchTagAlarms and CloudWatchUntagAlarms (service fix, ParallelCluster 3.6+; 3.15): CloudFormation tags the ' +
-      "cluster's alarms, whose names are generated from the cluster name; tagging actions on alarms only."),
+    ...['alarm:*-HeadNode', 'alarm:*-HeadNode-*'].map((alarm) => iam5(() => arn('cloudwatch', '*', w.account, alarm),
+      'user.base CloudWatchAlarms, CloudWatchTagAlarms and CloudWatchUntagAlarms (ParallelCluster 3.6+; issue 18): the head node\'s ' +
+      'alarms <cluster>-HeadNode and <cluster>-HeadNode-<metric> (templates/cluster_stack.py:410, 430) of any cluster the user creates.')),
+    iam5(() => arn('cloudwatch', '', w.account, 'dashboard/*-??-*-?'),
+      'user.base CloudWatch (issue 18): the cluster dashboard <cluster>-<region> (templates/cw_dashboard_builder.py:89) of any cluster the user creates.'),
     iam5(() => `Resource::arn:${P}:iam::${w.account}:role/aws-service-role/batch.amazonaws.com/*`,
       "user.batch BatchServiceLinkedRole: AWS Batch's service-linked role, also limited by iam:AWSServiceName."),
     iam5(action('codebuild:*'), 'user.batch CodeBuild: ParallelCluster builds the AWS Batch job image in CodeBuild projects named pcluster-*.'),
@@ -144,8 +150,12 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
     iam5(action('ecr:*'), "user.batch ECR: the AWS Batch cluster's image repository, created by the cluster stack with a generated name."),
     iam5(action('batch:*'), 'user.batch Batch: the compute environment, job queue and job definitions the cluster stack creates.'),
     iam5(action('events:*'), 'user.batch AmazonCloudWatchEvents: the EventBridge rules of the image build, with generated names.'),
-    iam5(action('fsx:*'), 'user.fsx FSx: ParallelCluster creates and manages FSx for Lustre file systems.'),
-    iam5(() => arn('fsx', '*', w.account, '*'), 'user.fsx FSx: file system ids are only known after creation.'),
+    iam5(action('fsx:*'), 'user.fsx FSx: ParallelCluster creates and manages FSx for Lustre file systems ' +
+      '(issue 18: through CloudFormation, on resources with the cluster tag only).'),
+    iam5(() => arn('fsx', '*', w.account, '*'), 'user.fsx FSx: file system ids are only known after creation; the cluster tag decides (issue 18).'),
+    ...['file-system/*', 'association/*', 'backup/*'].map((r) => iam5(() => arn('fsx', '*', w.account, r),
+      'user.fsx FSxCreate, FSxTagOnCreate (issue 18): the file system and data repository associations the cluster stack creates ' +
+      '(from the backup a configuration names), with the cluster tag in the request, through CloudFormation.')),
     iam5(() => `Resource::arn:${P}:iam::${w.account}:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/*`,
       "user.fsx FsxS3DataSourceRole: FSx's service-linked role for S3 data repositories."),
     iam5(() => `Resource::arn:${P}:s3:::hpc-fsx-data-repository/*`,
@@ -169,7 +179,10 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
     ...['image', 'image-recipe', 'component', 'distribution-configuration', 'infrastructure-configuration'].map((t) =>
       iam5(() => arn('imagebuilder', '*', w.account, `${t}/parallelclusterimage-*`),
         'user.imageBuilder ImageBuilder: Image Builder resources named parallelclusterimage-<image id>.')),
-    iam5(() => `Resource::arn:${P}:s3:::parallelcluster-*/*`, "user.imageBuilder ImageS3Objects: objects in ParallelCluster's resources bucket."),
+    iam5(() => `Resource::arn:${P}:s3:::parallelcluster-*/parallelcluster/.bootstrapped`,
+      "user.imageBuilder ImageS3Objects: the marker pcluster reads and writes in ParallelCluster's resources bucket, whose name has the account's hash (models/s3_bucket.py:274-292)."),
+    iam5(() => `Resource::arn:${P}:s3:::parallelcluster-*/parallelcluster/*/images/*`,
+      "user.imageBuilder ImageS3Objects (issue 18): an image build's directory parallelcluster/<version>/images/<image id>-<random>/ in ParallelCluster's resources bucket."),
     ...['elastic-ip/*', 'security-group/*', 'subnet/*', 'launch-template/*'].map((r) => iam5(() => arn('ec2', '*', w.account, r),
       'user.base EC2ThroughCloudFormationOnly (issue 18): only through CloudFormation (aws:CalledVia): the Elastic IP and security ' +
       "groups a configuration names, referred to by a change of the cluster's tagged ENI, and the cluster stack's launch templates, " +

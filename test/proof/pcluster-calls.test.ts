@@ -19,9 +19,11 @@ interface World {
 
 function build(env: TestEnvironment, mode: ModeName): World {
   // The settings of issue 19 (what the configuration or the CLI names), given as literal ARNs.
-  const { cluster, sims, arn, boundary } = clusterWorld(env, mode, namedResourceProps(stackIn(env, 'Imports'), env));
+  // FSx for Lustre on: the stack's FSx requests are in the matrix.
+  const { cluster, sims, arn, boundary } = clusterWorld(env, mode, { ...namedResourceProps(stackIn(env, 'Imports'), env), enableFsxLustre: true });
   const calls = parallelClusterCalls({
     ...namedResources(env),
+    fsxLustre: true,
     env,
     clusterName: CLUSTER,
     imageId: IMAGE,

@@ -67,15 +67,8 @@ const KNOWN_CROSS_CLUSTER_ALLOWED: KnownDenial[] = [
   // By design: with clusterNames, Describe and List calls stay account-wide (user-role.ts, clusterNames), as
   // `pcluster list-clusters` and the validators need them.
   { action: 'cloudformation:DescribeStacks', resource: /:stack\/hpc-prod\//, where: /clusterName user$/, item: 'by design: reads stay account-wide' },
-  // FINDING: ParallelCluster's bucket is shared by every cluster of the account and region, and the user's S3
-  // statement is not limited to `parallelcluster/*/clusters/<cluster>-*` keys: a user scoped to one cluster can
-  // read and overwrite another cluster's configuration and template artifacts.
-  ...['s3:PutObject', 's3:GetObjectVersion'].map((action) => ({
-    action,
-    resource: /:s3:::parallelcluster-[0-9a-f]+-v1-do-not-delete\/parallelcluster\/3\.16\.1\/clusters\/hpc-prod-/,
-    where: /clusterName user$/,
-    item: 'finding: cluster artifacts in the shared bucket are not scoped by cluster',
-  })),
+  // Issue 18: a user scoped to a cluster reads and writes only its clusters' directories of the shared bucket
+  // (`parallelcluster/*/clusters/<cluster>-*`, cluster-scope.ts), so no other cluster's artifacts are listed here.
 ];
 
 /**
@@ -85,7 +78,6 @@ const KNOWN_CROSS_CLUSTER_ALLOWED: KnownDenial[] = [
 const MATRIX_MISSING: Array<{ role: RecordedRole; action: string; reason: string }> = [
   { role: 'user', action: 'ec2:DescribeImageAttribute', reason: 'issue 19 item 2: delete-image' },
   { role: 'user', action: 'elasticfilesystem:DescribeMountTargetSecurityGroups', reason: 'EfsIdValidator (not in issue 19\'s list of 18)' },
-  { role: 'user', action: 'elasticfilesystem:DescribeMountTargets', reason: 'EfsIdValidator (not in issue 19\'s list of 18)' },
   { role: 'user', action: 'fsx:DescribeFileSystems', reason: 'existing-FSx validators (not in issue 19\'s list of 18)' },
   { role: 'user', action: 's3:DeleteObject', reason: 'export-*-logs cleans its temporary export objects (issue 19 denial 4)' },
   { role: 'user', action: 's3:GetBucketLocation', reason: 'export-*-logs (issue 19 denial 4)' },

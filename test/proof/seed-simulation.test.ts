@@ -200,6 +200,8 @@ const ISSUE_18: Record<string, Narrowing[]> = {
     { sid: 'EC2Write', action: '*', why: 'EC2 writes only through CloudFormation, changes only to cluster-tagged resources (launch templates: CloudFormation only); RunInstances on launch resources, tags at creation, terminations of cluster-tagged instances' },
     { sid: 'S3ResourcesBucket', action: '*', why: 'no bucket ACLs, public access blocks or deletion; bucket settings on the resources bucket only' },
     { sid: 'EFS', action: '*', why: 'elasticfilesystem:Describe* directly, the rest only through CloudFormation' },
+    ...['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards', 'cloudwatch:GetDashboard'].map((action) => (
+      { sid: 'CloudWatch', action, why: 'the dashboards ParallelCluster names <cluster>-<region> only (cw_dashboard_builder.py:89)' })),
   ],
   'user.fsx': [
     { sid: 'FSx', action: '*', why: 'fsx:Describe* directly, the rest only through CloudFormation' },
@@ -678,11 +680,11 @@ const DENY_TABLE: DenyRow[] = [
     scope: 'account',
     what: 'an EFS file system in another account',
     mode: 'restricted',
-    // Issue 18: file system changes are CloudFormation's (aws:CalledVia).
+    // Issue 18: file system changes are CloudFormation's, on the cluster's tagged file systems.
     inside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${e.account}:file-system/fs-0123`,
-      { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
+      { 'aws:CalledVia': ['cloudformation.amazonaws.com'], 'aws:ResourceTag/parallelcluster:cluster-name': 'example' }],
     outside: (e) => ['elasticfilesystem:DeleteFileSystem', `arn:${e.partition}:elasticfilesystem:${e.region}:${OTHER_ACCOUNT}:file-system/fs-0123`,
-      { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
+      { 'aws:CalledVia': ['cloudformation.amazonaws.com'], 'aws:ResourceTag/parallelcluster:cluster-name': 'example' }],
   },
   {
     scope: 'account',

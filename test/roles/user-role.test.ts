@@ -105,7 +105,12 @@ function addOnSignatures(env: TestEnvironment, b: Built, mode: ModeName): Record
   return {
     batch: ['batch:CreateComputeEnvironment', `arn:${p}:batch:${r}:${a}:compute-environment/pcluster-ce`],
     // Issue 18: FSx changes are CloudFormation's (the cluster stack's file systems), with the user's credentials.
-    fsx: ['fsx:CreateFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
+    // With the stack tags in the request (models/cluster.py:387-393, 925-942).
+    fsx: ['fsx:CreateFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, {
+      'aws:CalledVia': ['cloudformation.amazonaws.com'],
+      'aws:TagKeys': ['parallelcluster:cluster-name'],
+      'aws:RequestTag/parallelcluster:cluster-name': 'hpc',
+    }],
     fsxBucket: ['s3:PutObject', `arn:${p}:s3:::${b.arn(b.f.bucket)}/export/file`],
     imageBuilder: ['imagebuilder:CreateImage', `arn:${p}:imagebuilder:${r}:${a}:image/parallelclusterimage-abc/1.0.0/1`],
     secret: ['secretsmanager:DescribeSecret', b.arn(b.f.secret)],

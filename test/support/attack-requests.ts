@@ -277,6 +277,13 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
   ]);
 
   // ---- 7. EC2, EFS, FSx and S3 reach ----
+  // The cluster's tags, as a stack of one's own would send them (it may be created with them).
+  const clusterTagInRequest: RequestContext = {
+    'aws:TagKeys': ['parallelcluster:cluster-name'],
+    'aws:RequestTag/parallelcluster:cluster-name': 'hpc-prod',
+  };
+  const foreignFsx = `arn:${p}:fsx:${r}:${a}:file-system/fs-0fedcba9876543210`;
+  const foreignEfs = `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0fedcba98`;
   add(7, users, [
     ['snapshot a foreign volume', 'ec2:CreateSnapshot', foreignVolume],
     // EC2 authorizes a snapshot named in a launch as a `snapshot` resource, with its ec2:SnapshotID.
@@ -320,6 +327,27 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
     ['export an FSx file system to a bucket of one\'s choice', 'fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:file-system/fs-0fedcba9876543210`],
     ['delete any EFS file system', 'elasticfilesystem:DeleteFileSystem', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0fedcba98`],
     ['open any EFS file system to any principal', 'elasticfilesystem:PutFileSystemPolicy', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0fedcba98`],
+    // Through CloudFormation too: the stack's FSx and EFS requests need the cluster tag on the resource
+    // (or, to create, in the request, and then only new resources).
+    ['delete an FSx file system without the cluster tag, through CloudFormation', 'fsx:DeleteFileSystem', foreignFsx, viaCfn],
+    ['delete an FSx backup without the cluster tag, through CloudFormation', 'fsx:DeleteBackup', `arn:${p}:fsx:${r}:${a}:backup/backup-0fedcba9876543210`, viaCfn],
+    ['export a foreign FSx file system to a bucket of one\'s choice, through CloudFormation with the cluster tag in the request',
+      'fsx:CreateDataRepositoryAssociation', foreignFsx, { ...viaCfn, ...clusterTagInRequest }],
+    ['change a foreign FSx file system, through CloudFormation with the cluster tag in the request', 'fsx:UpdateFileSystem', foreignFsx,
+      { ...viaCfn, ...clusterTagInRequest }],
+    ['delete an EFS file system without the cluster tag, through CloudFormation', 'elasticfilesystem:DeleteFileSystem', foreignEfs, viaCfn],
+    ['open an EFS file system without the cluster tag to any principal, through CloudFormation', 'elasticfilesystem:PutFileSystemPolicy', foreignEfs, viaCfn],
+    ['mount a foreign EFS file system in a subnet of one\'s choice, through CloudFormation with the cluster tag in the request',
+      'elasticfilesystem:CreateMountTarget', foreignEfs, { ...viaCfn, ...clusterTagInRequest }],
+    ['put the cluster tag on a foreign EFS file system (then delete it), through CloudFormation', 'elasticfilesystem:TagResource', foreignEfs,
+      { ...viaCfn, ...clusterTagInRequest }],
+    // CloudWatch and CloudFormation: only ParallelCluster's alarms, dashboards and cluster stacks' templates.
+    ['delete an alarm of another application', 'cloudwatch:DeleteAlarms', `arn:${p}:cloudwatch:${r}:${a}:alarm:payments-latency`],
+    ['silence an alarm of another application by overwriting it', 'cloudwatch:PutMetricAlarm', `arn:${p}:cloudwatch:${r}:${a}:alarm:payments-latency`],
+    ['untag an alarm of another application', 'cloudwatch:UntagResource', `arn:${p}:cloudwatch:${r}:${a}:alarm:payments-latency`],
+    ['delete a dashboard of another application', 'cloudwatch:DeleteDashboards', `arn:${p}:cloudwatch::${a}:dashboard/payments`],
+    ['read the template of a stack without the cluster tag', 'cloudformation:GetTemplate',
+      `arn:${p}:cloudformation:${r}:${a}:stack/payments-prod/0a1b2c3d-1111-2222-3333-444455556666`],
     ['make a parallelcluster-* bucket public (ACL)', 's3:PutBucketAcl', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
     ['drop the public access block of a parallelcluster-* bucket', 's3:PutBucketPublicAccessBlock', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
     ['replace the policy of a parallelcluster-* bucket that is not the resources bucket', 's3:PutBucketPolicy', `arn:${p}:s3:::parallelcluster-data`, { 'aws:ResourceAccount': a }],
@@ -416,6 +444,10 @@ export function scopedUserAttackRequests(env: TestEnvironment, clusterName: stri
   const otherFunction = `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-fedcba98`;
   const otherTag = { 'aws:ResourceTag/parallelcluster:cluster-name': 'team-b-prod' };
   const zone = `arn:${p}:route53:::hostedzone/ZTEAMB`;
+  const otherDirectory = `arn:${p}:s3:::parallelcluster-b9033160b61390ef-v1-do-not-delete/parallelcluster/3.16.1/clusters/team-b-prod-abcdefghijklmnop`;
+  const otherFsx = `arn:${p}:fsx:${r}:${a}:file-system/fs-0b1c2d3e4f5a6b7c8`;
+  const otherEfs = `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0b1c2d3e`;
+  const viaCfn: RequestContext = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
   const rows: Array<[string, string, string, RequestContext?]> = [
     ['add a record named like the cluster to another cluster\'s zone', 'route53:ChangeResourceRecordSets', zone,
       { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`x.${clusterName}.team-b-prod.pcluster`] }],
@@ -427,6 +459,21 @@ export function scopedUserAttackRequests(env: TestEnvironment, clusterName: stri
       { ...otherTag, 'aws:RequestTag/parallelcluster:cluster-name': clusterName }],
     // Issue 18: the other cluster's EC2 resources carry its cluster-name tag (its stack's tags, models/cluster.py:925-942).
     ...ec2OtherClusterRows(env, clusterName),
+    // Issue 18, finding 7: another cluster's file systems, changed by a stack of one's own.
+    ['delete another cluster\'s FSx file system, through CloudFormation', 'fsx:DeleteFileSystem', otherFsx, { ...otherTag, ...viaCfn }],
+    ['export another cluster\'s FSx file system, through CloudFormation', 'fsx:CreateDataRepositoryAssociation', otherFsx,
+      { ...otherTag, ...viaCfn, 'aws:RequestTag/parallelcluster:cluster-name': clusterName, 'aws:TagKeys': ['parallelcluster:cluster-name'] }],
+    // Another cluster's artifact directory (its configuration, template and custom resources), alarms and dashboard.
+    ['read another cluster\'s configuration', 's3:GetObject', `${otherDirectory}/configs/cluster-config.yaml`, { 'aws:ResourceAccount': a }],
+    ['replace another cluster\'s stack template', 's3:PutObject', `${otherDirectory}/templates/aws-parallelcluster.cfn.yaml`, { 'aws:ResourceAccount': a }],
+    ['delete another cluster\'s configuration versions', 's3:DeleteObjectVersion', `${otherDirectory}/configs/cluster-config.yaml`, { 'aws:ResourceAccount': a }],
+    ['delete another cluster\'s alarm', 'cloudwatch:DeleteAlarms', `arn:${p}:cloudwatch:${r}:${a}:alarm:team-b-prod-HeadNode`],
+    ['delete another cluster\'s dashboard', 'cloudwatch:DeleteDashboards', `arn:${p}:cloudwatch::${a}:dashboard/team-b-prod-${r}`],
+    ['read another cluster\'s stack template', 'cloudformation:GetTemplate',
+      `arn:${p}:cloudformation:${r}:${a}:stack/team-b-prod/0a1b2c3d-1111-2222-3333-444455556666`, otherTag],
+    ['delete another cluster\'s EFS file system, through CloudFormation', 'elasticfilesystem:DeleteFileSystem', otherEfs, { ...otherTag, ...viaCfn }],
+    ['open another cluster\'s EFS file system to any principal, through CloudFormation', 'elasticfilesystem:PutFileSystemPolicy', otherEfs,
+      { ...otherTag, ...viaCfn }],
   ];
   return rows.map(([what, action, resource, context]) => ({ finding: 12, what, roles: USER_ROLES, action, resource, context }));
 }

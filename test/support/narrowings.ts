@@ -40,7 +40,19 @@ export function asParallelClusterMakesIt(
     return { action, resource, context: { ...context, 'ec2:ResourceTag/parallelcluster:image_id': 'example' } };
   }
   if ((block === 'user.base' && sid === 'EFS') || (block === 'user.fsx' && sid === 'FSx')) {
-    return /:Describe/.test(action) ? { action, resource, context } : { action, resource, context: { ...context, ...viaCfn } };
+    // Through CloudFormation, on the stack's file systems (the stack tags on the resource, and in the
+    // request of a creation): templates/cluster_stack.py:1029-1188, models/cluster.py:393, 925-942.
+    const clusterTags: RequestContext = {
+      'aws:ResourceTag/parallelcluster:cluster-name': 'example',
+      'aws:RequestTag/parallelcluster:cluster-name': 'example',
+      'aws:TagKeys': ['parallelcluster:cluster-name'],
+      ...(action === 'elasticfilesystem:TagResource' ? { 'elasticfilesystem:CreateAction': 'CreateFileSystem' } : {}),
+    };
+    return /:Describe/.test(action) ? { action, resource, context } : { action, resource, context: { ...context, ...viaCfn, ...clusterTags } };
+  }
+  // Issue 18: ParallelCluster's dashboard is `<cluster>-<region>` (templates/cw_dashboard_builder.py:89).
+  if (block === 'user.base' && sid === 'CloudWatch' && /:dashboard\/example$/.test(resource)) {
+    return { action, resource: `${resource}-${env.region}`, context };
   }
   if (block === 'user.base' && sid === 'S3ResourcesBucket') {
     const objectOrRead = /^s3:(Get|List)|^s3:(PutObject|DeleteObject|DeleteObjectVersion)$/.test(action);

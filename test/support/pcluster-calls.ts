@@ -80,6 +80,8 @@ export interface PclusterCallsOptions {
   readonly computeSubnetIds?: string[];
   /** The queues' custom AMIs (given as `computeImageIds`): compute nodes are launched from these or the official AMI. */
   readonly computeImageIds?: string[];
+  /** Whether the cluster has an FSx for Lustre file system (the user role is built with `enableFsxLustre`). @default false */
+  readonly fsxLustre?: boolean;
 }
 
 const STACK_ID = '0a1b2c3d-1111-2222-3333-444455556666';
@@ -259,6 +261,47 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudwatch:PutMetricAlarm', `arn:${p}:cloudwatch:${r}:${a}:alarm:${clusterName}-HeadNode-Health`],
     ['cloudwatch:PutCompositeAlarm', `arn:${p}:cloudwatch:${r}:${a}:alarm:${clusterName}-HeadNode`],
   ]);
+  // templates/cluster_stack.py:1115-1188: an EFS file system the stack creates, and its mount targets
+  // (none for one named by FileSystemId, which pcluster only describes: aws/efs.py:52-93). CloudFormation
+  // creates it with the stack tags (models/cluster.py:393) in the request, and EFS authorizes those tags as
+  // TagResource with elasticfilesystem:CreateAction; the file system then carries them.
+  const efs = `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`;
+  add(users, 'create-cluster', 'templates/cluster_stack.py:1115-1188 (EFS file system and mount targets)', [
+    ['elasticfilesystem:CreateFileSystem', '*', { ...viaCfn, ...clusterRequestTags }],
+    ['elasticfilesystem:TagResource', efs, { ...viaCfn, ...clusterRequestTags, 'elasticfilesystem:CreateAction': 'CreateFileSystem' }],
+    ['elasticfilesystem:CreateMountTarget', efs, { ...viaCfn, ...clusterTagged }],
+    ['elasticfilesystem:DescribeMountTargets', efs],
+    ['elasticfilesystem:DescribeFileSystems', efs],
+  ]);
+  add(users, 'delete-cluster', 'templates/cluster_stack.py:1115-1188 (the stack deletes its EFS file system)', [
+    ['elasticfilesystem:DeleteMountTarget', efs, { ...viaCfn, ...clusterTagged }],
+    ['elasticfilesystem:DeleteFileSystem', efs, { ...viaCfn, ...clusterTagged }],
+  ]);
+  if (opts.fsxLustre) {
+    // templates/cluster_stack.py:1029-1113: an FSx for Lustre file system the stack creates (from a backup
+    // with BackupId) and its data repository associations, with the stack tags (FSx authorizes them as
+    // fsx:TagResource). FileSystemId names an existing one, which pcluster only describes (aws/fsx.py).
+    const fsx = `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`;
+    const association = `arn:${p}:fsx:${r}:${a}:association/fs-0123456789abcdef0/dra-0123456789abcdef0`;
+    add(users, 'create-cluster', 'templates/cluster_stack.py:1029-1113 (FSx for Lustre file system and data repository associations)', [
+      ['fsx:CreateFileSystem', fsx, { ...viaCfn, ...clusterRequestTags }],
+      ['fsx:TagResource', fsx, { ...viaCfn, ...clusterRequestTags }],
+      ['fsx:CreateFileSystemFromBackup', fsx, { ...viaCfn, ...clusterRequestTags }],
+      ['fsx:CreateFileSystemFromBackup', `arn:${p}:fsx:${r}:${a}:backup/backup-0123456789abcdef0`, { ...viaCfn, ...clusterRequestTags }],
+      ['fsx:CreateDataRepositoryAssociation', association, { ...viaCfn, ...clusterRequestTags }],
+      ['fsx:CreateDataRepositoryAssociation', fsx, { ...viaCfn, ...clusterRequestTags, ...clusterTagged }],
+      ['fsx:TagResource', association, { ...viaCfn, ...clusterRequestTags }],
+      ['fsx:DescribeFileSystems', '*'],
+    ]);
+    add(users, 'update-cluster', 'templates/cluster_stack.py:1038-1070 (FSx settings changed by a stack update)', [
+      ['fsx:UpdateFileSystem', fsx, { ...viaCfn, ...clusterTagged }],
+      ['fsx:UpdateDataRepositoryAssociation', association, { ...viaCfn, ...clusterTagged }],
+    ]);
+    add(users, 'delete-cluster', 'templates/cluster_stack.py:1029-1113 (the stack deletes its FSx resources)', [
+      ['fsx:DeleteDataRepositoryAssociation', association, { ...viaCfn, ...clusterTagged }],
+      ['fsx:DeleteFileSystem', fsx, { ...viaCfn, ...clusterTagged }],
+    ]);
+  }
   // templates/login_nodes_stack.py:234-343: the pool's Auto Scaling group and load balancer, tagged.
   const asg = `arn:${p}:autoscaling:${r}:${a}:autoScalingGroup:0a1b2c3d-1111-2222-3333-444455556666:autoScalingGroupName/${clusterName}-${pool}-AutoScalingGroup`;
   const nlb = `arn:${p}:elasticloadbalancing:${r}:${a}:loadbalancer/net/${clusterName}-${pool}/0123456789abcdef`;
@@ -283,7 +326,7 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
   // ---- update-cluster ----
   add(users, 'update-cluster', 'models/cluster.py:877-903 (update_stack_from_url with the tags)', [
     ['cloudformation:UpdateStack', clusterStack, { ...clusterTagged, ...clusterRequestTags }],
-    ['cloudformation:GetTemplate', clusterStack],
+    ['cloudformation:GetTemplate', clusterStack, clusterTagged],
     ['cloudformation:DescribeStackEvents', clusterStack],
     ['cloudformation:DescribeStackResources', clusterStack],
     ['dynamodb:PutItem', table],
