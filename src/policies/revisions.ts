@@ -406,10 +406,8 @@ export const REVISIONS: ReadonlyArray<Revision> = [
           'elasticloadbalancing:ModifyTargetGroup',
         ]),
         // cloudwatch:TagResource is a service-side fix for every revision with alarms (service-fixes.ts).
-        addStatements('3.15.0', (ctx) => [
-          // DIFF (issue 18): the head node's alarms only, not `alarm:*`.
-          allow('CloudWatchUntagAlarms', ['cloudwatch:UntagResource'], clusterAlarms(ctx)),
-        ]),
+        // DIFF (issue 18): the head node's alarms only, not `alarm:*` (the resources of CloudWatchAlarms).
+        addActions('CloudWatchAlarms', '3.15.0', ['cloudwatch:UntagResource']),
       ],
       'user.iam.privileged': [addActions('IamRole', '3.15.0', ['iam:UntagRole'])],
       'user.iam.permissionsBoundary': [addActions('IamRole', '3.15.0', ['iam:UntagRole'])],
@@ -421,7 +419,7 @@ export const REVISIONS: ReadonlyArray<Revision> = [
       // 3.16.0 (wheel models/login_nodes_status.py, aws/resource_groups_tagging_api.py; PR #7361):
       // describe-cluster finds the login nodes' load balancers through the Resource Groups Tagging API.
       'user.base': [
-        addStatements('3.16.0', () => [allow('ResourceGroupsTaggingApiRead', ['tag:GetResources'], ['*'])]),
+        addActions('ResourceGroupRead', '3.16.0', ['tag:GetResources']),
       ],
       // 3.16.0 removed the AWS Batch scheduler: user.batch, headNode.awsBatch and
       // lambdaFunctions.awsBatch are refused from V3_16 on (src/private/pcluster-rules.ts), and the

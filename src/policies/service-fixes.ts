@@ -1,8 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PolicyContext, allow } from './context';
+import { PolicyContext } from './context';
 import { cleanupDeleteLogGroupStatements } from './image-builder-policies';
 import { PolicyBlock, PolicyChange, applyChange } from './revisions';
-import { clusterAlarms } from './user-policies';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 
 /*
@@ -80,14 +79,8 @@ export const SERVICE_FIXES: ReadonlyArray<ServiceFix> = [
     since: ParallelClusterVersion.V3_6,
     changes: {
       'user.base': [
-        {
-          kind: 'addStatements',
-          release: SERVICE,
-          statements: (ctx: PolicyContext): iam.PolicyStatement[] => [
-            // The head node's alarms only (issue 18), not `alarm:*`.
-            allow('CloudWatchTagAlarms', ['cloudwatch:TagResource'], clusterAlarms(ctx)),
-          ],
-        },
+        // The head node's alarms only (issue 18), not `alarm:*`: the resources of CloudWatchAlarms.
+        { kind: 'addActions', release: SERVICE, sid: 'CloudWatchAlarms', actions: ['cloudwatch:TagResource'] },
       ],
     },
   },

@@ -139,7 +139,7 @@ const TABLE: Record<Kind, (w: Where) => Entry[]> = {
       iam5(() => `Resource::arn:${P}:iam::${w.account}:role/aws-service-role/${service}.amazonaws.com/*`,
         `user.base LoginNodesServiceLinkedRoles (ParallelCluster 3.11): the first login node pool of an account creates the ${service} service-linked role.`)),
     ...['alarm:*-HeadNode', 'alarm:*-HeadNode-*'].map((alarm) => iam5(() => arn('cloudwatch', '*', w.account, alarm),
-      'user.base CloudWatchAlarms, CloudWatchTagAlarms and CloudWatchUntagAlarms (ParallelCluster 3.6+; issue 18): the head node\'s ' +
+      'user.base CloudWatchAlarms, with its tagging actions (ParallelCluster 3.6+; issue 18): the head node\'s ' +
       'alarms <cluster>-HeadNode and <cluster>-HeadNode-<metric> (templates/cluster_stack.py:410, 430) of any cluster the user creates.')),
     iam5(() => arn('cloudwatch', '', w.account, 'dashboard/*-??-*-?'),
       'user.base CloudWatch (issue 18): the cluster dashboard <cluster>-<region> (templates/cw_dashboard_builder.py:89) of any cluster the user creates.'),
