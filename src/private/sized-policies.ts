@@ -6,8 +6,8 @@ import {
 } from './policy-size';
 
 /**
- * Creates the fewest customer managed policies that hold `statements`, in order, each within IAM's
- * 6,144-character quota after every token is resolved to its longest value in any partition.
+ * Creates customer managed policies that hold `statements` (first fit, in order: few policies, deterministic),
+ * each within IAM's 6,144-character quota after every token is resolved to its longest value in any partition.
  *
  * The first policy has construct id `id`, the following ones `${id}2`, `${id}3`, ... so that a policy
  * keeps its id (and CloudFormation does not replace it) while statements are added after it.
@@ -21,30 +21,29 @@ export function createSizedManagedPolicies(
   statements: iam.PolicyStatement[],
 ): iam.ManagedPolicy[] {
   const stack = Stack.of(scope);
-  // Each statement is resolved and sized once; a group's size follows from its statements' sizes.
+  // Each statement is resolved and sized once; a group's size follows from its statements' sizes. First fit:
+  // a statement goes into the first policy it still fits in (in the order of the statements, so the result is
+  // deterministic), and opens a new one only when it fits in none, so that no policy is left half empty when
+  // a long statement does not fit at its end (a cluster-scoped user role's statements vary widely in size).
   const groups: iam.PolicyStatement[][] = [];
-  let current: iam.PolicyStatement[] = [];
-  let currentSizes: number[] = [];
+  const groupSizes: number[][] = [];
   for (const statement of statements) {
     const size = statementSize(stack, statement);
-    if (policyDocumentSizeOf([...currentSizes, size]) <= MANAGED_POLICY_SIZE_QUOTA) {
-      current.push(statement);
-      currentSizes.push(size);
-      continue;
-    }
-    if (current.length === 0 || policyDocumentSizeOf([size]) > MANAGED_POLICY_SIZE_QUOTA) {
+    if (policyDocumentSizeOf([size]) > MANAGED_POLICY_SIZE_QUOTA) {
       throw new Error(
         `Statement '${statement.sid}' of ${scope.node.path} is ${policyDocumentSizeOf([size])} characters long once its ARNs are resolved, ` +
         `more than the ${MANAGED_POLICY_SIZE_QUOTA} characters IAM allows in one managed policy. ` +
         'It grows with the number of resources passed in (additional policies, secrets, buckets, custom roles): pass fewer of them.',
       );
     }
-    groups.push(current);
-    current = [statement];
-    currentSizes = [size];
-  }
-  if (current.length > 0) {
-    groups.push(current);
+    const index = groupSizes.findIndex((sizes) => policyDocumentSizeOf([...sizes, size]) <= MANAGED_POLICY_SIZE_QUOTA);
+    if (index >= 0) {
+      groups[index].push(statement);
+      groupSizes[index].push(size);
+    } else {
+      groups.push([statement]);
+      groupSizes.push([size]);
+    }
   }
   return groups.map((group, index) => {
     const policy = new iam.ManagedPolicy(scope, index === 0 ? id : `${id}${index + 1}`, {
