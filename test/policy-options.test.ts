@@ -25,8 +25,10 @@ type RoleFactory = (version?: ParallelClusterVersion, region?: string) => { stac
 /** One request per construct that only a revision after the doc's (V3_2) allows. */
 const cases: Array<[string, RoleFactory, string, string, Record<string, string | string[]>?]> = [
   ['ParallelClusterUserRole', (v, r) => { const stack = awsStack(); return { stack, role: new ParallelClusterUserRole(stack, 'U', { parallelClusterVersion: v, region: r }).role }; },
-    // The cluster stack's tag changes, made by CloudFormation (issue 18: the EC2 write list only through it).
-    'ec2:DeleteTags', arn('ec2', 'us-east-1', 'instance/i-0123456789abcdef0'), { 'aws:CalledVia': ['cloudformation.amazonaws.com'] }],
+    // The cluster stack's tag changes, made by CloudFormation on the cluster's tagged resources (issue 18: the
+    // EC2 write list only through it, and only on resources that carry the cluster-name tag).
+    'ec2:DeleteTags', arn('ec2', 'us-east-1', 'instance/i-0123456789abcdef0'),
+    { 'aws:CalledVia': ['cloudformation.amazonaws.com'], 'ec2:ResourceTag/parallelcluster:cluster-name': 'mycluster' }],
   ['HeadNodeRole', (v, r) => { const stack = awsStack(); return { stack, role: new HeadNodeRole(stack, 'H', { parallelClusterVersion: v, region: r }).role }; },
     'ec2:CreateFleet', arn('ec2', 'us-east-1', 'fleet/fleet-0123')],
   ['ComputeNodeRole', (v, r) => { const stack = awsStack(); return { stack, role: new ComputeNodeRole(stack, 'C', { parallelClusterVersion: v, region: r }).role }; },

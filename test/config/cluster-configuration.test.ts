@@ -129,9 +129,12 @@ describe.each(ENVIRONMENTS)('roles derived from the example configuration in $pa
     expect(await user.allows('s3:GetObject', s3Object(env, 'genomics-raw-reads/incoming/sample.fastq'), inRegion)).toBe(true);
     expect(await user.allows('s3:PutObject', s3Object(env, 'genomics-results/fsx-export/x'), inRegion)).toBe(true);
     expect(await user.allows('s3:PutObject', s3Object(env, 'some-other-bucket/x'), inRegion)).toBe(false);
-    // The cluster stack creates the file system (issue 18: FSx writes only through CloudFormation).
+    // The cluster stack creates the file system with the stack's tags (issue 18: FSx writes only through
+    // CloudFormation, and creations only with the cluster-name tag in the request).
+    const created = { ...inRegion, 'aws:CalledVia': ['cloudformation.amazonaws.com'], 'aws:RequestTag/parallelcluster:cluster-name': 'genomics', 'aws:TagKeys': ['parallelcluster:cluster-name'] };
+    expect(await user.allows('fsx:CreateFileSystem', `arn:${env.partition}:fsx:${env.region}:${env.account}:file-system/*`, created)).toBe(true);
     expect(await user.allows('fsx:CreateFileSystem', `arn:${env.partition}:fsx:${env.region}:${env.account}:file-system/*`,
-      { ...inRegion, 'aws:CalledVia': ['cloudformation.amazonaws.com'] })).toBe(true);
+      { ...inRegion, 'aws:CalledVia': ['cloudformation.amazonaws.com'] })).toBe(false);
   });
 
   test('EFS with IamAuthorization: the node roles may mount that file system only', async () => {
