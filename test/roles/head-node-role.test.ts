@@ -287,7 +287,8 @@ describe('HeadNodeRole options', () => {
     const head = new HeadNodeRole(stack, 'HeadNode', { computeNodeRoles: roles });
     const sim = PolicySimulator.forRole(stack, head.role);
     const sids = roleStatements(sim).map((s) => s.Sid);
-    expect(sids.filter((s) => s?.startsWith('IamPassComputeNodeRoles'))).toEqual([
+    // In any order: the policies are packed first fit, so a later statement may fill an earlier policy.
+    expect(sids.filter((s) => s?.startsWith('IamPassComputeNodeRoles')).sort()).toEqual([
       'IamPassComputeNodeRoles', 'IamPassComputeNodeRoles2', 'IamPassComputeNodeRoles3', 'IamPassComputeNodeRoles4', 'IamPassComputeNodeRoles5',
     ]);
     expect(new Set(sids).size).toBe(sids.length);
