@@ -273,6 +273,10 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['elasticfilesystem:DescribeMountTargets', efs],
     ['elasticfilesystem:DescribeFileSystems', efs],
   ]);
+  // validators/efs_validators.py (EfsIdValidator): a file system named by FileSystemId, its mount targets' groups.
+  add(users, 'create-cluster', 'aws/efs.py:52-93 (an existing file system\'s mount targets and their security groups)', [
+    ['elasticfilesystem:DescribeMountTargetSecurityGroups', efs], // aws/efs.py:57
+  ]);
   add(users, 'delete-cluster', 'templates/cluster_stack.py:1115-1188 (the stack deletes its EFS file system)', [
     ['elasticfilesystem:DeleteMountTarget', efs, { ...viaCfn, ...clusterTagged }],
     ['elasticfilesystem:DeleteFileSystem', efs, { ...viaCfn, ...clusterTagged }],
@@ -593,6 +597,9 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['lambda:GetFunction', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
     ['lambda:GetPolicy', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
     ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:ParallelClusterImage-${imageId}`],
+  ]);
+  add(users, 'delete-image', 'models/imagebuilder.py:593, aws/ec2.py:231-239 (is the image shared with other accounts?)', [
+    ['ec2:DescribeImageAttribute', '*'],
   ]);
   add(users, 'delete-image', 'models/s3_bucket.py:262-263, aws/s3_resource.py:45-52 (the image artifacts, every version)', [
     ['s3:ListBucketVersions', `arn:${p}:s3:::${bucket}`, own],
