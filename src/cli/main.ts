@@ -312,9 +312,9 @@ export function run(options: Options, progress: (line: string) => void = () => u
   progress(`${TOOL}: synthesizing the roles for ${file} (stack ${stackName}); this takes 10 to 30 seconds...`);
   const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-parallelcluster-iam-'));
   try {
-    // The Region is known, so is its partition: ARNs say `arn:aws-us-gov:` (or aws, aws-cn) as literals instead of
-    // `{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ...]]}`, which keeps the template within the 51,200
-    // bytes `aws cloudformation deploy --template-file` takes without an S3 bucket.
+    // The Region is known, so is its partition: aws-cdk-lib writes the Region's partition into the ARNs as text
+    // instead of `{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ...]]}`, which keeps the template within
+    // the 51,200 bytes `aws cloudformation deploy --template-file` takes without an S3 bucket.
     const app = new App({ outdir: assembly, context: { '@aws-cdk/core:enablePartitionLiterals': true } });
     const stack = new Stack(app, stackName, {
       env: { account: options.account, region },
