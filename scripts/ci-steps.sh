@@ -59,8 +59,11 @@ start_background() {
   local name=$1 step=$2
   bg_log[$name]=ci.out/${name//[:\/]/-}.log
   bg_start[$name]=$(now)
-  # shellcheck disable=SC2086 # a step is a task name and its arguments, split on spaces on purpose
-  setsid $projen $step >"${bg_log[$name]}" 2>&1 </dev/null &
+  # The step writes the time it ended beside its log, so that the table shows how long it really ran.
+  rm -f "${bg_log[$name]%.log}.end"
+  # shellcheck disable=SC2016,SC2086 # $1 is expanded by the inner shell; a step is a task and its arguments
+  setsid bash -c '"${@:2}"; rc=$?; date +%s.%N >"$1"; exit $rc' _ "${bg_log[$name]%.log}.end" $projen $step \
+    >"${bg_log[$name]}" 2>&1 </dev/null &
   bg_pid[$name]=$!
   bg_pids+=("$!")
 }
@@ -72,6 +75,9 @@ for step in "${steps[@]}"; do
   start_background "$name" "$step"
   echo "ci: started $name in the background (output in ${bg_log[$name]})"
 done
+
+# ended NAME: when the background step NAME ended (after it was waited for).
+ended() { cat "${bg_log[$1]%.log}.end" 2>/dev/null || now; }
 
 rows=()
 start=$(now)
@@ -101,7 +107,7 @@ finish_alongside() {
   echo
   echo "[${bg_index[$name]}/$total] $name (ran alongside the steps after it; its output:)"
   cat "${bg_log[$name]}"
-  label="[${bg_index[$name]}/$total] $name (ran $(secs "${bg_start[$name]}" "$(now)") s alongside)"
+  label="[${bg_index[$name]}/$total] $name (ran $(secs "${bg_start[$name]}" "$(ended "$name")") s alongside)"
   [[ $rc -eq 0 ]] || fail "$label" "$(secs "$t0" "$(now)")" "$rc"
   rows+=("$(printf '%-48s %6s s' "$label" "$(secs "$t0" "$(now)")")")
   echo "$label: ok"
@@ -140,7 +146,7 @@ for step in "${steps[@]}"; do
     wait "${bg_pid[$name]}"
     rc=$?
     cat "${bg_log[$name]}"
-    name="$name (ran $(secs "${bg_start[$name]}" "$(now)") s)"
+    name="$name (ran $(secs "${bg_start[$name]}" "$(ended "$name")") s)"
   else
     # shellcheck disable=SC2086 # a step is a task name and its arguments, split on spaces on purpose
     $projen $step
