@@ -107,12 +107,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   bundledDeps: ['yaml@^2.9.1'],
   // The command-line tool for IAM administrators who do not write CDK (src/cli/).
   bin: { 'cdk-parallelcluster-iam': 'lib/cli/main.js' },
-  gitignore: ['cdk.out/', 'example.out/', '*.out/', '.venv/', 'examples/java/target/', '__pycache__/', '.pytest_cache/'],
+  // .venv is a symbolic link to the Python tools' venv in the user's cache (scripts/install-python-tools.sh): no
+  // trailing slash, which would match directories only.
+  gitignore: ['cdk.out/', 'example.out/', '*.out/', '.venv', 'examples/java/target/', '__pycache__/', '.pytest_cache/'],
   // The npm package holds the library only.
   npmignoreEnabled: true,
 });
 
-project.npmignore?.exclude('/integ/', '/scripts/', '/docs/', '/examples/', '/.ci/', '.venv/', '*.out/');
+project.npmignore?.exclude('/integ/', '/scripts/', '/docs/', '/examples/', '/.ci/', '.venv', '*.out/');
 
 // tests and the example app type-check and lint like src/.
 project.tsconfigDev.addInclude('examples/**/*.ts');
@@ -150,7 +152,7 @@ project.addTask('upstream:diff', {
 
 // What the deploy test's emulator needs, from PyPI: `npx projen ci` runs it in the background while other steps use the CPU.
 project.addTask('integ:setup', {
-  description: 'Create the deploy test\'s emulator venv (.venv/integ) when it is missing, and nothing else',
+  description: 'Create the deploy test\'s emulator venv (once per machine, in the user\'s cache) when it is missing, and nothing else',
   exec: 'bash scripts/integ-local.sh --setup-only',
 });
 
@@ -227,13 +229,14 @@ project.addTask('proof:report', {
   exec: 'RECORDED_CALLS_WRITE_REPORT=1 jest --ci --maxWorkers=1 --coverage=false test/proof/recorded-calls.test.ts',
 });
 
-// The Python tools of the policy linters and the schema check, in the project's .venv.
+// The Python tools of the policy linters and the schema check: a venv in the user's cache (one per set of pins),
+// linked as the project's .venv.
 project.addTask('python-tools', {
-  description: 'Install the Python tools (cfn-lint, parliament, aws-parallelcluster) into .venv',
+  description: 'Install the Python tools (cfn-lint, parliament, aws-parallelcluster) into a venv in the user\'s cache, linked as .venv',
   exec: 'bash scripts/install-python-tools.sh',
 });
 
-// The generated GitHub workflows cannot run here: actionlint (built once into .venv/bin with go install) checks them.
+// The generated GitHub workflows cannot run here: actionlint (built once per machine with go install, in the user's cache) checks them.
 project.addTask('lint:workflows', {
   description: 'Check the generated GitHub workflows (.github/workflows) with actionlint, built once from the Go module proxy',
   exec: 'bash scripts/ci-lint-workflows.sh',

@@ -6,8 +6,9 @@
 # The emulator is stopped on every exit, also on failure or Ctrl-C.
 #
 # Environment:
-#   INTEG_VENV    the Python venv with the emulator (default .venv/integ); created from
-#                 integ/emulator-requirements.txt when it does not exist
+#   INTEG_VENV    the Python venv with the emulator; created from integ/emulator-requirements.txt when it does
+#                 not exist (default: one per set of pins and Python in the user's cache, scripts/lib/tool-cache.sh,
+#                 shared by every clone on the machine)
 #   INTEG_PYTHON  the Python (>= 3.13) to create that venv with (default: the first one found)
 #   INTEG_KEEP    set to 1 to keep the emulator's log and the cloud assemblies in the work directory
 #   INTEG_UNPATCHED  set to 1 to run the emulator without integ/emulator.py's completions (the update
@@ -19,7 +20,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-VENV="${INTEG_VENV:-$ROOT/.venv/integ}"
 REQUIREMENTS="$ROOT/integ/emulator-requirements.txt"
 
 log() { echo "integ:local: $*" >&2; }
@@ -39,13 +39,25 @@ find_python() {
   return 1
 }
 
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import localstack.runtime.main' >/dev/null 2>&1; then
+install_emulator() { # install_emulator VENV
+  "$PYTHON" -m venv "$1"
+  "$1/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS" \
+    || fail "could not install the emulator from $REQUIREMENTS into $1"
+}
+if [ -n "${INTEG_VENV:-}" ]; then
+  VENV=$INTEG_VENV
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import localstack.runtime.main' >/dev/null 2>&1; then
+    PYTHON="$(find_python)" || fail "no Python >= 3.13 found (the emulator, localstack-core 4.14, needs it). Set INTEG_PYTHON to one."
+    log "creating the emulator venv $VENV with $PYTHON (about 2 minutes)"
+    rm -rf "$VENV"
+    install_emulator "$VENV"
+  fi
+else
   PYTHON="$(find_python)" || fail "no Python >= 3.13 found (the emulator, localstack-core 4.14, needs it). Set INTEG_PYTHON to one."
-  log "creating the emulator venv $VENV with $PYTHON (once; about 2 minutes)"
-  rm -rf "$VENV"
-  "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS" \
-    || fail "could not install the emulator from $REQUIREMENTS into $VENV"
+  source "$ROOT/scripts/lib/tool-cache.sh"
+  VENV=$(tool_cache_dir integ-emulator "$("$PYTHON" --version)" "$(cat "$REQUIREMENTS")")
+  [ -f "$VENV/.ready" ] || log "creating the emulator venv $VENV with $PYTHON (once per machine; about 2 minutes)"
+  tool_cache_build "$VENV" install_emulator
 fi
 if [ "${1:-}" = "--setup-only" ]; then
   log "the emulator venv is ready: $VENV"
