@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { compiledCopy } from '../support/transpile';
+import { sharedCompiledCopy } from '../support/transpile';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'cluster-config.yaml');
@@ -14,12 +14,12 @@ jest.setTimeout(300_000);
 const PROGRESS = /^cdk-parallelcluster-iam: synthesizing the roles for .* \(stack [\w-]+\); this takes a few seconds\.\.\.$/;
 
 // The tool as JavaScript, as the package installs it (lib/cli/main.js), but compiled from the current source
-// (test/support/transpile.ts): a run starts in about 1 s, against about 4 s with ts-node.
+// (test/support/transpile.ts, shared by the test files of the run): a run starts in about 1 s, against about 4 s
+// with ts-node.
 let compiled: string;
 beforeAll(() => {
-  compiled = compiledCopy(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-compiled-')));
+  compiled = sharedCompiledCopy();
 });
-afterAll(() => fs.rmSync(compiled, { recursive: true, force: true }));
 
 /** Runs the command line tool as a user does: a separate Node.js process, no CDK app. */
 function cli(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
@@ -27,6 +27,8 @@ function cli(args: string[], input?: string): { status: number | null; stdout: s
     cwd: ROOT,
     input,
     encoding: 'utf-8',
+    // The test file's process.env: its TMPDIR (temp-dirs-per-file.ts), where the tool synthesizes.
+    env: { ...process.env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -12,6 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { RUN_DIR_ENV, SHARED_COPY } from './temp-dirs-global-setup';
 
 /** The repository's root directory. */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -87,4 +88,28 @@ export function compiledCopy(dir: string, dirs: string[] = ['src']): string {
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return dir;
+}
+
+/**
+ * The compiled copy of src/ and examples/ (compiledCopy) that the test files of a jest run share: the first
+ * file that asks compiles it into the run's temporary directory (temp-dirs-global-setup.ts), the others reuse
+ * it (a file that compiled at the same time as another throws its own away), and the global teardown removes
+ * it. The source does not change during a run.
+ */
+export function sharedCompiledCopy(): string {
+  const runDir = process.env[RUN_DIR_ENV];
+  if (runDir === undefined) {
+    throw new Error(`${RUN_DIR_ENV} is not set: the shared compiled copy lives in the temporary directory of a jest run`);
+  }
+  const shared = path.join(runDir, SHARED_COPY);
+  // Complete once it exists: it appears by a rename.
+  if (fs.existsSync(shared)) return shared;
+  const mine = compiledCopy(fs.mkdtempSync(path.join(runDir, `${SHARED_COPY}-`)), ['src', 'examples']);
+  try {
+    fs.renameSync(mine, shared);
+  } catch (error) {
+    fs.rmSync(mine, { recursive: true, force: true });
+    if (!fs.existsSync(shared)) throw error;
+  }
+  return shared;
 }
