@@ -227,47 +227,58 @@ export async function checkTypeScript(samples: Sample[], dir: string, shouldRun:
   if (toRun.length > 0) {
     transpile([...typeScriptFiles(path.join(ROOT, 'src')), ...toRun.map(([name]) => path.join(dir, `${name}.ts`))], js);
   }
+  // The samples that do not type-check (file names), once tsc has finished; undefined until then.
+  let broken: Set<string> | undefined;
+  const typeErrors: Failure[] = [];
+  let unlocated: Failure | undefined;
+  const typeChecked = typeCheck.then((tsc) => {
+    broken = new Set<string>();
+    if (tsc.status === 0) return;
+    const output = `${tsc.stdout}${tsc.stderr}`;
+    for (const line of output.split('\n')) {
+      const m = /([A-Za-z0-9_]+)\.ts\((\d+),(\d+)\): (error .*)$/.exec(line);
+      const sample = m && byName.get(m[1]);
+      if (m && sample) {
+        broken.add(m[1]);
+        typeErrors.push({ where: `${sample.file}:${sample.line + Number(m[2]) - 1}:${m[3]}`, message: m[4] });
+      }
+    }
+    if (typeErrors.length === 0) unlocated = { where: 'tsc', message: output.trim() || `exited with ${tsc.status}` };
+  });
+
   const shim = path.join(dir, 'acknowledge-shim.js');
+  // Node's code cache of aws-cdk-lib and the library, shared by the sample processes (Node 22.1 and later).
+  const codeCache = path.join(dir, 'node-compile-cache');
   const runs = new Map<string, Finished>();
   const queue = [...toRun];
   const slots = jobs();
   await Promise.all(Array.from({ length: slots }, async (_, slot) => {
     // One slot waits for the type-check, which uses a CPU meanwhile.
-    if (slot === slots - 1) await typeCheck;
+    if (slot === slots - 1) await typeChecked;
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [name] = next;
+      // Known not to type-check: it fails for that alone, running it would not change the result.
+      if (broken?.has(name)) continue;
       const cwd = path.join(dir, `${name}.cwd`);
       fs.mkdirSync(cwd);
       runs.set(name, await runProcess(['-r', shim, path.join(js, path.relative(ROOT, dir), `${name}.js`)], {
         cwd,
-        env: { ...process.env, CDK_OUTDIR: path.join(dir, `${name}.cdk.out`), SAMPLES_ACKS_FILE: path.join(dir, `${name}.acks.json`) },
+        env: {
+          ...process.env,
+          NODE_COMPILE_CACHE: codeCache,
+          CDK_OUTDIR: path.join(dir, `${name}.cdk.out`),
+          SAMPLES_ACKS_FILE: path.join(dir, `${name}.acks.json`),
+        },
       }));
     }
   }));
-
-  const tsc = await typeCheck;
-  const broken = new Set<string>();
-  if (tsc.status !== 0) {
-    const output = `${tsc.stdout}${tsc.stderr}`;
-    let located = false;
-    for (const line of output.split('\n')) {
-      const m = /([A-Za-z0-9_]+)\.ts\((\d+),(\d+)\): (error .*)$/.exec(line);
-      const sample = m && byName.get(m[1]);
-      if (m && sample) {
-        located = true;
-        broken.add(m[1]);
-        failures.push({ where: `${sample.file}:${sample.line + Number(m[2]) - 1}:${m[3]}`, message: m[4] });
-      }
-    }
-    if (!located) {
-      failures.push({ where: 'tsc', message: output.trim() || `exited with ${tsc.status}` });
-      return failures;
-    }
-  }
+  await typeChecked;
+  if (unlocated) return [...failures, unlocated];
+  failures.push(...typeErrors);
 
   for (const [name, sample] of byName) {
     const result = runs.get(name);
-    if (!result || broken.has(name)) continue;
+    if (!result || broken!.has(name)) continue;
     const outdir = path.join(dir, `${name}.cdk.out`);
     const acks = path.join(dir, `${name}.acks.json`);
     if (result.status !== 0) {
@@ -530,7 +541,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     // The self-test's samples are checked with the others (one type-check), and always run.
     const selfSamples = runSelfTest ? selfTestSamples() : [];
-    const checked = await checkTypeScript([...selfSamples.filter((s) => kindOf(s) === 'typescript'), ...of('typescript')],
+    // The self-test's last: by the time they run, the type-check has found the ones it fails (not run then).
+    const checked = await checkTypeScript([...of('typescript'), ...selfSamples.filter((s) => kindOf(s) === 'typescript')],
       path.join(scratch, 'typescript'), (sample) => run || sample.file === SELF_TEST_FILE);
     const ofSelfTest = (f: Failure) => f.where.startsWith(`${SELF_TEST_FILE}:`);
     failures.push(...checked.filter((f) => !ofSelfTest(f)));
