@@ -7,12 +7,12 @@
 // the language of the fence:
 //
 //   ```ts / ```typescript   type-checked with the project's compiler settings (strict, ...; unused locals allowed)
-//                           against the library's source, all in one TypeScript program, and meanwhile run,
-//                           transpiled to JavaScript with the source, each in a Node process of its own with
-//                           its own working directory and CDK_OUTDIR (offline: the samples use fixed or no
-//                           environments), several at a time (SAMPLES_JOBS, default one per CPU). A sample
-//                           that does not type-check fails for that alone. A sample must be complete: imports,
-//                           and `app.synth()`. It must also
+//                           against the library's source, all samples in one TypeScript program, and meanwhile
+//                           run: transpiled to JavaScript with the source (test/support/transpile.ts), each in a
+//                           fresh Node process of its own with its own working directory and CDK_OUTDIR
+//                           (offline: the samples use fixed or no environments), several at a time
+//                           (SAMPLES_JOBS, default one per CPU). A sample that does not type-check fails for
+//                           that alone. A sample must be complete: imports, and `app.synth()`. It must also
 //                           pass `cdk synth --strict`: a warning or error in its cloud assembly that the sample
 //                           does not acknowledge (`Annotations.of(scope).acknowledgeWarning(id)`) fails it. On an
 //                           aws-cdk-lib without acknowledgeWarning (the 2.88 floor) the check supplies one that
