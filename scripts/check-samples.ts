@@ -7,9 +7,12 @@
 // the language of the fence:
 //
 //   ```ts / ```typescript   type-checked with the project's compiler settings (strict, ...; unused locals allowed)
-//                           against the library's source, then run with ts-node, each in a fresh module, with
-//                           CDK_OUTDIR pointing at a scratch directory (offline: the samples use fixed or no
-//                           environments). A sample must be complete: imports, and `app.synth()`. It must also
+//                           against the library's source, all samples in one TypeScript program, and meanwhile
+//                           run: transpiled to JavaScript with the source (test/support/transpile.ts), each in a
+//                           fresh Node process of its own with its own working directory and CDK_OUTDIR
+//                           (offline: the samples use fixed or no environments), several at a time
+//                           (SAMPLES_JOBS, default one per CPU). A sample that does not type-check fails for
+//                           that alone. A sample must be complete: imports, and `app.synth()`. It must also
 //                           pass `cdk synth --strict`: a warning or error in its cloud assembly that the sample
 //                           does not acknowledge (`Annotations.of(scope).acknowledgeWarning(id)`) fails it. On an
 //                           aws-cdk-lib without acknowledgeWarning (the 2.88 floor) the check supplies one that
@@ -30,16 +33,19 @@
 //
 // Options:
 //   --self-test        also checks that the check fails: a broken sample (an undefined variable, a type error,
-//                      a sample that throws at synthesis, a sample without app.synth()) must each be reported.
-//   --no-run           type-check only.
+//                      a sample that throws at synthesis, an unacknowledged warning, a sample without
+//                      app.synth()) must each be reported. Its samples are checked with the others, and run.
+//   --no-run           type-check only (the self-test's samples still run).
 //   --emit-python DIR  write the Python samples to DIR (one file each) and exit after listing them.
 //   --emit-java DIR    write the Java samples to DIR/samples/ (one class each, and RunAll) and exit.
 //
 // Exits 1 on any failure, naming the Markdown file and line of the sample. Scratch files go to samples.out/
 // (git-ignored) and are removed at the end, also on failure, unless SAMPLES_KEEP=1.
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { transpile, typeScriptFiles } from '../test/support/transpile';
 
 const ROOT = path.resolve(__dirname, '..');
 const LIBRARY = 'cdk-parallelcluster-iam';
@@ -125,11 +131,43 @@ function synthesizes(sample: Sample): boolean {
   }
 }
 
+/** A finished child process: its exit status and what it wrote to stderr (stdout is not kept). */
+interface Finished { readonly status: number | null; readonly stdout: string; readonly stderr: string }
+
+/** Runs a child process without blocking this one (others run meanwhile). */
+function runProcess(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; keepStdout?: boolean }): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', options.keepStdout ? 'pipe' : 'ignore', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf-8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf-8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => resolve({ status: null, stdout, stderr: `${stderr}${error}` }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /**
- * Type-checks and runs the TypeScript samples in `dir` (created and removed here). Returns one failure per
- * broken sample, located at its Markdown file and line.
+ * How many processes the check runs at a time: SAMPLES_JOBS, or one per CPU. The type-check counts as one
+ * while it runs.
  */
-export function checkTypeScript(samples: Sample[], dir: string, run: boolean): Failure[] {
+function jobs(): number {
+  const fromEnv = Number(process.env.SAMPLES_JOBS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.max(1, os.availableParallelism());
+}
+
+/**
+ * Type-checks and runs the TypeScript samples in `dir` (created and removed here); `shouldRun` says which to
+ * run. Returns one failure per broken sample, located at its Markdown file and line, in the samples' order.
+ *
+ * All samples are type-checked in one TypeScript program (tsc, in a process of its own), while they run: each
+ * sample, transpiled to JavaScript with the library's source (test/support/transpile.ts), runs as a fresh Node
+ * process of its own (a fresh aws-cdk-lib, as `cdk synth` has), with its own working directory and cloud
+ * assembly directory, several at a time. A sample that does not type-check is reported for that alone.
+ */
+export async function checkTypeScript(samples: Sample[], dir: string, shouldRun: (sample: Sample) => boolean): Promise<Failure[]> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const failures: Failure[] = [];
@@ -177,43 +215,76 @@ export function checkTypeScript(samples: Sample[], dir: string, run: boolean): F
     '}',
     '',
   ].join('\n'));
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', dir, '--pretty', 'false'], {
-    cwd: ROOT, encoding: 'utf-8',
-  });
-  const broken = new Set<string>();
-  if (tsc.status !== 0) {
+  // One program for all the samples: the type-check of the library's source and aws-cdk-lib's declarations,
+  // most of the time, is shared.
+  const typeCheck = runProcess([require.resolve('typescript/bin/tsc'), '--noEmit', '-p', dir, '--pretty', 'false'], { cwd: ROOT, keepStdout: true });
+
+  // Meanwhile, the JavaScript to run: the library's source and the samples, laid out as in the repository
+  // (under dir/js), so that a sample's import of the source resolves as it does in TypeScript, and
+  // aws-cdk-lib in the repository's node_modules. transpile-only: the types are checked by tsc.
+  const js = path.join(dir, 'js');
+  const toRun = [...byName].filter(([, sample]) => shouldRun(sample));
+  if (toRun.length > 0) {
+    transpile([...typeScriptFiles(path.join(ROOT, 'src')), ...toRun.map(([name]) => path.join(dir, `${name}.ts`))], js);
+  }
+  // The samples that do not type-check (file names), once tsc has finished; undefined until then.
+  let broken: Set<string> | undefined;
+  const typeErrors: Failure[] = [];
+  let unlocated: Failure | undefined;
+  const typeChecked = typeCheck.then((tsc) => {
+    broken = new Set<string>();
+    if (tsc.status === 0) return;
     const output = `${tsc.stdout}${tsc.stderr}`;
-    let located = false;
     for (const line of output.split('\n')) {
       const m = /([A-Za-z0-9_]+)\.ts\((\d+),(\d+)\): (error .*)$/.exec(line);
       const sample = m && byName.get(m[1]);
       if (m && sample) {
-        located = true;
         broken.add(m[1]);
-        failures.push({ where: `${sample.file}:${sample.line + Number(m[2]) - 1}:${m[3]}`, message: m[4] });
+        typeErrors.push({ where: `${sample.file}:${sample.line + Number(m[2]) - 1}:${m[3]}`, message: m[4] });
       }
     }
-    if (!located) {
-      failures.push({ where: 'tsc', message: output.trim() || `exited with ${tsc.status}` });
-      return failures;
-    }
-  }
-  if (!run) return failures;
+    if (typeErrors.length === 0) unlocated = { where: 'tsc', message: output.trim() || `exited with ${tsc.status}` };
+  });
 
-  // Run each sample that type-checks in a process of its own (a fresh aws-cdk-lib, as `cdk synth` has),
-  // with its cloud assembly in the scratch directory. transpile-only: the types were checked above.
-  const tsNode = require.resolve('ts-node/dist/bin.js');
   const shim = path.join(dir, 'acknowledge-shim.js');
+  // Node's code cache of aws-cdk-lib and the library, shared by the sample processes (Node 22.1 and later).
+  const codeCache = path.join(dir, 'node-compile-cache');
+  const runs = new Map<string, Finished>();
+  const queue = [...toRun];
+  const slots = jobs();
+  await Promise.all(Array.from({ length: slots }, async (_, slot) => {
+    // One slot waits for the type-check, which uses a CPU meanwhile.
+    if (slot === slots - 1) await typeChecked;
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [name] = next;
+      // Known not to type-check: it fails for that alone, running it would not change the result.
+      if (broken?.has(name)) continue;
+      const cwd = path.join(dir, `${name}.cwd`);
+      fs.mkdirSync(cwd);
+      runs.set(name, await runProcess(['-r', shim, path.join(js, path.relative(ROOT, dir), `${name}.js`)], {
+        cwd,
+        env: {
+          ...process.env,
+          NODE_COMPILE_CACHE: codeCache,
+          CDK_OUTDIR: path.join(dir, `${name}.cdk.out`),
+          SAMPLES_ACKS_FILE: path.join(dir, `${name}.acks.json`),
+        },
+      }));
+    }
+  }));
+  await typeChecked;
+  if (unlocated) return [...failures, unlocated];
+  failures.push(...typeErrors);
+
   for (const [name, sample] of byName) {
-    if (broken.has(name)) continue;
+    const result = runs.get(name);
+    if (!result || broken!.has(name)) continue;
     const outdir = path.join(dir, `${name}.cdk.out`);
     const acks = path.join(dir, `${name}.acks.json`);
-    const result = spawnSync(process.execPath, ['-r', shim, tsNode, '--transpile-only', '--project', path.join(dir, 'tsconfig.json'), path.join(dir, `${name}.ts`)], {
-      cwd: dir, encoding: 'utf-8', env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_FILES: 'false', SAMPLES_ACKS_FILE: acks },
-    });
     if (result.status !== 0) {
       const lines = `${result.stderr}`.trim().split('\n');
-      const error = lines.find((l) => /Error|error/.test(l)) ?? lines[0] ?? `exited with ${result.status}`;
+      // Node prints the throwing line of source first, then the error (`ValidationError: ...`).
+      const error = lines.find((l) => /^\s*[\w.]*Error\b/.test(l)) ?? lines.find((l) => /Error|error/.test(l)) ?? lines[0] ?? `exited with ${result.status}`;
       failures.push({ where: `${sample.file}:${sample.line}`, message: `failed when run: ${error.trim()}` });
     } else if (synthesizes(sample) && !fs.existsSync(path.join(outdir, 'manifest.json'))) {
       failures.push({ where: `${sample.file}:${sample.line}`, message: `ran, but wrote no cloud assembly to CDK_OUTDIR (${outdir})` });
@@ -400,18 +471,25 @@ const SELF_TEST: Array<{ readonly why: string; readonly code: string }> = [
   },
 ];
 
-function selfTest(dir: string): string[] {
+/** The self-test's Markdown file, as failures name it. */
+const SELF_TEST_FILE = 'self-test.md';
+
+/** The self-test's samples: the broken ones (SELF_TEST, in order) and a fragment. */
+function selfTestSamples(): Sample[] {
   const markdown = SELF_TEST.map(({ why, code }) => `A sample with ${why}:\n\n\`\`\`ts\n${code}\n\`\`\`\n`).join('\n')
     + '\nA fragment:\n\n```ts fragment\nnew ParallelClusterIam(this, \'Cluster\');\n```\n';
-  const samples = extractSamples('self-test.md', markdown);
+  return extractSamples(SELF_TEST_FILE, markdown);
+}
+
+/** What is wrong with the check, given what it reported on the self-test's samples: each must have failed. */
+function selfTestProblems(samples: Sample[], failures: Failure[]): string[] {
   const problems: string[] = [];
   if (samples.filter((s) => kindOf(s) === 'typescript-fragment').length !== 1) {
     problems.push('the fragment was not recognised as one');
   }
   const checked = samples.filter((s) => kindOf(s) === 'typescript');
-  const failures = checkTypeScript(checked, dir, true);
   checked.forEach((sample, index) => {
-    if (!failures.some((f) => f.where.startsWith('self-test.md:') && lineOf(f.where) >= sample.line && lineOf(f.where) < sample.line + sample.code.split('\n').length)) {
+    if (!failures.some((f) => f.where.startsWith(`${SELF_TEST_FILE}:`) && lineOf(f.where) >= sample.line && lineOf(f.where) < sample.line + sample.code.split('\n').length)) {
       problems.push(`a sample with ${SELF_TEST[index].why} passed the check`);
     }
   });
@@ -422,7 +500,8 @@ function lineOf(where: string): number {
   return Number(where.split(':')[1]);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
+  const start = Date.now();
   const option = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     if (i < 0) return undefined;
@@ -460,10 +539,14 @@ function main(argv: string[]): number {
   const failures: Failure[] = [];
   const selfProblems: string[] = [];
   try {
-    if (runSelfTest) {
-      selfProblems.push(...selfTest(path.join(scratch, 'self-test')));
-    }
-    failures.push(...checkTypeScript(of('typescript'), path.join(scratch, 'typescript'), run));
+    // The self-test's samples are checked with the others (one type-check), and always run.
+    const selfSamples = runSelfTest ? selfTestSamples() : [];
+    // The self-test's last: by the time they run, the type-check has found the ones it fails (not run then).
+    const checked = await checkTypeScript([...of('typescript'), ...selfSamples.filter((s) => kindOf(s) === 'typescript')],
+      path.join(scratch, 'typescript'), (sample) => run || sample.file === SELF_TEST_FILE);
+    const ofSelfTest = (f: Failure) => f.where.startsWith(`${SELF_TEST_FILE}:`);
+    failures.push(...checked.filter((f) => !ofSelfTest(f)));
+    if (runSelfTest) selfProblems.push(...selfTestProblems(selfSamples, checked.filter(ofSelfTest)));
     // Python and Java run in the bindings check, against the built packages; here they must at least be apps.
     for (const sample of [...of('python'), ...of('java')]) {
       if (!synthesizes(sample)) {
@@ -482,7 +565,8 @@ function main(argv: string[]): number {
     `${of('python').length} Python and ${of('java').length} Java samples (run by the bindings check)`,
     `${of('skipped').length} other blocks skipped (${[...new Set(of('skipped').map((s) => s.language || 'no language'))].sort().join(', ')})`,
   ];
-  console.log(`samples: ${files.length} files; ${counts.join('; ')}${runSelfTest ? `; self-test ${selfProblems.length === 0 ? 'passed' : 'FAILED'}` : ''}`);
+  console.log(`samples: ${files.length} files; ${counts.join('; ')}${runSelfTest ? `; self-test ${selfProblems.length === 0 ? 'passed' : 'FAILED'}` : ''}`
+    + ` (${((Date.now() - start) / 1000).toFixed(1)} s, ${jobs()} at a time)`);
   if (failures.length > 0 || selfProblems.length > 0) {
     console.error(`samples: FAILED (${failures.length} failures${selfProblems.length ? `, ${selfProblems.length} self-test problems` : ''})`);
     return 1;
@@ -492,5 +576,8 @@ function main(argv: string[]): number {
 }
 
 if (require.main === module) {
-  process.exit(main(process.argv.slice(2)));
+  main(process.argv.slice(2)).then((status) => process.exit(status), (error) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

@@ -309,7 +309,7 @@ export function run(options: Options, progress: (line: string) => void = () => u
   }
   const ownWarnings = foreignPolicyWarnings(configuration, imageConfiguration, options);
 
-  progress(`${TOOL}: synthesizing the roles for ${file} (stack ${stackName}); this takes 10 to 30 seconds...`);
+  progress(`${TOOL}: synthesizing the roles for ${file} (stack ${stackName}); this takes a few seconds...`);
   const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-parallelcluster-iam-'));
   try {
     // The Region is known, so is its partition: aws-cdk-lib writes the Region's partition into the ARNs as text

@@ -2,13 +2,15 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { sharedCompiledCopy } from '../support/transpile';
 
-// examples/cluster.ts runs as documented and synthesizes the nested provider and the cluster resource.
+// examples/cluster.ts runs as documented and synthesizes the nested provider and the cluster resource. As
+// JavaScript compiled from the current source (test/support/transpile.ts): `npx projen typecheck` type-checks it.
 test('examples/cluster.ts synthesizes', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-example-'));
   try {
     const root = path.join(__dirname, '..', '..');
-    const run = spawnSync('npx', ['ts-node', '--transpile-only', '--project', 'tsconfig.dev.json', 'examples/cluster.ts'], {
+    const run = spawnSync(process.execPath, [path.join(sharedCompiledCopy(), 'examples', 'cluster.js')], {
       cwd: root, env: { ...process.env, CLUSTER_EXAMPLE_OUTDIR: out }, encoding: 'utf-8',
     });
     expect(run.stderr).not.toMatch(/Error/);

@@ -3,15 +3,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { sharedCompiledCopy } from '../support/transpile';
 
-/* examples/from-config-file.ts, run as a user runs it: the example configuration in, the completed one out. */
+/*
+ * examples/from-config-file.ts, run as a user runs it: the example configuration in, the completed one out. As
+ * JavaScript compiled from the current source (test/support/transpile.ts): `npx projen typecheck` type-checks it.
+ */
 test('the config-file example app writes the completed configuration of examples/cluster-config.yaml', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-example-'));
   try {
     const root = path.join(__dirname, '..', '..');
-    const printed = execFileSync(path.join(root, 'node_modules', '.bin', 'ts-node'), ['--project', 'tsconfig.dev.json', 'examples/from-config-file.ts'], {
+    const printed = execFileSync(process.execPath, [path.join(sharedCompiledCopy(), 'examples', 'from-config-file.js')], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, CONFIG_EXAMPLE_OUTDIR: outdir, TS_NODE_TRANSPILE_ONLY: '1' },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CONFIG_EXAMPLE_OUTDIR: outdir },
       encoding: 'utf-8',
     });
     const file = path.join(outdir, 'GenomicsClusterIam.pcluster-config.yaml');

@@ -1,14 +1,13 @@
 import { execFileSync } from 'child_process';
-import * as path from 'path';
+import { sharedCompiledCopy } from '../support/transpile';
 
 /*
  * Loading the library loads aws-cdk-lib core and aws-iam only (src/private/lazy-modules.ts): a user who
  * passes no configuration file, bucket name or secret ARN does not pay for aws-s3, aws-secretsmanager
  * (and the aws-ec2, aws-lambda, aws-kms... they pull in) or the yaml package. Each case runs in a fresh
- * Node.js process, since jest's module registry hides what a real `require` loads.
+ * Node.js process, since jest's module registry hides what a real `require` loads: the library as JavaScript
+ * compiled from the current source (test/support/transpile.ts), in the layout of the repository.
  */
-
-const ROOT = path.join(__dirname, '..', '..');
 
 /** The aws-cdk-lib submodules, and `yaml` for the library's own yaml package, that loading the library and running `script` load. */
 function loadedBy(script: string): string[] {
@@ -27,11 +26,8 @@ function loadedBy(script: string): string[] {
     }
     process.stdout.write(JSON.stringify([...loaded].sort()));
   `;
-  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', program], {
-    cwd: ROOT,
-    env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json' },
-    encoding: 'utf-8',
-  });
+  // The test file's process.env: its TMPDIR (temp-dirs-per-file.ts).
+  const out = execFileSync(process.execPath, ['-e', program], { cwd: sharedCompiledCopy(), env: { ...process.env }, encoding: 'utf-8' });
   return JSON.parse(out);
 }
 

@@ -10,6 +10,8 @@ import * as path from 'path';
 
 export const RUN_DIR_ENV = 'PCLUSTER_IAM_TEST_TMPDIR';
 export const ORIGINAL_TMPDIR_ENV = 'PCLUSTER_IAM_ORIGINAL_TMPDIR';
+/** The entry of the run's directory that test files share: the compiled source (transpile.ts, sharedCompiledCopy). */
+export const SHARED_COPY = 'compiled-source';
 
 export default function globalSetup(): void {
   const original = os.tmpdir();
