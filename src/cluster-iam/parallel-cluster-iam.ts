@@ -7,13 +7,14 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ClusterConfigFragmentProps, ConfigFragment, ImageConfigFragmentProps } from './config-fragment';
 import { ClusterConfiguration, ImageConfiguration } from '../config/cluster-configuration';
-import { DerivedConfiguration, deriveConfiguration } from '../config/derive';
+import type { DerivedConfiguration } from '../config/derive';
 import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ParallelClusterPolicyOptions } from '../policy-options';
 import { createImageBuildInstanceRole, createImageCleanupLambdaRole } from '../private/image-build-roles';
 import { validateAssumedBy } from '../private/input-validation';
+import { deriveLib } from '../private/lazy-modules';
 import { DEFAULT_IAM_PATH, MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, checkAwsBatchSupported, checkCount } from '../private/pcluster-rules';
 import { markRoleOwner } from '../private/role-quotas';
 import { SharedPolicies } from '../private/shared-policies';
@@ -366,7 +367,9 @@ export class ParallelClusterIam extends Construct {
   constructor(scope: Construct, id: string, givenProps: ParallelClusterIamProps = {}) {
     super(scope, id);
     // With a configuration file, the props it implies (merged with the given ones) drive the rest.
-    const derived = deriveConfiguration(this, givenProps, givenProps.configuration, givenProps.imageConfiguration);
+    const derived = givenProps.configuration || givenProps.imageConfiguration
+      ? deriveLib().deriveConfiguration(this, givenProps, givenProps.configuration, givenProps.imageConfiguration)
+      : undefined;
     const props: ParallelClusterIamProps = derived ? { ...givenProps, ...derived.props } : givenProps;
     this.derived = derived;
     // The fix for too many managed policies on one of its roles is in its props.

@@ -2,15 +2,13 @@ import { Aws, CfnMapping, CfnOutput, CfnResource, CustomResource, Fn, Stack, Tok
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ParallelClusterProvider } from './provider';
-import { providerValue } from './serialize';
 import { ParallelClusterIam } from '../cluster-iam/parallel-cluster-iam';
 import { ClusterConfiguration } from '../config/cluster-configuration';
 import { clusterModelOf } from '../config/registry';
 import { IamAccessMode } from '../iam-access-mode';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { LATEST_CHECKED_RELEASE } from '../policies/revisions';
-import { yamlLib } from '../private/lazy-modules';
+import { providerLib, serializeLib, yamlLib } from '../private/lazy-modules';
 import {
   CLUSTER_NAME_MAX_LENGTH,
   DEFAULT_IAM_PATH,
@@ -322,9 +320,9 @@ export class ParallelCluster extends Construct {
       configFragmentFiles: !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region),
     });
     const completed = yamlLib().parse(this.iam.clusterConfig());
-    this.clusterConfiguration = providerValue(completed) as { [key: string]: any };
+    this.clusterConfiguration = serializeLib().providerValue(completed) as { [key: string]: any };
 
-    const provider = ParallelClusterProvider.getOrCreate(this, release, props.permissionsBoundary);
+    const provider = providerLib().ParallelClusterProvider.getOrCreate(this, release, props.permissionsBoundary);
     this.providerRole = provider.providerRole.role;
     this.providerLogGroupArn = provider.logGroupArn;
 
@@ -339,7 +337,7 @@ export class ParallelCluster extends Construct {
     if (props.validationFailureLevel !== undefined) {
       properties.ValidationFailureLevel = props.validationFailureLevel;
     }
-    Object.assign(properties, providerValue(extra));
+    Object.assign(properties, serializeLib().providerValue(extra));
     this.resource = new CustomResource(this, 'Resource', {
       resourceType: CLUSTER_RESOURCE_TYPE,
       serviceToken: provider.serviceToken,

@@ -8,7 +8,7 @@ import { DEFAULT_IAM_PATH } from './pcluster-rules';
 import { RememberedPolicyDocument } from './policy-size';
 import { ManagedPolicyKnobs, managedPolicyHint, validateManagedPolicyCount } from './role-quotas';
 import { SharedPolicies } from './shared-policies';
-import { createSizedManagedPolicies } from './sized-policies';
+import { LibraryManagedPolicy, createSizedManagedPolicies } from './sized-policies';
 import { validateIamPath, validateRoleName } from './validation';
 
 /**
@@ -48,7 +48,7 @@ export interface ClusterRoleOptions {
 export interface ClusterRoleResources {
   readonly role: iam.Role;
   /** The customer managed policies created for `statements`, in order. */
-  readonly managedPolicies: iam.ManagedPolicy[];
+  readonly managedPolicies: LibraryManagedPolicy[];
 }
 
 export interface InstanceRoleResources extends ClusterRoleResources {

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { createSizedManagedPolicies } from './sized-policies';
+import { LibraryManagedPolicy, createSizedManagedPolicies } from './sized-policies';
 
 /**
  * Where the compute node roles of one `ParallelClusterIam` keep the customer managed policies they
@@ -24,7 +24,7 @@ export class SharedPolicies extends Construct {
     return undefined;
   }
 
-  private readonly byStatements = new Map<string, iam.ManagedPolicy[]>();
+  private readonly byStatements = new Map<string, LibraryManagedPolicy[]>();
   private readonly idsUsed = new Map<string, number>();
 
   /**
@@ -32,7 +32,7 @@ export class SharedPolicies extends Construct {
    * afterwards. The first set of a `policyId` keeps that id (stable logical ids for the common case of
    * one shared set); other sets get `<policyId>-2`, `-3`, ... in creation order.
    */
-  public sizedPolicies(policyId: string, description: string, statements: iam.PolicyStatement[]): iam.ManagedPolicy[] {
+  public sizedPolicies(policyId: string, description: string, statements: iam.PolicyStatement[]): LibraryManagedPolicy[] {
     const key = `${policyId}\n${description}\n${JSON.stringify(statements.map((s) => s.toStatementJson()))}`;
     const existing = this.byStatements.get(key);
     if (existing !== undefined) {

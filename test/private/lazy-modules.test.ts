@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { sharedCompiledCopy } from '../support/transpile';
 
 /*
@@ -9,7 +10,7 @@ import { sharedCompiledCopy } from '../support/transpile';
  * compiled from the current source (test/support/transpile.ts), in the layout of the repository.
  */
 
-/** The aws-cdk-lib submodules, and `yaml` for the library's own yaml package, that loading the library and running `script` load. */
+/** The aws-cdk-lib submodules, `yaml` for the library's own yaml package, and the library's `src/config/*` and `src/cluster/*` modules that loading the library and running `script` load. */
 function loadedBy(script: string): string[] {
   const program = `
     const before = new Set(Object.keys(require.cache));
@@ -23,6 +24,8 @@ function loadedBy(script: string): string[] {
       if (file.startsWith(ownYaml)) { loaded.add('yaml'); continue; }
       const m = file.match(/node_modules\\/aws-cdk-lib\\/([^/]+)\\//);
       if (m && m[1] !== 'node_modules') loaded.add('aws-cdk-lib/' + m[1]);
+      const own = file.match(/\\/src\\/((?:config|cluster)\\/[a-z-]+)\\.[jt]s$/);
+      if (own) loaded.add('src/' + own[1]);
     }
     process.stdout.write(JSON.stringify([...loaded].sort()));
   `;
@@ -37,9 +40,24 @@ const CORE = /^aws-cdk-lib\/(core|aws-iam|cx-api|region-info|cloud-assembly-sche
 describe('loading the library', () => {
   test('loads no aws-cdk-lib module beyond core and aws-iam, and not the yaml package', () => {
     const loaded = loadedBy('new lib.ParallelClusterIam(new (require("aws-cdk-lib").Stack)(), "C", { slurmQueues: ["q"], clusterName: "c" });');
-    const extra = loaded.filter((m) => !CORE.test(m));
+    const extra = loaded.filter((m) => !m.startsWith('src/') && !CORE.test(m));
     expect(extra).toEqual([]);
     expect(loaded).toContain('aws-cdk-lib/aws-iam');
+  });
+
+  test("the library's own modules for configuration files and the ParallelCluster construct load on first use", () => {
+    const plain = loadedBy('new lib.ParallelClusterIam(new (require("aws-cdk-lib").Stack)(), "C", { slurmQueues: ["q"], clusterName: "c" });');
+    expect(plain).not.toContain('src/config/derive');
+    expect(plain).not.toContain('src/config/completed');
+    expect(plain).not.toContain('src/cluster/provider');
+    expect(plain).not.toContain('src/cluster/provider-role');
+    expect(plain).not.toContain('src/cluster/serialize');
+    const cluster = loadedBy(`
+      const { App, Stack } = require('aws-cdk-lib');
+      const stack = new Stack(new App(), 'S', { env: { account: '111122223333', region: 'us-east-1' } });
+      new lib.ParallelCluster(stack, 'P', { clusterName: 'c', configuration: lib.ClusterConfiguration.fromFile(${JSON.stringify(path.join(__dirname, '..', 'cluster', 'cluster.yaml'))}) });
+    `);
+    expect(cluster).toEqual(expect.arrayContaining(['src/config/derive', 'src/cluster/provider', 'src/cluster/provider-role', 'src/cluster/serialize']));
   });
 
   test('a configuration file loads yaml, and a bucket named in it loads aws-s3, on first use', () => {

@@ -16,7 +16,7 @@ import {
   policyJsonSize,
   statementSize,
 } from '../../src/private/policy-size';
-import { createSizedManagedPolicies } from '../../src/private/sized-policies';
+import { SizedManagedPolicy, createSizedManagedPolicies } from '../../src/private/sized-policies';
 import { validateIamPath, validateRoleName } from '../../src/private/validation';
 import { AWS, AWS_CN, agnosticStack, stackIn } from '../support/stacks';
 
@@ -239,6 +239,33 @@ describe('createSizedManagedPolicies', () => {
     const document = resources.find((r) => r.Type === 'AWS::IAM::ManagedPolicy').Properties.PolicyDocument;
     expect(document.Statement[0].Resource).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^Other:ExportsOutputFnGetAttElsewhere/) });
     expect(Object.keys(assembly.getStackByName('Other').template.Outputs ?? {})).toEqual([expect.stringMatching(/^ExportsOutputFnGetAttElsewhere/)]);
+  });
+
+  test('writes the resource iam.ManagedPolicy writes, with the same logical id, attached to a role by its ARN', () => {
+    const ours = stackIn(AWS);
+    const theirs = stackIn(AWS);
+    const [policy] = createSizedManagedPolicies(ours, 'Policy', 'Reads buckets', [statement(1)]);
+    const l2 = new iam.ManagedPolicy(theirs, 'Policy', { description: 'Reads buckets', document: new iam.PolicyDocument({ statements: [statement(1)] }) });
+    new iam.Role(ours, 'Role', { assumedBy: new iam.AccountRootPrincipal(), managedPolicies: [policy] });
+    new iam.Role(theirs, 'Role', { assumedBy: new iam.AccountRootPrincipal(), managedPolicies: [l2] });
+    expect(policy).not.toBeInstanceOf(iam.ManagedPolicy);
+    expect(Template.fromStack(ours).toJSON()).toEqual(Template.fromStack(theirs).toJSON());
+  });
+
+  test("keeps iam.ManagedPolicy's checks of an identity policy", () => {
+    const stack = stackIn(AWS);
+    const [policy] = createSizedManagedPolicies(stack, 'Policy', 'd', [statement(1)]);
+    (policy as SizedManagedPolicy).addStatements(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'], principals: [new iam.AccountRootPrincipal()] }));
+    expect(() => Stage.of(stack)!.synth({ force: true }))
+      .toThrow(/A PolicyStatement used in an identity-based policy cannot specify any IAM principals/);
+  });
+
+  test('stays an iam.ManagedPolicy under iam.Role.customizeRoles, which changes what that synthesizes', () => {
+    const stack = stackIn(AWS);
+    iam.Role.customizeRoles(stack);
+    const policies = createSizedManagedPolicies(stack, 'Policy', 'd', [statement(1)]);
+    expect(policies[0]).toBeInstanceOf(iam.ManagedPolicy);
+    expect(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy')).toEqual({});
   });
 
   test('sizes with the longest partition: a policy that fits in aws may not fit with aws-us-gov', () => {
