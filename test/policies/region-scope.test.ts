@@ -73,7 +73,8 @@ describe('scopeToRegion', () => {
       ['iam:GetRole', `arn:${p}:iam::${a}:role/anything`, inHome, true],
       ['iam:CreateServiceLinkedRole', `arn:${p}:iam::${a}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
         { 'aws:RequestedRegion': home, 'iam:AWSServiceName': 'autoscaling.amazonaws.com' }, true],
-      ['route53:CreateHostedZone', '*', inHome, true],
+      // Made by CloudFormation for the cluster stack (user-policies.ts, Route53ZonesThroughCloudFormation).
+      ['route53:CreateHostedZone', '*', { ...inHome, 'aws:CalledVia': ['cloudformation.amazonaws.com'] }, true],
     ])('%s on %s %j: %s', async (action, resource, context, expected) => {
       expect(await sim.allows(action, resource, context)).toBe(expected);
     });

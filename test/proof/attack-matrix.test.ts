@@ -166,6 +166,10 @@ describe.each(ENVIRONMENTS)('issue 18: what CloudFormation does for the user sta
       ['fsx:CreateDataRepositoryAssociation', `arn:${p}:fsx:${r}:${a}:association/fs-0123456789abcdef0/dra-0123456789abcdef0`, { ...viaCfn, ...clusterTags }],
       ['fsx:CreateFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTags }],
       ['fsx:DeleteFileSystem', `arn:${p}:fsx:${r}:${a}:file-system/fs-0123456789abcdef0`, { ...viaCfn, ...clusterTagged }],
+      // The cluster's private hosted zone (slurm_builder.py:207-217), created, tagged and deleted by the stack.
+      ['route53:CreateHostedZone', '*', viaCfn],
+      ['route53:ChangeTagsForResource', `arn:${p}:route53:::hostedzone/Z0123456789ABCDEFGHIJ`, viaCfn],
+      ['route53:DeleteHostedZone', `arn:${p}:route53:::hostedzone/Z0123456789ABCDEFGHIJ`, viaCfn],
       // pcluster's own calls: reads of file systems (aws/efs.py, aws/fsx.py) and the bucket setup (models/s3_bucket.py:143-156).
       ['elasticfilesystem:DescribeFileSystems', `arn:${p}:elasticfilesystem:${r}:${a}:file-system/fs-0123456789abcdef0`],
       ['fsx:DescribeFileSystems', '*'],

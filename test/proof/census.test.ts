@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BLAST_RADIUS_REASONS } from './blast-radius-reasons';
-import { CensusVariant, censusOf, censusVariants } from '../support/census';
+import { CensusVariant, KIND_OVERRIDES, censusOf, censusVariants, resourceTypesOf } from '../support/census';
 import {
   ReasonedCensus,
   applyReasons,
@@ -71,6 +71,20 @@ test('issue 18 section 2 for the head node and image roles: at most 3 actions un
     .map((e) => `${e.version} ${e.variant} ${e.action} ${e.resourceType}`)).toEqual([]);
 });
 
+test('issue 18 section 2 for the user: at most 10 actions change an existing foreign resource, and only ec2:DeleteSnapshot does so directly', () => {
+  for (const version of ['LATEST', 'V3_2']) {
+    for (const mode of ['restricted', 'privileged', 'permissionsBoundary']) {
+      for (const variant of [`user.${mode}`, `user.${mode}+clusterNames`]) {
+        const changes = census.entries.filter((e) => e.version === version && e.variant === variant && e.target === 'foreign' && e.kind === 'changes');
+        expect([version, variant, new Set(changes.map((e) => e.action)).size <= 10]).toEqual([version, variant, true]);
+        // Route 53 zones (no tag condition keys) only through CloudFormation.
+        expect([version, variant, [...new Set(changes.filter((e) => e.direct !== 'denied').map((e) => e.action))]])
+          .toEqual([version, variant, ['ec2:DeleteSnapshot']]);
+      }
+    }
+  }
+});
+
 test('the census covers the user in every mode at both releases, and a sample of its entries is Allowed on the validated simulator path', async () => {
   const variants = new Set(census.entries.map((e) => `${e.version} ${e.variant}`));
   for (const version of ['LATEST', 'V3_2']) {
@@ -112,6 +126,24 @@ describe('the census machinery', () => {
     ]);
     for (const e of entries) {
       expect(await v.sim.decision(e.action, e.resource, e.context)).toBe('Allowed');
+    }
+  });
+
+  test('a type a request only names is "uses" (KIND_OVERRIDES), a type it changes is "changes"; every override is an action and type of the IAM data set', () => {
+    const entries = censusOf(variant([doc({ Effect: 'Allow', Action: ['ec2:ModifyNetworkInterfaceAttribute', 'ec2:AssociateAddress', 'fsx:CreateFileSystemFromBackup'], Resource: '*' })]));
+    const kinds = entries.map((e) => `${e.action} ${e.resourceType} ${e.kind}`);
+    expect(kinds).toEqual(expect.arrayContaining([
+      'ec2:ModifyNetworkInterfaceAttribute ec2:network-interface changes',
+      'ec2:ModifyNetworkInterfaceAttribute ec2:instance changes',
+      'ec2:ModifyNetworkInterfaceAttribute ec2:security-group uses',
+      'ec2:ModifyNetworkInterfaceAttribute ec2:subnet uses',
+      'ec2:AssociateAddress ec2:elastic-ip changes',
+      'fsx:CreateFileSystemFromBackup fsx:file-system create',
+      'fsx:CreateFileSystemFromBackup fsx:backup uses',
+    ]));
+    for (const o of KIND_OVERRIDES) {
+      expect([o.action, resourceTypesOf(o.action).map((t) => t.key)]).toEqual([o.action, expect.arrayContaining([o.resourceType])]);
+      expect(o.why.length).toBeGreaterThan(40);
     }
   });
 

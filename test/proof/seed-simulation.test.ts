@@ -200,6 +200,8 @@ const ISSUE_18: Record<string, Narrowing[]> = {
     { sid: 'EC2Write', action: '*', why: 'EC2 writes only through CloudFormation, changes only to cluster-tagged resources (launch templates: CloudFormation only); RunInstances on launch resources, tags at creation, terminations of cluster-tagged instances' },
     { sid: 'S3ResourcesBucket', action: '*', why: 'no bucket ACLs, public access blocks or deletion; bucket settings on the resources bucket only' },
     { sid: 'EFS', action: '*', why: 'elasticfilesystem:Describe* directly, the rest only through CloudFormation' },
+    ...['route53:CreateHostedZone', 'route53:DeleteHostedZone', 'route53:ChangeTagsForResource'].map((action) => (
+      { sid: 'Route53HostedZones', action, why: 'only through CloudFormation (the cluster stack\'s zone, slurm_builder.py:207-217); pcluster only reads zones' })),
     ...['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards', 'cloudwatch:GetDashboard'].map((action) => (
       { sid: 'CloudWatch', action, why: 'the dashboards ParallelCluster names <cluster>-<region> only (cw_dashboard_builder.py:89)' })),
   ],

@@ -275,6 +275,16 @@ function issue18NarrowingRows(opts: AttackOptions): AttackRequest[] {
       { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`node.${clusterName}.pcluster`, 'www.example.com'] }],
     ['change records with no record names in the request context', 'route53:ChangeResourceRecordSets', companyZone],
   ]);
+  // The user's hosted zone grants (section 4): pcluster only reads zones; CloudFormation creates, tags and
+  // deletes the cluster stack's zone. Directly, no zone may be created, tagged or deleted, and no health
+  // check tagged.
+  const healthCheck = `arn:${p}:route53:::healthcheck/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9`;
+  add(6, users, [
+    ['delete the company zone', 'route53:DeleteHostedZone', companyZone],
+    ['retag the company zone', 'route53:ChangeTagsForResource', companyZone],
+    ['create a hosted zone outside a stack', 'route53:CreateHostedZone', '*'],
+    ['retag a health check', 'route53:ChangeTagsForResource', healthCheck],
+  ]);
 
   // ---- 7. EC2, EFS, FSx and S3 reach ----
   // The cluster's tags, as a stack of one's own would send them (it may be created with them).

@@ -218,6 +218,56 @@ interface ResourceTypeInfo {
   readonly usedByCreate: boolean;
   /** The action only reads (a sensitive read the census keeps). */
   readonly reads: boolean;
+  /** The action only refers to this type as a parameter of a change to another (KIND_OVERRIDES). */
+  readonly referenced: boolean;
+}
+
+/**
+ * What a request does to one of its resource types, where the rule of `resourceTypesOf` (verb, request
+ * tags, first required type) gets it wrong: the IAM data set lists every type an action is authorized on,
+ * also the ones a request only names as a parameter of the change it makes to another resource. Each row
+ * says, from the service's API reference, why the type is only referred to (`uses`) or is the new resource
+ * (`create`). Rows are per (action, type), never per role or count; test/proof/census.test.ts checks that
+ * each names an action and type of the IAM data set. A type that the action really changes is never here
+ * (the Elastic IP that AssociateAddress moves is changed).
+ */
+export interface KindOverride {
+  readonly action: string;
+  /** `service:type`, as in the census entries. */
+  readonly resourceType: string;
+  readonly kind: 'uses' | 'create';
+  readonly why: string;
+}
+
+export const KIND_OVERRIDES: ReadonlyArray<KindOverride> = [
+  {
+    action: 'ec2:ModifyNetworkInterfaceAttribute',
+    resourceType: 'ec2:security-group',
+    kind: 'uses',
+    why: 'Groups is the new set of security groups of the network interface, which replaces its current set; the groups themselves are not changed (Amazon EC2 API Reference, ModifyNetworkInterfaceAttribute: "Changes the security groups for the network interface"). What changes is the network interface, a resource type of its own.',
+  },
+  {
+    action: 'ec2:ModifyNetworkInterfaceAttribute',
+    resourceType: 'ec2:subnet',
+    kind: 'uses',
+    why: 'AssociatedSubnetId.N lists subnets to associate with the network interface; the subnets are not changed (Amazon EC2 API Reference, ModifyNetworkInterfaceAttribute). What changes is the network interface.',
+  },
+  {
+    action: 'fsx:CreateFileSystemFromBackup',
+    resourceType: 'fsx:file-system',
+    kind: 'create',
+    why: 'The new file system, restored from the backup (Amazon FSx API Reference, CreateFileSystemFromBackup: "Creates a new Amazon FSx for Lustre, Amazon FSx for Windows File Server, or Amazon FSx for OpenZFS file system from an existing Amazon FSx backup").',
+  },
+  {
+    action: 'fsx:CreateFileSystemFromBackup',
+    resourceType: 'fsx:backup',
+    kind: 'uses',
+    why: 'BackupId names the existing backup the new file system is restored from; the backup is read, not changed (Amazon FSx API Reference, CreateFileSystemFromBackup).',
+  },
+];
+
+function kindOverride(action: string, resourceType: string): KindOverride | undefined {
+  return KIND_OVERRIDES.find((o) => o.action.toLowerCase() === action.toLowerCase() && o.resourceType === resourceType);
 }
 
 const CREATE_VERBS = /^(Create|Run|Allocate|Request|Import|Copy|Register|Purchase|Provision|Launch|Start(?:Build|Execution))/;
@@ -252,6 +302,7 @@ export function resourceTypesOf(action: string): ResourceTypeInfo[] {
       creates: createVerb && !tagging,
       usedByCreate: false,
       reads,
+      referenced: false,
     });
   }
   for (const t of list) {
@@ -269,6 +320,7 @@ export function resourceTypesOf(action: string): ResourceTypeInfo[] {
       creates: createVerb && !tagging && takesRequestTags,
       usedByCreate: false,
       reads,
+      referenced: false,
     });
   }
   // A create action whose data gives request tags on none of its types: the first required type is the new one.
@@ -279,7 +331,12 @@ export function resourceTypesOf(action: string): ResourceTypeInfo[] {
       result[index] = { ...result[index], creates: true };
     }
   }
-  const final = result.map((r) => ({ ...r, usedByCreate: !r.creates && result.some((o) => o.creates) }));
+  // The table of what the rule gets wrong.
+  const corrected = result.map((r) => {
+    const override = kindOverride(action, r.key);
+    return override === undefined ? r : { ...r, creates: override.kind === 'create', referenced: override.kind === 'uses' };
+  });
+  const final = corrected.map((r) => ({ ...r, usedByCreate: !r.creates && corrected.some((o) => o.creates) }));
   typesCache.set(action, final);
   return final;
 }
@@ -356,8 +413,9 @@ export interface CensusEntry {
   readonly target: CensusTarget;
   /**
    * What the request does to the resource: `changes` an existing one (writes, permissions, tags),
-   * `reads` an existing one (a sensitive read), `uses` an existing one that a create request refers to
-   * without changing it (the subnet or image of RunInstances), or `create`s a new one.
+   * `reads` an existing one (a sensitive read), `uses` an existing one that a request refers to without
+   * changing it (the subnet or image of RunInstances; the security groups of ModifyNetworkInterfaceAttribute,
+   * KIND_OVERRIDES), or `create`s a new one.
    */
   readonly kind: CensusKind;
   readonly direct: CensusAccess;
@@ -522,7 +580,7 @@ export function censusOf(variant: CensusVariant): CensusEntry[] {
           action,
           resourceType: type.key,
           target,
-          kind: type.creates ? 'create' : type.reads ? 'reads' : type.usedByCreate ? 'uses' : 'changes',
+          kind: type.creates ? 'create' : type.reads ? 'reads' : type.usedByCreate || type.referenced ? 'uses' : 'changes',
           direct,
           viaCloudFormation,
           resource,

@@ -89,6 +89,11 @@ export function asParallelClusterMakesIt(
   if (profile && block === 'user.imageBuilder' && request.statement?.sid === 'IAM') {
     return { action, resource: resource.replace(/example$/, 'ParallelClusterImage-example'), context };
   }
+  // Issue 18 (section 4): the cluster stack's private zone is created, tagged and deleted by CloudFormation
+  // (templates/slurm_builder.py:207-217); pcluster only reads zones, and ParallelCluster creates no health check.
+  if (/^route53:(CreateHostedZone|DeleteHostedZone|ChangeTagsForResource)$/.test(action) && block === 'user.base') {
+    return /:healthcheck\//.test(resource) ? undefined : { action, resource, context: { ...context, ...viaCfn } };
+  }
   if (action === 'route53:ChangeResourceRecordSets' && block === 'user.base') {
     return { action, resource, context: { ...context, 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['node.example.pcluster'] } };
   }

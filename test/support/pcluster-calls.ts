@@ -251,10 +251,14 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     // The functions carry the stack tags (models/cluster.py:393, the CfnFunction sets none: cdk_builder_utils.py:1127-1148).
     ['lambda:InvokeFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`, clusterTagged],
   ]);
-  add(users, 'create-cluster', 'templates/slurm_builder.py:212-216 (the private hosted zone)', [
-    ['route53:CreateHostedZone', '*'],
+  // pcluster itself only reads zones (aws/route53.py); CloudFormation creates, tags and deletes the zone.
+  add(users, 'create-cluster', 'templates/slurm_builder.py:212-216 (the private hosted zone, by CloudFormation)', [
+    ['route53:CreateHostedZone', '*', viaCfn],
+    ['route53:GetHostedZone', hostedZone, viaCfn],
+    ['route53:ChangeTagsForResource', hostedZone, viaCfn],
+  ]);
+  add(users, 'create-cluster', 'aws/route53.py (Dns/HostedZoneId read by the validators and slurm_builder.py:80-87)', [
     ['route53:GetHostedZone', hostedZone],
-    ['route53:ChangeTagsForResource', hostedZone],
   ]);
   add(users, 'create-cluster', 'templates/cluster_stack.py:430 (dashboard and alarms)', [
     ['cloudwatch:PutDashboard', `arn:${p}:cloudwatch::${a}:dashboard/${clusterName}-${r}`],
@@ -386,7 +390,8 @@ export function parallelClusterCalls(opts: PclusterCallsOptions): PclusterCall[]
     ['cloudformation:DeleteStack', clusterStack, clusterTagged],
     ['dynamodb:DeleteTable', table],
     ['lambda:DeleteFunction', `arn:${p}:lambda:${r}:${a}:function:pcluster-CleanupRoute53-0123abcd`, clusterTagged],
-    ['route53:DeleteHostedZone', hostedZone],
+    // The stack's private zone, deleted by CloudFormation (slurm_builder.py:212-216).
+    ['route53:DeleteHostedZone', hostedZone, viaCfn],
     ['logs:DeleteLogGroup', clusterLogGroup],
     ['logs:DeleteMetricFilter', clusterLogGroup],
     ['logs:DeleteLogGroup', lambdaLogGroup],
