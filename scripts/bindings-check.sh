@@ -4,8 +4,9 @@
 #
 #   1. The Python wheel (dist/python) and the Java jar (dist/java) are built from a copy of the npm package's
 #      files (bindings.out/package), unless the build already did (a wheel and a jar newer than .jsii are used
-#      as they are): the jar by jsii-pacmak as package:java does (its whole Maven build), the wheel by pip from
-#      the sources jsii-pacmak generates for package:python (the wheel package:python builds, file for file).
+#      as they are): the jar by jsii-pacmak as package:java does (its Maven build, without the javadoc jar),
+#      the wheel by pip from the sources jsii-pacmak generates for package:python (the wheel package:python
+#      builds, file for file).
 #   2. Python: a fresh venv gets aws-cdk-lib and constructs from PyPI, then the wheel; the wrong-type tests
 #      (examples/python/tests) run, then the example app examples/python/app.py synthesizes.
 #   3. Java: the jar goes into the local Maven repository; Maven takes aws-cdk-lib from Maven Central, runs
@@ -161,13 +162,17 @@ package_python() {
   (cd "$STAGE" && npx jsii-pacmak -v --code-only --target python --outdir "$src") &&
     "$PYTHON" -m pip wheel --disable-pip-version-check --no-input --no-deps -w dist/python "$src/python"
 }
-# The jar: jsii-pacmak's own Maven build (package:java), javadoc and sources jars included. Its Maven uses the
-# local repository the rest of the check uses (warm, and filled by bindings:prefetch) instead of a new empty
-# one per run, which downloaded aws-cdk-lib (111 MB) and every Maven plugin again each time. jsii-pacmak still
-# resolves the pom's aws-cdk-lib range to the newest release the repository's metadata names (Maven refreshes
-# that metadata once a day).
+# The jar: jsii-pacmak's own Maven build (package:java): the same pom, compile, tests and jar, and the sources
+# jar. Two differences, both for time:
+#   - its Maven uses the local repository the rest of the check uses (warm, and filled by bindings:prefetch)
+#     instead of a new empty one per run, which downloaded aws-cdk-lib (111 MB) and every Maven plugin each
+#     time. jsii-pacmak still resolves the pom's aws-cdk-lib range to the newest release the repository's
+#     metadata names (Maven refreshes that metadata once a day);
+#   - no javadoc jar (maven.javadoc.skip): jsii-pacmak's pom runs javadoc with failOnError=false and doclint
+#     off, so it can fail nothing, and the javadoc jar is for Maven Central only (the release builds it).
 package_java() {
-  (cd "$STAGE" && npx jsii-pacmak -v --target java --outdir "$ROOT/dist" --maven-local-repository "${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}")
+  (cd "$STAGE" && npx jsii-pacmak -v --target java --outdir "$ROOT/dist" \
+    --maven-local-repository "${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}" --mvn-define=maven.javadoc.skip=true)
 }
 
 # 2. Python --------------------------------------------------------------------------------------------------
