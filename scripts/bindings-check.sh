@@ -307,7 +307,7 @@ lane_java() {
   fi
   local f
   for f in "$JAR" "$POM"; do
-    [[ -f $f ]] || { echo "$f missing" >>"$OUT/failed-steps"; echo "jsii-pacmak did not produce $f" >&2; return 1; }
+    [[ -f $f ]] || { echo "package java" >>"$OUT/failed-steps"; echo "jsii-pacmak did not produce $f" >&2; return 1; }
   done
   # jsii-pacmak writes the npm peer range (^2.88.0) into the pom as [2.88.0,3.0.0), then always resolves it
   # to one version, the newest Maven knows at build time (versions:resolve-ranges; it has no switch to keep
