@@ -84,6 +84,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalSetup: '<rootDir>/test/support/temp-dirs-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/temp-dirs-global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/temp-dirs-per-file.ts'],
+      // Generated directories that hold copies of package.json (the bindings check's staged npm package in
+      // bindings.out/package) or other packages' files: outside jest's module map, so that a run next to the
+      // bindings check (CI runs integ:local alongside it) does not warn of a "Haste module naming collision".
+      modulePathIgnorePatterns: [
+        '<rootDir>/[^/]+\\.out/',
+        '<rootDir>/dist/',
+        '<rootDir>/\\.venv/',
+        '<rootDir>/examples/python/\\.venv/',
+        '<rootDir>/examples/java/target/',
+      ],
     },
   },
 

@@ -2,25 +2,34 @@
 # The bindings check (`npx projen bindings`): proves that Python and Java users get the same constructs as
 # TypeScript users, by using the built packages the way those users do.
 #
-#   1. jsii-pacmak builds the Python wheel (dist/python) and the Java jar (dist/java), as the projen tasks
-#      package:python and package:java do, from a copy of the npm package's files (bindings.out/package),
-#      unless the build already did (a wheel and a jar newer than .jsii are used as they are).
+#   1. The Python wheel (dist/python) and the Java jar (dist/java) are built from a copy of the npm package's
+#      files (bindings.out/package), unless the build already did (a wheel and a jar newer than .jsii are used
+#      as they are): the jar by jsii-pacmak as package:java does (its Maven build, without the javadoc jar),
+#      the wheel by pip from the sources jsii-pacmak generates for package:python (the wheel package:python
+#      builds, file for file).
 #   2. Python: a fresh venv gets aws-cdk-lib and constructs from PyPI, then the wheel; the wrong-type tests
 #      (examples/python/tests) run, then the example app examples/python/app.py synthesizes.
 #   3. Java: the jar goes into the local Maven repository; Maven takes aws-cdk-lib from Maven Central, runs
 #      the wrong-input tests (examples/java/src/test) and the example app (examples/java/src/main).
 #      Then every ```python and ```java code sample of README.md and docs/*.md runs the same way (extracted by
 #      scripts/check-samples.ts): each Python sample with the venv's Python, the Java samples compiled in a copy
-#      of the example's Maven project and run; each must synthesize.
+#      of the example's Maven project and run; each must synthesize. A self-test shows that each runner fails
+#      on a broken sample.
 #   4. TypeScript: the example app examples/app.ts synthesizes from source.
 #   5. scripts/compare-templates.ts requires the three cloud assemblies (template, ParallelCluster config
 #      fragments, permissions report, manifest, construct tree) to be identical after normalising only what
 #      legitimately differs between languages.
+#   6. No temporary directory is left behind: every tool's temporary files go to bindings.out/tmp (TMPDIR,
+#      java.io.tmpdir), removed at the end, and the check fails if /tmp got new cdk.out* or
+#      jsii-java-runtime* directories while it ran.
+#
+# Steps 1 to 4 run in two lanes at the same time, one a core: Python (wheel, tests, example, samples) and Java
+# (jar, tests and example at the floor and at the newest aws-cdk-lib, samples; then the TypeScript example).
 #
 # Assumes node_modules exists (npm ci); compiles the jsii assembly itself when it is missing or older than
 # src/. Outputs: bindings.out/{typescript,python,java}/ (cloud assemblies) and bindings.out/logs/ (one log a
-# step, printed when the step fails; VERBOSE=1 prints them all). Exits non-zero on any failure; the last line
-# says OK or FAILED, and at which step.
+# step, printed when the step fails; VERBOSE=1 prints them all, the two lanes' interleaved). Exits non-zero on
+# any failure; the last line says OK or FAILED, and at which step.
 #
 # Environment: MAVEN_REPO_LOCAL (a Maven local repository instead of ~/.m2/repository, e.g. an empty one to
 # measure a cold run); BINDINGS_PYTHON (the Python that creates the venv, default python3).
@@ -48,14 +57,23 @@ fi
 
 START=$SECONDS
 STEP=setup
-TIMINGS=()
-DEPS_PID=
+LANES=()
+# Every temporary file of every tool (Python, Node.js and the jsii kernel, pip, jsii-pacmak, the JVMs through
+# java.io.tmpdir) goes under one scratch directory that is removed when the check ends, pass or fail: without
+# it, each App() without an outdir left a /tmp/cdk.outXXXX behind, and each jsii Java runtime a
+# /tmp/jsii-java-runtimeXXXX.
+SCRATCH=$OUT/tmp
+leaked_tmp() { find /tmp -maxdepth 1 \( -name 'cdk.out*' -o -name 'jsii-java-runtime*' \) -print 2>/dev/null | sort; }
+TMP_BEFORE=$(leaked_tmp)
 on_exit() {
   local rc=$?
-  if [[ -n "$DEPS_PID" ]]; then
-    kill "$DEPS_PID" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${LANES[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  rm -rf "$SCRATCH"
   if [[ $rc -ne 0 ]]; then
+    if [[ -s $OUT/failed-steps ]]; then STEP=$(paste -sd, "$OUT/failed-steps"); fi
     echo "bindings-check: FAILED at step \"$STEP\" (exit $rc) after $((SECONDS - START))s; logs in ${LOGS#"$ROOT"/}/" >&2
   fi
 }
@@ -69,7 +87,8 @@ fail_with_log() {
   return 1
 }
 
-# Runs a step with its output in a log that is printed only when the step fails (or with VERBOSE=1).
+# Runs a step with its output in a log that is printed only when the step fails (or with VERBOSE=1). Its
+# time goes to $OUT/timings, and its name to $OUT/failed-steps when it fails (steps run in two lanes at once).
 step() {
   local name=$1
   shift
@@ -79,24 +98,33 @@ step() {
   echo "==> $name"
   if [[ -n "${VERBOSE:-}" ]]; then
     "$@" 2>&1 | tee "$log"
+    if [[ ${PIPESTATUS[0]} -ne 0 ]]; then echo "$name" >>"$OUT/failed-steps"; return 1; fi
   elif ! "$@" >"$log" 2>&1; then
+    echo "$name" >>"$OUT/failed-steps"
     fail_with_log "$log"
+    return 1
   fi
-  TIMINGS+=("$name $((SECONDS - t0))s")
+  echo "$name $((SECONDS - t0))s" >>"$OUT/timings"
+}
+
+# Waits for a background job (a child of the calling shell) that writes the log of NAME; fails like a step.
+wait_for() {
+  local name=$1 pid=$2 t0=$3
+  STEP=$name
+  echo "==> $name (started in the background)"
+  if ! wait "$pid"; then
+    echo "$name" >>"$OUT/failed-steps"
+    fail_with_log "$(log_of "$name")"
+    return 1
+  fi
+  echo "$name $((SECONDS - t0))s (overlapped)" >>"$OUT/timings"
 }
 
 rm -rf "$OUT"
-mkdir -p "$LOGS"
-
-# The Python dependencies come from PyPI and do not need the wheel: fetch them while jsii-pacmak runs.
-python_deps() {
-  rm -rf "$VENV"
-  "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install --disable-pip-version-check --no-input -r examples/python/requirements.txt
-}
-DEPS_T0=$SECONDS
-python_deps >"$(log_of "python deps")" 2>&1 &
-DEPS_PID=$!
+mkdir -p "$LOGS" "$SCRATCH"
+: >"$OUT/timings"
+export TMPDIR=$SCRATCH
+export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:+$JAVA_TOOL_OPTIONS }-Djava.io.tmpdir=$SCRATCH"
 
 # 1. Packages ------------------------------------------------------------------------------------------------
 if [[ ! -f .jsii ]] || [[ -n "$(find src -newer .jsii -name '*.ts' -print -quit)" ]]; then
@@ -104,11 +132,15 @@ if [[ ! -f .jsii ]] || [[ -n "$(find src -newer .jsii -name '*.ts' -print -quit)
 fi
 WHEEL=dist/python/cdk_parallelcluster_iam-$VERSION-py3-none-any.whl
 JAR_DIR=dist/java/io/github/cdkparallelclusteriam/cdk-parallelcluster-iam/$VERSION
+JAR=$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar
+POM=$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom
 # `npx projen build` packages all three languages when CI is not set (package-all), or only npm when it is
 # (the build workflow packages Python and Java in jobs of their own). A wheel and a jar that are newer than
 # the jsii assembly are those packages: use them instead of packaging a second time.
-if [[ -f $WHEEL && -f $JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar && $WHEEL -nt .jsii && $JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar -nt .jsii ]]; then
+PACKAGED=
+if [[ -f $WHEEL && -f $JAR && $WHEEL -nt .jsii && $JAR -nt .jsii ]]; then
   echo "==> package python and java: using dist/python and dist/java from the build (newer than .jsii)"
+  PACKAGED=1
 else
   # jsii-pacmak embeds `npm pack` of the package directory in the wheel and the jar. Run it on a copy that
   # holds only what the npm package is made of, so that whatever else lies in the work tree (CI's .venv/, the
@@ -119,54 +151,77 @@ else
   if [[ -f API.md ]]; then cp API.md "$STAGE/"; fi
   ln -s "$ROOT/node_modules" "$STAGE/node_modules"
   rm -rf dist/python dist/java
-  step "package python and java" bash -c 'cd "$1" && npx jsii-pacmak -v --target python --target java --outdir "$2"' _ "$STAGE" "$ROOT/dist"
 fi
-for f in "$WHEEL" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom"; do
-  [[ -f $f ]] || { echo "jsii-pacmak did not produce $f" >&2; exit 1; }
-done
-# jsii-pacmak writes the npm peer range (^2.88.0) into the pom as [2.88.0,3.0.0), then always resolves it
-# to one version, the newest Maven knows at build time (versions:resolve-ranges; it has no switch to keep
-# the range). Users therefore pin their aws-cdk-lib in dependencyManagement, which step 3 tests with the
-# floor and with the newest release (docs/compatibility.md).
-jar_dep() {
-  grep -A1 "<artifactId>$1</artifactId>" "$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" | sed -n 's/.*<version>\(.*\)<\/version>.*/\1/p' | head -n 1
+
+# The wheel: jsii-pacmak generates the Python package's sources (what package:python generates), and pip builds
+# the wheel from them with the build backend they declare (setuptools, in pip's isolated build environment),
+# which is what package:python's `python -m build` does for its wheel, without its sdist, its second build
+# environment and its twine check of the PyPI description (the release workflow runs package:python in full).
+package_python() {
+  local src=$OUT/python-src
+  (cd "$STAGE" && npx jsii-pacmak -v --code-only --target python --outdir "$src") &&
+    "$PYTHON" -m pip wheel --disable-pip-version-check --no-input --no-deps -w dist/python "$src/python"
 }
-JAR_CDK=$(jar_dep aws-cdk-lib)
-JAR_CONSTRUCTS=$(jar_dep constructs)
-echo "  the jar's pom names aws-cdk-lib $JAR_CDK and constructs $JAR_CONSTRUCTS"
+# The jar: jsii-pacmak's own Maven build (package:java): the same pom, compile, tests and jar, and the sources
+# jar. Two differences, both for time:
+#   - its Maven uses the local repository the rest of the check uses (warm, and filled by bindings:prefetch)
+#     instead of a new empty one per run, which downloaded aws-cdk-lib (111 MB) and every Maven plugin each
+#     time. jsii-pacmak still resolves the pom's aws-cdk-lib range to the newest release the repository's
+#     metadata names (Maven refreshes that metadata once a day);
+#   - no javadoc jar (maven.javadoc.skip): jsii-pacmak's pom runs javadoc with failOnError=false and doclint
+#     off, so it can fail nothing, and the javadoc jar is for Maven Central only (the release builds it).
+package_java() {
+  (cd "$STAGE" && npx jsii-pacmak -v --target java --outdir "$ROOT/dist" \
+    --maven-local-repository "${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}" --mvn-define=maven.javadoc.skip=true)
+}
 
 # 2. Python --------------------------------------------------------------------------------------------------
-STEP="python deps"
-echo "==> python deps (started in the background)"
-if ! wait "$DEPS_PID"; then
-  DEPS_PID=
-  fail_with_log "$(log_of "python deps")"
-fi
-DEPS_PID=
-TIMINGS+=("python deps $((SECONDS - DEPS_T0))s (overlapped)")
-python_wheel() {
-  "$VENV/bin/pip" install --disable-pip-version-check --no-input "$WHEEL"
-  # Fails when the wheel's requirements conflict with the pinned CDK (e.g. a jsii runtime too old).
-  "$VENV/bin/pip" check
-  "$VENV/bin/pip" list --format=freeze
+# The Python dependencies come from PyPI and do not need the wheel: fetch them while the wheel is built.
+python_deps() {
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV" &&
+    "$VENV/bin/pip" install --disable-pip-version-check --no-input -r examples/python/requirements.txt
 }
-step "python wheel" python_wheel
-step "python tests" "$VENV/bin/python" -m pytest -p no:cacheprovider -v examples/python/tests
-step "python example" env EXAMPLE_OUTDIR="$OUT/python" "$VENV/bin/python" examples/python/app.py
+python_wheel() {
+  "$VENV/bin/pip" install --disable-pip-version-check --no-input "$WHEEL" &&
+    # Fails when the wheel's requirements conflict with the pinned CDK (e.g. a jsii runtime too old).
+    "$VENV/bin/pip" check &&
+    "$VENV/bin/pip" list --format=freeze
+}
 
 # The ```python samples of README.md and docs/*.md, as a user copies them: each one a complete app whose
-# app.synth() must write a cloud assembly (CDK_OUTDIR, one per sample). python_samples DIR [FILE.md ...]
+# app.synth() must write a cloud assembly (CDK_OUTDIR, one per sample), each in a Python process of its own,
+# two at a time (each one is mostly the jsii kernel's Node.js loading aws-cdk-lib, on one core).
+# python_samples DIR [FILE.md ...]
 SAMPLES=$OUT/samples
+SAMPLE_JOBS=2
+python_sample() { # python_sample DIR NAME: the sample's output in DIR/logs/NAME.log, its exit code in NAME.rc
+  local dir=$1 name=$2 rc=0
+  (cd "$dir/src" && CDK_OUTDIR="$dir/out/$name" "$VENV/bin/python" "$name.py") >"$dir/logs/$name.log" 2>&1 || rc=$?
+  echo "$rc" >"$dir/logs/$name.rc"
+}
 python_samples() {
   local dir=$1
   shift
-  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-python "$dir/src" "$@"
-  local f name where passed=0 failed=0
+  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-python "$dir/src" "$@" || return 1
+  mkdir -p "$dir/logs"
+  local f name where running=0 passed=0 failed=0
+  for f in "$dir"/src/*.py; do
+    [[ -e $f ]] || continue
+    python_sample "$dir" "$(basename "$f" .py)" &
+    running=$((running + 1))
+    if [[ $running -ge $SAMPLE_JOBS ]]; then
+      wait -n || true
+      running=$((running - 1))
+    fi
+  done
+  wait
   for f in "$dir"/src/*.py; do
     [[ -e $f ]] || continue
     name=$(basename "$f" .py)
     where=$(head -n 1 "$f" | sed 's/^# //')
-    if (cd "$dir/src" && CDK_OUTDIR="$dir/out/$name" "$VENV/bin/python" "$f") && [[ -f $dir/out/$name/manifest.json ]]; then
+    cat "$dir/logs/$name.log"
+    if [[ $(cat "$dir/logs/$name.rc" 2>/dev/null) == 0 && -f $dir/out/$name/manifest.json ]]; then
       echo "ok   $where"
       passed=$((passed + 1))
     else
@@ -177,57 +232,128 @@ python_samples() {
   echo "python samples: $passed passed, $failed failed"
   [[ $failed -eq 0 ]]
 }
-step "python samples" python_samples "$SAMPLES/python"
 
 # 3. Java ----------------------------------------------------------------------------------------------------
-# install-file overwrites any earlier build of the same version in the local repository, so a stale jar
-# from a previous run is never used.
-step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugin:3.1.1:install-file \
-  -DpomFile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.pom" -Dfile="$JAR_DIR/cdk-parallelcluster-iam-$VERSION.jar"
-step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
-  -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java
-
-# The same with the aws-cdk-lib and constructs the jar's pom names (the newest on Maven Central when the
-# jar was built), which is what a user who pins nothing gets. With the floor above, dependencyManagement
-# is tested with a version older than the jar's and with the jar's own. The templates and the cluster
-# configuration fragments must be the bytes the TypeScript example writes at the floor (no feature flags
-# are set, and aws-cdk-lib gives the same template from 2.88 on: docs/compatibility.md).
-step "java with aws-cdk-lib $JAR_CDK" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
-  -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" \
-  -Daws-cdk-lib.version="$JAR_CDK" -Dconstructs.version="$JAR_CONSTRUCTS" clean test exec:java
-
 # The ```java samples of README.md and docs/*.md: their statements in a main method each, compiled against the
 # jar in a copy of the example's Maven project (same aws-cdk-lib pin), then run in order by samples.RunAll.
 # java_samples DIR [FILE.md ...]
 java_samples() {
   local dir=$1
   shift
-  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-java "$dir/src/main/java" "$@"
-  cp examples/java/pom.xml "$dir/pom.xml"
+  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-java "$dir/src/main/java" "$@" || return 1
+  cp examples/java/pom.xml "$dir/pom.xml" || return 1
   CDK_OUTDIR="$dir/out" "${MVN[@]}" -f "$dir/pom.xml" \
     -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" -Dexec.mainClass=samples.RunAll \
     compile exec:java
 }
-step "java samples" java_samples "$SAMPLES/java"
 
 # The two runners above must fail on a broken sample: one that raises (Python), one that does not compile and
-# one that throws (Java). Each is run alone, so that one failing does not hide another that passes.
-samples_self_test() {
-  local dir=$SAMPLES/self-test
+# one that throws (Java). Each is run alone, so that one failing does not hide another that passes; the two
+# Java ones at the same time, each in its own directory and Maven process.
+SELF_TEST=$SAMPLES/self-test
+python_self_test() {
+  local dir=$SELF_TEST/python
   mkdir -p "$dir"
   printf '%s\n' '```python' 'import aws_cdk as cdk' 'app = cdk.App()' 'undefined_bucket.grant_read(app)' 'app.synth()' '```' >"$dir/raises.md"
+  if python_samples "$dir" "$dir/raises.md"; then echo "self-test: a Python sample that raises passed" >&2; return 1; fi
+  if ! cat "$dir"/logs/*.log | grep -q "NameError: name 'undefined_bucket'"; then
+    echo "self-test: the Python sample that raises failed without raising its NameError" >&2
+    return 1
+  fi
+  echo "python samples self-test: the Python runner fails on a sample that raises"
+}
+java_self_test() {
+  local dir=$SELF_TEST/java nc rc_nc=0 rc_throws=0
+  mkdir -p "$dir"
   printf '%s\n' '```java' 'import software.amazon.awscdk.App;' 'App app = new App();' 'undefinedBucket.grantRead(app);' 'app.synth();' '```' >"$dir/no-compile.md"
   printf '%s\n' '```java' 'import software.amazon.awscdk.App;' 'import software.amazon.awscdk.Stack;' 'App app = new App();' \
     'new Stack(app, "Not a valid id!");' 'app.synth();' '```' >"$dir/throws.md"
-  if python_samples "$dir/python" "$dir/raises.md"; then echo "self-test: a Python sample that raises passed" >&2; return 1; fi
-  if java_samples "$dir/no-compile" "$dir/no-compile.md"; then echo "self-test: a Java sample that does not compile passed" >&2; return 1; fi
-  if java_samples "$dir/throws" "$dir/throws.md"; then echo "self-test: a Java sample that throws passed" >&2; return 1; fi
-  echo "samples self-test: the Python and Java runners fail on a sample that raises, does not compile or throws"
+  java_samples "$dir/no-compile" "$dir/no-compile.md" >"$dir/no-compile.log" 2>&1 &
+  nc=$!
+  java_samples "$dir/throws" "$dir/throws.md" >"$dir/throws.log" 2>&1 || rc_throws=$?
+  wait "$nc" || rc_nc=$?
+  echo "---- a Java sample that does not compile (exit $rc_nc):"
+  cat "$dir/no-compile.log"
+  echo "---- a Java sample that throws (exit $rc_throws):"
+  cat "$dir/throws.log"
+  if [[ $rc_nc -eq 0 ]]; then echo "self-test: a Java sample that does not compile passed" >&2; return 1; fi
+  if ! grep -q 'COMPILATION ERROR' "$dir/no-compile.log"; then echo "self-test: the Java sample that does not compile failed without a compilation error" >&2; return 1; fi
+  if [[ $rc_throws -eq 0 ]]; then echo "self-test: a Java sample that throws passed" >&2; return 1; fi
+  if ! grep -q '^FAIL ' "$dir/throws.log"; then echo "self-test: the Java sample that throws failed without RunAll reporting it" >&2; return 1; fi
+  echo "java samples self-test: the Java runner fails on a sample that does not compile and on one that throws"
 }
-step "samples self-test" samples_self_test
 
-# 4. TypeScript ----------------------------------------------------------------------------------------------
-step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts
+# The Python lane and the Java lane run at the same time (two cores; each is mostly one process at a time):
+# Python packages its wheel and runs its tests, example and samples while jsii-pacmak builds the jar.
+lane_python() {
+  local deps_t0=$SECONDS deps
+  python_deps >"$(log_of "python deps")" 2>&1 &
+  deps=$!
+  if [[ -z $PACKAGED ]]; then
+    step "package python" package_python || { kill "$deps" 2>/dev/null; return 1; }
+  fi
+  [[ -f $WHEEL ]] || { echo "package python" >>"$OUT/failed-steps"; echo "jsii-pacmak and pip did not produce $WHEEL" >&2; kill "$deps" 2>/dev/null; return 1; }
+  wait_for "python deps" "$deps" "$deps_t0" || return 1
+  step "python wheel" python_wheel || return 1
+  step "python tests" "$VENV/bin/python" -m pytest -p no:cacheprovider -v examples/python/tests || return 1
+  step "python example" env EXAMPLE_OUTDIR="$OUT/python" "$VENV/bin/python" examples/python/app.py || return 1
+  step "python samples" python_samples "$SAMPLES/python" || return 1
+  step "python samples self-test" python_self_test || return 1
+}
+
+lane_java() {
+  if [[ -z $PACKAGED ]]; then
+    step "package java" package_java || return 1
+  fi
+  local f
+  for f in "$JAR" "$POM"; do
+    [[ -f $f ]] || { echo "package java" >>"$OUT/failed-steps"; echo "jsii-pacmak did not produce $f" >&2; return 1; }
+  done
+  # jsii-pacmak writes the npm peer range (^2.88.0) into the pom as [2.88.0,3.0.0), then always resolves it
+  # to one version, the newest Maven knows at build time (versions:resolve-ranges; it has no switch to keep
+  # the range). Users therefore pin their aws-cdk-lib in dependencyManagement, which this lane tests with the
+  # floor and with the newest release (docs/compatibility.md).
+  local jar_cdk jar_constructs
+  jar_cdk=$(jar_dep aws-cdk-lib)
+  jar_constructs=$(jar_dep constructs)
+  echo "$jar_cdk" >"$OUT/jar-aws-cdk-lib"
+  echo "  the jar's pom names aws-cdk-lib $jar_cdk and constructs $jar_constructs"
+  # install-file overwrites any earlier build of the same version in the local repository, so a stale jar
+  # from a previous run is never used.
+  step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugin:3.1.1:install-file \
+    -DpomFile="$POM" -Dfile="$JAR" || return 1
+  step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
+    -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java || return 1
+  # The same with the aws-cdk-lib and constructs the jar's pom names (the newest on Maven Central when the
+  # jar was built), which is what a user who pins nothing gets. With the floor above, dependencyManagement
+  # is tested with a version older than the jar's and with the jar's own. The templates and the cluster
+  # configuration fragments must be the bytes the TypeScript example writes at the floor (no feature flags
+  # are set, and aws-cdk-lib gives the same template from 2.88 on: docs/compatibility.md).
+  step "java with aws-cdk-lib $jar_cdk" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
+    -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" \
+    -Daws-cdk-lib.version="$jar_cdk" -Dconstructs.version="$jar_constructs" clean test exec:java || return 1
+  step "java samples" java_samples "$SAMPLES/java" || return 1
+  step "java samples self-test" java_self_test || return 1
+  # 4. TypeScript (in this lane, the shorter one) --------------------------------------------------------------
+  step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts
+}
+jar_dep() {
+  grep -A1 "<artifactId>$1</artifactId>" "$POM" | sed -n 's/.*<version>\(.*\)<\/version>.*/\1/p' | head -n 1
+}
+
+LANES_T0=$SECONDS
+lane_python &
+LANES+=($!)
+lane_java &
+LANES+=($!)
+LANES_RC=0
+for pid in "${LANES[@]}"; do
+  wait "$pid" || LANES_RC=1
+done
+LANES=()
+echo "python and java lanes $((SECONDS - LANES_T0))s (at the same time)" >>"$OUT/timings"
+if [[ $LANES_RC -ne 0 ]]; then exit 1; fi
+JAR_CDK=$(cat "$OUT/jar-aws-cdk-lib")
 
 # 5. Compare -------------------------------------------------------------------------------------------------
 STEP=compare
@@ -243,10 +369,25 @@ for f in ParallelClusterIamExample.template.json ParallelClusterIamExample.pclus
 done
 echo "  java with aws-cdk-lib $JAR_CDK: the same template and fragments as TypeScript with the floor"
 
+# No temporary directory outlives the check: every tool wrote under $SCRATCH (removed on exit), none in /tmp.
+STEP="temporary directories"
+rm -rf "$SCRATCH"
+LEAKED=$(comm -13 <(echo "$TMP_BEFORE") <(leaked_tmp) | sed '/^$/d')
+if [[ -n $LEAKED ]]; then
+  echo "bindings-check: these temporary directories appeared in /tmp while the check ran (from a tool that ignores TMPDIR" >&2
+  echo "and java.io.tmpdir, or from another process running at the same time: their stacks tell which):" >&2
+  while read -r d; do
+    echo "  $d (made at $(stat -c %y "$d" 2>/dev/null | cut -c12-19); stacks: $(find "$d" -maxdepth 1 -name '*.template.json' -printf '%f ' 2>/dev/null | sed 's/\.template\.json//g'))" >&2
+  done <<<"$LEAKED"
+  exit 1
+fi
+echo "  temporary directories: none left in /tmp (no new cdk.out*, jsii-java-runtime*)"
+
 echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$(log_of "python tests")" | tail -n 1 | tr -d '=' | xargs || true)"
 echo "  $(grep -E '^python samples: ' "$(log_of "python samples")" | tail -n 1)"
 echo "  $(grep -E '^java samples: [0-9]+ passed' "$(log_of "java samples")" | tail -n 1)"
-echo "  $(grep -E '^samples self-test: ' "$(log_of "samples self-test")" | tail -n 1)"
+echo "  $(grep -E '^python samples self-test: ' "$(log_of "python samples self-test")" | tail -n 1)"
+echo "  $(grep -E '^java samples self-test: ' "$(log_of "java samples self-test")" | tail -n 1)"
 echo "  java tests: $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$(log_of "java tests and example")" | tail -n 1 | sed 's/^\[INFO\] //' || true)"
-echo "  step times: $(IFS=';'; echo "${TIMINGS[*]}" | sed 's/;/, /g')"
+echo "  step times: $(paste -sd, "$OUT/timings" | sed 's/,/, /g')"
 echo "bindings-check: OK: Python wheel and Java jar built; the Python and Java example apps synthesized the same assembly as examples/app.ts, and the README's and docs' Python and Java samples ran, in $((SECONDS - START))s"

@@ -7,7 +7,8 @@
 #   - Maven: the dependencies and plugins of examples/java/pom.xml (aws-cdk-lib at the floor and at the newest
 #     release, constructs, jsii-runtime, JUnit, the compiler, surefire, exec and install plugins) into the local
 #     repository (~/.m2, or MAVEN_REPO_LOCAL);
-#   - pip: the wheels of examples/python/requirements.txt into pip's cache.
+#   - pip: the wheels of examples/python/requirements.txt, and the build requirements of the library's wheel,
+#     into pip's cache.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +45,11 @@ maven() {
 pip_cache() {
   local python=${BINDINGS_PYTHON:-python3} dir rc
   dir=$(mktemp -d)
-  "$python" -m pip download --disable-pip-version-check --no-input -q -d "$dir" -r examples/python/requirements.txt
+  # With the build requirements jsii-pacmak declares in the wheel's sources (setuptools, build): pip builds the
+  # wheel with them in an isolated environment.
+  local build_reqs
+  mapfile -t build_reqs < <(sed -n 's/^\([^#]*[^ #]\) *# build-system.*/\1/p' node_modules/jsii-pacmak/lib/targets/python/requirements-dev.txt)
+  "$python" -m pip download --disable-pip-version-check --no-input -q -d "$dir" -r examples/python/requirements.txt "${build_reqs[@]}"
   rc=$?
   rm -rf "$dir"
   return $rc

@@ -149,4 +149,4 @@ export CDK_DISABLE_CLI_TELEMETRY=true
 export INTEG_WORK_DIR="$WORK"
 
 # Arguments go to jest: `bash scripts/integ-local.sh integ/cluster-deploy.test.ts` runs one test file.
-npx jest --config integ/jest.config.json --runInBand --ci "$@"
+npx jest --config integ/jest.config.js --runInBand --ci "$@"
