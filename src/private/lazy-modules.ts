@@ -15,37 +15,25 @@ import type * as Derive from '../config/derive';
  * (test/private/lazy-modules.test.ts checks what loading the library loads.)
  */
 
-let kmsModule: typeof Kms | undefined;
-let s3Module: typeof S3 | undefined;
-let secretsManagerModule: typeof SecretsManager | undefined;
-let yamlModule: typeof Yaml | undefined;
-let deriveModule: typeof Derive | undefined;
-let providerModule: typeof Provider | undefined;
-let serializeModule: typeof Serialize | undefined;
+/** A module loader that calls `load` on first use only. */
+function onFirstUse<T>(load: () => T): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= load());
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
 
 /** `aws-cdk-lib/aws-kms`, loaded on first use (KMS keys named in a configuration file). */
-export function kmsLib(): typeof Kms {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (kmsModule ??= require('aws-cdk-lib/aws-kms') as typeof Kms);
-}
+export const kmsLib = onFirstUse(() => require('aws-cdk-lib/aws-kms') as typeof Kms);
 
 /** `aws-cdk-lib/aws-s3`, loaded on first use. */
-export function s3Lib(): typeof S3 {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (s3Module ??= require('aws-cdk-lib/aws-s3') as typeof S3);
-}
+export const s3Lib = onFirstUse(() => require('aws-cdk-lib/aws-s3') as typeof S3);
 
 /** `aws-cdk-lib/aws-secretsmanager`, loaded on first use. */
-export function secretsManagerLib(): typeof SecretsManager {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (secretsManagerModule ??= require('aws-cdk-lib/aws-secretsmanager') as typeof SecretsManager);
-}
+export const secretsManagerLib = onFirstUse(() => require('aws-cdk-lib/aws-secretsmanager') as typeof SecretsManager);
 
 /** The bundled `yaml` package, loaded on first use (configuration files only). */
-export function yamlLib(): typeof Yaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (yamlModule ??= require('yaml') as typeof Yaml);
-}
+export const yamlLib = onFirstUse(() => require('yaml') as typeof Yaml);
 
 /*
  * The library's own modules that only some uses need, loaded on first use too: compiling them is part
@@ -55,19 +43,12 @@ export function yamlLib(): typeof Yaml {
  */
 
 /** src/config/derive (with src/config/completed): a `ParallelClusterIam` given a configuration file. */
-export function deriveLib(): typeof Derive {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (deriveModule ??= require('../config/derive') as typeof Derive);
-}
+export const deriveLib = onFirstUse(() => require('../config/derive') as typeof Derive);
 
 /** src/cluster/provider (with src/cluster/provider-role): the `ParallelCluster` construct. */
-export function providerLib(): typeof Provider {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (providerModule ??= require('../cluster/provider') as typeof Provider);
-}
+export const providerLib = onFirstUse(() => require('../cluster/provider') as typeof Provider);
 
 /** src/cluster/serialize: the `ParallelCluster` construct. */
-export function serializeLib(): typeof Serialize {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (serializeModule ??= require('../cluster/serialize') as typeof Serialize);
-}
+export const serializeLib = onFirstUse(() => require('../cluster/serialize') as typeof Serialize);
+
+/* eslint-enable @typescript-eslint/no-require-imports */
