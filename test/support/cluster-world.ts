@@ -1,9 +1,9 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { CallerRole } from './pcluster-calls';
+import { CallerRole, namedResourceProps } from './pcluster-calls';
 import { PolicySimulator } from './simulate';
-import { TestEnvironment, stackIn } from './stacks';
+import { TestEnvironment, markVariant, stackIn } from './stacks';
 import { IamAccessMode, ParallelClusterIam, ParallelClusterIamProps, ParallelClusterVersion } from '../../src';
 
 export type ModeName = 'restricted' | 'privileged' | 'permissionsBoundary';
@@ -54,4 +54,31 @@ export function clusterWorld(env: TestEnvironment, mode: ModeName, props: Partia
     imageCleanup: sim(cluster.imageBuilderRoles!.cleanupLambdaRole),
   };
   return { stack, cluster, sims, arn, boundary };
+}
+
+/**
+ * The worlds the attack matrix and the calls matrix simulate, by name (the catalogue enumerates them, see
+ * test/support/catalogue.ts): `plain`; `fsx` (FSx for Lustre on); `scoped` (to the cluster `hpc-prod`);
+ * `named` (FSx for Lustre on and the resources the configuration names, issue 19, as literal ARNs).
+ */
+export const WORLD_SHAPES = ['plain', 'fsx', 'scoped', 'named'] as const;
+export type WorldShape = typeof WORLD_SHAPES[number];
+
+/** The cluster the `scoped` world is limited to. */
+export const SHAPED_WORLD_CLUSTER = 'hpc-prod';
+
+/** The catalogue id of a shaped world. */
+export function shapedWorldId(env: TestEnvironment, mode: ModeName, shape: WorldShape): string {
+  return `cluster-world/${shape}/${env.partition}/${mode}`;
+}
+
+/** `clusterWorld` with the properties of `shape`, its stack marked as a catalogue variant. */
+export function shapedWorld(env: TestEnvironment, mode: ModeName, shape: WorldShape): ClusterWorld {
+  const props: Partial<ParallelClusterIamProps> = shape === 'plain' ? {}
+    : shape === 'fsx' ? { enableFsxLustre: true }
+      : shape === 'scoped' ? { clusterName: SHAPED_WORLD_CLUSTER }
+        : { ...namedResourceProps(stackIn(env, 'Imports'), env), enableFsxLustre: true };
+  const world = clusterWorld(env, mode, props);
+  markVariant(world.stack, shapedWorldId(env, mode, shape));
+  return world;
 }
