@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { compareCatalogues, normalizeTemplate, variantFile } from '../../scripts/newest-cdk-templates';
 import { boundaryWorld, catalogueIds, catalogueVariants, checkCatalogued, simulateCatalogueVariantsOnly } from '../support/catalogue';
-import { shapedWorldId } from '../support/cluster-world';
+import { shapedWorld, shapedWorldId } from '../support/cluster-world';
 import { PolicySimulator } from '../support/simulate';
 import { AWS, AWS_CN, markVariant, stackIn } from '../support/stacks';
 
@@ -35,6 +35,8 @@ describe('the catalogue', () => {
     expect(() => PolicySimulator.forRole(stack, role)).toThrow(/is not in the catalogue/);
     const { stack: catalogued, bounded } = boundaryWorld(AWS);
     expect(PolicySimulator.forRole(catalogued, bounded).permissionsBoundaryDocument).toBeDefined();
+    // The builders mark their stack before they make its simulators.
+    expect(shapedWorld(AWS, 'restricted', 'plain').sims.headNode).toBeDefined();
   });
 
   test('holds every partition, and its ids are unique and map to distinct files', () => {

@@ -59,8 +59,7 @@ export function latestWorld(env: TestEnvironment, mode: ModeName, scoped: boolea
   // The recorded cluster has FSx for Lustre (scripts/recorded-calls/cluster-config.yaml).
   const { stack, cluster, sims, arn } = clusterWorld(env, mode, {
     enableFsxLustre: true, logExportBuckets: [exportBucket(env)], ...RECORDED_HEAD_NODE, ...(scoped ? { clusterName: SCOPED_CLUSTER } : {}),
-  });
-  markVariant(stack, latestWorldId(env, mode, scoped));
+  }, latestWorldId(env, mode, scoped));
   return {
     label: `LATEST ${env.partition} ${mode}${scoped ? ' clusterName' : ''}`,
     stack,
