@@ -9,6 +9,8 @@ import * as path from 'path';
  *   npx ts-node --transpile-only --project tsconfig.dev.json scripts/newest-cdk-templates.ts write DIR
  *       synthesizes every catalogue variant in this one process and writes DIR/<id>.json: the template
  *       (normalized, see `normalizeTemplate`) or, for a variant the library refuses, the refusal's message;
+ *   ... write DIR I/N
+ *       only every N-th variant from the I-th (N processes share the work);
  *   ... compare FLOOR_DIR NEWEST_DIR
  *       exits 1, printing the first differences, unless both hold the same variants with the same content.
  */
@@ -37,15 +39,21 @@ export function variantFile(id: string): string {
   return `${id.replace(/\//g, '__').replace(/[^\w.@=-]/g, '_')}.json`;
 }
 
-/** The catalogue, synthesized into `dir`; returns the number of variants and the seconds each kind (`census`, `quota`, ...) took. */
-export function writeCatalogue(dir: string): { count: number; seconds: Record<string, number> } {
+/**
+ * The catalogue, synthesized into `dir` (with `shard` i/n, only every n-th variant from the i-th: processes
+ * writing the shards of one version into one directory share the work); returns the number of variants
+ * written and the seconds each kind (`census`, `quota`, ...) took.
+ */
+export function writeCatalogue(
+  dir: string, shard: { index: number; count: number } = { index: 0, count: 1 },
+): { count: number; seconds: Record<string, number> } {
   // Loaded here, not at the top: `compare` needs no aws-cdk-lib.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { catalogueVariants } = require('../test/support/catalogue') as typeof import('../test/support/catalogue');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { templateOf } = require('../test/support/simulate') as typeof import('../test/support/simulate');
   fs.mkdirSync(dir, { recursive: true });
-  const variants = catalogueVariants();
+  const variants = catalogueVariants().filter((_v, i) => i % shard.count === shard.index);
   const files = new Set<string>();
   const seconds: Record<string, number> = {};
   for (const variant of variants) {
@@ -105,12 +113,13 @@ export function compareCatalogues(floorDir: string, newestDir: string, limit: nu
 
 if (require.main === module) {
   const [command, ...args] = process.argv.slice(2);
-  if (command === 'write' && args.length === 1) {
+  const shard = /^(\d+)\/(\d+)$/.exec(args[1] ?? '0/1');
+  if (command === 'write' && (args.length === 1 || args.length === 2) && shard && Number(shard[1]) < Number(shard[2])) {
     const start = Date.now();
-    const { count, seconds } = writeCatalogue(args[0]);
+    const { count, seconds } = writeCatalogue(args[0], { index: Number(shard[1]), count: Number(shard[2]) });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const version = require('aws-cdk-lib/package.json').version;
-    console.log(`newest-cdk-templates: ${count} catalogue variants synthesized with aws-cdk-lib ${version} in ${Math.round((Date.now() - start) / 1000)} s (${Object.entries(seconds).map(([k, v]) => `${k} ${Math.round(v)} s`).join(', ')})`);
+    console.log(`newest-cdk-templates: ${count} catalogue variants${shard[2] === '1' ? '' : ` (shard ${shard[1]}/${shard[2]})`} synthesized with aws-cdk-lib ${version} in ${Math.round((Date.now() - start) / 1000)} s (${Object.entries(seconds).map(([k, v]) => `${k} ${Math.round(v)} s`).join(', ')})`);
   } else if (command === 'compare' && args.length === 2) {
     const { compared, differences } = compareCatalogues(args[0], args[1]);
     if (differences.length > 0) {
@@ -124,7 +133,7 @@ difference in normalizeTemplate (scripts/newest-cdk-templates.ts) if the simulat
     }
     console.log(`newest-cdk-templates: the ${compared} catalogue variants (test/support/catalogue.ts) synthesize the same templates and refusals with both versions`);
   } else {
-    console.error('Usage: newest-cdk-templates.ts write DIR | compare FLOOR_DIR NEWEST_DIR');
+    console.error('Usage: newest-cdk-templates.ts write DIR [SHARD/COUNT] | compare FLOOR_DIR NEWEST_DIR');
     process.exit(2);
   }
 }

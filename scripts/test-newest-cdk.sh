@@ -89,14 +89,15 @@ loaded=$(newest node -p "require('aws-cdk-lib/package.json').version + ' ' + req
 
 t0=$(date +%s)
 templates() { npx ts-node --transpile-only --project tsconfig.dev.json scripts/newest-cdk-templates.ts "$@"; }
-# Both versions at once, one core each.
-templates write "$work/templates/floor" > "$work/templates-floor.log" 2>&1 & floor_pid=$!
-newest templates write "$work/templates/newest" > "$work/templates-newest.log" 2>&1 & newest_pid=$!
-floor_rc=0; newest_rc=0
-wait "$floor_pid" || floor_rc=$?
-wait "$newest_pid" || newest_rc=$?
-cat "$work/templates-floor.log" "$work/templates-newest.log"
-(( floor_rc == 0 && newest_rc == 0 )) || { echo "test-newest-cdk: synthesizing the catalogue failed (above)" >&2; exit 1; }
+# Both versions at once on the two cores: the newest synthesizes about 1.6 times slower than the floor, so it
+# is split into two processes (each every other variant) next to the floor's one.
+templates write "$work/templates/floor" > "$work/templates-floor.log" 2>&1 & pids=($!)
+newest templates write "$work/templates/newest" 0/2 > "$work/templates-newest-0.log" 2>&1 & pids+=($!)
+newest templates write "$work/templates/newest" 1/2 > "$work/templates-newest-1.log" 2>&1 & pids+=($!)
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+cat "$work"/templates-*.log
+(( failed == 0 )) || { echo "test-newest-cdk: synthesizing the catalogue failed (above)" >&2; exit 1; }
 templates compare "$work/templates/floor" "$work/templates/newest"
 echo "test-newest-cdk: the simulation proofs' templates compared in $(( $(date +%s) - t0 )) s"
 
