@@ -6,8 +6,8 @@
 #
 #   1. the templates the simulation proofs simulate (the attack matrix, the ParallelCluster calls matrix, the
 #      recorded calls, the seed simulation, the census) and the quota budgets measure: every stack of their
-#      catalogue (test/support/catalogue.ts) is synthesized in one process with the floor and in one with the
-#      newest, both at once (scripts/newest-cdk-templates.ts), and the two sets of templates (and of the
+#      catalogue (test/support/catalogue.ts) is synthesized with the floor and with the newest, both at once
+#      (scripts/newest-cdk-templates.ts), and the two sets of templates (and of the
 #      library's synth-time refusals) must be the same. That is the proof that those suites hold for the
 #      newest too, without running them again: their verdicts are a function of the template alone (the
 #      simulators of test/support/simulate.ts and the quota checks read nothing else, and the requests they
