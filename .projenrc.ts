@@ -206,7 +206,7 @@ project.addTask('census:update', {
 });
 
 project.addTask('test:newest-cdk', {
-  description: 'Run the proofs, the example apps and the samples against the newest aws-cdk-lib and constructs on npm, installed in a prefix outside node_modules (which stays at the floor)',
+  description: 'Against the newest aws-cdk-lib and constructs on npm (installed in a prefix outside node_modules, which stays at the floor): the simulation proofs\' templates compared with the floor\'s, the snapshots, cdk-nag, the warnings, the example apps and the samples',
   exec: 'bash scripts/test-newest-cdk.sh',
 });
 project.addTask('test:newest-cdk:install', {
@@ -278,7 +278,7 @@ const ciSteps = [
   ...buildSteps.flatMap((name) => (name === 'compile' ? [name, '+typecheck'] : [name])),
   '&lint:workflows',
   'samples:check',
-  // What can differ between aws-cdk-lib versions (proofs, snapshots, example, samples), against the newest.
+  // What can differ between aws-cdk-lib versions (the proofs' templates, snapshots, warnings, examples, samples), against the newest.
   '&test:newest-cdk:install',
   'test:newest-cdk',
   // The real pcluster CLI against moto, recorded again: fails when the committed recording drifted.

@@ -4,14 +4,25 @@
 # built with. The unit tests of the statement factories, the config reader and the CLI do not run a second
 # time: they do not depend on which aws-cdk-lib synthesizes. What does:
 #
-#   1. the proofs, test/proof/: snapshots of the synthesized templates, the ParallelCluster calls matrix and the
-#      attack matrix (simulated against the synthesized policies), the seed simulation, cdk-nag, the IAM quota
-#      budgets, and the check that this run really loads the newest version (cdk-version.test.ts); with them
-#      test/cluster-iam/fragment-files.test.ts, whose acknowledgeable warnings take another code path from the
-#      aws-cdk-lib release that has addWarningV2 on (src/private/warnings.ts; one of its tests needs it);
-#   2. the example apps (examples/app.ts and examples/from-config-file.ts), run as a user runs them: the template
+#   1. the templates the simulation proofs simulate (the attack matrix, the ParallelCluster calls matrix, the
+#      recorded calls, the seed simulation, the census) and the quota budgets measure: every stack of their
+#      catalogue (test/support/catalogue.ts) is synthesized with the floor and with the newest, both at once
+#      (scripts/newest-cdk-templates.ts), and the two sets of templates (and of the
+#      library's synth-time refusals) must be the same. That is the proof that those suites hold for the
+#      newest too, without running them again: their verdicts are a function of the template alone (the
+#      simulators of test/support/simulate.ts and the quota checks read nothing else, and the requests they
+#      send are data of test/support/), the same input gives the same verdict. The proofs build their
+#      stacks with the catalogue's own builders and refuse to simulate any other (simulateCatalogueVariantsOnly,
+#      checkCatalogued), so a stack cannot be added to them without being compared here;
+#   2. in jest, what checks aws-cdk-lib behaviour beyond the template: the snapshots (test/proof/snapshots.test.ts),
+#      cdk-nag (its rules run on the newest's constructs), the check that this run really loads the newest
+#      version (cdk-version.test.ts), the temporary directories new App() writes (temp-dirs.test.ts), and the
+#      acknowledgeable warnings, which take another code path from the aws-cdk-lib release that has
+#      addWarningV2 on (src/private/warnings.ts: test/cluster-iam/fragment-files.test.ts and
+#      cluster-name-warning.test.ts);
+#   3. the example apps (examples/app.ts and examples/from-config-file.ts), run as a user runs them: the template
 #      and the ParallelCluster configuration fragments must be the bytes the floor writes;
-#   3. the TypeScript samples of README.md and docs/*.md (scripts/check-samples.ts), each run against the newest.
+#   4. the TypeScript samples of README.md and docs/*.md (scripts/check-samples.ts), each run against the newest.
 #
 # The newest versions go into a temporary prefix, not into this repository: node_modules and package-lock.json
 # stay at the floor. jest maps `aws-cdk-lib` and `constructs` (the library, the tests and cdk-nag alike) to that
@@ -54,12 +65,47 @@ else
   prefix=$work
   install "$prefix"
 fi
+# Everything this run synthesizes without an outdir (the catalogue's `new App()`s, the samples) and every scratch
+# file of its tools lands in the scratch directory, removed on exit: nothing is left in /tmp.
+mkdir -p "$work/tmp"
+export TMPDIR=$work/tmp
 cdk=$(node -p "require('$prefix/node_modules/aws-cdk-lib/package.json').version")
 constructs=$(node -p "require('$prefix/node_modules/constructs/package.json').version")
 floor=$(node -p "require('./node_modules/aws-cdk-lib/package.json').version")
 echo "test-newest-cdk: aws-cdk-lib $cdk and constructs $constructs (the floor is aws-cdk-lib $floor), installed in $(( $(date +%s) - start )) s"
 
-# 1. The proofs, in jest ----------------------------------------------------------------------------------------
+# 1. The simulation proofs' templates ------------------------------------------------------------------------
+# The require hook for plain Node processes (ts-node included): `aws-cdk-lib` and `constructs`, from anywhere,
+# resolve in the prefix.
+cat > "$work/newest-cdk-hook.js" <<HOOK
+const Module = require('module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, isMain, options) {
+  if (/^(aws-cdk-lib|constructs)(\/|$)/.test(request)) {
+    return resolve.call(this, request, parent, isMain, { ...options, paths: [$(node -p "JSON.stringify('$prefix')")] });
+  }
+  return resolve.call(this, request, parent, isMain, options);
+};
+HOOK
+newest() { NODE_OPTIONS="--require $work/newest-cdk-hook.js${NODE_OPTIONS:+ $NODE_OPTIONS}" "$@"; }
+loaded=$(newest node -p "require('aws-cdk-lib/package.json').version + ' ' + require('constructs/package.json').version")
+[[ $loaded == "$cdk $constructs" ]] || { echo "test-newest-cdk: the require hook loads $loaded, not $cdk $constructs" >&2; exit 1; }
+
+t0=$(date +%s)
+templates() { npx ts-node --transpile-only --project tsconfig.dev.json scripts/newest-cdk-templates.ts "$@"; }
+# Both versions at once on the two cores: the newest synthesizes about 1.6 times slower than the floor, so it
+# is split into two processes (each every other variant) next to the floor's one.
+templates write "$work/templates/floor" > "$work/templates-floor.log" 2>&1 & pids=($!)
+newest templates write "$work/templates/newest" 0/2 > "$work/templates-newest-0.log" 2>&1 & pids+=($!)
+newest templates write "$work/templates/newest" 1/2 > "$work/templates-newest-1.log" 2>&1 & pids+=($!)
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+cat "$work"/templates-*.log
+(( failed == 0 )) || { echo "test-newest-cdk: synthesizing the catalogue failed (above)" >&2; exit 1; }
+templates compare "$work/templates/floor" "$work/templates/newest"
+echo "test-newest-cdk: the simulation proofs' templates compared in $(( $(date +%s) - t0 )) s"
+
+# 2. What checks aws-cdk-lib behaviour beyond the template, in jest ---------------------------------------------
 # The project's jest configuration, with the two packages mapped to the prefix; no coverage or JUnit report, so
 # that the first run's stay.
 node -e '
@@ -78,26 +124,12 @@ node -e '
 ' "$prefix" "$work/jest.config.json"
 
 t0=$(date +%s)
-EXPECTED_AWS_CDK_LIB_VERSION="$cdk" npx jest --ci --maxWorkers=2 --config "$work/jest.config.json" "$@" test/proof/ test/cluster-iam/fragment-files.test.ts
-echo "test-newest-cdk: the proofs passed against aws-cdk-lib $cdk in $(( $(date +%s) - t0 )) s"
+EXPECTED_AWS_CDK_LIB_VERSION="$cdk" npx jest --ci --maxWorkers=2 --config "$work/jest.config.json" "$@" \
+  test/proof/snapshots.test.ts test/proof/cdk-nag.test.ts test/proof/cdk-version.test.ts test/proof/temp-dirs.test.ts \
+  test/cluster-iam/fragment-files.test.ts test/cluster-iam/cluster-name-warning.test.ts
+echo "test-newest-cdk: the snapshots, cdk-nag and warnings passed against aws-cdk-lib $cdk in $(( $(date +%s) - t0 )) s"
 
-# The require hook for plain Node processes (ts-node included): `aws-cdk-lib` and `constructs`, from anywhere,
-# resolve in the prefix.
-cat > "$work/newest-cdk-hook.js" <<HOOK
-const Module = require('module');
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function (request, parent, isMain, options) {
-  if (/^(aws-cdk-lib|constructs)(\/|$)/.test(request)) {
-    return resolve.call(this, request, parent, isMain, { ...options, paths: [$(node -p "JSON.stringify('$prefix')")] });
-  }
-  return resolve.call(this, request, parent, isMain, options);
-};
-HOOK
-newest() { NODE_OPTIONS="--require $work/newest-cdk-hook.js${NODE_OPTIONS:+ $NODE_OPTIONS}" "$@"; }
-loaded=$(newest node -p "require('aws-cdk-lib/package.json').version + ' ' + require('constructs/package.json').version")
-[[ $loaded == "$cdk $constructs" ]] || { echo "test-newest-cdk: the require hook loads $loaded, not $cdk $constructs" >&2; exit 1; }
-
-# 2. The example apps -------------------------------------------------------------------------------------------
+# 3. The example apps -------------------------------------------------------------------------------------------
 t0=$(date +%s)
 out=$work/examples
 EXAMPLE_OUTDIR="$out/floor" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts >/dev/null
@@ -116,10 +148,10 @@ for f in template.json pcluster-config.yaml; do
 done
 echo "test-newest-cdk: the example apps write the same templates and configuration fragments with aws-cdk-lib $cdk as with $floor ($(( $(date +%s) - t0 )) s)"
 
-# 3. The TypeScript samples -------------------------------------------------------------------------------------
+# 4. The TypeScript samples -------------------------------------------------------------------------------------
 t0=$(date +%s)
 newest npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts
 echo "test-newest-cdk: the TypeScript samples ran against aws-cdk-lib $cdk ($(( $(date +%s) - t0 )) s)"
 
-echo "test-newest-cdk: passed against aws-cdk-lib $cdk in $(( $(date +%s) - start )) s (proofs, example apps, samples)"
+echo "test-newest-cdk: passed against aws-cdk-lib $cdk in $(( $(date +%s) - start )) s (proofs' templates, snapshots and warnings, example apps, samples)"
 cd "$ROOT"

@@ -1,11 +1,11 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { IamAccessMode, ImageBuilderRoles, ParallelClusterBoundary, ParallelClusterUserRole, ParallelClusterVersion } from '../../src';
+import { ParallelClusterVersion } from '../../src';
 import { AttackRequest, attackRequests, boundaryAttackRequests, scopedUserAttackRequests } from '../support/attack-requests';
-import { ClusterWorld, MODE_NAMES, clusterWorld } from '../support/cluster-world';
-import { describeCall, namedResourceProps } from '../support/pcluster-calls';
+import { boundaryWorld, imageRolesAt, restrictedUserAt, simulateCatalogueVariantsOnly } from '../support/catalogue';
+import { ClusterWorld, MODE_NAMES, SHAPED_WORLD_CLUSTER, shapedWorld } from '../support/cluster-world';
+import { describeCall } from '../support/pcluster-calls';
 import { PolicySimulator } from '../support/simulate';
-import { ENVIRONMENTS, stackIn } from '../support/stacks';
+import { ENVIRONMENTS } from '../support/stacks';
 
 /*
  * The attack matrix of issue 12 (rows in test/support/attack-requests.ts): the escalation requests of the
@@ -13,7 +13,10 @@ import { ENVIRONMENTS, stackIn } from '../support/stacks';
  * and partition. Rows that the issue-11 branch closes are listed (not asserted) until it is merged.
  */
 
-const CLUSTER = 'hpc-prod';
+// Every stack simulated here is one the newest-aws-cdk-lib run compares (test/support/catalogue.ts).
+simulateCatalogueVariantsOnly();
+
+const CLUSTER = SHAPED_WORLD_CLUSTER;
 
 describe.each(ENVIRONMENTS)('attack matrix in $partition', (env) => {
   describe.each(MODE_NAMES)('%s mode', (mode) => {
@@ -23,7 +26,7 @@ describe.each(ENVIRONMENTS)('attack matrix in $partition', (env) => {
     beforeAll(() => {
       // FSx for Lustre on, so that issue 18's FSx rows meet the user's FSx statements; the resources the
       // configuration names (issue 19) on, so that their rows meet their statements.
-      world = clusterWorld(env, mode, { ...namedResourceProps(stackIn(env, 'Imports'), env), enableFsxLustre: true });
+      world = shapedWorld(env, mode, 'named');
       profileArn = world.arn(world.cluster.headNodeRole.instanceProfile as unknown as IConstruct, 'Arn');
       rows = attackRequests({
         env,
@@ -60,7 +63,7 @@ describe.each(ENVIRONMENTS)('privileged mode, honestly, in $partition', (env) =>
     const ec2 = p === 'aws-cn' ? 'ec2.amazonaws.com.cn' : 'ec2.amazonaws.com';
     const decisions: Record<string, string[]> = {};
     for (const mode of MODE_NAMES) {
-      const sim = clusterWorld(env, mode).sims[`user.${mode}`]!;
+      const sim = shapedWorld(env, mode, 'plain').sims[`user.${mode}`]!;
       decisions[mode] = await Promise.all([
         sim.decision('iam:CreateRole', role),
         sim.decision('iam:PutRolePolicy', role),
@@ -81,18 +84,8 @@ describe.each(ENVIRONMENTS)('a role under ParallelClusterBoundary, in $partition
   // The worst a permissions-boundary user can do: create a role on the cluster path with the boundary
   // and an inline policy of `*` on `*`. The boundary alone must stop every escalation.
   test('with * on * it still cannot update a stack, send a command, replace code, start a build, or change IAM', async () => {
-    const stack = stackIn(env);
-    const boundary = new ParallelClusterBoundary(stack, 'Boundary');
-    const role = new iam.Role(stack, 'UnderBoundary', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      path: '/parallelcluster/',
-      permissionsBoundary: boundary,
-      inlinePolicies: { Everything: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] }) },
-    });
-    const unbounded = new iam.Role(stack, 'Unbounded', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      inlinePolicies: { Everything: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] }) },
-    });
+    // A role on the cluster path with ParallelClusterBoundary, and the same role without it (test/support/catalogue.ts).
+    const { stack, bounded: role, unbounded } = boundaryWorld(env);
     const sim = PolicySimulator.forRole(stack, role);
     expect(sim.permissionsBoundaryDocument).toBeDefined();
     const rows = boundaryAttackRequests(env);
@@ -107,7 +100,7 @@ describe.each(ENVIRONMENTS)('a role under ParallelClusterBoundary, in $partition
 
 describe.each(ENVIRONMENTS)('scoped to one cluster, in $partition (issue 18, finding 12)', (env) => {
   test.each(MODE_NAMES)('the %s user cannot reach another cluster\'s records, Lambda functions, EC2 resources, file systems, artifacts, alarms or stack templates', async (mode) => {
-    const world = clusterWorld(env, mode, { clusterName: CLUSTER });
+    const world = shapedWorld(env, mode, 'scoped');
     const sim = world.sims[`user.${mode}`]!;
     const rows = scopedUserAttackRequests(env, CLUSTER);
     const decisions = await Promise.all(rows.map((row) => sim.decision(row.action, row.resource, row.context)));
@@ -125,7 +118,7 @@ describe.each(ENVIRONMENTS)('issue 18: what CloudFormation does for the user sta
   // The rows of issue 18 refuse these requests made directly; made by CloudFormation for a stack (aws:CalledVia),
   // they stay allowed: the cluster stack creates, updates and deletes them with the user's credentials.
   test.each(MODE_NAMES)('%s mode', async (mode) => {
-    const { sims } = clusterWorld(env, mode, { enableFsxLustre: true });
+    const { sims } = shapedWorld(env, mode, 'fsx');
     const sim = sims[`user.${mode}`]!;
     const { partition: p, region: r, account: a } = env;
     const viaCfn = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
@@ -190,8 +183,7 @@ describe.each(ENVIRONMENTS)('issue 18 in every revision, in $partition', (env) =
   test('finding 5: the image cleanup role deletes image stacks only, in every revision', async () => {
     const decisions: Record<string, string[]> = {};
     for (const version of ParallelClusterVersion.all()) {
-      const s = stackIn(env, `Image${version.version.replace('.', '')}`);
-      const roles = new ImageBuilderRoles(s, 'Image', { parallelClusterVersion: version });
+      const { stack: s, roles } = imageRolesAt(env, version);
       const sim = PolicySimulator.forRole(s, roles.cleanupLambdaRole);
       decisions[version.version] = await Promise.all([
         sim.decision('cloudformation:DeleteStack', stack('CDKToolkit')),
@@ -207,8 +199,7 @@ describe.each(ENVIRONMENTS)('issue 18 in every revision, in $partition', (env) =
   // resource import) in any of them, while the stack calls pcluster makes stay allowed.
   test('no change set or resource import into a cluster stack, in every revision', async () => {
     for (const version of ParallelClusterVersion.all()) {
-      const s = stackIn(env, `User${version.version.replace('.', '')}`);
-      const user = new ParallelClusterUserRole(s, 'User', { parallelClusterVersion: version, iamAccessMode: IamAccessMode.restricted() });
+      const { stack: s, user } = restrictedUserAt(env, version);
       const sim = PolicySimulator.forRole(s, user.role);
       const tagged = { 'aws:ResourceTag/parallelcluster:cluster-name': 'hpc' };
       const decisions = await Promise.all([

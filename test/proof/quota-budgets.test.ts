@@ -1,21 +1,26 @@
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as fc from 'fast-check';
-import {
-  ComputeNodeRole,
-  HeadNodeRole,
-  IamAccessMode,
-  ImageBuilderRoles,
-  LambdaFunctionsRole,
-  ParallelClusterIam,
-  ParallelClusterUserRole,
-  ParallelClusterVersion,
-  Scheduler,
-} from '../../src';
 import { policyJsonSize } from '../../src/private/policy-size';
+import { checkCatalogued } from '../support/catalogue';
+import {
+  ACCOUNT,
+  ENVIRONMENTS,
+  Environment,
+  FLAG_SETTINGS,
+  Flags,
+  GROUPS,
+  LONG_IAM_PATH,
+  MAX_BUCKET_NAME,
+  MAX_POLICY_NAME,
+  MAX_ROLE_NAME,
+  Options,
+  QUOTA_OPTION_SETS,
+  QUOTA_REFUSALS,
+  forEachRandomQuotaCase,
+  newStack,
+  quotaCaseId,
+  quotaStack,
+} from '../support/quota-variants';
 
 /*
  * Quota budgets: whatever options a user picks, every role the library creates must deploy within IAM's
@@ -38,7 +43,6 @@ const INLINE_POLICIES_PER_ROLE = 10240;
 // The longest value of each pseudo parameter in any partition and region.
 const LONGEST_PARTITION = 'aws-us-gov';
 const LONGEST_REGION = 'us-isof-south-1';
-const ACCOUNT = '123456789012';
 const PSEUDO: Record<string, string> = {
   'AWS::Partition': LONGEST_PARTITION,
   'AWS::Region': LONGEST_REGION,
@@ -47,13 +51,9 @@ const PSEUDO: Record<string, string> = {
 };
 
 // Longest names CloudFormation may generate (or IAM accepts) for the resource types the library refers to.
-const MAX_ROLE_NAME = 64;
-const MAX_POLICY_NAME = 128;
 const MAX_INSTANCE_PROFILE_NAME = 128;
-const MAX_BUCKET_NAME = 63;
-// The name given to an imported secret; a secret created in the template without a name is named by
-// CloudFormation `<logical id>-<12 random characters>`.
-const MAX_SECRET_NAME = 256;
+// A secret created in the template without a name is named by CloudFormation `<logical id>-<12 random
+// characters>` (an imported one is named in test/support/quota-variants.ts).
 const CFN_SECRET_SUFFIX = 13;
 
 type CfnTemplate = { Resources: Record<string, { Type: string; Properties?: any }> };
@@ -184,231 +184,6 @@ function checkQuotas(template: CfnTemplate): { largestManagedPolicy: number; rol
   return { largestManagedPolicy, roles };
 }
 
-// ---------------------------------------------------------------------------------------------------
-// The option space.
-
-const ENVIRONMENTS = ['us-east-1', 'us-gov-west-1', 'cn-north-1', 'agnostic'] as const;
-type Environment = typeof ENVIRONMENTS[number];
-
-interface Flags {
-  readonly minimizePolicies: boolean;
-  readonly partitionLiterals: boolean;
-}
-
-function newStack(environment: Environment, flags: Flags): Stack {
-  const app = new App({
-    context: {
-      '@aws-cdk/aws-iam:minimizePolicies': flags.minimizePolicies,
-      '@aws-cdk/core:enablePartitionLiterals': flags.partitionLiterals,
-    },
-  });
-  return new Stack(app, 'Budget', environment === 'agnostic' ? {} : { env: { region: environment, account: ACCOUNT } });
-}
-
-// A long but valid custom path: path-scoped ARN patterns grow with it.
-const LONG_IAM_PATH = '/organisation-wide/high-performance-computing/research-clusters/parallelcluster-managed/';
-// The longest cluster name ParallelCluster accepts (60 characters), and user-role patterns that long.
-const LONG_CLUSTER_NAME = `research-${'x'.repeat(47)}-prd`;
-const longClusterNames = (name: string): string[] => [name, `${name.substring(0, 58)}-*`, `${name.substring(0, 39)}-*-${'y'.repeat(17)}`];
-
-/** How a referenced resource is given: imported by name (tokens in its ARN) or created in the stack (a Ref). */
-type Origin = 'imported' | 'created';
-
-interface Options {
-  /** The ParallelCluster release the policies are for: later releases add statements. */
-  readonly version: ParallelClusterVersion;
-  readonly scheduler: Scheduler;
-  readonly queues: number;
-  readonly lambdaFunctionsInVpc: boolean;
-  readonly mode: 'restricted' | 'privileged' | 'permissionsBoundary';
-  readonly batch: boolean;
-  readonly fsx: boolean;
-  readonly buckets: number;
-  readonly imageBuilder: boolean;
-  readonly userBoundary: boolean;
-  readonly iamPath?: string;
-  readonly additionalPolicies: number;
-  readonly customRoles: number;
-  readonly secrets: number;
-  readonly origin: Origin;
-  /** Scope every role to this cluster (the user role to it and to long patterns). */
-  readonly clusterName?: string;
-}
-
-// Long names (the longest IAM and S3 accept) so that imported ARNs are as long as they can be.
-function policies(stack: Stack, prefix: string, count: number, origin: Origin): iam.IManagedPolicy[] {
-  return Array.from({ length: count }, (_, i) => origin === 'imported'
-    ? iam.ManagedPolicy.fromManagedPolicyName(stack, `${prefix}${i}`, `${prefix}-${i}-`.padEnd(MAX_POLICY_NAME, 'p'))
-    : new iam.ManagedPolicy(stack, `${prefix}${i}`, {
-      path: LONG_IAM_PATH,
-      statements: [new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] })],
-    }));
-}
-
-function buckets(stack: Stack, count: number, origin: Origin): s3.IBucket[] {
-  return Array.from({ length: count }, (_, i) => origin === 'imported'
-    ? s3.Bucket.fromBucketName(stack, `Bucket${i}`, `data-${i}-`.padEnd(MAX_BUCKET_NAME, 'b'))
-    : new s3.Bucket(stack, `Bucket${i}`));
-}
-
-function secrets(stack: Stack, count: number, origin: Origin): secretsmanager.ISecret[] {
-  return Array.from({ length: count }, (_, i) => origin === 'imported'
-    ? secretsmanager.Secret.fromSecretNameV2(stack, `Secret${i}`, `cluster/secret-${i}-`.padEnd(MAX_SECRET_NAME, 's'))
-    : new secretsmanager.Secret(stack, `Secret${i}`));
-}
-
-function customRoles(stack: Stack, count: number, origin: Origin): iam.IRole[] {
-  return Array.from({ length: count }, (_, i) => origin === 'imported'
-    ? iam.Role.fromRoleName(stack, `Custom${i}`, `custom-${i}-`.padEnd(MAX_ROLE_NAME, 'r'))
-    : new iam.Role(stack, `Custom${i}`, { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'), path: LONG_IAM_PATH }));
-}
-
-function accessMode(stack: Stack, options: Options): IamAccessMode {
-  switch (options.mode) {
-    case 'restricted': return IamAccessMode.restricted();
-    case 'privileged': return IamAccessMode.privileged();
-    default: return IamAccessMode.permissionsBoundary(policies(stack, 'ModeBoundary', 1, options.origin)[0]);
-  }
-}
-
-/**
- * The constructs of the library, each group in its own app so that a configuration one construct refuses
- * does not hide the measurements of the others: the whole-cluster construct, and each role construct on
- * its own with the options the whole-cluster construct does not reach (custom roles, S3 access, compute
- * roles outside the path).
- */
-const GROUPS: Record<string, (stack: Stack, options: Options) => void> = {
-  user: (stack, options) => {
-    const bucketList = buckets(stack, options.buckets, options.origin);
-    new ParallelClusterUserRole(stack, 'User', {
-      parallelClusterVersion: options.version,
-      iamAccessMode: accessMode(stack, options),
-      enableAwsBatch: options.batch,
-      enableFsxLustre: options.fsx,
-      fsxDataRepositoryBuckets: options.fsx ? bucketList : [],
-      enableImageBuilder: options.imageBuilder,
-      permissionsBoundary: options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined,
-      iamPath: options.iamPath,
-      // A restricted user cannot attach policies, and the library refuses the list in that mode.
-      additionalIamPolicies: options.mode === 'restricted' ? undefined : policies(stack, 'Additional', options.additionalPolicies, options.origin),
-      customRoles: customRoles(stack, options.customRoles, options.origin),
-      secrets: secrets(stack, options.secrets, options.origin),
-      clusterNames: options.clusterName === undefined ? undefined : longClusterNames(options.clusterName),
-    });
-  },
-  cluster: (stack, options) => {
-    new ParallelClusterIam(stack, 'Cluster', {
-      parallelClusterVersion: options.version,
-      scheduler: options.scheduler,
-      slurmQueues: options.scheduler === Scheduler.SLURM ? Array.from({ length: options.queues }, (_, i) => `queue-${i}`) : undefined,
-      iamAccessMode: accessMode(stack, options),
-      enableFsxLustre: options.fsx,
-      fsxDataRepositoryBuckets: options.fsx ? buckets(stack, options.buckets, options.origin) : [],
-      enableImageBuilder: options.imageBuilder,
-      // In boundary mode the cluster roles carry the mode's boundary; a second, different one is refused.
-      permissionsBoundary: options.userBoundary && options.mode !== 'permissionsBoundary'
-        ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined,
-      additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
-      secrets: secrets(stack, options.secrets, options.origin),
-      iamPath: options.iamPath,
-      lambdaFunctionsInVpc: options.lambdaFunctionsInVpc,
-      clusterName: options.clusterName,
-    });
-  },
-  nodes: (stack, options) => {
-    const nodeProps = {
-      parallelClusterVersion: options.version,
-      additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
-      permissionsBoundary: options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined,
-      iamPath: options.iamPath,
-      clusterName: options.clusterName,
-    };
-    const secretList = secrets(stack, options.secrets, options.origin);
-    const s3Access = buckets(stack, options.buckets, options.origin).map((bucket, i) =>
-      ({ bucket, keyPattern: i % 2 ? `results/run-${i}/*` : undefined, enableWriteAccess: i % 3 === 0 }));
-    const compute = new ComputeNodeRole(stack, 'Compute', { ...nodeProps, secrets: secretList, s3Access });
-    new HeadNodeRole(stack, 'Head', {
-      ...nodeProps,
-      scheduler: options.scheduler,
-      computeNodeRoles: options.scheduler === Scheduler.SLURM
-        ? [compute.role, ...customRoles(stack, options.customRoles, options.origin)]
-        : undefined,
-      secrets: secretList,
-      s3Access,
-    });
-  },
-  functions: (stack, options) => {
-    const boundary = options.userBoundary ? policies(stack, 'RoleBoundary', 1, options.origin)[0] : undefined;
-    new LambdaFunctionsRole(stack, 'Lambda', {
-      parallelClusterVersion: options.version,
-      permissionsBoundary: boundary,
-      iamPath: options.iamPath,
-      lambdaFunctionsInVpc: options.lambdaFunctionsInVpc,
-      clusterName: options.clusterName,
-    });
-    new ImageBuilderRoles(stack, 'Image', {
-      parallelClusterVersion: options.version,
-      additionalIamPolicies: policies(stack, 'Additional', options.additionalPolicies, options.origin),
-      permissionsBoundary: boundary,
-      iamPath: options.iamPath,
-      lambdaFunctionsInVpc: options.lambdaFunctionsInVpc,
-    });
-  },
-};
-
-const COUNTS = [0, 1, 7];
-
-const optionsArbitrary: fc.Arbitrary<Options> = fc.record({
-  version: fc.constantFrom(...ParallelClusterVersion.all()),
-  scheduler: fc.constantFrom(Scheduler.SLURM, Scheduler.AWS_BATCH),
-  queues: fc.constantFrom(1, 2, 10),
-  lambdaFunctionsInVpc: fc.boolean(),
-  mode: fc.constantFrom('restricted' as const, 'privileged' as const, 'permissionsBoundary' as const),
-  batch: fc.boolean(),
-  fsx: fc.boolean(),
-  buckets: fc.constantFrom(...COUNTS),
-  imageBuilder: fc.boolean(),
-  userBoundary: fc.boolean(),
-  iamPath: fc.constantFrom(undefined, '/custom/', LONG_IAM_PATH),
-  additionalPolicies: fc.constantFrom(...COUNTS),
-  customRoles: fc.constantFrom(...COUNTS),
-  secrets: fc.constantFrom(...COUNTS),
-  origin: fc.constantFrom('imported' as const, 'created' as const),
-  clusterName: fc.constantFrom(undefined, LONG_CLUSTER_NAME),
-}).map((o) => {
-  // Combinations the library refuses on purpose (tested in the constructs' own tests) are folded into
-  // valid ones: AWS Batch needs IAM rights, so restricted mode becomes privileged for it.
-  // AWS Batch ends with ParallelCluster 3.15, so Batch with a later revision uses V3_15.
-  const mode = o.scheduler === Scheduler.AWS_BATCH && o.mode === 'restricted' ? 'privileged' as const : o.mode;
-  const batch = o.batch && mode !== 'restricted';
-  const lastBatch = ParallelClusterVersion.V3_15;
-  const version = (batch || o.scheduler === Scheduler.AWS_BATCH) && o.version.isAtLeast(lastBatch) ? lastBatch : o.version;
-  return { ...o, mode, batch, version };
-});
-
-// AWS Batch (the largest user policy) ends with ParallelCluster 3.15: the fullest options use V3_15.
-const FULLEST: Options = {
-  version: ParallelClusterVersion.V3_15,
-  scheduler: Scheduler.SLURM,
-  queues: 10,
-  lambdaFunctionsInVpc: true,
-  mode: 'permissionsBoundary',
-  batch: true,
-  fsx: true,
-  buckets: 7,
-  imageBuilder: true,
-  userBoundary: true,
-  iamPath: LONG_IAM_PATH,
-  additionalPolicies: 7,
-  customRoles: 7,
-  secrets: 7,
-  origin: 'imported',
-  clusterName: LONG_CLUSTER_NAME,
-};
-
-const FLAG_SETTINGS: Flags[] = [false, true].flatMap((minimizePolicies) =>
-  [false, true].map((partitionLiterals) => ({ minimizePolicies, partitionLiterals })));
-
 // What the library says when a configuration cannot fit: at synth time, naming the role or statement
 // and the fix. Any other failure, or a template over a quota, fails the test.
 const CLEAR_QUOTA_ERROR = new RegExp([
@@ -419,9 +194,10 @@ const CLEAR_QUOTA_ERROR = new RegExp([
 type Outcome = { fits: true; template: CfnTemplate } | { fits: false; error: string };
 
 function synth(group: string, environment: Environment, flags: Flags, options: Options): Outcome {
-  const stack = newStack(environment, flags);
+  // Only what the catalogue holds, so that the newest-aws-cdk-lib run compares it (test/support/catalogue.ts).
+  checkCatalogued(quotaCaseId(group, environment, flags, options));
   try {
-    GROUPS[group](stack, options);
+    const stack = quotaStack(group, environment, flags, options);
     return { fits: true, template: Template.fromStack(stack).toJSON() as CfnTemplate };
   } catch (e) {
     const message = (e as Error).message;
@@ -442,17 +218,12 @@ function checkAllGroups(environment: Environment, flags: Flags, options: Options
   return results;
 }
 
-// Large but common: every add-on, six additional policies (ParallelCluster's AdditionalIamPolicies),
-// a few queues, secrets, buckets and custom roles. This must fit, not merely be refused clearly.
-// 6 additional policies: the head node's own statements take two managed policies since the issue-18 narrowing
-// (tag and record-name conditions), its AWS managed policies two more.
-const LARGE: Options = { ...FULLEST, queues: 3, secrets: 2, buckets: 2, customRoles: 2, additionalPolicies: 6 };
 
 describe('quota budgets', () => {
   // Every environment and flag setting, exhaustively, for the configurations at the far end.
   describe.each(ENVIRONMENTS)('in %s', (environment) => {
     test.each(FLAG_SETTINGS)('a large configuration fits (minimizePolicies $minimizePolicies, partitionLiterals $partitionLiterals)', (flags) => {
-      const results = checkAllGroups(environment, flags, LARGE);
+      const results = checkAllGroups(environment, flags, QUOTA_OPTION_SETS.large);
       for (const [group, result] of Object.entries(results)) {
         if (typeof result === 'string') {
           throw new Error(`${group} does not fit: ${result}`);
@@ -465,29 +236,21 @@ describe('quota budgets', () => {
     });
 
     test.each(FLAG_SETTINGS)('the fullest configuration fits or is refused clearly (minimizePolicies $minimizePolicies, partitionLiterals $partitionLiterals)', (flags) => {
-      const results = checkAllGroups(environment, flags, FULLEST);
+      const results = checkAllGroups(environment, flags, QUOTA_OPTION_SETS.fullest);
       // The user role alone always fits, however many resources it is given in this range.
       expect(typeof results.user).not.toBe('string');
     });
 
     test.each(FLAG_SETTINGS)('references to resources created in the stack fit or are refused clearly (minimizePolicies $minimizePolicies, partitionLiterals $partitionLiterals)', (flags) => {
-      checkAllGroups(environment, flags, { ...LARGE, origin: 'created', mode: 'privileged' });
-      checkAllGroups(environment, flags, { ...FULLEST, origin: 'created', mode: 'privileged' });
+      checkAllGroups(environment, flags, QUOTA_OPTION_SETS['large-created']);
+      checkAllGroups(environment, flags, QUOTA_OPTION_SETS['fullest-created']);
     });
   });
 
   test('every combination of options fits or is refused clearly, in every environment and flag setting', () => {
-    fc.assert(
-      fc.property(
-        optionsArbitrary,
-        fc.constantFrom(...ENVIRONMENTS),
-        fc.constantFrom(...FLAG_SETTINGS),
-        (options, environment, flags) => {
-          checkAllGroups(environment, flags, options);
-        },
-      ),
-      { seed: 20261128, numRuns: 50 },
-    );
+    forEachRandomQuotaCase((options, environment, flags) => {
+      checkAllGroups(environment, flags, options);
+    });
   });
 });
 
@@ -543,47 +306,34 @@ describe('the independent size check', () => {
 });
 
 describe('configurations that cannot fit fail at synth time with a clear message', () => {
+  // The configurations are QUOTA_REFUSALS of test/support/quota-variants.ts (the catalogue compares them
+  // under the newest aws-cdk-lib too).
+  const refusal = (name: string) => QUOTA_REFUSALS[name];
+
   test('an eleventh managed policy on the user role', () => {
-    const stack = newStack('us-east-1', { minimizePolicies: false, partitionLiterals: false });
-    const user = new ParallelClusterUserRole(stack, 'User', {
-      parallelClusterVersion: ParallelClusterVersion.V3_15,
-      iamAccessMode: IamAccessMode.privileged(),
-      enableAwsBatch: true,
-      enableFsxLustre: true,
-      enableImageBuilder: true,
-    });
-    const attached = Stack.of(stack).resolve((user.role.node.defaultChild as iam.CfnRole).managedPolicyArns).length;
-    for (let i = attached; i <= MANAGED_POLICIES_PER_ROLE; i++) {
-      user.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(`Extra${i}`));
-    }
+    const stack = refusal('eleventh managed policy on the user role')();
     expect(() => Template.fromStack(stack)).toThrow(
       /Role Budget\/User\/Role has 11 managed policies, more than the 10 IAM allows per role by default/);
   });
 
   test('so many additional policies that the attach allow-list alone exceeds one managed policy', () => {
-    const stack = newStack('us-east-1', { minimizePolicies: false, partitionLiterals: false });
-    expect(() => new ParallelClusterUserRole(stack, 'User', {
-      iamAccessMode: IamAccessMode.privileged(),
-      additionalIamPolicies: policies(stack, 'Additional', 60, 'imported'),
-    })).toThrow(/Statement 'IamPolicy' of Budget\/User is \d+ characters long .* more than the 6144 characters IAM allows in one managed policy/);
+    expect(refusal('attach allow-list over one managed policy'))
+      .toThrow(/Statement 'IamPolicy' of Budget\/User is \d+ characters long .* more than the 6144 characters IAM allows in one managed policy/);
   });
 
   test('twenty additional policies on a node role', () => {
-    const stack = newStack('us-gov-west-1', { minimizePolicies: false, partitionLiterals: false });
-    new HeadNodeRole(stack, 'Head', { additionalIamPolicies: policies(stack, 'Additional', 20, 'imported') });
+    const stack = refusal('twenty additional policies on a node role')();
     expect(() => Template.fromStack(stack)).toThrow(
       /Role Budget\/Head\/Role has 23 managed policies, more than the 10 IAM allows per role by default\. Pass fewer additionalIamPolicies/);
   });
 
   test('twenty additional policies for a whole cluster', () => {
-    const stack = newStack('cn-north-1', { minimizePolicies: true, partitionLiterals: true });
-    new ParallelClusterIam(stack, 'Cluster', { additionalIamPolicies: policies(stack, 'Additional', 20, 'imported') });
+    const stack = refusal('twenty additional policies for a whole cluster')();
     expect(() => Template.fromStack(stack)).toThrow(/Role Budget\/Cluster\/(HeadNodeRole|ComputeNodeRole-compute)\/Role has \d+ managed policies/);
   });
 
   test('so many custom roles that their PassRole statement exceeds one managed policy', () => {
-    const stack = newStack('agnostic', { minimizePolicies: true, partitionLiterals: true });
-    expect(() => new ParallelClusterUserRole(stack, 'User', { customRoles: customRoles(stack, 80, 'imported') }))
+    expect(refusal('custom roles PassRole over one managed policy'))
       .toThrow(/Statement 'CustomRolesIamPassRole' of Budget\/User is \d+ characters long/);
   });
 });

@@ -1,4 +1,5 @@
 import { ParallelClusterVersion } from '../../src';
+import { simulateCatalogueVariantsOnly } from '../support/catalogue';
 import { MODE_NAMES } from '../support/cluster-world';
 import { CallerRole, USER_ROLES, parallelClusterCalls } from '../support/pcluster-calls';
 import { ConcreteRequest, RecordedRole, describeRecorded, recordedRequests, recording } from '../support/recorded-calls';
@@ -15,6 +16,9 @@ import { AWS, ENVIRONMENTS } from '../support/stacks';
  * exists since 3.2). Scoped to a cluster, the same requests aimed at another cluster's resources must be
  * Denied. The fixture is refreshed, and checked for drift, by `npx projen proof:record`.
  */
+// Every stack simulated here is one the newest-aws-cdk-lib run compares (test/support/catalogue.ts).
+simulateCatalogueVariantsOnly();
+
 
 /** A denial the recording shows today, and the item of issue 19 whose fix removes it. */
 interface KnownDenial {

@@ -2,25 +2,14 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnElement, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import {
-  ComputeNodeRole,
-  HeadNodeRole,
-  IamAccessMode,
-  ImageBuilderRoles,
-  LambdaFunctionsRole,
-  ParallelClusterUserRole,
-  ParallelClusterUserRoleProps,
-  ParallelClusterVersion,
-  Scheduler,
-} from '../../src';
+import { ParallelClusterVersion } from '../../src';
 import { PolicyContext } from '../../src/policies/context';
 import { PolicyChange, REVISIONS } from '../../src/policies/revisions';
-import { LAST_AWS_BATCH_REVISION } from '../../src/private/pcluster-rules';
+import { simulateCatalogueVariantsOnly } from '../support/catalogue';
+import { ModeName } from '../support/cluster-world';
 import { SEED, SeedRequest, describeRequest, seedRequests, seedStatements, substitutePlaceholders } from '../support/seed';
+import { Fixtures, SeedUser, seedUser, seedWorld } from '../support/seed-roles';
 import { PolicySimulator, RequestContext } from '../support/simulate';
 import { AWS_US_GOV, ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } from '../support/stacks';
 
@@ -39,6 +28,9 @@ import { AWS_US_GOV, ENVIRONMENTS, OTHER_ACCOUNT, TestEnvironment, stackIn } fro
  * User and cluster (node) role blocks are rows of the same table: a `BlockRow` with a `make` that makes
  * the role the block belongs to.
  */
+
+// Every stack simulated here is one the newest-aws-cdk-lib run compares (test/support/catalogue.ts).
+simulateCatalogueVariantsOnly();
 
 /** What a row's role is evaluated with, and the values of the doc's placeholders in its stack. */
 interface Built {
@@ -74,32 +66,8 @@ interface DocDefect {
 
 interface BlockRow {
   readonly block: string;
-  /**
-   * Makes, in `stack`, the role configured with the add-on the block belongs to, with the given policy
-   * revision. `id` is a construct id unique in the stack.
-   */
-  readonly make: (stack: Stack, id: string, f: Fixtures, version: ParallelClusterVersion) => iam.IRole;
   readonly narrowings: Narrowing[];
   readonly docDefects?: DocDefect[];
-}
-
-/** What the roles are given: a secret, an FSx bucket, a custom role and a cluster boundary. */
-interface Fixtures {
-  readonly secret: secretsmanager.Secret;
-  readonly bucket: s3.Bucket;
-  readonly customRole: iam.Role;
-  readonly boundary: iam.ManagedPolicy;
-}
-
-function makeFixtures(stack: Stack): Fixtures {
-  return {
-    secret: new secretsmanager.Secret(stack, 'DirectoryPassword'),
-    bucket: new s3.Bucket(stack, 'DataRepository'),
-    customRole: new iam.Role(stack, 'CustomNodeRole', { path: '/custom/', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
-    boundary: new iam.ManagedPolicy(stack, 'ClusterBoundary', {
-      statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
-    }),
-  };
 }
 
 /** The doc's placeholders, as the fixtures evaluate in the simulator (deterministic fake ARNs). */
@@ -119,20 +87,12 @@ function placeholderValues(stack: Stack, sim: PolicySimulator, f: Fixtures): Rec
   };
 }
 
-/** One role of the user role construct in a stack of its own (for the tests of the deliberate differences). */
-function userRole(env: TestEnvironment, props: (f: Fixtures) => ParallelClusterUserRoleProps, version = ParallelClusterVersion.V3_2): Built {
-  const stack = stackIn(env);
-  const f = makeFixtures(stack);
-  // The doc is revision V3_2 (the default here); later revisions change blocks on purpose (src/policies/revisions.ts).
-  const user = new ParallelClusterUserRole(stack, 'User', { parallelClusterVersion: version, ...props(f) });
-  const sim = PolicySimulator.forRole(stack, user.role);
-  return { sim, values: placeholderValues(stack, sim, f) };
+/** One user role of SEED_USERS in a stack of its own (for the tests of the deliberate differences). */
+function userRole(env: TestEnvironment, name: SeedUser): Built {
+  const { stack, fixtures, role } = seedUser(env, name);
+  const sim = PolicySimulator.forRole(stack, role);
+  return { sim, values: placeholderValues(stack, sim, fixtures) };
 }
-
-/** A row of a user block: the user role with the given props. */
-const userRow = (props: (f: Fixtures) => ParallelClusterUserRoleProps) =>
-  (stack: Stack, id: string, f: Fixtures, version: ParallelClusterVersion): iam.IRole =>
-    new ParallelClusterUserRole(stack, id, { parallelClusterVersion: version, ...props(f) }).role;
 
 // DIFF (docs/doc-differences.md): the doc grants iam:CreateServiceLinkedRole on role/parallelcluster/*, where no
 // service-linked role can be (they live under role/aws-service-role/); the library leaves it out.
@@ -233,18 +193,15 @@ const ISSUE_18: Record<string, Narrowing[]> = {
 const ROWS: BlockRow[] = [
   {
     block: 'user.base',
-    make: userRow((f) => ({ secrets: [f.secret] })),
     narrowings: [...ISSUE_12['user.base'], ...ISSUE_18['user.base']],
   },
   {
     block: 'user.batch',
-    make: userRow(() => ({ iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true })),
     narrowings: [],
     docDefects: [DELETE_SLR_NEVER_GRANTED('#1')],
   },
   {
     block: 'user.fsx',
-    make: userRow((f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] })),
     narrowings: ISSUE_18['user.fsx'],
     docDefects: [
       DELETE_SLR_NEVER_GRANTED('#0'),
@@ -254,62 +211,48 @@ const ROWS: BlockRow[] = [
   },
   {
     block: 'user.imageBuilder',
-    make: userRow(() => ({ enableImageBuilder: true })),
     narrowings: [...ISSUE_12['user.imageBuilder'], ...ISSUE_18['user.imageBuilder']],
     docDefects: [PASS_INSTANCE_PROFILE('IAMPassRole')],
   },
   {
     block: 'user.iam.privileged',
-    make: userRow(() => ({ iamAccessMode: IamAccessMode.privileged() })),
     narrowings: [SLR_ON_CLUSTER_PATH],
   },
   {
     block: 'user.iam.restricted.passRoleExample',
-    make: userRow((f) => ({ customRoles: [f.customRole] })),
     narrowings: [],
   },
   {
     block: 'user.iam.permissionsBoundary',
-    make: userRow((f) => ({ iamAccessMode: IamAccessMode.permissionsBoundary(f.boundary) })),
     narrowings: [SLR_ON_CLUSTER_PATH],
   },
   {
     block: 'headNode.slurm',
-    make: (stack, id, f, version) =>
-      new HeadNodeRole(stack, id, { parallelClusterVersion: version, scheduler: Scheduler.SLURM, secrets: [f.secret] }).role,
     narrowings: ISSUE_18['headNode.slurm'],
     docDefects: [PASS_INSTANCE_PROFILE('#4')],
   },
   {
     block: 'headNode.awsBatch',
-    make: (stack, id, f, version) =>
-      new HeadNodeRole(stack, id, { parallelClusterVersion: version, scheduler: Scheduler.AWS_BATCH, secrets: [f.secret] }).role,
     narrowings: [...ISSUE_12['headNode.awsBatch'], ...ISSUE_18['headNode.awsBatch']],
     docDefects: [PASS_INSTANCE_PROFILE('#2')],
   },
   {
     block: 'computeNode',
-    make: (stack, id, _f, version) => new ComputeNodeRole(stack, id, { parallelClusterVersion: version }).role,
     narrowings: [],
   },
   {
     block: 'lambdaFunctions',
-    make: (stack, id, _f, version) => new LambdaFunctionsRole(stack, id, { parallelClusterVersion: version }).role,
     narrowings: [...ISSUE_12.lambdaFunctions, ...ISSUE_18.lambdaFunctions],
   },
   {
     block: 'imageBuilder.instanceRole',
-    make: (stack, id, _f, version) => new ImageBuilderRoles(stack, id, { parallelClusterVersion: version }).instanceRole,
     narrowings: [...ISSUE_12['imageBuilder.instanceRole'], ...ISSUE_18['imageBuilder.instanceRole']],
   },
   {
     block: 'imageBuilder.cleanupLambda',
-    make: (stack, id, _f, version) => new ImageBuilderRoles(stack, id, { parallelClusterVersion: version }).cleanupLambdaRole,
     narrowings: [...ISSUE_12['imageBuilder.cleanupLambda'], ...ISSUE_18['imageBuilder.cleanupLambda']],
   },
 ];
-
-const MODE_NAMES: ModeName[] = ['restricted', 'privileged', 'permissionsBoundary'];
 
 /**
  * Every role of the table (one per row, plus the fullest user role of each mode) in one stack per
@@ -321,24 +264,12 @@ const worlds = new Map<string, Map<string, Built>>();
 function world(env: TestEnvironment, version: ParallelClusterVersion): Map<string, Built> {
   const key = `${env.partition}/${version.version}`;
   if (!worlds.has(key)) {
-    const stack = stackIn(env);
-    const f = makeFixtures(stack);
-    const roles = new Map<string, iam.IRole>();
-    // AWS Batch ends with ParallelCluster 3.15: what grants Batch is built at the last revision with it.
-    const batchVersion = version.isAtLeast(LAST_AWS_BATCH_REVISION) ? LAST_AWS_BATCH_REVISION : version;
-    const usesBatch = (name: string) => ['user.batch', 'headNode.awsBatch', 'full:privileged', 'full:permissionsBoundary'].includes(name);
-    for (const row of ROWS) {
-      roles.set(row.block, row.make(stack, row.block.replace(/\W/g, '_'), f, usesBatch(row.block) ? batchVersion : version));
-    }
-    for (const mode of MODE_NAMES) {
-      const name = `full:${mode}`;
-      roles.set(name, userRow(fullUserProps(mode))(stack, `Full_${mode}`, f, usesBatch(name) ? batchVersion : version));
-    }
+    const { stack, fixtures, roles } = seedWorld(env, version);
     let values: Record<string, string> | undefined;
     const built = new Map<string, Built>();
     for (const [name, role] of roles) {
       const sim = PolicySimulator.forRole(stack, role);
-      values ??= placeholderValues(stack, sim, f);
+      values ??= placeholderValues(stack, sim, fixtures);
       built.set(name, { sim, values });
     }
     worlds.set(key, built);
@@ -506,13 +437,7 @@ describe.each(ENVIRONMENTS)('deliberate differences, in $partition', (env) => {
   const a = env.account;
 
   test('service-linked roles are granted where they live, never on the cluster path', async () => {
-    const { sim } = userRole(env, (f) => ({
-      iamAccessMode: IamAccessMode.privileged(),
-      enableAwsBatch: true,
-      enableFsxLustre: true,
-      fsxDataRepositoryBuckets: [f.bucket],
-      enableImageBuilder: true,
-    }));
+    const { sim } = userRole(env, 'slr');
     const slr = (servicePath: string, service: string) =>
       sim.decision('iam:CreateServiceLinkedRole', `arn:${p}:iam::${a}:role/${servicePath}`, { 'iam:AWSServiceName': service });
     expect(await Promise.all([
@@ -529,7 +454,7 @@ describe.each(ENVIRONMENTS)('deliberate differences, in $partition', (env) => {
   });
 
   test('FSx data repository objects: the doc grants nothing on them, the library reads and writes them', async () => {
-    const built = userRole(env, (f) => ({ enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket] }));
+    const built = userRole(env, 'fsx-bucket');
     const bucket = built.values['<S3 NAME>'];
     const docBlock = JSON.parse(JSON.stringify(SEED.policies['user.fsx']), (_k, v) => (typeof v === 'string' ? substitutePlaceholders(v, env, built.values) : v));
     const doc = PolicySimulator.forDocuments([docBlock], env);
@@ -545,8 +470,8 @@ describe.each(ENVIRONMENTS)('deliberate differences, in $partition', (env) => {
   });
 
   test('DescribeSecret: the given secrets only, and no statement without secrets', async () => {
-    const withSecret = userRole(env, (f) => ({ secrets: [f.secret] }));
-    const without = userRole(env, () => ({}));
+    const withSecret = userRole(env, 'secret');
+    const without = userRole(env, 'none');
     const secretArn = `arn:${p}:secretsmanager:${env.region}:${a}:secret:${withSecret.values['<SECRET NAME>']}`;
     expect(await Promise.all([
       withSecret.sim.decision('secretsmanager:DescribeSecret', secretArn),
@@ -557,9 +482,7 @@ describe.each(ENVIRONMENTS)('deliberate differences, in $partition', (env) => {
   });
 
   test('DeleteServiceLinkedRole stays as the doc has it: refused, since IAM never sets iam:AWSServiceName for it', async () => {
-    const { sim } = userRole(env, (f) => ({
-      iamAccessMode: IamAccessMode.privileged(), enableAwsBatch: true, enableFsxLustre: true, fsxDataRepositoryBuckets: [f.bucket],
-    }));
+    const { sim } = userRole(env, 'delete-slr');
     expect(await Promise.all([
       sim.decision('iam:DeleteServiceLinkedRole', `arn:${p}:iam::${a}:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch`),
       sim.decision('iam:DeleteServiceLinkedRole', `arn:${p}:iam::${a}:role/aws-service-role/fsx.amazonaws.com/AWSServiceRoleForAmazonFSx`),
@@ -570,22 +493,6 @@ describe.each(ENVIRONMENTS)('deliberate differences, in $partition', (env) => {
 // ---------------------------------------------------------------------------------------------------
 // The deny table: requests just outside each scope are refused, while the same request just inside is
 // allowed by the same role (so the refusal comes from the scope, not from the action or the fixture).
-
-type ModeName = 'restricted' | 'privileged' | 'permissionsBoundary';
-
-/** The fullest configuration of each mode: every add-on the mode accepts is on. */
-function fullUserProps(mode: ModeName): (f: Fixtures) => ParallelClusterUserRoleProps {
-  return (f) => ({
-    iamAccessMode: mode === 'restricted' ? IamAccessMode.restricted()
-      : mode === 'privileged' ? IamAccessMode.privileged() : IamAccessMode.permissionsBoundary(f.boundary),
-    enableAwsBatch: mode !== 'restricted',
-    enableFsxLustre: true,
-    fsxDataRepositoryBuckets: [f.bucket],
-    enableImageBuilder: true,
-    secrets: [f.secret],
-    customRoles: [f.customRole],
-  });
-}
 
 type Request = [action: string, resource: string, context?: RequestContext];
 

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicySimulator, actionsMatching } from './simulate';
-import { AWS, TestEnvironment, stackIn } from './stacks';
+import { AWS, TestEnvironment, markVariant, stackIn } from './stacks';
 import { IamAccessMode, ParallelClusterIam, ParallelClusterUserRole, ParallelClusterVersion } from '../../src';
 import { CLUSTER_NAME_TAG, IMAGE_ID_TAG } from '../../src/private/pcluster-rules';
 
@@ -69,58 +70,19 @@ export function variantId(role: CensusRole, scoped: boolean): string {
 /** Every variant id, in the order of the census. */
 export const VARIANT_IDS: string[] = [false, true].flatMap((scoped) => CENSUS_ROLES.map((role) => variantId(role, scoped)));
 
+/** The catalogue id of one stack of `censusVariants` (test/support/catalogue.ts). */
+export function censusStackId(version: CensusVersion, env: TestEnvironment, scoped: boolean): string {
+  return `census/${version}/${env.partition}/${scoped ? 'scoped' : 'unscoped'}`;
+}
+
 /**
  * The role variants of one release: one stack per (release, scoped), synthesized once. The user is
  * built in each IAM access mode with FSx for Lustre and image building on; the cluster roles come from
  * a `ParallelClusterIam` with a Slurm queue, a login pool and image building.
  */
 export function censusVariants(version: CensusVersion, env: TestEnvironment = AWS): CensusVariant[] {
-  const parallelClusterVersion = version === 'LATEST' ? ParallelClusterVersion.LATEST : ParallelClusterVersion.V3_2;
   return [false, true].flatMap((scoped) => {
-    const stack = stackIn(env, scoped ? 'CensusScoped' : 'Census');
-    const boundary = new iam.ManagedPolicy(stack, 'ClusterBoundary', {
-      managedPolicyName: 'cluster-boundary',
-      statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
-    });
-    // Login nodes exist since ParallelCluster 3.7: the V3_2 census has no login node role.
-    const loginNodes = parallelClusterVersion.isAtLeast(ParallelClusterVersion.V3_7);
-    const cluster = new ParallelClusterIam(stack, 'Cluster', {
-      parallelClusterVersion,
-      slurmQueues: ['compute'],
-      loginNodePools: loginNodes ? ['login'] : [],
-      enableImageBuilder: true,
-      enableFsxLustre: true,
-      clusterName: scoped ? OWN_CLUSTER : undefined,
-      // What a configuration file gives (src/config/derive.ts): the queue's subnet, no custom AMI (the
-      // official ones), no existing EBS volume. Without them the head node launches in any subnet, from any
-      // AMI, and attaches any volume (HeadNodeRole's docstrings).
-      ...CONFIGURED_HEAD_NODE,
-    });
-    const users: Record<string, ParallelClusterUserRole> = {};
-    for (const [name, mode] of [
-      ['restricted', IamAccessMode.restricted()],
-      ['privileged', IamAccessMode.privileged()],
-      ['permissionsBoundary', IamAccessMode.permissionsBoundary(boundary)],
-    ] as const) {
-      users[name] = new ParallelClusterUserRole(stack, `User-${name}`, {
-        parallelClusterVersion,
-        iamAccessMode: mode,
-        enableFsxLustre: true,
-        enableImageBuilder: true,
-        clusterNames: scoped ? [OWN_CLUSTER_PATTERN] : undefined,
-      });
-    }
-    const roles: Partial<Record<CensusRole, iam.IRole>> = {
-      'user.restricted': users.restricted.role,
-      'user.privileged': users.privileged.role,
-      'user.permissionsBoundary': users.permissionsBoundary.role,
-      'headNode': cluster.headNodeRole.role,
-      'computeNode': cluster.computeNodeRoles.compute.role,
-      'loginNode': cluster.loginNodeRoles.login?.role,
-      'lambdaFunctions': cluster.lambdaFunctionsRole.role,
-      'imageInstance': cluster.imageBuilderRoles!.instanceRole,
-      'imageCleanup': cluster.imageBuilderRoles!.cleanupLambdaRole,
-    };
+    const { stack, roles } = censusStack(version, env, scoped);
     return CENSUS_ROLES.filter((role) => roles[role] !== undefined).map((role) => ({
       id: variantId(role, scoped),
       role,
@@ -129,6 +91,58 @@ export function censusVariants(version: CensusVersion, env: TestEnvironment = AW
       sim: PolicySimulator.forRole(stack, roles[role]!),
     }));
   });
+}
+
+/** The stack of one release and scope of the census, with its roles (a catalogue variant). */
+export function censusStack(
+  version: CensusVersion, env: TestEnvironment, scoped: boolean,
+): { stack: Stack; roles: Partial<Record<CensusRole, iam.IRole>> } {
+  const parallelClusterVersion = version === 'LATEST' ? ParallelClusterVersion.LATEST : ParallelClusterVersion.V3_2;
+  const stack = markVariant(stackIn(env, scoped ? 'CensusScoped' : 'Census'), censusStackId(version, env, scoped));
+  const boundary = new iam.ManagedPolicy(stack, 'ClusterBoundary', {
+    managedPolicyName: 'cluster-boundary',
+    statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
+  });
+  // Login nodes exist since ParallelCluster 3.7: the V3_2 census has no login node role.
+  const loginNodes = parallelClusterVersion.isAtLeast(ParallelClusterVersion.V3_7);
+  const cluster = new ParallelClusterIam(stack, 'Cluster', {
+    parallelClusterVersion,
+    slurmQueues: ['compute'],
+    loginNodePools: loginNodes ? ['login'] : [],
+    enableImageBuilder: true,
+    enableFsxLustre: true,
+    clusterName: scoped ? OWN_CLUSTER : undefined,
+    // What a configuration file gives (src/config/derive.ts): the queue's subnet, no custom AMI (the
+    // official ones), no existing EBS volume. Without them the head node launches in any subnet, from any
+    // AMI, and attaches any volume (HeadNodeRole's docstrings).
+    ...CONFIGURED_HEAD_NODE,
+  });
+  const users: Record<string, ParallelClusterUserRole> = {};
+  for (const [name, mode] of [
+    ['restricted', IamAccessMode.restricted()],
+    ['privileged', IamAccessMode.privileged()],
+    ['permissionsBoundary', IamAccessMode.permissionsBoundary(boundary)],
+  ] as const) {
+    users[name] = new ParallelClusterUserRole(stack, `User-${name}`, {
+      parallelClusterVersion,
+      iamAccessMode: mode,
+      enableFsxLustre: true,
+      enableImageBuilder: true,
+      clusterNames: scoped ? [OWN_CLUSTER_PATTERN] : undefined,
+    });
+  }
+  const roles: Partial<Record<CensusRole, iam.IRole>> = {
+    'user.restricted': users.restricted.role,
+    'user.privileged': users.privileged.role,
+    'user.permissionsBoundary': users.permissionsBoundary.role,
+    'headNode': cluster.headNodeRole.role,
+    'computeNode': cluster.computeNodeRoles.compute.role,
+    'loginNode': cluster.loginNodeRoles.login?.role,
+    'lambdaFunctions': cluster.lambdaFunctionsRole.role,
+    'imageInstance': cluster.imageBuilderRoles!.instanceRole,
+    'imageCleanup': cluster.imageBuilderRoles!.cleanupLambdaRole,
+  };
+  return { stack, roles };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
-import { CfnElement } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ModeName, clusterWorld } from './cluster-world';
 import { RecordedRole, RecordedRoleArns, standInId } from './recorded-calls';
 import { PolicySimulator } from './simulate';
-import { TestEnvironment, stackIn } from './stacks';
+import { TestEnvironment, markVariant, stackIn } from './stacks';
 import { IamAccessMode, ParallelClusterIam, ParallelClusterVersion } from '../../src';
 
 /*
@@ -15,6 +15,8 @@ import { IamAccessMode, ParallelClusterIam, ParallelClusterVersion } from '../..
 export interface RecordedWorld {
   /** e.g. `LATEST aws restricted`, `V3_5 aws privileged clusterName`. */
   readonly label: string;
+  /** The stack the roles are in (a catalogue variant, test/support/catalogue.ts). */
+  readonly stack: Stack;
   readonly revision: string;
   readonly mode: ModeName;
   readonly scoped: boolean;
@@ -42,14 +44,25 @@ const RECORDED_HEAD_NODE = {
 /** The cluster name scoped worlds are limited to (the recorder's cluster). */
 export const SCOPED_CLUSTER = 'hpc-prod';
 
+/** The catalogue id of a `latestWorld` (test/support/catalogue.ts). */
+export function latestWorldId(env: TestEnvironment, mode: ModeName, scoped: boolean): string {
+  return `recorded-world/LATEST${scoped ? '-scoped' : ''}/${env.partition}/${mode}`;
+}
+
+/** The catalogue id of a `revisionWorld`. */
+export function revisionWorldId(env: TestEnvironment, version: ParallelClusterVersion, mode: ModeName): string {
+  return `recorded-world/${revisionName(version)}/${env.partition}/${mode}`;
+}
+
 /** Every role of `ParallelClusterIam` at LATEST (user in `mode`), optionally scoped to the recorder's cluster. */
 export function latestWorld(env: TestEnvironment, mode: ModeName, scoped: boolean): RecordedWorld {
   // The recorded cluster has FSx for Lustre (scripts/recorded-calls/cluster-config.yaml).
-  const { cluster, sims, arn } = clusterWorld(env, mode, {
+  const { stack, cluster, sims, arn } = clusterWorld(env, mode, {
     enableFsxLustre: true, logExportBuckets: [exportBucket(env)], ...RECORDED_HEAD_NODE, ...(scoped ? { clusterName: SCOPED_CLUSTER } : {}),
-  });
+  }, latestWorldId(env, mode, scoped));
   return {
     label: `LATEST ${env.partition} ${mode}${scoped ? ' clusterName' : ''}`,
+    stack,
     revision: 'LATEST',
     mode,
     scoped,
@@ -74,7 +87,7 @@ export function revisionName(version: ParallelClusterVersion): string {
  * building, and a login pool from 3.7 on (the release that brought login nodes).
  */
 export function revisionWorld(env: TestEnvironment, version: ParallelClusterVersion, mode: ModeName): RecordedWorld {
-  const stack = stackIn(env);
+  const stack = markVariant(stackIn(env), revisionWorldId(env, version, mode));
   const boundary = new iam.ManagedPolicy(stack, 'ClusterBoundary', {
     managedPolicyName: 'cluster-boundary',
     statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
@@ -101,6 +114,7 @@ export function revisionWorld(env: TestEnvironment, version: ParallelClusterVers
   };
   return {
     label: `${revisionName(version)} ${env.partition} ${mode}`,
+    stack,
     revision: revisionName(version),
     mode,
     scoped: false,

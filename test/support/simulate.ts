@@ -49,7 +49,27 @@ interface ResolvedTemplate {
 
 const synthesized = new WeakMap<Stack, ResolvedTemplate>();
 
+/**
+ * The template of `stack` (`Template.fromStack(stack).toJSON()`), synthesized once per stack: the template
+ * the simulators of its roles read.
+ */
+export function templateOf(stack: Stack): any {
+  let template = synthesized.get(stack);
+  if (!template) {
+    template = Template.fromStack(stack).toJSON() as ResolvedTemplate;
+    synthesized.set(stack, template);
+  }
+  return template;
+}
+
 export class PolicySimulator {
+  /**
+   * Called with every stack `forRole` is asked about. The simulation proofs set it (through
+   * `simulateCatalogueVariantsOnly()` of test/support/catalogue.ts) to refuse a stack that the catalogue the
+   * newest-aws-cdk-lib run compares does not hold.
+   */
+  public static stackCheck?: (stack: Stack) => void;
+
   /**
    * Collects the identity policies attached to `role` in its stack's template (synthesized on the
    * first call for the stack: build the whole stack first): customer managed
@@ -58,18 +78,14 @@ export class PolicySimulator {
    * `awsManagedPolicyArns` but not evaluated.
    */
   public static forRole(stack: Stack, role: iam.IRole): PolicySimulator {
+    PolicySimulator.stackCheck?.(stack);
     const cfnRole = role.node.defaultChild;
     if (!(cfnRole instanceof CfnElement)) {
       throw new Error(`${role.node.path} is not a role defined in a template (imported roles have no policies to simulate)`);
     }
     // Synthesized once per stack (like Template.fromStack, which reuses the app's first synthesis):
     // several roles of one stack share the template and its cyclic-dependency check.
-    let template = synthesized.get(stack);
-    if (!template) {
-      template = Template.fromStack(stack).toJSON() as ResolvedTemplate;
-      synthesized.set(stack, template);
-    }
-    return new PolicySimulator(template, stack.getLogicalId(cfnRole), environmentOf(stack));
+    return new PolicySimulator(templateOf(stack) as ResolvedTemplate, stack.getLogicalId(cfnRole), environmentOf(stack));
   }
 
   /**

@@ -66,3 +66,23 @@ export function environmentOf(stack: Stack): TestEnvironment {
   }
   return { partition: region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws', region, account, urlSuffix: 'amazonaws.com' };
 }
+
+/*
+ * The catalogue of the stacks the simulation proofs synthesize (test/support/catalogue.ts). Each builder of
+ * test/support/ that makes such a stack marks it with the variant id its arguments name; the catalogue
+ * enumerates the same builders over every argument the proofs use, and scripts/newest-cdk-templates.ts
+ * compares what they synthesize under the floor and the newest aws-cdk-lib. A proof suite that calls
+ * `simulateCatalogueVariantsOnly()` refuses to simulate a stack without a catalogued id.
+ */
+const variantIds = new WeakMap<Stack, string>();
+
+/** Marks `stack` as the catalogue variant `id` (and returns it). */
+export function markVariant<T extends Stack>(stack: T, id: string): T {
+  variantIds.set(stack, id);
+  return stack;
+}
+
+/** The catalogue variant id `stack` was marked with, if any. */
+export function variantIdOf(stack: Stack): string | undefined {
+  return variantIds.get(stack);
+}
