@@ -176,11 +176,26 @@ package_java() {
 }
 
 # 2. Python --------------------------------------------------------------------------------------------------
-# The Python dependencies come from PyPI and do not need the wheel: fetch them while the wheel is built.
+# The Python dependencies (examples/python/requirements.txt: aws-cdk-lib and constructs pinned to the floor, and
+# pytest) do not need the wheel. They are installed once per machine into a venv of the user's cache, keyed by
+# the requirements and the Python (scripts/lib/tool-cache.sh): installing aws-cdk-lib took about 3 minutes of
+# every run, on the Python lane's critical path. Each run still gets a fresh venv of its own, which sees those
+# packages through a .pth file, and into which the wheel is installed: pip resolves the wheel's requirements
+# against them, and `pip check` (python_wheel) checks them, as in a user's venv.
+install_python_deps() { # install_python_deps DIR
+  "$PYTHON" -m venv "$1" &&
+    "$1/bin/pip" install --disable-pip-version-check --no-input -r "$ROOT/examples/python/requirements.txt"
+}
 python_deps() {
   rm -rf "$VENV"
-  "$PYTHON" -m venv "$VENV" &&
-    "$VENV/bin/pip" install --disable-pip-version-check --no-input -r examples/python/requirements.txt
+  local deps purelib='import sysconfig; print(sysconfig.get_paths()["purelib"])'
+  # shellcheck source=lib/tool-cache.sh
+  source "$ROOT/scripts/lib/tool-cache.sh"
+  deps=$(tool_cache_dir bindings-python-deps "$("$PYTHON" --version)" "$(cat examples/python/requirements.txt)")
+  tool_cache_build "$deps" install_python_deps &&
+    "$PYTHON" -m venv "$VENV" &&
+    "$deps/bin/python" -c "$purelib" >"$("$VENV/bin/python" -c "$purelib")/bindings-python-deps.pth" &&
+    echo "python deps: the packages of $deps"
 }
 python_wheel() {
   "$VENV/bin/pip" install --disable-pip-version-check --no-input "$WHEEL" &&
@@ -387,7 +402,8 @@ echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$(log_of "python tests")" 
 echo "  $(grep -E '^python samples: ' "$(log_of "python samples")" | tail -n 1)"
 echo "  $(grep -E '^java samples: [0-9]+ passed' "$(log_of "java samples")" | tail -n 1)"
 echo "  $(grep -E '^python samples self-test: ' "$(log_of "python samples self-test")" | tail -n 1)"
-echo "  $(grep -E '^java samples self-test: ' "$(log_of "java samples self-test")" | tail -n 1)"
+# (Maven's colour codes may precede the line: match it anywhere.)
+echo "  $(grep -oE 'java samples self-test: .*' "$(log_of "java samples self-test")" | tail -n 1)"
 echo "  java tests: $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$(log_of "java tests and example")" | tail -n 1 | sed 's/^\[INFO\] //' || true)"
 echo "  step times: $(paste -sd, "$OUT/timings" | sed 's/,/, /g')"
 echo "bindings-check: OK: Python wheel and Java jar built; the Python and Java example apps synthesized the same assembly as examples/app.ts, and the README's and docs' Python and Java samples ran, in $((SECONDS - START))s"
