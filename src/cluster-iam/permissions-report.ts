@@ -10,7 +10,7 @@ import {
   rememberedPolicyDocument,
 } from '../private/policy-size';
 import { rememberedManagedPolicyArns } from '../private/role-quotas';
-import { SizedManagedPolicy } from '../private/sized-policies';
+import { isOwnManagedPolicy } from '../private/sized-policies';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { ComputeNodeRole } from '../roles/compute-node-role';
 import { HeadNodeRole } from '../roles/head-node-role';
@@ -252,7 +252,7 @@ export class PermissionsReport {
         // A library policy's document as its quota validation resolved it in this synthesis.
         const l2 = policy.node.scope;
         const ownDocument = policy.policyDocument instanceof RememberedPolicyDocument ? policy.policyDocument.document : policy.policyDocument;
-        const document = (l2 instanceof iam.ManagedPolicy || l2 instanceof SizedManagedPolicy) && ownDocument === l2.document
+        const document = isOwnManagedPolicy(l2) && ownDocument === l2.document
           ? rememberedPolicyDocument(stack, l2.document)
           : stack.resolve(policy.policyDocument);
         report = policyReport(`${policy.node.path} (${id})`, arn, document);

@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { SizedManagedPolicy } from './sized-policies';
+import { isOwnManagedPolicy } from './sized-policies';
 import { addAcknowledgeableWarning } from './warnings';
 
 /** The ID of the warning on a permissions boundary that allows an admin-equivalent grant. */
@@ -254,7 +254,7 @@ export function adminEquivalentGrant(scope: IConstruct, statement: iam.PolicySta
 
 /** The statements of a managed policy created in this app (an imported one has none to read). */
 function ownStatements(policy: iam.IManagedPolicy): iam.PolicyStatement[] {
-  if (!(policy instanceof iam.ManagedPolicy) && !(policy instanceof SizedManagedPolicy)) {
+  if (!isOwnManagedPolicy(policy)) {
     return [];
   }
   const json = policy.document.toJSON() as { Statement?: unknown[] } | undefined;
@@ -263,7 +263,7 @@ function ownStatements(policy: iam.IManagedPolicy): iam.PolicyStatement[] {
 
 /** Refuses a managed policy of this app with a statement of an admin-equivalent class. */
 function refuseAdminStatements(scope: IConstruct, what: string, policy: iam.IManagedPolicy, arnText: string): void {
-  const text = policy instanceof iam.ManagedPolicy || policy instanceof SizedManagedPolicy ? policy.node.path : arnText;
+  const text = isOwnManagedPolicy(policy) ? policy.node.path : arnText;
   for (const statement of ownStatements(policy)) {
     const why = adminEquivalentGrant(scope, statement);
     if (why !== undefined) {

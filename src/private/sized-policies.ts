@@ -71,6 +71,11 @@ const CUSTOMIZE_ROLES_CONTEXT_KEY = '@aws-cdk/iam:customizeRoles';
 /** A customer managed policy `createSizedManagedPolicies` created. */
 export type LibraryManagedPolicy = SizedManagedPolicy | iam.ManagedPolicy;
 
+/** Whether `policy` is a managed policy created in this app (by the library or by the user), whose statements can be read. */
+export function isOwnManagedPolicy(policy: unknown): policy is LibraryManagedPolicy {
+  return policy instanceof iam.ManagedPolicy || policy instanceof SizedManagedPolicy;
+}
+
 /**
  * The quota error of a library policy, if any. The document is resolved again, as the template will
  * hold it: statements may have been added, or tokens changed, after creation. The permissions report
