@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { cfnRoleOf } from './library-role';
 import { isOwnManagedPolicy } from './sized-policies';
 import { addAcknowledgeableWarning } from './warnings';
 
@@ -106,8 +107,9 @@ export function validateRoleArns(scope: IConstruct, what: string, roles: iam.IRo
 
 /** The path of a role: its CfnRole's for a role of this app, else read from a literal ARN; undefined when unknown. */
 function rolePathOf(scope: IConstruct, role: iam.IRole): string | undefined {
-  if (role instanceof iam.Role) {
-    const path = (role.node.defaultChild as iam.CfnRole).path;
+  const cfnRole = cfnRoleOf(role);
+  if (cfnRole !== undefined) {
+    const path = cfnRole.path;
     return path === undefined ? '/' : Token.isUnresolved(path) ? undefined : path;
   }
   const text = literalText(scope, role.roleArn);

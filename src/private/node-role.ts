@@ -4,6 +4,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateManagedPolicies, validatePermissionsBoundary } from './input-validation';
 import { ClusterInstanceProfile } from './instance-profile';
+import { OwnRole, createOwnRole } from './library-role';
 import { DEFAULT_IAM_PATH } from './pcluster-rules';
 import { RememberedPolicyDocument } from './policy-size';
 import { ManagedPolicyKnobs, managedPolicyHint, validateManagedPolicyCount } from './role-quotas';
@@ -46,7 +47,7 @@ export interface ClusterRoleOptions {
 }
 
 export interface ClusterRoleResources {
-  readonly role: iam.Role;
+  readonly role: OwnRole;
   /** The customer managed policies created for `statements`, in order. */
   readonly managedPolicies: LibraryManagedPolicy[];
 }
@@ -107,15 +108,19 @@ function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: Cluste
   validateRoleName('roleName', options.roleName);
   validatePermissionsBoundary(scope, 'permissionsBoundary', options.permissionsBoundary);
   validateManagedPolicies(scope, 'additionalIamPolicies', options.additionalIamPolicies);
-  const role = new iam.Role(scope, options.roleId, {
+  const role = createOwnRole(scope, options.roleId, {
     assumedBy,
     roleName: options.roleName,
     path: options.iamPath,
     permissionsBoundary: options.permissionsBoundary,
     description: options.description,
   });
-  // The trust policy rendered once per synthesis (reference search aside), not once per pass.
-  (role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = new RememberedPolicyDocument(Stack.of(scope), role.assumeRolePolicy!);
+  // The trust policy rendered once per synthesis (reference search aside), not once per pass. A precreated
+  // role (iam.Role.customizeRoles) has no CfnRole.
+  const resource = role.node.defaultChild;
+  if (resource instanceof iam.CfnRole) {
+    resource.assumeRolePolicyDocument = new RememberedPolicyDocument(Stack.of(scope), role.assumeRolePolicy!);
+  }
   validateManagedPolicyCount(role, managedPolicyHint(role, options.managedPolicyKnobs));
   for (const name of options.awsManagedPolicyNames) {
     role.addManagedPolicy(awsManagedPolicy(name));

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { OwnRole } from './library-role';
 import { MANAGED_POLICIES_PER_ROLE_QUOTA } from './policy-size';
 
 /**
@@ -9,10 +10,13 @@ import { MANAGED_POLICIES_PER_ROLE_QUOTA } from './policy-size';
  * It runs at validation time, so it also counts policies the user attaches after construction. `hint`
  * (the fix, worded for the construct the user created) is computed then too: see `managedPolicyHint`.
  */
-export function validateManagedPolicyCount(role: iam.Role, hint: string | (() => string)): void {
+export function validateManagedPolicyCount(role: OwnRole, hint: string | (() => string)): void {
   role.node.addValidation({
     validate: () => {
-      const cfnRole = role.node.defaultChild as iam.CfnRole;
+      const cfnRole = role.node.defaultChild;
+      if (!(cfnRole instanceof iam.CfnRole)) {
+        return []; // a precreated role (iam.Role.customizeRoles): aws-cdk-lib reports its policies
+      }
       const arns: unknown = resolveManagedPolicyArns(cfnRole) ?? [];
       const count = Array.isArray(arns) ? arns.length : 0;
       return count <= MANAGED_POLICIES_PER_ROLE_QUOTA ? [] : [
@@ -71,8 +75,8 @@ export function managedPolicyHint(role: IConstruct, knobs: ManagedPolicyKnobs): 
 // number of policies the role had then, for the permissions report that follows it.
 const RESOLVED_ARNS = new WeakMap<iam.CfnRole, { readonly policies: number; readonly arns: unknown }>();
 
-// How many managed policies the L2 role above `cfnRole` holds (aws-cdk-lib's `Role.managedPolicies`,
-// private), or undefined when that cannot be told.
+// How many managed policies the role above `cfnRole` holds (`LibraryRole.managedPolicies`, or aws-cdk-lib's
+// `Role.managedPolicies`, both private), or undefined when that cannot be told.
 function managedPolicyCountOf(cfnRole: iam.CfnRole): number | undefined {
   const policies = (cfnRole.node.scope as any)?.managedPolicies;
   return Array.isArray(policies) ? policies.length : undefined;

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { CUSTOMIZE_ROLES_CONTEXT_KEY } from './library-role';
 import {
   MANAGED_POLICY_SIZE_QUOTA, RememberedPolicyDocument, policyDocumentSizeOf, policyJsonSize, resolvePolicyDocument, statementSize,
 } from './policy-size';
@@ -64,9 +65,6 @@ export function createSizedManagedPolicies(
     return policy;
   });
 }
-
-/** aws-cdk-lib's context key of `iam.Role.customizeRoles`. */
-const CUSTOMIZE_ROLES_CONTEXT_KEY = '@aws-cdk/iam:customizeRoles';
 
 /** A customer managed policy `createSizedManagedPolicies` created. */
 export type LibraryManagedPolicy = SizedManagedPolicy | iam.ManagedPolicy;

@@ -8,6 +8,7 @@ import { nodeClusterScope } from '../policies/cluster-scope';
 import { headNodeAwsBatchStatements, headNodeSlurmStatements, imageArn, subnetArn, volumeArn } from '../policies/head-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { validateRoleArns, validateSecrets } from '../private/input-validation';
+import { cfnRoleOf } from '../private/library-role';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
 import { checkAwsBatchSupported } from '../private/pcluster-rules';
 import { Scheduler } from '../scheduler';
@@ -197,7 +198,7 @@ export class HeadNodeRole extends NodeRole {
 function rolesOffPath(roles: iam.IRole[], iamPath: string): iam.IRole[] {
   const unique = roles.filter((role, index) => roles.indexOf(role) === index);
   return unique.filter((role) => {
-    const path = role instanceof iam.Role ? (role.node.defaultChild as iam.CfnRole).path : undefined;
+    const path = cfnRoleOf(role)?.path;
     return path === undefined || Token.isUnresolved(path) || !path.startsWith(iamPath);
   });
 }

@@ -30,6 +30,7 @@ import {
   validateRoleArns,
   validateSecrets,
 } from '../private/input-validation';
+import { createOwnRole } from '../private/library-role';
 import { secretArnsForPolicies } from '../private/node-role';
 import { DEFAULT_IAM_PATH, checkAwsBatchSupported } from '../private/pcluster-rules';
 import { validateManagedPolicyCount } from '../private/role-quotas';
@@ -341,7 +342,7 @@ export class ParallelClusterUserRole extends Construct implements iam.IGrantable
     this.iamPath = iamPath;
     this.iamAccessMode = mode;
     const ctx = policyContextFor(this, iamPath, props, userClusterScope(props.clusterNames));
-    const role = new iam.Role(this, 'Role', {
+    const role = createOwnRole(this, 'Role', {
       assumedBy: props.assumedBy ?? new iam.AccountRootPrincipal(),
       roleName: props.roleName,
       path: rolePath,

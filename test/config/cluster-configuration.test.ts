@@ -15,6 +15,7 @@ import {
   ParallelClusterVersion,
   Scheduler,
 } from '../../src';
+import { OwnRole, isOwnRole } from '../../src/private/library-role';
 import { PolicySimulator } from '../support/simulate';
 import { ENVIRONMENTS, TestEnvironment, agnosticStack, stackIn } from '../support/stacks';
 
@@ -657,7 +658,7 @@ Build:
     expect(c.imageBuilderRoles).toBeUndefined();
     const iamSection = parse(c.imageConfig()).Build.Iam;
     expect(iamSection.InstanceRole).toBe('arn:aws:iam::111122223333:role/custom/MyBuildRole');
-    const cleanup = stack.node.findAll().find((n): n is iam.Role => n instanceof iam.Role && /ImageCleanupRole/.test(n.node.path))!;
+    const cleanup = stack.node.findAll().find((n): n is OwnRole => isOwnRole(n) && /ImageCleanupRole/.test(n.node.path))!;
     expect(iamSection.CleanupLambdaRole).toBe(cleanup.roleArn);
     const user = PolicySimulator.forRole(stack, c.userRole.role);
     const cleanupArn = `arn:aws:iam::111122223333:role/parallelcluster/${stack.resolve(cleanup.roleName)}`;
@@ -677,7 +678,7 @@ Build:
     expect(c.imageBuilderRoles).toBeUndefined();
     const iamSection = parse(c.imageConfig()).Build.Iam;
     expect(iamSection.CleanupLambdaRole).toBe('arn:aws:iam::111122223333:role/custom/MyCleanupRole');
-    const role = stack.node.findAll().find((n): n is iam.Role => n instanceof iam.Role && /ImageBuildRole/.test(n.node.path))!;
+    const role = stack.node.findAll().find((n): n is OwnRole => isOwnRole(n) && /ImageBuildRole/.test(n.node.path))!;
     expect(iamSection.InstanceRole).toBe(role.roleArn);
     const build = PolicySimulator.forRole(stack, role);
     expect(await build.allows('s3:GetObject', 'arn:aws:s3:::team-build/install.sh')).toBe(true);

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ComputeNodeRole } from '../../src';
 import { evaluateIntrinsics } from '../../src/private/intrinsics';
+import { LibraryRole } from '../../src/private/library-role';
 import { DEFAULT_IAM_PATH } from '../../src/private/pcluster-rules';
 import {
   INLINE_POLICIES_PER_ROLE_QUOTA,
@@ -216,7 +217,7 @@ describe('createSizedManagedPolicies', () => {
 
   test("a library role's trust policy is rendered once per synthesis, and again after a change", () => {
     const stack = stackIn(AWS);
-    const role = new ComputeNodeRole(stack, 'Compute').role as iam.Role;
+    const role = new ComputeNodeRole(stack, 'Compute').role as LibraryRole;
     const render = jest.spyOn(role.assumeRolePolicy!, 'resolve');
     const app = Stage.of(stack)!;
     const trust = (resources: any) => Object.values(resources).find((r: any) => r.Type === 'AWS::IAM::Role') as any;

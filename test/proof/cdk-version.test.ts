@@ -18,7 +18,7 @@ describe('the aws-cdk-lib the tests run against', () => {
   test('is the one the library builds its constructs with', () => {
     const stack = new Stack(new App(), 'Version');
     const cluster = new ParallelClusterIam(stack, 'Cluster');
-    expect(cluster.headNodeRole.role).toBeInstanceOf(iam.Role);
+    expect(cluster.headNodeRole.role.node.defaultChild).toBeInstanceOf(iam.CfnRole);
     expect(Stack.of(cluster)).toBe(stack);
   });
 });
