@@ -61,10 +61,10 @@ test('the census section of docs/proof.md is the generated one', () => {
   expect(proof === expected ? '' : `docs/proof.md: the census section drifted. ${UPDATE}`).toBe('');
 });
 
-test('issue 18 section 2 for the head node and image roles: at most 3 actions unscoped, launches only create or use, never in a foreign subnet or from a foreign AMI or snapshot; image roles 0', () => {
+test('issue 18 section 2 for the head node, Lambda and image roles: at most 3 actions unscoped, launches only create or use, never in a foreign subnet or from a foreign AMI or snapshot; Lambda and image roles 0', () => {
   const actions = (variant: string) => new Set(census.entries.filter((e) => e.variant === variant && e.version === 'LATEST').map((e) => e.action));
   expect(actions('headNode').size).toBeLessThanOrEqual(3);
-  for (const variant of ['imageInstance', 'imageCleanup', 'imageInstance+clusterName', 'imageCleanup+clusterName']) {
+  for (const variant of ['lambdaFunctions', 'lambdaFunctions+clusterName', 'imageInstance', 'imageCleanup', 'imageInstance+clusterName', 'imageCleanup+clusterName']) {
     expect([variant, actions(variant).size]).toEqual([variant, 0]);
   }
   const head = census.entries.filter((e) => e.role === 'headNode');
