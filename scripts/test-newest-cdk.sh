@@ -19,7 +19,8 @@
 #      version (cdk-version.test.ts), the temporary directories new App() writes (temp-dirs.test.ts), and the
 #      acknowledgeable warnings, which take another code path from the aws-cdk-lib release that has
 #      addWarningV2 on (src/private/warnings.ts: test/cluster-iam/fragment-files.test.ts and
-#      cluster-name-warning.test.ts);
+#      cluster-name-warning.test.ts), and the library's roles, which must write what iam.Role writes for what
+#      users do with a role (grants, statements, policies: test/private/library-role.test.ts);
 #   3. the example apps (examples/app.ts and examples/from-config-file.ts), run as a user runs them: the template
 #      and the ParallelCluster configuration fragments must be the bytes the floor writes;
 #   4. the TypeScript samples of README.md and docs/*.md (scripts/check-samples.ts), each run against the newest.
@@ -126,8 +127,8 @@ node -e '
 t0=$(date +%s)
 EXPECTED_AWS_CDK_LIB_VERSION="$cdk" npx jest --ci --maxWorkers=2 --config "$work/jest.config.json" "$@" \
   test/proof/snapshots.test.ts test/proof/cdk-nag.test.ts test/proof/cdk-version.test.ts test/proof/temp-dirs.test.ts \
-  test/cluster-iam/fragment-files.test.ts test/cluster-iam/cluster-name-warning.test.ts
-echo "test-newest-cdk: the snapshots, cdk-nag and warnings passed against aws-cdk-lib $cdk in $(( $(date +%s) - t0 )) s"
+  test/cluster-iam/fragment-files.test.ts test/cluster-iam/cluster-name-warning.test.ts test/private/library-role.test.ts
+echo "test-newest-cdk: the snapshots, cdk-nag, warnings and library roles passed against aws-cdk-lib $cdk in $(( $(date +%s) - t0 )) s"
 
 # 3. The example apps -------------------------------------------------------------------------------------------
 t0=$(date +%s)
