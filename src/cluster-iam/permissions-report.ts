@@ -159,6 +159,16 @@ export class PermissionsReport {
       out.push(`| ${nameText(role)} | ${role.setting ? settingText(role.setting) : '-'} | ${code(role.constructPath)} | ` +
         `${role.managedPolicyCount} of ${MANAGED_POLICIES_PER_ROLE_QUOTA} | ${largestText(role)} |`);
     }
+    // A policy shared by several roles (the compute node policies of every queue) is tabulated once.
+    const tables = new Map<PolicyReport, string[]>();
+    const table = (policy: PolicyReport) => {
+      let rows = tables.get(policy);
+      if (rows === undefined) {
+        rows = statementTable(policy.statements);
+        tables.set(policy, rows);
+      }
+      return rows;
+    };
     for (const role of roles) {
       out.push('', `## Role ${nameText(role)}${role.setting ? `: ${settingText(role.setting)}` : ''} (${code(role.constructPath)})`, '');
       out.push(`- ARN: \`${role.arn}\``);
@@ -173,7 +183,7 @@ export class PermissionsReport {
       }
       for (const policy of role.customerPolicies) {
         out.push('', `### Customer managed policy \`${policy.title}\`: ${num(policy.size)} of ${num(MANAGED_POLICY_SIZE_QUOTA)} characters`, '');
-        out.push(`ARN: \`${policy.arn}\``, '', ...statementTable(policy.statements));
+        out.push(`ARN: \`${policy.arn}\``, '', ...table(policy));
       }
       if (role.inlinePolicies.length > 0) {
         const total = role.inlinePolicies.reduce((sum, p) => sum + p.size, 0);
