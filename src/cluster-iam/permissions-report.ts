@@ -326,7 +326,7 @@ export class PermissionsReport {
           logicalId,
           arn: generatedNamePattern(resolvedText({ 'Fn::GetAtt': [logicalId, 'Arn'] }), rolePath, generatedPrefix('role'), stack),
           path: rolePath,
-          trust: trustedPrincipals(values.render(role.assumeRolePolicyDocument).text),
+          trust: trustedPrincipals(values.renderResolved(resolvedTrustPolicy(stack, role)).text),
           boundary: boundary === undefined ? undefined : resolvedText(boundary),
           awsManagedPolicies: awsManaged,
           otherManagedPolicies: other,
@@ -338,6 +338,15 @@ export class PermissionsReport {
   }
 
   private constructor() {}
+}
+
+/**
+ * A role's trust policy resolved: a library role's as the template holds it in this synthesis
+ * (`RememberedPolicyDocument`), without resolving that result again; any other's resolved now.
+ */
+function resolvedTrustPolicy(stack: Stack, role: iam.CfnRole): unknown {
+  const trust = role.assumeRolePolicyDocument;
+  return trust instanceof RememberedPolicyDocument ? rememberedPolicyDocument(stack, trust.document) : stack.resolve(trust);
 }
 
 /**
