@@ -140,8 +140,9 @@ export class LibraryRole extends Resource implements iam.IRole {
     policy.attachToRole(this);
   }
 
+  // No `scope`: aws-cdk-lib never read it (2.88 included), and newer releases print a deprecation warning for it.
   public grant(grantee: iam.IPrincipal, ...actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.roleArn], scope: this });
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.roleArn] });
   }
 
   public grantPassRole(grantee: iam.IPrincipal): iam.Grant {
