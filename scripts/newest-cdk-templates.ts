@@ -11,6 +11,10 @@ import * as path from 'path';
  *       (normalized, see `normalizeTemplate`) or, for a variant the library refuses, the refusal's message;
  *   ... write DIR I/N
  *       only every N-th variant from the I-th (N processes share the work);
+ *   ... write DIR I/N --only-missing
+ *       only the variants DIR has no file for, after removing the files that are no variant's: for a DIR that
+ *       already holds the templates the unit tests recorded as they synthesized them (CATALOGUE_RECORD_DIR,
+ *       test/support/catalogue-record.ts), so that CI does not synthesize the catalogue with the floor twice;
  *   ... compare FLOOR_DIR NEWEST_DIR
  *       exits 1, printing the first differences, unless both hold the same variants with the same content.
  */
@@ -39,24 +43,43 @@ export function variantFile(id: string): string {
   return `${id.replace(/\//g, '__').replace(/[^\w.@=-]/g, '_')}.json`;
 }
 
+/** What a variant's file holds: its id and its normalized template, or `{ refused: message }`. */
+export function variantFileText(id: string, content: object): string {
+  return `${JSON.stringify({ id, ...content }, undefined, 1)}\n`;
+}
+
 /**
  * The catalogue, synthesized into `dir` (with `shard` i/n, only every n-th variant from the i-th: processes
  * writing the shards of one version into one directory share the work); returns the number of variants
  * written and the seconds each kind (`census`, `quota`, ...) took.
  */
 export function writeCatalogue(
-  dir: string, shard: { index: number; count: number } = { index: 0, count: 1 },
-): { count: number; seconds: Record<string, number> } {
+  dir: string, shard: { index: number; count: number } = { index: 0, count: 1 }, onlyMissing: boolean = false,
+): { count: number; kept: number; seconds: Record<string, number> } {
   // Loaded here, not at the top: `compare` needs no aws-cdk-lib.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { catalogueVariants } = require('../test/support/catalogue') as typeof import('../test/support/catalogue');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { templateOf } = require('../test/support/simulate') as typeof import('../test/support/simulate');
   fs.mkdirSync(dir, { recursive: true });
-  const variants = catalogueVariants().filter((_v, i) => i % shard.count === shard.index);
+  const all = catalogueVariants();
+  const variants = all.filter((_v, i) => i % shard.count === shard.index);
+  let kept = 0;
+  if (onlyMissing) {
+    // A recorded file that is no variant's (a stack a test marked with an id outside the catalogue) goes.
+    const expected = new Set(all.map((v) => variantFile(v.id)));
+    for (const f of fs.readdirSync(dir)) {
+      if (!expected.has(f)) fs.rmSync(path.join(dir, f), { force: true });
+    }
+  }
   const files = new Set<string>();
   const seconds: Record<string, number> = {};
   for (const variant of variants) {
+    if (onlyMissing && fs.existsSync(path.join(dir, variantFile(variant.id)))) {
+      files.add(variantFile(variant.id));
+      kept++;
+      continue;
+    }
     const start = process.hrtime.bigint();
     let content: any;
     try {
@@ -70,11 +93,11 @@ export function writeCatalogue(
       throw new Error(`Two catalogue variants write ${file}`);
     }
     files.add(file);
-    fs.writeFileSync(path.join(dir, file), `${JSON.stringify({ id: variant.id, ...content }, undefined, 1)}\n`);
+    fs.writeFileSync(path.join(dir, file), variantFileText(variant.id, content));
     const kind = variant.id.split('/')[0];
     seconds[kind] = (seconds[kind] ?? 0) + Number(process.hrtime.bigint() - start) / 1e9;
   }
-  return { count: variants.length, seconds };
+  return { count: variants.length - kept, kept, seconds };
 }
 
 export interface Comparison {
@@ -112,14 +135,17 @@ export function compareCatalogues(floorDir: string, newestDir: string, limit: nu
 }
 
 if (require.main === module) {
-  const [command, ...args] = process.argv.slice(2);
+  const [command, ...rest] = process.argv.slice(2);
+  const onlyMissing = rest.includes('--only-missing');
+  const args = rest.filter((a) => a !== '--only-missing');
   const shard = /^(\d+)\/(\d+)$/.exec(args[1] ?? '0/1');
   if (command === 'write' && (args.length === 1 || args.length === 2) && shard && Number(shard[1]) < Number(shard[2])) {
     const start = Date.now();
-    const { count, seconds } = writeCatalogue(args[0], { index: Number(shard[1]), count: Number(shard[2]) });
+    const { count, kept, seconds } = writeCatalogue(args[0], { index: Number(shard[1]), count: Number(shard[2]) }, onlyMissing);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const version = require('aws-cdk-lib/package.json').version;
-    console.log(`newest-cdk-templates: ${count} catalogue variants${shard[2] === '1' ? '' : ` (shard ${shard[1]}/${shard[2]})`} synthesized with aws-cdk-lib ${version} in ${Math.round((Date.now() - start) / 1000)} s (${Object.entries(seconds).map(([k, v]) => `${k} ${Math.round(v)} s`).join(', ')})`);
+    console.log(`newest-cdk-templates: ${count} catalogue variants${shard[2] === '1' ? '' : ` (shard ${shard[1]}/${shard[2]})`} synthesized with aws-cdk-lib ${version} in ${Math.round((Date.now() - start) / 1000)} s (${Object.entries(seconds).map(([k, v]) => `${k} ${Math.round(v)} s`).join(', ')})`
+      + (onlyMissing ? `; ${kept} more as the unit tests recorded them` : ''));
   } else if (command === 'compare' && args.length === 2) {
     const { compared, differences } = compareCatalogues(args[0], args[1]);
     if (differences.length > 0) {
@@ -133,7 +159,7 @@ difference in normalizeTemplate (scripts/newest-cdk-templates.ts) if the simulat
     }
     console.log(`newest-cdk-templates: the ${compared} catalogue variants (test/support/catalogue.ts) synthesize the same templates and refusals with both versions`);
   } else {
-    console.error('Usage: newest-cdk-templates.ts write DIR [SHARD/COUNT] | compare FLOOR_DIR NEWEST_DIR');
+    console.error('Usage: newest-cdk-templates.ts write DIR [SHARD/COUNT] [--only-missing] | compare FLOOR_DIR NEWEST_DIR');
     process.exit(2);
   }
 }

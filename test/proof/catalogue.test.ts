@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { compareCatalogues, normalizeTemplate, variantFile } from '../../scripts/newest-cdk-templates';
+import { compareCatalogues, normalizeTemplate, variantFile, writeCatalogue } from '../../scripts/newest-cdk-templates';
 import { boundaryWorld, catalogueIds, catalogueVariants, checkCatalogued, simulateCatalogueVariantsOnly } from '../support/catalogue';
+import { CATALOGUE_RECORD_ENV } from '../support/catalogue-record';
 import { shapedWorld, shapedWorldId } from '../support/cluster-world';
-import { PolicySimulator } from '../support/simulate';
+import { PolicySimulator, templateOf } from '../support/simulate';
 import { AWS, AWS_CN, markVariant, stackIn } from '../support/stacks';
 
 /*
@@ -81,6 +82,38 @@ describe('the comparison of the newest-aws-cdk-lib run', () => {
       write(path.join(root, 'partial'), { 'a/aws': template('s3:GetObject') });
       expect(compareCatalogues(path.join(root, 'floor'), path.join(root, 'partial')).differences).toEqual(['b__aws.json: written with the floor only']);
     } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('the unit tests\' record holds what the floor run writes, and the floor run then synthesizes only what is missing', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'catalogue-'));
+    const before = process.env[CATALOGUE_RECORD_ENV];
+    try {
+      // A proof synthesizes a catalogue variant while CI records: its file lands in the version's directory.
+      process.env[CATALOGUE_RECORD_ENV] = path.join(root, 'record');
+      const variant = catalogueVariants().find((v) => v.id === 'attack/boundary/aws')!;
+      templateOf(variant.build());
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const recorded = path.join(root, 'record', require('aws-cdk-lib/package.json').version, variantFile(variant.id));
+      expect(fs.existsSync(recorded)).toBe(true);
+
+      // The floor run with --only-missing: every other variant is already there, plus a file that is no variant's.
+      const floor = path.join(root, 'floor');
+      fs.mkdirSync(floor);
+      for (const other of catalogueVariants().filter((v) => v.id !== variant.id)) {
+        fs.writeFileSync(path.join(floor, variantFile(other.id)), 'kept\n');
+      }
+      fs.writeFileSync(path.join(floor, 'stray.json'), '{}\n');
+      const { count, kept } = writeCatalogue(floor, { index: 0, count: 1 }, true);
+      expect({ count, kept }).toEqual({ count: 1, kept: catalogueVariants().length - 1 });
+      expect(fs.existsSync(path.join(floor, 'stray.json'))).toBe(false);
+      // It synthesized the missing variant into the very bytes the unit tests recorded.
+      expect(fs.readFileSync(path.join(floor, variantFile(variant.id)), 'utf-8')).toBe(fs.readFileSync(recorded, 'utf-8'));
+      expect(fs.readdirSync(path.dirname(recorded))).toEqual([variantFile(variant.id)]);
+    } finally {
+      if (before === undefined) delete process.env[CATALOGUE_RECORD_ENV];
+      else process.env[CATALOGUE_RECORD_ENV] = before;
       fs.rmSync(root, { recursive: true, force: true });
     }
   });

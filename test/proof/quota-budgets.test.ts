@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { policyJsonSize } from '../../src/private/policy-size';
 import { checkCatalogued } from '../support/catalogue';
+import { recordCatalogueVariant } from '../support/catalogue-record';
 import {
   ACCOUNT,
   ENVIRONMENTS,
@@ -195,15 +196,19 @@ type Outcome = { fits: true; template: CfnTemplate } | { fits: false; error: str
 
 function synth(group: string, environment: Environment, flags: Flags, options: Options): Outcome {
   // Only what the catalogue holds, so that the newest-aws-cdk-lib run compares it (test/support/catalogue.ts).
-  checkCatalogued(quotaCaseId(group, environment, flags, options));
+  const id = quotaCaseId(group, environment, flags, options);
+  checkCatalogued(id);
   try {
     const stack = quotaStack(group, environment, flags, options);
-    return { fits: true, template: Template.fromStack(stack).toJSON() as CfnTemplate };
+    const template = Template.fromStack(stack).toJSON() as CfnTemplate;
+    recordCatalogueVariant(id, template);
+    return { fits: true, template };
   } catch (e) {
     const message = (e as Error).message;
     if (!CLEAR_QUOTA_ERROR.test(message)) {
       throw e;
     }
+    recordCatalogueVariant(id, { refused: message });
     return { fits: false, error: message };
   }
 }

@@ -24,7 +24,8 @@ import { IamAccessMode, ImageBuilderRoles, ParallelClusterBoundary, ParallelClus
  * Their results are a function of the synthesized template alone (the simulators and the quota checks read
  * nothing else), so the newest-aws-cdk-lib run (scripts/test-newest-cdk.sh) does not run them a second time:
  * scripts/newest-cdk-templates.ts synthesizes every variant of this catalogue under the floor and under the
- * newest aws-cdk-lib and requires the same templates (and the same refusals).
+ * newest aws-cdk-lib and requires the same templates (and the same refusals). In CI the floor's templates are
+ * mostly those the unit tests recorded as they synthesized them (test/support/catalogue-record.ts).
  *
  * The proofs and the catalogue build their stacks with the same builders of test/support/ (each marks its
  * stack with the id its arguments name), and the proofs call `simulateCatalogueVariantsOnly()` (the quota

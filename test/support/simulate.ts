@@ -4,7 +4,8 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { environmentOf, TestEnvironment } from './stacks';
+import { recordCatalogueVariant } from './catalogue-record';
+import { environmentOf, TestEnvironment, variantIdOf } from './stacks';
 import { evaluateIntrinsics } from '../../src/private/intrinsics';
 
 /*
@@ -58,6 +59,10 @@ export function templateOf(stack: Stack): any {
   if (!template) {
     template = Template.fromStack(stack).toJSON() as ResolvedTemplate;
     synthesized.set(stack, template);
+    const id = variantIdOf(stack);
+    if (id !== undefined) {
+      recordCatalogueVariant(id, template);
+    }
   }
   return template;
 }
