@@ -138,8 +138,9 @@ node -e '
 t0=$(date +%s)
 EXPECTED_AWS_CDK_LIB_VERSION="$cdk" npx jest --ci --maxWorkers=2 --config "$work/jest.config.json" "$@" \
   test/proof/snapshots.test.ts test/proof/cdk-nag.test.ts test/proof/cdk-version.test.ts test/proof/temp-dirs.test.ts \
-  test/cluster-iam/fragment-files.test.ts test/cluster-iam/cluster-name-warning.test.ts test/private/library-role.test.ts
-echo "test-newest-cdk: the snapshots, cdk-nag, warnings and library roles passed against aws-cdk-lib $cdk in $(( $(date +%s) - t0 )) s"
+  test/cluster-iam/fragment-files.test.ts test/cluster-iam/cluster-name-warning.test.ts test/private/library-role.test.ts \
+  test/cluster/snapshot.test.ts test/proof/deprecations.test.ts
+echo "test-newest-cdk: the snapshots, cdk-nag, warnings, deprecations and library roles passed against aws-cdk-lib $cdk in $(( $(date +%s) - t0 )) s"
 
 # 3. The example apps -------------------------------------------------------------------------------------------
 t0=$(date +%s)

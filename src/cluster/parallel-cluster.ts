@@ -19,6 +19,7 @@ import {
   PROVIDER_POLL_MINUTES,
   UNSAFE_PROVIDER_PROPERTIES,
 } from '../private/pcluster-rules';
+import { addResourceDependency } from '../private/resource-dependency';
 import { validateClusterName } from '../private/validation';
 import { addAcknowledgeableWarning } from '../private/warnings';
 
@@ -354,7 +355,7 @@ export class ParallelCluster extends Construct {
     });
     for (const child of this.iam.node.findAll()) {
       if (child instanceof CfnResource && !referenced.has(stack.resolve(child.logicalId))) {
-        (this.resource.node.defaultChild as CfnResource).addDependency(child);
+        addResourceDependency(this.resource.node.defaultChild as CfnResource, child);
       }
     }
     const logicalId = stack.getLogicalId(this.resource.node.defaultChild as any);
