@@ -43,9 +43,9 @@ export function variantFile(id: string): string {
   return `${id.replace(/\//g, '__').replace(/[^\w.@=-]/g, '_')}.json`;
 }
 
-/** What a variant's file holds: its id and its normalized template, or `{ refused: message }`. */
+/** What a variant's file holds: its id and its template (normalized), or `{ refused: message }` as given. */
 export function variantFileText(id: string, content: object): string {
-  return `${JSON.stringify({ id, ...content }, undefined, 1)}\n`;
+  return `${JSON.stringify({ id, ...('refused' in content ? content : normalizeTemplate(content)) }, undefined, 1)}\n`;
 }
 
 /**
@@ -83,7 +83,7 @@ export function writeCatalogue(
     const start = process.hrtime.bigint();
     let content: any;
     try {
-      content = normalizeTemplate(templateOf(variant.build()));
+      content = templateOf(variant.build());
     } catch (e) {
       // A refusal (the quota budgets' configurations that cannot fit): its message is what the proof checks.
       content = { refused: (e as Error).message };

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { normalizeTemplate, variantFileText, variantFile } from '../../scripts/newest-cdk-templates';
+import { variantFileText, variantFile } from '../../scripts/newest-cdk-templates';
 
 /*
  * The unit tests' record of the catalogue (test/support/catalogue.ts). The simulation proofs synthesize most
@@ -16,24 +16,20 @@ import { normalizeTemplate, variantFileText, variantFile } from '../../scripts/n
 /** The environment variable naming the record's directory (relative to the working directory, or absolute). */
 export const CATALOGUE_RECORD_ENV = 'CATALOGUE_RECORD_DIR';
 
-let cached: { root: string; dir: string } | undefined;
-
 /** Writes `content` (a synthesized template, or `{ refused: message }`) as variant `id`'s file, when recording. */
 export function recordCatalogueVariant(id: string, content: object): void {
   const root = process.env[CATALOGUE_RECORD_ENV];
   if (!root) {
     return;
   }
-  if (cached?.root !== root) {
-    // The version this process loads (the newest-aws-cdk-lib run maps aws-cdk-lib to another one): one
-    // directory per version, so that a run against another version never writes into the floor's record.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    cached = { root, dir: path.resolve(root, require('aws-cdk-lib/package.json').version as string) };
-    fs.mkdirSync(cached.dir, { recursive: true });
-  }
-  const file = path.join(cached.dir, variantFile(id));
+  // The version this process loads (the newest-aws-cdk-lib run maps aws-cdk-lib to another one): one directory
+  // per version, so that a run against another version never writes into the floor's record.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dir = path.resolve(root, require('aws-cdk-lib/package.json').version as string);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, variantFile(id));
   // Jest's workers may record the same variant at once: each writes its own file, then renames it into place.
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, variantFileText(id, 'refused' in content ? content : normalizeTemplate(content)));
+  fs.writeFileSync(temporary, variantFileText(id, content));
   fs.renameSync(temporary, file);
 }
