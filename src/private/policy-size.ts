@@ -1,4 +1,4 @@
-import { IResolvable, IResolveContext, Stack, Token } from 'aws-cdk-lib';
+import { IResolvable, IResolveContext, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { evaluateIntrinsics } from './intrinsics';
 
@@ -112,8 +112,9 @@ export function rememberedPolicyDocument(stack: Stack, document: iam.PolicyDocum
  * result is what the template holds (`rememberedPolicyDocument`: resolved again if statements were
  * added since), so the template and the tree metadata take it from there.
  *
- * The reference search (`context.preparing`) and a resolution from another stack get `document` itself,
- * so that aws-cdk-lib still sees every token in it (cross-stack references included).
+ * The reference search (`context.preparing`) gets the document's tokens (`tokensIn`), so that aws-cdk-lib
+ * still sees every token in it (cross-stack references included); a resolution from another stack gets
+ * `document` itself.
  */
 export class RememberedPolicyDocument implements IResolvable {
   public readonly creationStack: string[] = [];
@@ -121,8 +122,15 @@ export class RememberedPolicyDocument implements IResolvable {
   constructor(private readonly stack: Stack, public readonly document: iam.PolicyDocument) {}
 
   public resolve(context: IResolveContext): any {
-    if (context.preparing || Stack.of(context.scope) !== this.stack) {
+    if (Stack.of(context.scope) !== this.stack) {
       return this.document;
+    }
+    if (context.preparing) {
+      // The reference search only records the tokens it meets; what they resolve to is discarded. Handing
+      // it the document's tokens alone spares it a walk through every string of every statement (it was
+      // the largest single cost of a synthesis with many policies), and it still sees each token, nested
+      // ones included, since it resolves them in turn.
+      return tokensIn(this.document.toJSON());
     }
     return rememberedPolicyDocument(this.stack, this.document);
   }
@@ -131,6 +139,43 @@ export class RememberedPolicyDocument implements IResolvable {
     return Token.asString(this);
   }
 }
+
+/**
+ * Every token in `value` (unresolved JSON, as `iam.PolicyDocument.toJSON()` renders it), in a form that
+ * resolves each of them as it resolves in place: a string holding a token (key or value) as it is, a list
+ * token in a list of its own, a number token, a token object.
+ */
+export function tokensIn(value: unknown, tokens: unknown[] = []): unknown[] {
+  if (typeof value === 'string') {
+    if (value.includes(LIST_TOKEN_MARKER)) {
+      tokens.push([value]);
+    } else if (value.includes(STRING_TOKEN_MARKER)) {
+      tokens.push(value);
+    }
+  } else if (typeof value === 'number') {
+    if (Token.isUnresolved(value)) {
+      tokens.push(value);
+    }
+  } else if (Array.isArray(value)) {
+    for (const element of value) {
+      tokensIn(element, tokens);
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    if (Tokenization.isResolvable(value)) {
+      tokens.push(value);
+    } else {
+      for (const [key, element] of Object.entries(value)) {
+        tokensIn(key, tokens);
+        tokensIn(element, tokens);
+      }
+    }
+  }
+  return tokens;
+}
+
+// How aws-cdk-lib encodes a token in a string and in a list of strings.
+const STRING_TOKEN_MARKER = '${Token[';
+const LIST_TOKEN_MARKER = '#{Token[';
 
 /** The size IAM counts for an already-resolved policy document. */
 export function policyJsonSize(resolved: any): number {

@@ -242,6 +242,37 @@ describe('createSizedManagedPolicies', () => {
     expect(Object.keys(assembly.getStackByName('Other').template.Outputs ?? {})).toEqual([expect.stringMatching(/^ExportsOutputFnGetAttElsewhere/)]);
   });
 
+  test("the reference search finds another stack's resources wherever a statement holds them: in a list, a condition, an ARN", () => {
+    // The reference search gets only the document's tokens (tokensIn): each kind of place a token can take
+    // in a statement must still give an export, as the whole document did.
+    const stack = stackIn(AWS);
+    const other = new Stack(Stage.of(stack)!, 'Other', { env: { account: AWS.account, region: AWS.region } });
+    const bucket = new s3.CfnBucket(other, 'Bucket');
+    const role = new iam.Role(other, 'Elsewhere', { assumedBy: new iam.AccountRootPrincipal() });
+    const topics = new iam.CfnRole(other, 'Listed', { assumeRolePolicyDocument: {} });
+    createSizedManagedPolicies(stack, 'Policy', 'd', [
+      new iam.PolicyStatement({
+        sid: 'S',
+        actions: ['s3:GetObject'],
+        resources: [`${bucket.attrArn}/*`],
+        conditions: { StringEquals: { 'aws:ResourceTag/owner': [role.roleName, role.roleId] } },
+      }),
+      new iam.PolicyStatement({ sid: 'L', actions: ['iam:GetRole'], resources: Token.asList(Fn.split(',', topics.attrArn)) }),
+    ]);
+    const assembly = Stage.of(stack)!.synth();
+    const exports = Object.keys(assembly.getStackByName('Other').template.Outputs ?? {});
+    expect(exports).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^ExportsOutputFnGetAttBucketArn/),
+      expect.stringMatching(/^ExportsOutputFnGetAttListedArn/),
+      expect.stringMatching(/^ExportsOutputRefElsewhere/),
+      expect.stringMatching(/^ExportsOutputFnGetAttElsewhere[0-9A-F]*RoleId/),
+    ]));
+    expect(exports).toHaveLength(4);
+    const resources = Object.values(assembly.getStackByName(stack.stackName).template.Resources) as any[];
+    const document = JSON.stringify(resources.find((r) => r.Type === 'AWS::IAM::ManagedPolicy').Properties.PolicyDocument);
+    expect(document.match(/Fn::ImportValue/g)).toHaveLength(4);
+  });
+
   test('writes the resource iam.ManagedPolicy writes, with the same logical id, attached to a role by its ARN', () => {
     const ours = stackIn(AWS);
     const theirs = stackIn(AWS);
