@@ -7,6 +7,9 @@
 #   ...
 #   ci: time per step                (a table, also printed when a step fails)
 #
+# The table also shows how many cores were busy on average while each step ran (from /proc/stat, so it counts
+# the background steps running at the same time too): fewer than all means the machine idled there.
+#
 # Stops at the first step that fails and exits with its status. Each argument is one step: a projen task name,
 # optionally followed by arguments for that task (`"test --maxWorkers=2"`). The step list lives in .projenrc.ts.
 #
@@ -42,6 +45,17 @@ projen=node_modules/.bin/projen
 [[ -x $projen ]] || projen="npx projen"
 
 now() { date +%s.%N; }
+# Busy and total CPU time of the machine so far (in clock ticks, all cores), from /proc/stat: a step's share of
+# busy time tells whether the cores were idle while it ran (everything CI runs shares them).
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8; exit }' /proc/stat 2>/dev/null || echo "0 0"; }
+cores=$(nproc 2>/dev/null || echo 1)
+# busy_since "BUSY TOTAL": the cores busy on average since that reading, e.g. "1.9 of 2 cores busy".
+busy_since() {
+  local b0 t0 b1 t1
+  read -r b0 t0 <<<"$1"
+  read -r b1 t1 <<<"$(cpu_ticks)"
+  awk -v db=$((b1 - b0)) -v dt=$((t1 - t0)) -v n="$cores" 'BEGIN { if (dt > 0) printf "%.1f of %d cores busy", n * db / dt, n }'
+}
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", b - a + 0.5 }'; }
 
 declare -A bg_pid bg_log bg_start bg_index
@@ -81,11 +95,12 @@ ended() { cat "${bg_log[$1]%.log}.end" 2>/dev/null || now; }
 
 rows=()
 start=$(now)
+c_start=$(cpu_ticks)
 table() {
   echo "ci: time per step"
   local row
   for row in "${rows[@]}"; do echo "  $row"; done
-  printf '  %-48s %6s s\n' "total" "$(secs "$start" "$(now)")"
+  printf '  %-48s %6s s  (%s)\n' "total" "$(secs "$start" "$(now)")" "$(busy_since "$c_start")"
 }
 
 fail() { # fail LABEL TOOK RC
@@ -141,6 +156,7 @@ for step in "${steps[@]}"; do
   echo
   echo "[$i/$total] $name"
   t0=$(now)
+  c0=$(cpu_ticks)
   if [[ -n $background ]]; then
     echo "(started in the background at the beginning; waiting for it)"
     wait "${bg_pid[$name]}"
@@ -154,7 +170,7 @@ for step in "${steps[@]}"; do
   fi
   took=$(secs "$t0" "$(now)")
   [[ $rc -eq 0 ]] || fail "[$i/$total] $name" "$took" "$rc"
-  rows+=("$(printf '%-48s %6s s' "[$i/$total] $name" "$took")")
+  rows+=("$(printf '%-48s %6s s  (%s)' "[$i/$total] $name" "$took" "$(busy_since "$c0")")")
   echo "[$i/$total] $name: ok in $took s"
   check_alongside
 done
