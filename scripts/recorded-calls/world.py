@@ -89,7 +89,13 @@ class World:
         return ami
 
     def _any_moto_ami(self):
-        return self.ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "architecture", "Values": ["x86_64"]}])["Images"][0]["ImageId"]
+        # From moto's EC2 backend, not through the API: describe_images serializes every Amazon image moto knows
+        # (thousands) into its response, which took a quarter of the recording's time. The backend gives the same
+        # first image, by the same filters, in the same order.
+        from moto.ec2.models import ec2_backends
+
+        images = ec2_backends[self.account][self.region].describe_images(owners=["amazon"], filters={"architecture": ["x86_64"]})
+        return images[0].id
 
     def render(self, path, target):
         """The configuration file at `path` with the world's IDs in, written to `target`."""
