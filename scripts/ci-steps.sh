@@ -7,8 +7,9 @@
 #   ...
 #   ci: time per step                (a table, also printed when a step fails)
 #
-# The table also shows how many cores were busy on average while each step ran (from /proc/stat, so it counts
-# the background steps running at the same time too): fewer than all means the machine idled there.
+# The table also shows the CPU time each step's processes used, and how many cores were busy on average while
+# a step ran (from /proc/stat, so it counts the background steps running at the same time too): fewer than all
+# means the machine idled there.
 #
 # Stops at the first step that fails and exits with its status. Each argument is one step: a projen task name,
 # optionally followed by arguments for that task (`"test --maxWorkers=2"`). The step list lives in .projenrc.ts.
@@ -67,6 +68,13 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p ci.out
+rm -f ci.out/*.cpu
+
+# The CPU time (user and system, in seconds) a step's processes used, as the shell that ran them counts it
+# (`times`, which must run in that shell itself, not in a pipe's subshell): the inner shells below write it to
+# ci.out/NAME.cpu.
+export CPU_AWK='NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] + 0.5 }'
+cpu_of() { cat "ci.out/${1//[:\/]/-}.cpu" 2>/dev/null || echo '?'; }
 
 # start NAME STEP: runs the projen task STEP in the background, its output in ci.out/NAME.log.
 start_background() {
@@ -76,7 +84,8 @@ start_background() {
   # The step writes the time it ended beside its log, so that the table shows how long it really ran.
   rm -f "${bg_log[$name]%.log}.end"
   # shellcheck disable=SC2016,SC2086 # $1 is expanded by the inner shell; a step is a task and its arguments
-  setsid bash -c '"${@:2}"; rc=$?; date +%s.%N >"$1"; exit $rc' _ "${bg_log[$name]%.log}.end" $projen $step \
+  setsid bash -c '"${@:3}"; rc=$?; date +%s.%N >"$1"; times >"$2"; awk "$CPU_AWK" "$2" >"$2.s" && mv "$2.s" "$2"; exit $rc' _ \
+    "${bg_log[$name]%.log}.end" "${bg_log[$name]%.log}.cpu" $projen $step \
     >"${bg_log[$name]}" 2>&1 </dev/null &
   bg_pid[$name]=$!
   bg_pids+=("$!")
@@ -100,7 +109,8 @@ table() {
   echo "ci: time per step"
   local row
   for row in "${rows[@]}"; do echo "  $row"; done
-  printf '  %-48s %6s s  (%s)\n' "total" "$(secs "$start" "$(now)")" "$(busy_since "$c_start")"
+  printf '  %-48s %6s s  (cpu %s s in all steps; %s)\n' "total" "$(secs "$start" "$(now)")" \
+    "$(cat ci.out/*.cpu 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')" "$(busy_since "$c_start")"
 }
 
 fail() { # fail LABEL TOOK RC
@@ -124,7 +134,7 @@ finish_alongside() {
   cat "${bg_log[$name]}"
   label="[${bg_index[$name]}/$total] $name (ran $(secs "${bg_start[$name]}" "$(ended "$name")") s alongside)"
   [[ $rc -eq 0 ]] || fail "$label" "$(secs "$t0" "$(now)")" "$rc"
-  rows+=("$(printf '%-48s %6s s' "$label" "$(secs "$t0" "$(now)")")")
+  rows+=("$(printf '%-48s %6s s  (cpu %s s)' "$label" "$(secs "$t0" "$(now)")" "$(cpu_of "$name")")")
   echo "$label: ok"
 }
 # Counts the alongside steps that have ended (and stops the run when one failed).
@@ -162,15 +172,17 @@ for step in "${steps[@]}"; do
     wait "${bg_pid[$name]}"
     rc=$?
     cat "${bg_log[$name]}"
+    cpu_name=$name
     name="$name (ran $(secs "${bg_start[$name]}" "$(ended "$name")") s)"
   else
-    # shellcheck disable=SC2086 # a step is a task name and its arguments, split on spaces on purpose
-    $projen $step
+    # shellcheck disable=SC2016,SC2086 # $1 is expanded by the inner shell; a step is a task and its arguments
+    bash -c '"${@:2}"; rc=$?; times >"$1"; awk "$CPU_AWK" "$1" >"$1.s" && mv "$1.s" "$1"; exit $rc' _ "ci.out/${name//[:\/]/-}.cpu" $projen $step
     rc=$?
   fi
   took=$(secs "$t0" "$(now)")
   [[ $rc -eq 0 ]] || fail "[$i/$total] $name" "$took" "$rc"
-  rows+=("$(printf '%-48s %6s s  (%s)' "[$i/$total] $name" "$took" "$(busy_since "$c0")")")
+  rows+=("$(printf '%-48s %6s s  (cpu %s s; %s)' "[$i/$total] $name" "$took" "$(cpu_of "${cpu_name:-$name}")" "$(busy_since "$c0")")")
+  cpu_name=
   echo "[$i/$total] $name: ok in $took s"
   check_alongside
 done
