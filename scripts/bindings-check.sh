@@ -27,7 +27,10 @@
 #      jsii-java-runtime* directories while it ran.
 #
 # Steps 1 to 4 run in two lanes at the same time, one a core: Python (wheel, tests, example, samples) and Java
-# (jar, tests and example at the floor and at the newest aws-cdk-lib, samples; then the TypeScript example).
+# (jar; then its tests and example at the floor and at the newest aws-cdk-lib, and beside them its samples,
+# their self-test and the TypeScript example). A step is mostly one process at a time waiting for another (the
+# jsii kernel, Maven's forked JVM), so the steps beside the example builds use what the lanes leave of the two
+# cores; that way the two lanes end close together.
 #
 # Assumes node_modules exists (npm ci); compiles the jsii assembly itself when it is missing or older than
 # src/. Outputs: bindings.out/{typescript,python,java}/ (cloud assemblies) and bindings.out/logs/ (one log a
@@ -278,7 +281,8 @@ java_self_test() {
 }
 
 # The Python lane and the Java lane run at the same time (two cores; each is mostly one process at a time):
-# Python packages its wheel and runs its tests, example and samples while jsii-pacmak builds the jar.
+# Python packages its wheel and runs its tests, example and samples while jsii-pacmak builds the jar, and the
+# Java lane runs its samples beside its example builds.
 lane_python() {
   local deps_t0=$SECONDS deps
   python_deps >"$(log_of "python deps")" 2>&1 &
@@ -291,9 +295,7 @@ lane_python() {
   step "python wheel" python_wheel || return 1
   step "python tests" "$VENV/bin/python" -m pytest -p no:cacheprovider -v examples/python/tests || return 1
   step "python example" env EXAMPLE_OUTDIR="$OUT/python" "$VENV/bin/python" examples/python/app.py || return 1
-  step "python samples" python_samples || return 1
-  # 4. TypeScript (in this lane, the shorter one) --------------------------------------------------------------
-  step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts
+  step "python samples" python_samples
 }
 
 lane_java() {
@@ -317,18 +319,32 @@ lane_java() {
   # from a previous run is never used.
   step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugin:3.1.1:install-file \
     -DpomFile="$POM" -Dfile="$JAR" || return 1
+  # The samples need only the installed jar: they run beside the two builds of the example (each of which is
+  # mostly one process at a time), then the TypeScript example.
+  local beside rc=0
+  lane_java_beside &
+  beside=$!
   step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
-    -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java || return 1
+    -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java &&
+    java_newest "$jar_cdk" "$jar_constructs" || rc=1
+  wait "$beside" || rc=1
+  return "$rc"
+}
+java_newest() { # java_newest AWS_CDK_LIB CONSTRUCTS
   # The same with the aws-cdk-lib and constructs the jar's pom names (the newest on Maven Central when the
   # jar was built), which is what a user who pins nothing gets. With the floor above, dependencyManagement
   # is tested with a version older than the jar's and with the jar's own. The templates and the cluster
   # configuration fragments must be the bytes the TypeScript example writes at the floor (no feature flags
   # are set, and aws-cdk-lib gives the same template from 2.88 on: docs/compatibility.md).
-  step "java with aws-cdk-lib $jar_cdk" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
+  step "java with aws-cdk-lib $1" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
     -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" \
-    -Daws-cdk-lib.version="$jar_cdk" -Dconstructs.version="$jar_constructs" clean test exec:java || return 1
+    -Daws-cdk-lib.version="$1" -Dconstructs.version="$2" clean test exec:java
+}
+lane_java_beside() {
   step "java samples" java_samples_all || return 1
-  step "java samples self-test" java_self_test
+  step "java samples self-test" java_self_test || return 1
+  # 4. TypeScript ----------------------------------------------------------------------------------------------
+  step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts
 }
 jar_dep() {
   grep -A1 "<artifactId>$1</artifactId>" "$POM" | sed -n 's/.*<version>\(.*\)<\/version>.*/\1/p' | head -n 1
