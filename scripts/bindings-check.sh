@@ -12,9 +12,12 @@
 #   3. Java: the jar goes into the local Maven repository; Maven takes aws-cdk-lib from Maven Central, runs
 #      the wrong-input tests (examples/java/src/test) and the example app (examples/java/src/main).
 #      Then every ```python and ```java code sample of README.md and docs/*.md runs the same way (extracted by
-#      scripts/check-samples.ts): each Python sample with the venv's Python, the Java samples compiled in a copy
-#      of the example's Maven project and run; each must synthesize. A self-test shows that each runner fails
-#      on a broken sample.
+#      scripts/check-samples.ts): the Python samples with the venv's Python, all in one process
+#      (scripts/run-python-samples.py), each of which must synthesize a cloud assembly of its own; the Java
+#      samples compiled in a copy of the example's Maven project and run one after the other. A self-test
+#      shows that each runner fails on a broken sample: a Python sample that raises and a Java sample that
+#      throws run first with the real samples, and must be reported as failed; a Java sample that does not
+#      compile gets a Maven build of its own.
 #   4. TypeScript: the example app examples/app.ts synthesizes from source.
 #   5. scripts/compare-templates.ts requires the three cloud assemblies (template, ParallelCluster config
 #      fragments, permissions report, manifest, construct tree) to be identical after normalising only what
@@ -24,7 +27,10 @@
 #      jsii-java-runtime* directories while it ran.
 #
 # Steps 1 to 4 run in two lanes at the same time, one a core: Python (wheel, tests, example, samples) and Java
-# (jar, tests and example at the floor and at the newest aws-cdk-lib, samples; then the TypeScript example).
+# (jar; then its tests and example at the floor and at the newest aws-cdk-lib, and beside them its samples,
+# their self-test and the TypeScript example). A step is mostly one process at a time waiting for another (the
+# jsii kernel, Maven's forked JVM), so the steps beside the example builds use what the lanes leave of the two
+# cores; that way the two lanes end close together.
 #
 # Assumes node_modules exists (npm ci); compiles the jsii assembly itself when it is missing or older than
 # src/. Outputs: bindings.out/{typescript,python,java}/ (cloud assemblies) and bindings.out/logs/ (one log a
@@ -204,54 +210,43 @@ python_wheel() {
     "$VENV/bin/pip" list --format=freeze
 }
 
-# The ```python samples of README.md and docs/*.md, as a user copies them: each one a complete app whose
-# app.synth() must write a cloud assembly (CDK_OUTDIR, one per sample), each in a Python process of its own,
-# two at a time (each one is mostly the jsii kernel's Node.js loading aws-cdk-lib, on one core).
-# python_samples DIR [FILE.md ...]
+# The ```python and ```java samples of README.md and docs/*.md (here and in 3.), and a self-test that shows that
+# their runners fail on a broken sample: one that raises (Python), one that throws and one that does not compile
+# (Java). The broken samples are Markdown files of their own (under bindings.out, named relative to the root:
+# the runners report samples by file and line), extracted like the real ones by scripts/check-samples.ts.
 SAMPLES=$OUT/samples
-SAMPLE_JOBS=2
-python_sample() { # python_sample DIR NAME: the sample's output in DIR/logs/NAME.log, its exit code in NAME.rc
-  local dir=$1 name=$2 rc=0
-  (cd "$dir/src" && CDK_OUTDIR="$dir/out/$name" "$VENV/bin/python" "$name.py") >"$dir/logs/$name.log" 2>&1 || rc=$?
-  echo "$rc" >"$dir/logs/$name.rc"
+SELF_TEST=${SAMPLES#"$ROOT"/}/self-test
+self_test_md() { # self_test_md NAME LANGUAGE LINE...: writes $SELF_TEST/NAME.md, one fenced block; prints its path
+  mkdir -p "$SELF_TEST"
+  printf '%s\n' "\`\`\`$2" "${@:3}" '```' >"$SELF_TEST/$1.md"
+  echo "$SELF_TEST/$1.md"
 }
+
+# Python: every sample as a user copies it, a complete app whose app.synth() must write a cloud assembly, run
+# against the wheel by scripts/run-python-samples.py, all in one Python process (each Python process spends
+# about 10 s of CPU importing aws_cdk alone), one after the other, each as __main__ in fresh globals. The
+# runner learns where each sample synthesized (App() without an outdir makes a temporary directory under
+# TMPDIR), requires a manifest.json there, and moves the assembly to $SAMPLES/python/out/NAME; each sample's
+# output is in $SAMPLES/python/logs/NAME.log, and printed. The self-test's sample runs first in the same process
+# and must fail: the runner must report it as failed, with its NameError, and still run the others.
 python_samples() {
-  local dir=$1
-  shift
-  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-python "$dir/src" "$@" || return 1
-  mkdir -p "$dir/logs"
-  local f name where running=0 passed=0 failed=0
-  for f in "$dir"/src/*.py; do
-    [[ -e $f ]] || continue
-    python_sample "$dir" "$(basename "$f" .py)" &
-    running=$((running + 1))
-    if [[ $running -ge $SAMPLE_JOBS ]]; then
-      wait -n || true
-      running=$((running - 1))
-    fi
-  done
-  wait
-  for f in "$dir"/src/*.py; do
-    [[ -e $f ]] || continue
-    name=$(basename "$f" .py)
-    where=$(head -n 1 "$f" | sed 's/^# //')
-    cat "$dir/logs/$name.log"
-    if [[ $(cat "$dir/logs/$name.rc" 2>/dev/null) == 0 && -f $dir/out/$name/manifest.json ]]; then
-      echo "ok   $where"
-      passed=$((passed + 1))
-    else
-      echo "FAIL $where: see the output above"
-      failed=$((failed + 1))
-    fi
-  done
-  echo "python samples: $passed passed, $failed failed"
-  [[ $failed -eq 0 ]]
+  local dir=$SAMPLES/python raises self_test_log
+  raises=$(self_test_md python-raises python 'import aws_cdk as cdk' 'app = cdk.App()' 'undefined_bucket.grant_read(app)' 'app.synth()')
+  npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --emit-python "$dir/src" --expect-failure "$raises" || return 1
+  env -u CDK_OUTDIR "$VENV/bin/python" scripts/run-python-samples.py --expect-failure "$raises" "$dir/out" "$dir/logs" "$dir"/src/*.py |
+    tee "$dir/run.log" || return 1
+  self_test_log=$dir/logs/$(basename "$(grep -l "^# $raises:" "$dir"/src/*.py)" .py).log
+  if ! grep -q "^FAIL $raises:" "$dir/run.log" || ! grep -q "NameError: name 'undefined_bucket'" "$self_test_log"; then
+    echo "self-test: the Python runner did not report the sample that raises ($raises) as failed with its NameError" >&2
+    return 1
+  fi
+  echo "python samples self-test: the Python runner fails on a sample that raises, and runs the samples after it"
 }
 
 # 3. Java ----------------------------------------------------------------------------------------------------
-# The ```java samples of README.md and docs/*.md: their statements in a main method each, compiled against the
-# jar in a copy of the example's Maven project (same aws-cdk-lib pin), then run in order by samples.RunAll.
-# java_samples DIR [FILE.md ...]
+# The ```java samples: each sample's statements in a main method (or the sample's own class), compiled against
+# the jar in a copy of the example's Maven project (same aws-cdk-lib pin), then run in order by samples.RunAll,
+# which reports each sample. java_samples DIR [check-samples.ts options] [FILE.md ...]
 java_samples() {
   local dir=$1
   shift
@@ -261,45 +256,33 @@ java_samples() {
     -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" -Dexec.mainClass=samples.RunAll \
     compile exec:java
 }
-
-# The two runners above must fail on a broken sample: one that raises (Python), one that does not compile and
-# one that throws (Java). Each is run alone, so that one failing does not hide another that passes; the two
-# Java ones at the same time, each in its own directory and Maven process.
-SELF_TEST=$SAMPLES/self-test
-python_self_test() {
-  local dir=$SELF_TEST/python
-  mkdir -p "$dir"
-  printf '%s\n' '```python' 'import aws_cdk as cdk' 'app = cdk.App()' 'undefined_bucket.grant_read(app)' 'app.synth()' '```' >"$dir/raises.md"
-  if python_samples "$dir" "$dir/raises.md"; then echo "self-test: a Python sample that raises passed" >&2; return 1; fi
-  if ! cat "$dir"/logs/*.log | grep -q "NameError: name 'undefined_bucket'"; then
-    echo "self-test: the Python sample that raises failed without raising its NameError" >&2
+# The real samples, and the self-test's sample that throws: RunAll runs it first and must report it as failed
+# (it exits 1 when it does not throw) and still run the others.
+java_samples_all() {
+  local dir=$SAMPLES/java throws
+  throws=$(self_test_md java-throws java 'import software.amazon.awscdk.App;' 'import software.amazon.awscdk.Stack;' \
+    'App app = new App();' 'new Stack(app, "Not a valid id!");' 'app.synth();')
+  java_samples "$dir" --expect-failure "$throws" 2>&1 | tee "$dir.log" || return 1
+  # (Maven's colour codes may precede the line: match it anywhere.)
+  if ! grep -q "FAIL $throws:.*Not a valid id" "$dir.log"; then
+    echo "self-test: RunAll did not report the Java sample that throws ($throws) as failed" >&2
     return 1
   fi
-  echo "python samples self-test: the Python runner fails on a sample that raises"
 }
+# The self-test's sample that does not compile needs a Maven build of its own, which stops at the compiler.
 java_self_test() {
-  local dir=$SELF_TEST/java nc rc_nc=0 rc_throws=0
-  mkdir -p "$dir"
-  printf '%s\n' '```java' 'import software.amazon.awscdk.App;' 'App app = new App();' 'undefinedBucket.grantRead(app);' 'app.synth();' '```' >"$dir/no-compile.md"
-  printf '%s\n' '```java' 'import software.amazon.awscdk.App;' 'import software.amazon.awscdk.Stack;' 'App app = new App();' \
-    'new Stack(app, "Not a valid id!");' 'app.synth();' '```' >"$dir/throws.md"
-  java_samples "$dir/no-compile" "$dir/no-compile.md" >"$dir/no-compile.log" 2>&1 &
-  nc=$!
-  java_samples "$dir/throws" "$dir/throws.md" >"$dir/throws.log" 2>&1 || rc_throws=$?
-  wait "$nc" || rc_nc=$?
-  echo "---- a Java sample that does not compile (exit $rc_nc):"
-  cat "$dir/no-compile.log"
-  echo "---- a Java sample that throws (exit $rc_throws):"
-  cat "$dir/throws.log"
-  if [[ $rc_nc -eq 0 ]]; then echo "self-test: a Java sample that does not compile passed" >&2; return 1; fi
-  if ! grep -q 'COMPILATION ERROR' "$dir/no-compile.log"; then echo "self-test: the Java sample that does not compile failed without a compilation error" >&2; return 1; fi
-  if [[ $rc_throws -eq 0 ]]; then echo "self-test: a Java sample that throws passed" >&2; return 1; fi
-  if ! grep -q '^FAIL ' "$dir/throws.log"; then echo "self-test: the Java sample that throws failed without RunAll reporting it" >&2; return 1; fi
-  echo "java samples self-test: the Java runner fails on a sample that does not compile and on one that throws"
+  local dir=$SAMPLES/self-test/java-no-compile no_compile rc=0
+  no_compile=$(self_test_md java-no-compile java 'import software.amazon.awscdk.App;' 'App app = new App();' \
+    'undefinedBucket.grantRead(app);' 'app.synth();')
+  java_samples "$dir" "$no_compile" 2>&1 | tee "$dir.log" || rc=$?
+  if [[ $rc -eq 0 ]]; then echo "self-test: a Java sample that does not compile passed" >&2; return 1; fi
+  if ! grep -q 'COMPILATION ERROR' "$dir.log"; then echo "self-test: the Java sample that does not compile failed without a compilation error" >&2; return 1; fi
+  echo "java samples self-test: the Java runner fails on a sample that does not compile, and on one that throws (java samples)"
 }
 
 # The Python lane and the Java lane run at the same time (two cores; each is mostly one process at a time):
-# Python packages its wheel and runs its tests, example and samples while jsii-pacmak builds the jar.
+# Python packages its wheel and runs its tests, example and samples while jsii-pacmak builds the jar, and the
+# Java lane runs its samples beside its example builds.
 lane_python() {
   local deps_t0=$SECONDS deps
   python_deps >"$(log_of "python deps")" 2>&1 &
@@ -312,8 +295,7 @@ lane_python() {
   step "python wheel" python_wheel || return 1
   step "python tests" "$VENV/bin/python" -m pytest -p no:cacheprovider -v examples/python/tests || return 1
   step "python example" env EXAMPLE_OUTDIR="$OUT/python" "$VENV/bin/python" examples/python/app.py || return 1
-  step "python samples" python_samples "$SAMPLES/python" || return 1
-  step "python samples self-test" python_self_test || return 1
+  step "python samples" python_samples
 }
 
 lane_java() {
@@ -337,19 +319,31 @@ lane_java() {
   # from a previous run is never used.
   step "java install jar" "${MVN[@]}" org.apache.maven.plugins:maven-install-plugin:3.1.1:install-file \
     -DpomFile="$POM" -Dfile="$JAR" || return 1
+  # The samples need only the installed jar: they run beside the two builds of the example (each of which is
+  # mostly one process at a time), then the TypeScript example.
+  local beside rc=0
+  lane_java_beside &
+  beside=$!
   step "java tests and example" env EXAMPLE_OUTDIR="$OUT/java" "${MVN[@]}" -f examples/java/pom.xml \
-    -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java || return 1
+    -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" clean test exec:java &&
+    java_newest "$jar_cdk" "$jar_constructs" || rc=1
+  wait "$beside" || rc=1
+  return "$rc"
+}
+java_newest() { # java_newest AWS_CDK_LIB CONSTRUCTS
   # The same with the aws-cdk-lib and constructs the jar's pom names (the newest on Maven Central when the
   # jar was built), which is what a user who pins nothing gets. With the floor above, dependencyManagement
   # is tested with a version older than the jar's and with the jar's own. The templates and the cluster
   # configuration fragments must be the bytes the TypeScript example writes at the floor (no feature flags
   # are set, and aws-cdk-lib gives the same template from 2.88 on: docs/compatibility.md).
-  step "java with aws-cdk-lib $jar_cdk" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
+  step "java with aws-cdk-lib $1" env EXAMPLE_OUTDIR="$OUT/java-newest" "${MVN[@]}" -f examples/java/pom.xml \
     -Dparallelcluster-iam.version="$VERSION" -Djsii-runtime.version="$PACMAK_VERSION" \
-    -Daws-cdk-lib.version="$jar_cdk" -Dconstructs.version="$jar_constructs" clean test exec:java || return 1
-  step "java samples" java_samples "$SAMPLES/java" || return 1
+    -Daws-cdk-lib.version="$1" -Dconstructs.version="$2" clean test exec:java
+}
+lane_java_beside() {
+  step "java samples" java_samples_all || return 1
   step "java samples self-test" java_self_test || return 1
-  # 4. TypeScript (in this lane, the shorter one) --------------------------------------------------------------
+  # 4. TypeScript ----------------------------------------------------------------------------------------------
   step "typescript example" env EXAMPLE_OUTDIR="$OUT/typescript" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts
 }
 jar_dep() {
@@ -401,7 +395,7 @@ echo "  temporary directories: none left in /tmp (no new cdk.out*, jsii-java-run
 echo "  python tests: $(grep -E '=+ .*[0-9]+ passed' "$(log_of "python tests")" | tail -n 1 | tr -d '=' | xargs || true)"
 echo "  $(grep -E '^python samples: ' "$(log_of "python samples")" | tail -n 1)"
 echo "  $(grep -E '^java samples: [0-9]+ passed' "$(log_of "java samples")" | tail -n 1)"
-echo "  $(grep -E '^python samples self-test: ' "$(log_of "python samples self-test")" | tail -n 1)"
+echo "  $(grep -E '^python samples self-test: the' "$(log_of "python samples")" | tail -n 1)"
 # (Maven's colour codes may precede the line: match it anywhere.)
 echo "  $(grep -oE 'java samples self-test: .*' "$(log_of "java samples self-test")" | tail -n 1)"
 echo "  java tests: $(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$(log_of "java tests and example")" | tail -n 1 | sed 's/^\[INFO\] //' || true)"

@@ -21,11 +21,13 @@
 //   ```ts fragment          a TypeScript fragment that cannot be complete (for example a signature). Counted,
 //                           not checked. Use it sparingly: the check prints how many there are.
 //   ```python               a complete Python app; with --emit-python DIR each block is written to DIR for the
-//                           bindings check (scripts/bindings-check.sh), which runs it against the built wheel.
+//                           bindings check (scripts/bindings-check.sh), which runs them against the built wheel
+//                           (all in one Python process: scripts/run-python-samples.py).
 //   ```java                 a complete class with a main method, as a user copies it (or, for short snippets,
 //                           import lines and statements, wrapped in such a class); with --emit-java DIR each is
-//                           written to package `samples` (plus a RunAll class that runs them in order) for the
-//                           bindings check, which compiles and runs them against the built jar.
+//                           written to package `samples` (plus a RunAll class that runs them in order, and
+//                           reports each) for the bindings check, which compiles and runs them against the
+//                           built jar.
 //   anything else           shell commands, YAML, XML, JSON, text: skipped by language, and counted.
 //
 // The only change made to a TypeScript sample before it is checked is the module specifier
@@ -38,6 +40,10 @@
 //   --no-run           type-check only (the self-test's samples still run).
 //   --emit-python DIR  write the Python samples to DIR (one file each) and exit after listing them.
 //   --emit-java DIR    write the Java samples to DIR/samples/ (one class each, and RunAll) and exit.
+//   --expect-failure FILE.md
+//                      with --emit-python or --emit-java: also write the samples of FILE.md, first; they must
+//                      fail (the bindings check's self-test). RunAll runs them like the others and exits 1 if
+//                      one does not throw; scripts/run-python-samples.py takes the same option.
 //
 // Exits 1 on any failure, naming the Markdown file and line of the sample. Scratch files go to samples.out/
 // (git-ignored) and are removed at the end, also on failure, unless SAMPLES_KEEP=1.
@@ -355,26 +361,28 @@ function emitPython(samples: Sample[], dir: string): string[] {
 
 /**
  * Writes the Java samples to `dir`/samples/: the block's imports, then its statements in a `main` method of a
- * class named after the sample; RunAll runs every sample's main and exits 1 if one throws.
+ * class named after the sample; RunAll runs every sample's main, reports each, and exits 1 if one throws. The
+ * samples in `mustFail` (the bindings check's self-test) run first, are reported like the others, and must throw.
  */
-function emitJava(samples: Sample[], dir: string): string[] {
+function emitJava(samples: Sample[], dir: string, mustFail: Set<Sample>): string[] {
   const pkg = path.join(dir, 'samples');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(pkg, { recursive: true });
   const classes = samples.map((sample) => {
     const name = `Sample_${nameOf(sample)}`;
+    const where = `${sample.file}:${sample.line}`;
     const complete = /^public\s+(?:final\s+)?class\s+(\w+)/m.exec(sample.code);
     if (complete && /static\s+void\s+main\s*\(/.test(sample.code)) {
       // A complete class, as a user copies it: only its package and name change (two samples may share a name).
       const code = sample.code.replace(/^package\s+[\w.]+;\s*$/m, '').replace(new RegExp(`\\b${complete[1]}\\b`, 'g'), name);
-      fs.writeFileSync(path.join(pkg, `${name}.java`), `// ${sample.file}:${sample.line}\npackage samples;\n\n${code}`);
-      return { name, where: `${sample.file}:${sample.line}` };
+      fs.writeFileSync(path.join(pkg, `${name}.java`), `// ${where}\npackage samples;\n\n${code}`);
+      return { name, where, mustFail: mustFail.has(sample) };
     }
     const lines = sample.code.split('\n');
     const imports = lines.filter((l) => /^\s*import\s/.test(l));
     const body = lines.filter((l) => !/^\s*import\s/.test(l));
     fs.writeFileSync(path.join(pkg, `${name}.java`), [
-      `// ${sample.file}:${sample.line}`,
+      `// ${where}`,
       'package samples;',
       '',
       ...imports,
@@ -386,26 +394,43 @@ function emitJava(samples: Sample[], dir: string): string[] {
       '}',
       '',
     ].join('\n'));
-    return { name, where: `${sample.file}:${sample.line}` };
+    return { name, where, mustFail: mustFail.has(sample) };
   });
+  const failing = classes.filter((c) => c.mustFail);
+  const call = ({ name, where }: { name: string; where: string }) => `passes(${JSON.stringify(where)}, () -> ${name}.main(args))`;
   fs.writeFileSync(path.join(pkg, 'RunAll.java'), [
     '// Runs every Java sample of README.md and docs/*.md (generated by scripts/check-samples.ts).',
     'package samples;',
     '',
     'public class RunAll {',
+    '  private interface Sample {',
+    '    void run() throws Exception;',
+    '  }',
+    '',
+    '  /** Runs a sample\'s main, prints "ok" or "FAIL" and what it threw, and returns whether it passed. */',
+    '  private static boolean passes(final String where, final Sample sample) {',
+    '    try {',
+    '      sample.run();',
+    '      System.out.println("ok   " + where);',
+    '      return true;',
+    '    } catch (Throwable e) {',
+    '      System.out.println("FAIL " + where + ": " + e);',
+    '      return false;',
+    '    }',
+    '  }',
+    '',
     '  public static void main(final String[] args) {',
+    '    int passed = 0;',
     '    int failed = 0;',
-    ...classes.flatMap(({ name, where }) => [
-      '    try {',
-      `      ${name}.main(args);`,
-      `      System.out.println("ok   ${where}");`,
-      '    } catch (Throwable e) {',
-      '      failed++;',
-      `      System.out.println("FAIL ${where}: " + e);`,
-      '    }',
-    ]),
-    `    System.out.println("java samples: " + (${classes.length} - failed) + " passed, " + failed + " failed");`,
-    '    System.exit(failed == 0 ? 0 : 1);',
+    '    int passedButMustFail = 0;',
+    ...(failing.length > 0 ? ['    // The bindings check\'s self-test: samples that must throw, reported like the others.'] : []),
+    ...failing.map((c) => `    if (${call(c)}) passedButMustFail++;`),
+    ...classes.filter((c) => !c.mustFail).map((c) => `    if (${call(c)}) passed++; else failed++;`),
+    '    System.out.println("java samples: " + passed + " passed, " + failed + " failed");',
+    ...(failing.length > 0
+      ? [`    System.out.println("java samples self-test: " + (${failing.length} - passedButMustFail) + " of ${failing.length} samples that must throw threw");`]
+      : []),
+    '    System.exit(failed == 0 && passedButMustFail == 0 ? 0 : 1);',
     '  }',
     '}',
     '',
@@ -516,6 +541,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const pythonDir = option('--emit-python');
   const javaDir = option('--emit-java');
+  const mustFailFile = option('--expect-failure');
   const runSelfTest = flag('--self-test');
   const run = !flag('--no-run');
   const files = argv.length > 0 ? argv : defaultFiles();
@@ -524,13 +550,17 @@ async function main(argv: string[]): Promise<number> {
   const of = (kind: Kind) => samples.filter((s) => kindOf(s) === kind);
 
   if (pythonDir || javaDir) {
+    // The self-test's samples first: the runners run them first, which shows that a failure stops no other.
+    const mustFail = mustFailFile ? extractSamples(mustFailFile, fs.readFileSync(path.resolve(ROOT, mustFailFile), 'utf-8')) : [];
+    const emitted = (kind: Kind) => [...mustFail.filter((s) => kindOf(s) === kind), ...of(kind)];
+    const also = (kind: Kind) => (mustFailFile ? ` (${mustFail.filter((s) => kindOf(s) === kind).length} that must fail, from ${mustFailFile})` : '');
     if (pythonDir) {
-      const written = emitPython(of('python'), path.resolve(pythonDir));
-      console.log(`python samples: ${written.length} written to ${pythonDir}`);
+      const written = emitPython(emitted('python'), path.resolve(pythonDir));
+      console.log(`python samples: ${written.length} written to ${pythonDir}${also('python')}`);
     }
     if (javaDir) {
-      const written = emitJava(of('java'), path.resolve(javaDir));
-      console.log(`java samples: ${written.length} written to ${javaDir}/samples`);
+      const written = emitJava(emitted('java'), path.resolve(javaDir), new Set(mustFail));
+      console.log(`java samples: ${written.length} written to ${javaDir}/samples${also('java')}`);
     }
     return 0;
   }
