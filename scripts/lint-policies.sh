@@ -30,8 +30,8 @@ for tool in cfn-lint parliament; do
     exit 1
   fi
 done
-# parliament's CLI is run through scripts/run-parliament.py (it fixes parliament's ignore_locations),
-# with the Python interpreter parliament is installed in.
+# parliament's CLI is run through scripts/run-parliament.py (it fixes parliament's ignore_locations, and
+# analyzes each distinct document once), with the Python interpreter parliament is installed in.
 PARLIAMENT_PYTHON="$(sed -n '1s/^#!//p' "$(command -v parliament)")"
 PARLIAMENT_PYTHON="${PARLIAMENT_PYTHON:-python3}"
 
@@ -84,6 +84,8 @@ done <"$OUT/templates.txt"
 
 echo "== parliament $(parliament --version | awk '{print $2}')"
 "${TS_NODE[@]}" scripts/extract-policies.ts "$OUT/policies" "${assemblies[@]}"
+# A finding in a document that several files share must still be reported for each file no ignore entry names.
+"$PARLIAMENT_PYTHON" scripts/run-parliament.py --self-test
 failed=0
 parliament_run() {
   local config="$1" dir="$2" files

@@ -1,19 +1,33 @@
-"""Runs parliament's own command line with its ignore_locations working, and reports the unused ones.
+"""Runs parliament's own command line with its ignore_locations working, each distinct document analyzed once,
+and reports the ignore entries used.
 
 parliament 1.6.4 reads each `ignore_locations` value through `make_list`, which turns any plain string or
 list it is given from YAML into an empty list, so no configured ignore ever matches. This wrapper gives the
 CLI a finding filter with the documented semantics (an entry matches when every one of its location keys
 fully matches, case-insensitively, one of its regular expressions), then hands over to parliament's `main`.
 
+Many files of a directory have the same contents (the fullest configuration has one stack per partition, and
+roles repeat statements), and parliament's analysis reads only a file's contents: its path goes only into the
+findings' locations. So each distinct content is analyzed once, and each of its files gets its own copies of
+the findings, with its own path as the location's `filepath`; the filter then runs on every file's findings
+as before, so an ignore entry accepts a finding only in the files whose path it matches. (Giving every
+finding its own path also mends parliament's shared default location: a finding it records without a
+location otherwise keeps the path of the first file that had one.)
+
 With PARLIAMENT_USED_IGNORES=<file>, it also appends to <file> the ignore entries that matched a finding,
 one `<ISSUE> <index>` per line, so that scripts/lint-policies.sh can fail on an entry that no longer matches
 anything: a justification for a finding that is gone must go too.
+
+`run-parliament.py --self-test` checks the above on a document planted under two role names, of which an
+ignore entry names one: the finding must be reported for the other, and the entry recorded as used.
 """
 import os
 import re
 import sys
+import types
 
 import parliament.cli
+from parliament.finding import Finding
 
 SEVERITIES = ["MUTE", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 used = set()
@@ -36,7 +50,56 @@ def is_finding_filtered(finding, minimum_severity="LOW"):
     return False
 
 
+analyze_policy_string = parliament.cli.analyze_policy_string
+analyses = {}
+
+
+def analyze_once(contents, filepath=None, **options):
+    # main passes the same options for every file of a run, so the contents alone name an analysis.
+    if contents not in analyses:
+        analyses[contents] = analyze_policy_string(contents, filepath, **options).findings
+    return types.SimpleNamespace(
+        findings=[Finding(f.issue, f.detail, {**f.location, "filepath": filepath}) for f in analyses[contents]]
+    )
+
+
 parliament.cli.is_finding_filtered = is_finding_filtered
+parliament.cli.analyze_policy_string = analyze_once
+
+
+def self_test():
+    import contextlib
+    import io
+    import json
+    import tempfile
+
+    statement = {"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    with tempfile.TemporaryDirectory() as tmp:
+        for role in ("Kept", "Other"):
+            with open(os.path.join(tmp, f"Stack.{role}RolePolicy.Read.json"), "w") as out:
+                json.dump(statement, out)
+        config = os.path.join(tmp, "config.yaml")
+        with open(config, "w") as out:
+            out.write("RESOURCE_STAR:\n  ignore_locations:\n    - filepath: '.*/stack\\.keptrolepolicy\\.read\\.json'\n")
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            status = parliament.cli.main(["parliament", "--config", config, "--minimum_severity", "LOW", "--directory", tmp])
+    reported = printed.getvalue().splitlines()
+    if (
+        status != 1
+        or len(analyses) != 1
+        or used != {"RESOURCE_STAR 0"}
+        or len(reported) != 1
+        or "Stack.OtherRolePolicy.Read.json" not in reported[0]
+    ):
+        print(f"run-parliament.py self-test failed: status {status}, used {sorted(used)}, reported:", *reported, sep="\n", file=sys.stderr)
+        return 1
+    print("run-parliament.py self-test: a finding in a document shared by two files is reported for the file no ignore entry names")
+    return 0
+
+
+if sys.argv[1:] == ["--self-test"]:
+    sys.exit(self_test())
 status = parliament.cli.main(sys.argv)
 record = os.environ.get("PARLIAMENT_USED_IGNORES")
 if record:
