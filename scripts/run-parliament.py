@@ -18,15 +18,23 @@ With PARLIAMENT_USED_IGNORES=<file>, it also appends to <file> the ignore entrie
 one `<ISSUE> <index>` per line, so that scripts/lint-policies.sh can fail on an entry that no longer matches
 anything: a justification for a finding that is gone must go too.
 
-`run-parliament.py --self-test` checks the above on a document planted under two role names, of which an
-ignore entry names one: the finding must be reported for the other, and the entry recorded as used.
+It also looks actions up in parliament's IAM definition through an index (see below), the same results found
+without a scan of the whole definition each time.
+
+`run-parliament.py --self-test` checks the above: the index against parliament's scans on a few actions, and a
+document planted under two role names, of which an ignore entry names one: the finding must be reported for
+the other, and the entry recorded as used.
 """
+import functools
 import os
 import re
 import sys
 import types
 
+import parliament
 import parliament.cli
+import parliament.policy
+import parliament.statement
 from parliament.finding import Finding
 
 SEVERITIES = ["MUTE", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
@@ -66,12 +74,90 @@ def analyze_once(contents, filepath=None, **options):
 parliament.cli.is_finding_filtered = is_finding_filtered
 parliament.cli.analyze_policy_string = analyze_once
 
+# Most of the analysis is spent looking actions up in parliament's IAM definition, each time by a scan of all
+# its services (expand_action matches every privilege of the service with fnmatch): expand_action keeps only
+# its last 10,240 results (fewer than one run asks for, counting its three ways of being called) and
+# get_privilege_info keeps none. Both depend on their arguments alone, so here they read an index of the
+# definition instead, which gives what the scans find, in their order (a prefix can occur twice), and every
+# result of expand_action is kept. An action with a wildcard (`*`, `?`, `[`) is still expanded by parliament's
+# scan; one without is matched case-insensitively as a whole, which is what fnmatch does with it.
+# get_privilege_info still records the service's resources and conditions on the privilege, as parliament's does.
+expansions = {}
+privileges = {}
+for service_info in parliament.iam_definition:
+    for privilege_info in service_info["privileges"]:
+        key = (service_info["prefix"], privilege_info["privilege"].lower())
+        expansions.setdefault(key, []).append({"service": service_info["prefix"], "action": privilege_info["privilege"]})
+        privileges.setdefault((service_info["prefix"], privilege_info["privilege"]), (service_info, privilege_info))
+prefixes = {service_info["prefix"] for service_info in parliament.iam_definition}
+expand_action_by_scan = parliament.expand_action.__wrapped__
+
+
+@functools.lru_cache(maxsize=None)
+def expand_action(action, raise_exceptions=True):
+    parts = action.split(":")
+    if len(parts) != 2 or any(c in action for c in "*?["):
+        return expand_action_by_scan(action, raise_exceptions)
+    prefix, name = parts[0].lower(), parts[1].lower()
+    if prefix not in prefixes and raise_exceptions:
+        raise parliament.UnknownPrefixException("Unknown prefix {}".format(parts[0]))
+    if (prefix, name) not in expansions and raise_exceptions:
+        raise parliament.UnknownActionException("Unknown action {}:{}".format(parts[0], parts[1]))
+    return [dict(expansion) for expansion in expansions.get((prefix, name), [])]
+
+
+for module in (parliament, parliament.policy, parliament.statement):
+    module.expand_action = expand_action
+
+
+get_privilege_info_by_scan = parliament.statement.get_privilege_info
+
+
+def get_privilege_info(service, action):
+    if (service, action) not in privileges:
+        raise parliament.UnknownActionException("Unknown action {}:{}".format(service, action))
+    service_info, privilege_info = privileges[(service, action)]
+    privilege_info["service_resources"] = service_info["resources"]
+    privilege_info["service_conditions"] = service_info["conditions"]
+    return privilege_info
+
+
+parliament.statement.get_privilege_info = get_privilege_info
+
+
+def outcome(function, *args):
+    try:
+        return function(*args)
+    except Exception as e:  # the exception parliament raises is part of what must be the same
+        return (type(e), str(e))
+
 
 def self_test():
     import contextlib
     import io
     import json
     import tempfile
+
+    # The index gives what parliament's scans give: an action in two services of one prefix, other cases, unknowns.
+    lookups = [
+        (function, by_scan, args)
+        for function, by_scan, cases in (
+            (expand_action, expand_action_by_scan, [
+                (action, raise_exceptions)
+                for action in ("s3:GetObject", "S3:getOBJECT", "apigateway:GET", "iam:PassRole", "iam:Pass*",
+                               "ec2:NoSuchAction", "nosuchservice:Get", "s3:Get:Object")
+                for raise_exceptions in (True, False)
+            ]),
+            (get_privilege_info, get_privilege_info_by_scan, [
+                ("s3", "GetObject"), ("apigateway", "GET"), ("s3", "getobject"), ("nosuchservice", "Get"),
+            ]),
+        )
+        for args in cases
+    ]
+    differ = [args for function, by_scan, args in lookups if outcome(function, *args) != outcome(by_scan, *args)]
+    if differ:
+        print("run-parliament.py self-test failed: the index differs from parliament's scan for", differ, file=sys.stderr)
+        return 1
 
     statement = {"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,7 +180,10 @@ def self_test():
     ):
         print(f"run-parliament.py self-test failed: status {status}, used {sorted(used)}, reported:", *reported, sep="\n", file=sys.stderr)
         return 1
-    print("run-parliament.py self-test: a finding in a document shared by two files is reported for the file no ignore entry names")
+    print(
+        "run-parliament.py self-test: the index looks actions up as parliament does, and a finding in a document"
+        " shared by two files is reported for the file no ignore entry names"
+    )
     return 0
 
 
