@@ -30,10 +30,20 @@ for tool in cfn-lint parliament; do
     exit 1
   fi
 done
-# parliament's CLI is run through scripts/run-parliament.py (it fixes parliament's ignore_locations),
-# with the Python interpreter parliament is installed in.
-PARLIAMENT_PYTHON="$(sed -n '1s/^#!//p' "$(command -v parliament)")"
-PARLIAMENT_PYTHON="${PARLIAMENT_PYTHON:-python3}"
+# Both tools are run from Python (below) with the interpreter each is installed in: cfn-lint's command line for
+# every set of regions in one process, and parliament's through scripts/run-parliament.py (it fixes parliament's
+# ignore_locations, and analyzes each distinct document once).
+tool_python() { # tool_python TOOL: the interpreter of TOOL's script on PATH
+  local python
+  python="$(sed -n '1s/^#!//p' "$(command -v "$1")")"
+  echo "${python:-python3}"
+}
+CFN_LINT_PYTHON="$(tool_python cfn-lint)"
+PARLIAMENT_PYTHON="$(tool_python parliament)"
+# A tool's version from its package metadata: starting the tool for its --version costs about a second of CPU.
+tool_version() { # tool_version PYTHON PACKAGE
+  "$1" -c 'import importlib.metadata, sys; print(importlib.metadata.version(sys.argv[1]))' "$2"
+}
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -55,9 +65,9 @@ done
 assemblies+=("$OUT/fullest")
 echo "fullest configuration: $OUT/fullest"
 
-echo "== cfn-lint $(cfn-lint --version | awk '{print $2}')"
+echo "== cfn-lint $(tool_version "$CFN_LINT_PYTHON" cfn-lint)"
 # One line per set of regions: "<regions>|<template path>...". An environment-agnostic stack is linted
-# against one region of each partition. One cfn-lint run per line (its start-up is most of a run's time).
+# against one region of each partition.
 node -e '
   const fs = require("fs"), path = require("path");
   const groups = new Map();
@@ -72,18 +82,35 @@ node -e '
   }
   for (const [regions, templates] of groups) console.log(regions + "|" + templates.join(" "));
   ' "${assemblies[@]}" >"$OUT/templates.txt"
-templates=0
-while IFS='|' read -r regions files; do
-  # shellcheck disable=SC2086 # regions and files are space-separated lists on purpose
-  cfn-lint --config-file scripts/cfnlintrc.yaml --non-zero-exit-code informational --regions $regions -- $files
-  for template in $files; do
-    echo "ok: $template ($regions)"
-    templates=$((templates + 1))
-  done
-done <"$OUT/templates.txt"
+# cfn-lint's own command line (its Runner, as the cfn-lint script runs it) once per line, all in one process:
+# cfn-lint's start-up (about 2 s of CPU: its modules, rules and schemas) is paid once instead of once per line.
+# Every line is linted even when one fails, so that one pass shows all the findings to fix.
+"$CFN_LINT_PYTHON" - "$OUT/templates.txt" <<'PY'
+import sys
 
-echo "== parliament $(parliament --version | awk '{print $2}')"
+from cfnlint.config import ConfigMixIn
+from cfnlint.runner.cli import Runner
+
+failed = 0
+for line in open(sys.argv[1]):
+    regions, templates = line.rstrip("\n").split("|")
+    args = ["--config-file", "scripts/cfnlintrc.yaml", "--non-zero-exit-code", "informational"]
+    try:
+        Runner(ConfigMixIn([*args, "--regions", *regions.split(), "--", *templates.split()])).cli()
+    except SystemExit as e:  # cli() always exits, with cfn-lint's exit code
+        if e.code:
+            print(f"FAILED: cfn-lint findings in {templates} ({regions})", file=sys.stderr)
+            failed = 1
+            continue
+    print("\n".join(f"ok: {template} ({regions})" for template in templates.split()))
+sys.exit(failed)
+PY
+templates="$(cut -d'|' -f2 "$OUT/templates.txt" | wc -w | tr -d ' ')"
+
+echo "== parliament $(tool_version "$PARLIAMENT_PYTHON" parliament)"
 "${TS_NODE[@]}" scripts/extract-policies.ts "$OUT/policies" "${assemblies[@]}"
+# A finding in a document that several files share must still be reported for each file no ignore entry names.
+"$PARLIAMENT_PYTHON" scripts/run-parliament.py --self-test
 failed=0
 parliament_run() {
   local config="$1" dir="$2" files
