@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { recordCatalogueVariant } from './catalogue-record';
 import { CENSUS_VERSIONS, censusStack, censusStackId } from './census';
 import { MODE_NAMES, WORLD_SHAPES, shapedWorld, shapedWorldId } from './cluster-world';
 import {
@@ -14,7 +15,6 @@ import {
 } from './quota-variants';
 import { latestWorld, latestWorldId, revisionWorld, revisionWorldId } from './recorded-worlds';
 import { SEED_REVISIONS, SEED_USERS, SeedUser, seedUser, seedUserId, seedWorld, seedWorldId } from './seed-roles';
-import { recordCatalogueVariant } from './catalogue-record';
 import { PolicySimulator, templateOf } from './simulate';
 import { ENVIRONMENTS, TestEnvironment, markVariant, stackIn, variantIdOf } from './stacks';
 import { IamAccessMode, ImageBuilderRoles, ParallelClusterBoundary, ParallelClusterUserRole, ParallelClusterVersion } from '../../src';
