@@ -38,6 +38,9 @@
 //                      a sample that throws at synthesis, an unacknowledged warning, a sample without
 //                      app.synth()) must each be reported. Its samples are checked with the others, and run.
 //   --no-run           type-check only (the self-test's samples still run).
+//   --no-type-check    run only: for the newest-aws-cdk-lib run (scripts/test-newest-cdk.sh), whose type-check
+//                      would be samples:check's again (tsc reads the repository's aws-cdk-lib, the floor's,
+//                      whichever copy the samples then run with). Not with --self-test.
 //   --emit-python DIR  write the Python samples to DIR (one file each) and exit after listing them.
 //   --emit-java DIR    write the Java samples to DIR/samples/ (one class each, and RunAll) and exit.
 //   --expect-failure FILE.md
@@ -168,12 +171,15 @@ function jobs(): number {
  * Type-checks and runs the TypeScript samples in `dir` (created and removed here); `shouldRun` says which to
  * run. Returns one failure per broken sample, located at its Markdown file and line, in the samples' order.
  *
- * All samples are type-checked in one TypeScript program (tsc, in a process of its own), while they run: each
- * sample, transpiled to JavaScript with the library's source (test/support/transpile.ts), runs as a fresh Node
- * process of its own (a fresh aws-cdk-lib, as `cdk synth` has), with its own working directory and cloud
- * assembly directory, several at a time. A sample that does not type-check is reported for that alone.
+ * All samples are type-checked in one TypeScript program (tsc, in a process of its own; not when `typeCheck` is
+ * false), while they run: each sample, transpiled to JavaScript with the library's source
+ * (test/support/transpile.ts), runs as a fresh Node process of its own (a fresh aws-cdk-lib, as `cdk synth`
+ * has), with its own working directory and cloud assembly directory, several at a time. A sample that does not
+ * type-check is reported for that alone.
  */
-export async function checkTypeScript(samples: Sample[], dir: string, shouldRun: (sample: Sample) => boolean): Promise<Failure[]> {
+export async function checkTypeScript(
+  samples: Sample[], dir: string, shouldRun: (sample: Sample) => boolean, typeCheck: boolean = true,
+): Promise<Failure[]> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const failures: Failure[] = [];
@@ -223,7 +229,9 @@ export async function checkTypeScript(samples: Sample[], dir: string, shouldRun:
   ].join('\n'));
   // One program for all the samples: the type-check of the library's source and aws-cdk-lib's declarations,
   // most of the time, is shared.
-  const typeCheck = runProcess([require.resolve('typescript/bin/tsc'), '--noEmit', '-p', dir, '--pretty', 'false'], { cwd: ROOT, keepStdout: true });
+  const typeChecking: Promise<Finished> = typeCheck
+    ? runProcess([require.resolve('typescript/bin/tsc'), '--noEmit', '-p', dir, '--pretty', 'false'], { cwd: ROOT, keepStdout: true })
+    : Promise.resolve({ status: 0, stdout: '', stderr: '' });
 
   // Meanwhile, the JavaScript to run: the library's source and the samples, laid out as in the repository
   // (under dir/js), so that a sample's import of the source resolves as it does in TypeScript, and
@@ -237,7 +245,7 @@ export async function checkTypeScript(samples: Sample[], dir: string, shouldRun:
   let broken: Set<string> | undefined;
   const typeErrors: Failure[] = [];
   let unlocated: Failure | undefined;
-  const typeChecked = typeCheck.then((tsc) => {
+  const typeChecked = typeChecking.then((tsc) => {
     broken = new Set<string>();
     if (tsc.status === 0) return;
     const output = `${tsc.stdout}${tsc.stderr}`;
@@ -260,7 +268,7 @@ export async function checkTypeScript(samples: Sample[], dir: string, shouldRun:
   const slots = jobs();
   await Promise.all(Array.from({ length: slots }, async (_, slot) => {
     // One slot waits for the type-check, which uses a CPU meanwhile.
-    if (slot === slots - 1) await typeChecked;
+    if (slot === slots - 1 && typeCheck) await typeChecked;
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [name] = next;
       // Known not to type-check: it fails for that alone, running it would not change the result.
@@ -544,7 +552,12 @@ async function main(argv: string[]): Promise<number> {
   const mustFailFile = option('--expect-failure');
   const runSelfTest = flag('--self-test');
   const run = !flag('--no-run');
+  const typeCheck = !flag('--no-type-check');
   const files = argv.length > 0 ? argv : defaultFiles();
+  if (!typeCheck && (runSelfTest || !run)) {
+    console.error('samples: --no-type-check runs the samples only: not with --self-test or --no-run');
+    return 2;
+  }
 
   const samples = files.flatMap((file) => extractSamples(file, fs.readFileSync(path.resolve(ROOT, file), 'utf-8')));
   const of = (kind: Kind) => samples.filter((s) => kindOf(s) === kind);
@@ -573,7 +586,7 @@ async function main(argv: string[]): Promise<number> {
     const selfSamples = runSelfTest ? selfTestSamples() : [];
     // The self-test's last: by the time they run, the type-check has found the ones it fails (not run then).
     const checked = await checkTypeScript([...of('typescript'), ...selfSamples.filter((s) => kindOf(s) === 'typescript')],
-      path.join(scratch, 'typescript'), (sample) => run || sample.file === SELF_TEST_FILE);
+      path.join(scratch, 'typescript'), (sample) => run || sample.file === SELF_TEST_FILE, typeCheck);
     const ofSelfTest = (f: Failure) => f.where.startsWith(`${SELF_TEST_FILE}:`);
     failures.push(...checked.filter((f) => !ofSelfTest(f)));
     if (runSelfTest) selfProblems.push(...selfTestProblems(selfSamples, checked.filter(ofSelfTest)));
@@ -590,7 +603,7 @@ async function main(argv: string[]): Promise<number> {
   for (const f of failures) console.error(`${f.where}: ${f.message}`);
   for (const p of selfProblems) console.error(`self-test: ${p}`);
   const counts = [
-    `${of('typescript').length} TypeScript samples ${run ? 'type-checked and run' : 'type-checked'}`,
+    `${of('typescript').length} TypeScript samples ${!typeCheck ? 'run (type-checked by samples:check)' : run ? 'type-checked and run' : 'type-checked'}`,
     `${of('typescript-fragment').length} TypeScript fragments not checked`,
     `${of('python').length} Python and ${of('java').length} Java samples (run by the bindings check)`,
     `${of('skipped').length} other blocks skipped (${[...new Set(of('skipped').map((s) => s.language || 'no language'))].sort().join(', ')})`,

@@ -58,9 +58,7 @@ export function writeCatalogue(
 ): { count: number; kept: number; seconds: Record<string, number> } {
   // Loaded here, not at the top: `compare` needs no aws-cdk-lib.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { catalogueVariants } = require('../test/support/catalogue') as typeof import('../test/support/catalogue');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { templateOf } = require('../test/support/simulate') as typeof import('../test/support/simulate');
+  const { catalogueVariants, variantContent } = require('../test/support/catalogue') as typeof import('../test/support/catalogue');
   fs.mkdirSync(dir, { recursive: true });
   const all = catalogueVariants();
   const variants = all.filter((_v, i) => i % shard.count === shard.index);
@@ -81,13 +79,9 @@ export function writeCatalogue(
       continue;
     }
     const start = process.hrtime.bigint();
-    let content: any;
-    try {
-      content = templateOf(variant.build());
-    } catch (e) {
-      // A refusal (the quota budgets' configurations that cannot fit): its message is what the proof checks.
-      content = { refused: (e as Error).message };
-    }
+    // The template, or a refusal (the quota budgets' configurations that cannot fit): its message is what the
+    // proof checks.
+    const content = variantContent(variant);
     const file = variantFile(variant.id);
     if (files.has(file)) {
       throw new Error(`Two catalogue variants write ${file}`);

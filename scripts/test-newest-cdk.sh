@@ -23,7 +23,17 @@
 #      users do with a role (grants, statements, policies: test/private/library-role.test.ts);
 #   3. the example apps (examples/app.ts and examples/from-config-file.ts), run as a user runs them: the template
 #      and the ParallelCluster configuration fragments must be the bytes the floor writes;
-#   4. the TypeScript samples of README.md and docs/*.md (scripts/check-samples.ts), each run against the newest.
+#   4. the TypeScript samples of README.md and docs/*.md (scripts/check-samples.ts), each run against the newest
+#      (not type-checked again: `npx projen samples:check` type-checks them, against the floor's declarations,
+#      which are also the ones tsc would read here).
+#
+# Recent aws-cdk-lib releases (2.276.0 does) validate every template they synthesize against CloudFormation's
+# schemas and rules (a WebAssembly engine: about 6 s of CPU to start, once per process and per jest test file,
+# then about 0.2 s a template), after the template is written: it changes neither the template nor, by
+# default, whether synthesis succeeds (its findings are printed as warnings). Steps 1 and 2 compare templates
+# and check what synthesis writes, so they turn it off (CDK_VALIDATION=false), as do the samples of step 4,
+# which fail on their cloud assembly's warnings and errors, not on the validation's; it cost those steps most
+# of their CPU. The example apps of step 3 run with it, as users run them.
 #
 # The newest versions go into a temporary prefix, not into this repository: node_modules and package-lock.json
 # stay at the floor. jest maps `aws-cdk-lib` and `constructs` (the library, the tests and cdk-nag alike) to that
@@ -93,6 +103,8 @@ loaded=$(newest node -p "require('aws-cdk-lib/package.json').version + ' ' + req
 [[ $loaded == "$cdk $constructs" ]] || { echo "test-newest-cdk: the require hook loads $loaded, not $cdk $constructs" >&2; exit 1; }
 
 t0=$(date +%s)
+# Without the template validation of the newest aws-cdk-lib (see the top): the templates are the same with it.
+export CDK_VALIDATION=false
 templates() { npx ts-node --transpile-only --project tsconfig.dev.json scripts/newest-cdk-templates.ts "$@"; }
 # Both versions at once on the two cores: the newest synthesizes about 1.6 times slower than the floor, so it
 # is split into two processes (each every other variant) next to the floor's one.
@@ -144,6 +156,8 @@ echo "test-newest-cdk: the snapshots, cdk-nag, warnings, deprecations and librar
 
 # 3. The example apps -------------------------------------------------------------------------------------------
 t0=$(date +%s)
+# As users run them: with the newest aws-cdk-lib's template validation.
+unset CDK_VALIDATION
 out=$work/examples
 EXAMPLE_OUTDIR="$out/floor" npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts >/dev/null
 EXAMPLE_OUTDIR="$out/newest" newest npx ts-node --transpile-only --project tsconfig.dev.json examples/app.ts >/dev/null
@@ -163,7 +177,7 @@ echo "test-newest-cdk: the example apps write the same templates and configurati
 
 # 4. The TypeScript samples -------------------------------------------------------------------------------------
 t0=$(date +%s)
-newest npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts
+CDK_VALIDATION=false newest npx ts-node --transpile-only --project tsconfig.dev.json scripts/check-samples.ts --no-type-check
 echo "test-newest-cdk: the TypeScript samples ran against aws-cdk-lib $cdk ($(( $(date +%s) - t0 )) s)"
 
 echo "test-newest-cdk: passed against aws-cdk-lib $cdk in $(( $(date +%s) - start )) s (proofs' templates, snapshots and warnings, example apps, samples)"

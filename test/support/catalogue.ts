@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { recordCatalogueVariant } from './catalogue-record';
 import { CENSUS_VERSIONS, censusStack, censusStackId } from './census';
 import { MODE_NAMES, WORLD_SHAPES, shapedWorld, shapedWorldId } from './cluster-world';
 import {
@@ -14,7 +15,7 @@ import {
 } from './quota-variants';
 import { latestWorld, latestWorldId, revisionWorld, revisionWorldId } from './recorded-worlds';
 import { SEED_REVISIONS, SEED_USERS, SeedUser, seedUser, seedUserId, seedWorld, seedWorldId } from './seed-roles';
-import { PolicySimulator } from './simulate';
+import { PolicySimulator, templateOf } from './simulate';
 import { ENVIRONMENTS, TestEnvironment, markVariant, stackIn, variantIdOf } from './stacks';
 import { IamAccessMode, ImageBuilderRoles, ParallelClusterBoundary, ParallelClusterUserRole, ParallelClusterVersion } from '../../src';
 
@@ -129,10 +130,49 @@ export function catalogueVariants(): CatalogueVariant[] {
       add(id, () => quotaStack(...args));
     }
   }
-  for (const [name, build] of Object.entries(QUOTA_REFUSALS)) {
-    add(`quota-refusal/${name}`, build);
+  for (const name of Object.keys(QUOTA_REFUSALS)) {
+    variants.push(quotaRefusalVariant(name));
   }
   return variants;
+}
+
+/** The variant of a configuration of QUOTA_REFUSALS (test/support/quota-variants.ts), which the library refuses. */
+export function quotaRefusalVariant(name: string): CatalogueVariant {
+  const build = QUOTA_REFUSALS[name];
+  if (build === undefined) {
+    throw new Error(`No quota refusal named ${name}`);
+  }
+  return { id: `quota-refusal/${name}`, build };
+}
+
+/**
+ * What the newest-aws-cdk-lib run compares of a variant: its template (`templateOf`), or `{ refused: message }`
+ * when building or synthesizing it throws (the library's refusals of the quota budgets' configurations that
+ * cannot fit). Recorded when the unit tests record the catalogue (test/support/catalogue-record.ts): a test
+ * that synthesizes a variant this way leaves nothing for the floor run to synthesize again.
+ */
+export function variantContent(variant: CatalogueVariant): object {
+  let stack: Stack;
+  try {
+    stack = variant.build();
+  } catch (e) {
+    return refused(variant.id, e);
+  }
+  // templateOf records the stack under the id it is marked with: the refusals' builders do not mark theirs.
+  if (variantIdOf(stack) === undefined) {
+    markVariant(stack, variant.id);
+  }
+  try {
+    return templateOf(stack);
+  } catch (e) {
+    return refused(variant.id, e);
+  }
+}
+
+function refused(id: string, error: unknown): { refused: string } {
+  const content = { refused: (error as Error).message };
+  recordCatalogueVariant(id, content);
+  return content;
 }
 
 let ids: Set<string> | undefined;
