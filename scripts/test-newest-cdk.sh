@@ -173,7 +173,17 @@ for f in template.json pcluster-config.yaml; do
   cmp "$out/config-floor/$file" "$out/config-newest/$file" ||
     { echo "test-newest-cdk: examples/from-config-file.ts writes a different $file with aws-cdk-lib $cdk than with $floor:" >&2; diff "$out/config-floor/$file" "$out/config-newest/$file" | head -n 40 >&2; exit 1; }
 done
-echo "test-newest-cdk: the example apps write the same templates and configuration fragments with aws-cdk-lib $cdk as with $floor ($(( $(date +%s) - t0 )) s)"
+# The newest aws-cdk-lib's template validation reports every finding in validation-report.json (and prints it as a
+# warning): the examples' templates must have none, or users of the newest would see them on every synthesis.
+for dir in "$out/newest" "$out/config-newest"; do
+  node -e '
+    const fs = require("fs"), file = process.argv[1] + "/validation-report.json";
+    if (!fs.existsSync(file)) { console.error(`test-newest-cdk: ${file} is missing: the template validation did not run`); process.exit(1); }
+    const findings = JSON.parse(fs.readFileSync(file, "utf-8")).pluginReports.flatMap((r) => (r.violations || []).map((v) => `${r.pluginName} ${v.ruleName}: ${v.description}`));
+    if (findings.length > 0) { console.error(`test-newest-cdk: the template validation of the newest aws-cdk-lib reports, in ${file}:\n  ` + findings.join("\n  ")); process.exit(1); }
+  ' "$dir"
+done
+echo "test-newest-cdk: the example apps write the same templates and configuration fragments with aws-cdk-lib $cdk as with $floor, and its template validation reports nothing on them ($(( $(date +%s) - t0 )) s)"
 
 # 4. The TypeScript samples -------------------------------------------------------------------------------------
 t0=$(date +%s)
