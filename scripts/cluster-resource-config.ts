@@ -8,7 +8,8 @@
  *
  * Each file (default: examples/cluster-config.yaml) is synthesized in a stack with a concrete account
  * and region; the role ARNs (`Fn::GetAtt` of roles with a name and path) are written as text.
- * OUT_DIR/<name>.yaml is the result.
+ * OUT_DIR/<name>.yaml is the result. scripts/schema-check-inputs.ts calls writeClusterResourceConfigs
+ * in the one process that writes all of the schema check's inputs.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -19,38 +20,50 @@ import { ClusterConfiguration, ParallelCluster } from '../src';
 import { evaluateIntrinsics } from '../src/private/intrinsics';
 
 const ACCOUNT = '123456789012';
-const [outDir, ...given] = process.argv.slice(2);
-if (!outDir) {
-  console.error('usage: cluster-resource-config.ts OUT_DIR [cluster-config.yaml ...]');
-  process.exit(2);
+
+/** Writes the configurations the provider receives into outDir and returns the files written. */
+export function writeClusterResourceConfigs(outDir: string, given: string[] = []): string[] {
+  const files = given.length > 0 ? given : [path.join(__dirname, '..', 'examples', 'cluster-config.yaml')];
+  fs.mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const file of files) {
+    const configuration = ClusterConfiguration.fromFile(file);
+    const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-resource-config-'));
+    try {
+      const app = new App({ outdir: assembly });
+      const region = configuration.region ?? 'us-east-1';
+      const stack = new Stack(app, 'ClusterStack', { env: { account: ACCOUNT, region } });
+      new ParallelCluster(stack, 'Cluster', { configuration, clusterName: 'schema-check' });
+      const template = app.synth().getStackByName(stack.stackName).template;
+      const [resource] = Object.values<any>(template.Resources).filter((r) => r.Type === 'Custom::PclusterCluster');
+      const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+      const value = evaluateIntrinsics(resource.Properties.ClusterConfiguration,
+        { 'AWS::Partition': partition, 'AWS::Region': region, 'AWS::AccountId': ACCOUNT, 'AWS::URLSuffix': 'amazonaws.com' },
+        (expression) => {
+          const [id, attribute] = expression?.['Fn::GetAtt'] ?? [];
+          const target = template.Resources[id];
+          if (target?.Type === 'AWS::IAM::Role' && attribute === 'Arn' && target.Properties.RoleName) {
+            return `arn:${partition}:iam::${ACCOUNT}:role${target.Properties.Path ?? '/'}${target.Properties.RoleName}`;
+          }
+          throw new Error(`${file}: cannot write ${JSON.stringify(expression)} as text`);
+        });
+      const target = path.join(outDir, path.basename(file));
+      fs.writeFileSync(target, YAML.stringify(value));
+      written.push(target);
+    } finally {
+      fs.rmSync(assembly, { recursive: true, force: true });
+    }
+  }
+  return written;
 }
-const files = given.length > 0 ? given : [path.join(__dirname, '..', 'examples', 'cluster-config.yaml')];
-fs.mkdirSync(outDir, { recursive: true });
-for (const file of files) {
-  const configuration = ClusterConfiguration.fromFile(file);
-  const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-resource-config-'));
-  try {
-    const app = new App({ outdir: assembly });
-    const region = configuration.region ?? 'us-east-1';
-    const stack = new Stack(app, 'ClusterStack', { env: { account: ACCOUNT, region } });
-    new ParallelCluster(stack, 'Cluster', { configuration, clusterName: 'schema-check' });
-    const template = app.synth().getStackByName(stack.stackName).template;
-    const [resource] = Object.values<any>(template.Resources).filter((r) => r.Type === 'Custom::PclusterCluster');
-    const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-    const value = evaluateIntrinsics(resource.Properties.ClusterConfiguration,
-      { 'AWS::Partition': partition, 'AWS::Region': region, 'AWS::AccountId': ACCOUNT, 'AWS::URLSuffix': 'amazonaws.com' },
-      (expression) => {
-        const [id, attribute] = expression?.['Fn::GetAtt'] ?? [];
-        const target = template.Resources[id];
-        if (target?.Type === 'AWS::IAM::Role' && attribute === 'Arn' && target.Properties.RoleName) {
-          return `arn:${partition}:iam::${ACCOUNT}:role${target.Properties.Path ?? '/'}${target.Properties.RoleName}`;
-        }
-        throw new Error(`${file}: cannot write ${JSON.stringify(expression)} as text`);
-      });
-    const target = path.join(outDir, path.basename(file));
-    fs.writeFileSync(target, YAML.stringify(value));
-    console.log(target);
-  } finally {
-    fs.rmSync(assembly, { recursive: true, force: true });
+
+if (require.main === module) {
+  const [outDir, ...given] = process.argv.slice(2);
+  if (!outDir) {
+    console.error('usage: cluster-resource-config.ts OUT_DIR [cluster-config.yaml ...]');
+    process.exit(2);
+  }
+  for (const file of writeClusterResourceConfigs(outDir, given)) {
+    console.log(file);
   }
 }

@@ -8,7 +8,8 @@
  * Each file is synthesized in a stack with a concrete account and region, so every ARN is known and
  * written as text. OUT_DIR/cluster/<name>.yaml are completed cluster configurations, and
  * OUT_DIR/image/<name>.yaml (examples/image-config.yaml, with the example cluster) the completed
- * build-image configuration.
+ * build-image configuration. scripts/schema-check-inputs.ts calls writeCompletedConfigs in the one
+ * process that writes all of the schema check's inputs.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,40 +17,51 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { ClusterConfiguration, IamAccessMode, ImageConfiguration, ParallelClusterIam, Scheduler } from '../src';
 
-const [outDir, ...given] = process.argv.slice(2);
-if (!outDir) {
-  console.error('usage: completed-configs.ts OUT_DIR [cluster-config.yaml ...]');
-  process.exit(2);
-}
-const examples = path.join(__dirname, '..', 'examples');
-const files = given.length > 0 ? given : [path.join(examples, 'cluster-config.yaml')];
-for (const kind of ['cluster', 'image']) {
-  fs.mkdirSync(path.join(outDir, kind), { recursive: true });
-}
-for (const file of files) {
-  const config = ClusterConfiguration.fromFile(file);
-  const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'completed-configs-'));
-  try {
-    const app = new App({ outdir: assembly });
-    const stack = new Stack(app, 'Cluster', { env: { account: '123456789012', region: config.region ?? 'us-east-1' } });
-    // ParallelCluster creates AWS Batch clusters' roles itself, so their user needs IAM rights.
-    // The example cluster also gets the example build-image configuration.
-    const withImage = given.length === 0;
-    new ParallelClusterIam(stack, 'Iam', {
-      configuration: config,
-      imageConfiguration: withImage ? ImageConfiguration.fromFile(path.join(examples, 'image-config.yaml')) : undefined,
-      iamAccessMode: config.scheduler === Scheduler.AWS_BATCH ? IamAccessMode.privileged() : undefined,
-    });
-    app.synth();
-    const target = path.join(outDir, 'cluster', path.basename(file));
-    fs.copyFileSync(path.join(assembly, 'Cluster.pcluster-config.yaml'), target);
-    console.log(target);
-    if (withImage) {
-      const image = path.join(outDir, 'image', 'image-config.yaml');
-      fs.copyFileSync(path.join(assembly, 'Cluster.pcluster-image-config.yaml'), image);
-      console.log(image);
+/** Writes the completed configurations into outDir and returns the files written. */
+export function writeCompletedConfigs(outDir: string, given: string[] = []): string[] {
+  const examples = path.join(__dirname, '..', 'examples');
+  const files = given.length > 0 ? given : [path.join(examples, 'cluster-config.yaml')];
+  for (const kind of ['cluster', 'image']) {
+    fs.mkdirSync(path.join(outDir, kind), { recursive: true });
+  }
+  const written: string[] = [];
+  for (const file of files) {
+    const config = ClusterConfiguration.fromFile(file);
+    const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'completed-configs-'));
+    try {
+      const app = new App({ outdir: assembly });
+      const stack = new Stack(app, 'Cluster', { env: { account: '123456789012', region: config.region ?? 'us-east-1' } });
+      // ParallelCluster creates AWS Batch clusters' roles itself, so their user needs IAM rights.
+      // The example cluster also gets the example build-image configuration.
+      const withImage = given.length === 0;
+      new ParallelClusterIam(stack, 'Iam', {
+        configuration: config,
+        imageConfiguration: withImage ? ImageConfiguration.fromFile(path.join(examples, 'image-config.yaml')) : undefined,
+        iamAccessMode: config.scheduler === Scheduler.AWS_BATCH ? IamAccessMode.privileged() : undefined,
+      });
+      app.synth();
+      const target = path.join(outDir, 'cluster', path.basename(file));
+      fs.copyFileSync(path.join(assembly, 'Cluster.pcluster-config.yaml'), target);
+      written.push(target);
+      if (withImage) {
+        const image = path.join(outDir, 'image', 'image-config.yaml');
+        fs.copyFileSync(path.join(assembly, 'Cluster.pcluster-image-config.yaml'), image);
+        written.push(image);
+      }
+    } finally {
+      fs.rmSync(assembly, { recursive: true, force: true });
     }
-  } finally {
-    fs.rmSync(assembly, { recursive: true, force: true });
+  }
+  return written;
+}
+
+if (require.main === module) {
+  const [outDir, ...given] = process.argv.slice(2);
+  if (!outDir) {
+    console.error('usage: completed-configs.ts OUT_DIR [cluster-config.yaml ...]');
+    process.exit(2);
+  }
+  for (const file of writeCompletedConfigs(outDir, given)) {
+    console.log(file);
   }
 }

@@ -12,6 +12,9 @@
  *   OUTDIR/<pcluster release>/cluster/*.yaml   must load with that release's ClusterSchema
  *   OUTDIR/<pcluster release>/image/*.yaml     must load with that release's ImageBuilderSchema
  *   OUTDIR/<pcluster release>/refused/cluster/*.yaml  must be refused (the check's self-test)
+ *
+ * scripts/schema-check-inputs.ts calls writeSchemaFragments in the one process that writes all of the
+ * schema check's inputs.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -173,7 +176,8 @@ function write(file: string, doc: Doc): void {
   fs.writeFileSync(file, YAML.stringify(doc));
 }
 
-function main(outdir: string): void {
+/** Writes the configurations into outdir (emptied first). */
+export function writeSchemaFragments(outdir: string): void {
   fs.rmSync(outdir, { recursive: true, force: true });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-fragments-'));
   try {
@@ -197,9 +201,10 @@ function main(outdir: string): void {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(`schema-fragments: wrote the configurations to ${outdir}`);
 }
 
 if (require.main === module) {
-  main(process.argv[2] ?? 'schema.out');
+  const outdir = process.argv[2] ?? 'schema.out';
+  writeSchemaFragments(outdir);
+  console.log(`schema-fragments: wrote the configurations to ${outdir}`);
 }
