@@ -369,7 +369,8 @@ function emitPython(samples: Sample[], dir: string): string[] {
 
 /**
  * Writes the Java samples to `dir`/samples/: the block's imports, then its statements in a `main` method of a
- * class named after the sample; RunAll runs every sample's main, reports each, and exits 1 if one throws. The
+ * class named after the sample; RunAll runs every sample's main, reports each, and exits 1 if one throws or (with
+ * CDK_OUTDIR set, as the bindings check sets it) writes no cloud assembly. The
  * samples in `mustFail` (the bindings check's self-test) run first, are reported like the others, and must throw.
  */
 function emitJava(samples: Sample[], dir: string, mustFail: Set<Sample>): string[] {
@@ -415,10 +416,22 @@ function emitJava(samples: Sample[], dir: string, mustFail: Set<Sample>): string
     '    void run() throws Exception;',
     '  }',
     '',
-    '  /** Runs a sample\'s main, prints "ok" or "FAIL" and what it threw, and returns whether it passed. */',
+    '  /** The manifest of the cloud assembly the samples\' apps write (CDK_OUTDIR, which the bindings check sets). */',
+    '  private static final java.nio.file.Path MANIFEST =',
+    '      System.getenv("CDK_OUTDIR") == null ? null : java.nio.file.Paths.get(System.getenv("CDK_OUTDIR"), "manifest.json");',
+    '',
+    '  /**',
+    '   * Runs a sample\'s main, prints "ok" or "FAIL" and what it threw, and returns whether it passed: it must',
+    '   * return, and (with CDK_OUTDIR set) have synthesized a cloud assembly of its own.',
+    '   */',
     '  private static boolean passes(final String where, final Sample sample) {',
     '    try {',
+    '      if (MANIFEST != null) java.nio.file.Files.deleteIfExists(MANIFEST);',
     '      sample.run();',
+    '      if (MANIFEST != null && !java.nio.file.Files.exists(MANIFEST)) {',
+    '        System.out.println("FAIL " + where + ": no cloud assembly in " + MANIFEST.getParent() + " (no app.synth()?)");',
+    '        return false;',
+    '      }',
     '      System.out.println("ok   " + where);',
     '      return true;',
     '    } catch (Throwable e) {',
