@@ -12,11 +12,11 @@
  * in the one process that writes all of the schema check's inputs.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as YAML from 'yaml';
 import { ClusterConfiguration, ParallelCluster } from '../src';
+import { runWriter, withScratchApp } from './lib/config-writers';
 import { evaluateIntrinsics } from '../src/private/intrinsics';
 
 const ACCOUNT = '123456789012';
@@ -28,9 +28,7 @@ export function writeClusterResourceConfigs(outDir: string, given: string[] = []
   const written: string[] = [];
   for (const file of files) {
     const configuration = ClusterConfiguration.fromFile(file);
-    const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-resource-config-'));
-    try {
-      const app = new App({ outdir: assembly });
+    withScratchApp('cluster-resource-config', (app) => {
       const region = configuration.region ?? 'us-east-1';
       const stack = new Stack(app, 'ClusterStack', { env: { account: ACCOUNT, region } });
       new ParallelCluster(stack, 'Cluster', { configuration, clusterName: 'schema-check' });
@@ -50,20 +48,11 @@ export function writeClusterResourceConfigs(outDir: string, given: string[] = []
       const target = path.join(outDir, path.basename(file));
       fs.writeFileSync(target, YAML.stringify(value));
       written.push(target);
-    } finally {
-      fs.rmSync(assembly, { recursive: true, force: true });
-    }
+    });
   }
   return written;
 }
 
 if (require.main === module) {
-  const [outDir, ...given] = process.argv.slice(2);
-  if (!outDir) {
-    console.error('usage: cluster-resource-config.ts OUT_DIR [cluster-config.yaml ...]');
-    process.exit(2);
-  }
-  for (const file of writeClusterResourceConfigs(outDir, given)) {
-    console.log(file);
-  }
+  runWriter(__filename, writeClusterResourceConfigs);
 }

@@ -12,10 +12,10 @@
  * process that writes all of the schema check's inputs.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { ClusterConfiguration, IamAccessMode, ImageConfiguration, ParallelClusterIam, Scheduler } from '../src';
+import { runWriter, withScratchApp } from './lib/config-writers';
 
 /** Writes the completed configurations into outDir and returns the files written. */
 export function writeCompletedConfigs(outDir: string, given: string[] = []): string[] {
@@ -27,9 +27,7 @@ export function writeCompletedConfigs(outDir: string, given: string[] = []): str
   const written: string[] = [];
   for (const file of files) {
     const config = ClusterConfiguration.fromFile(file);
-    const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'completed-configs-'));
-    try {
-      const app = new App({ outdir: assembly });
+    withScratchApp('completed-configs', (app, assembly) => {
       const stack = new Stack(app, 'Cluster', { env: { account: '123456789012', region: config.region ?? 'us-east-1' } });
       // ParallelCluster creates AWS Batch clusters' roles itself, so their user needs IAM rights.
       // The example cluster also gets the example build-image configuration.
@@ -48,20 +46,11 @@ export function writeCompletedConfigs(outDir: string, given: string[] = []): str
         fs.copyFileSync(path.join(assembly, 'Cluster.pcluster-image-config.yaml'), image);
         written.push(image);
       }
-    } finally {
-      fs.rmSync(assembly, { recursive: true, force: true });
-    }
+    });
   }
   return written;
 }
 
 if (require.main === module) {
-  const [outDir, ...given] = process.argv.slice(2);
-  if (!outDir) {
-    console.error('usage: completed-configs.ts OUT_DIR [cluster-config.yaml ...]');
-    process.exit(2);
-  }
-  for (const file of writeCompletedConfigs(outDir, given)) {
-    console.log(file);
-  }
+  runWriter(__filename, writeCompletedConfigs);
 }
