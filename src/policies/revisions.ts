@@ -522,14 +522,15 @@ export function applyChange(statements: iam.PolicyStatement[], change: PolicyCha
       const operator = conditions[change.operator];
       const existing = operator?.[change.key];
       const current: unknown[] = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-      const remove = change.values(ctx);
-      const stack = ctx.stack;
-      const key = (value: unknown) => JSON.stringify(stack.resolve(value));
-      const missing = remove.filter((value) => !current.some((c) => key(c) === key(value)));
+      // Values are compared as the template will hold them: each resolved once, not once per comparison.
+      const key = (value: unknown): string => JSON.stringify(ctx.stack.resolve(value));
+      const currentKeys = current.map(key);
+      const removeKeys = new Set(change.values(ctx).map(key));
+      const missing = [...removeKeys].filter((k) => !currentKeys.includes(k));
       if (missing.length > 0) {
-        throw new Error(`${where}: statement '${change.sid}' has no ${change.operator} ${change.key} value ${missing.map(key).join(', ')} to remove.`);
+        throw new Error(`${where}: statement '${change.sid}' has no ${change.operator} ${change.key} value ${missing.join(', ')} to remove.`);
       }
-      const values = current.filter((c) => !remove.some((value) => key(c) === key(value)));
+      const values = current.filter((_, i) => !removeKeys.has(currentKeys[i]));
       return replaceAt(index, [statement.copy({
         conditions: { ...conditions, [change.operator]: { ...operator, [change.key]: values } },
       })]);
