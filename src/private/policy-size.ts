@@ -125,6 +125,12 @@ export class RememberedPolicyDocument implements IResolvable {
     if (Stack.of(context.scope) !== this.stack) {
       return this.document;
     }
+    if (context.documentPath[0] === TREE_PROPERTIES) {
+      // The tree metadata (tree.json) only writes the properties out as JSON, after the template has
+      // resolved this document: it gets the template's resolution as it is (`AsResolved`), instead of
+      // walking every string of every statement again to copy it.
+      return new AsResolved(rememberedPolicyDocument(this.stack, this.document));
+    }
     if (context.preparing) {
       // The reference search only records the tokens it meets; what they resolve to is discarded. Handing
       // it the document's tokens alone spares it a walk through every string of every statement (it was
@@ -137,6 +143,26 @@ export class RememberedPolicyDocument implements IResolvable {
 
   public toString(): string {
     return Token.asString(this);
+  }
+}
+
+// The attribute under which aws-cdk-lib's tree metadata resolves an L1 resource's properties (the
+// `inspect` of every generated `Cfn*` class, unchanged from 2.88 to current releases).
+const TREE_PROPERTIES = 'aws:cdk:cloudformation:props';
+
+/**
+ * A value that is already resolved, in a form aws-cdk-lib's resolver hands on as it is instead of copying
+ * it key by key: the resolver passes `Date`s through untouched (core/lib/private/resolve.ts, 2.88 to
+ * current releases), and `JSON.stringify` writes this one as the value it holds. Only for values that
+ * are only ever written out as JSON: a test compares tree.json with and without it.
+ */
+export class AsResolved extends Date {
+  constructor(private readonly value: unknown) {
+    super(0);
+  }
+
+  public toJSON(): any {
+    return this.value;
   }
 }
 

@@ -1,4 +1,6 @@
-import { Aws, Fn, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import { join } from 'path';
+import { Aws, CfnResource, Fn, Stack, Stage, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -228,6 +230,26 @@ describe('createSizedManagedPolicies', () => {
     expect(first.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(1);
     expect(second.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(2);
     render.mockRestore();
+  });
+
+  test("tree.json holds each library policy's and trust policy's document as the template does", () => {
+    const stack = stackIn(AWS);
+    new ComputeNodeRole(stack, 'Compute');
+    createSizedManagedPolicies(stack, 'Policy', 'd', [statement(1), statement(2)]);
+    const assembly = Stage.of(stack)!.synth();
+    const resources = assembly.getStackByName(stack.stackName).template.Resources;
+    const tree = JSON.parse(fs.readFileSync(join(assembly.directory, 'tree.json'), 'utf-8'));
+    const inTree = (element: CfnResource): any => element.node.scopes.slice(1)
+      .reduce((node, scope) => node.children[scope.node.id], tree.tree).attributes['aws:cdk:cloudformation:props'];
+    const documents = stack.node.findAll().filter(CfnResource.isCfnResource).flatMap((element) => {
+      const inTemplate = resources[stack.resolve(element.logicalId)].Properties;
+      if (element.cfnResourceType === 'AWS::IAM::ManagedPolicy') return [[inTree(element).policyDocument, inTemplate.PolicyDocument]];
+      if (element.cfnResourceType === 'AWS::IAM::Role') return [[inTree(element).assumeRolePolicyDocument, inTemplate.AssumeRolePolicyDocument]];
+      return [];
+    });
+    // The trust policy, the compute node policy and the two-statement policy.
+    expect(documents.map(([, inTemplate]) => inTemplate.Statement.length).sort()).toEqual([1, 2, 5]);
+    for (const [fromTree, inTemplate] of documents) expect(fromTree).toEqual(inTemplate);
   });
 
   test("a policy refers to another stack's resources through an export, as an iam.ManagedPolicy's does", () => {
