@@ -1,4 +1,4 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { iam } from './private/cdk';
 
 /**
  * How much IAM a ParallelCluster user may do: the doc's three "IAM access modes".

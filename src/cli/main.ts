@@ -7,14 +7,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { ParallelClusterIam } from '../cluster-iam/parallel-cluster-iam';
 import { PermissionsReport } from '../cluster-iam/permissions-report';
 import { ClusterConfiguration, ImageConfiguration } from '../config/cluster-configuration';
 import { clusterModelOf } from '../config/registry';
 import { IamAccessMode } from '../iam-access-mode';
 import { ParallelClusterVersion } from '../parallelcluster-version';
+import { App, DefaultStackSynthesizer, iam, Stack } from '../private/cdk';
 import { s3Lib } from '../private/lazy-modules';
 import { LAST_AWS_BATCH_REVISION } from '../private/pcluster-rules';
 import { validateClusterName, validateIamPath } from '../private/validation';

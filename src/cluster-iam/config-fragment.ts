@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token } from '../private/cdk';
 import { MAX_LOGIN_NODE_POOLS, MAX_SLURM_QUEUES, QUEUE_NAME_MAX_LENGTH, QUEUE_NAME_PATTERN, RESERVED_QUEUE_NAME, checkCount } from '../private/pcluster-rules';
 import { validateClusterName } from '../private/validation';
 import { YamlValue, toYaml } from '../private/yaml';

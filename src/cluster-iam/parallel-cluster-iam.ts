@@ -1,10 +1,7 @@
 import { createHash } from 'crypto';
-import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
 import { ClusterConfigFragmentProps, ConfigFragment, ImageConfigFragmentProps } from './config-fragment';
 import { ClusterConfiguration, ImageConfiguration } from '../config/cluster-configuration';
 import type { DerivedConfiguration } from '../config/derive';
@@ -12,6 +9,7 @@ import { IamAccessMode } from '../iam-access-mode';
 import { PermissionsReport } from './permissions-report';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import { CfnOutput, Construct, iam, Stack, Token } from '../private/cdk';
 import { createImageBuildInstanceRole, createImageCleanupLambdaRole } from '../private/image-build-roles';
 import { validateAssumedBy } from '../private/input-validation';
 import { deriveLib } from '../private/lazy-modules';

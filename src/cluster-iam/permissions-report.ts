@@ -1,6 +1,4 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { CfnResource, Construct, iam, IConstruct, Stack, Token } from '../private/cdk';
 import {
   INLINE_POLICIES_PER_ROLE_QUOTA,
   MANAGED_POLICIES_PER_ROLE_QUOTA,

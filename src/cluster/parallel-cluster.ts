@@ -1,13 +1,11 @@
-import { Aws, CfnMapping, CfnOutput, CfnResource, CustomResource, Fn, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
 import { ParallelClusterIam } from '../cluster-iam/parallel-cluster-iam';
 import { ClusterConfiguration } from '../config/cluster-configuration';
 import { clusterModelOf } from '../config/registry';
 import { IamAccessMode } from '../iam-access-mode';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { LATEST_CHECKED_RELEASE } from '../policies/revisions';
+import { Aws, CfnMapping, CfnOutput, CfnResource, Construct, CustomResource, Fn, iam, Stack, Token } from '../private/cdk';
 import { providerLib, serializeLib, yamlLib } from '../private/lazy-modules';
 import {
   CLUSTER_NAME_MAX_LENGTH,

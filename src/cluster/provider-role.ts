@@ -1,6 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { ArnFormat, Construct, iam, Stack } from '../private/cdk';
 import { PROVIDER_FUNCTION_PREFIX } from '../private/pcluster-rules';
 import { validateManagedPolicyCount } from '../private/role-quotas';
 

@@ -1,7 +1,5 @@
-import { Aws, CfnStack, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
 import { ProviderRole, providerPollingRuleStatement } from './provider-role';
+import { Aws, CfnStack, Construct, iam, Stack, Token } from '../private/cdk';
 import { PCLUSTER_NAMES, PROVIDER_TEMPLATE_KEY } from '../private/pcluster-rules';
 import { TemplateValues } from '../private/synth-outputs';
 

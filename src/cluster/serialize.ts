@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token } from '../private/cdk';
 
 /**
  * The cluster configuration as the value of the custom resource's `ClusterConfiguration` property.

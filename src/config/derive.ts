@@ -1,6 +1,3 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
 import { ClusterConfiguration, ImageConfiguration } from './cluster-configuration';
 import { completedCluster, completedImage } from './completed';
 import { ClusterModel, ImageModel, NodeSection, S3ObjectRef, isRoleArn, ownIdentity } from './model';
@@ -10,6 +7,7 @@ import { ClusterConfigFragmentProps, ImageConfigFragmentProps } from '../cluster
 import type { ParallelClusterIamProps } from '../cluster-iam/parallel-cluster-iam';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { allow } from '../policies/context';
+import { Construct, iam, Stack, Token } from '../private/cdk';
 import { externalRoleReason } from '../private/input-validation';
 import { kmsLib, s3Lib, secretsManagerLib } from '../private/lazy-modules';
 import { DEFAULT_IAM_PATH, IMAGE_ARTIFACT_KEYS, SSM_DIRECTORY_PASSWORD_REGION, clusterArtifactKeys } from '../private/pcluster-rules';

@@ -1,6 +1,5 @@
-import { Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext } from './context';
+import { iam, Token } from '../private/cdk';
 import { CLUSTER_NAME_TAG, PCLUSTER_NAMES, PCLUSTER_RESOURCES, clusterArtifactKeys } from '../private/pcluster-rules';
 import { validateClusterName, validateClusterNamePatterns, validateHostedZoneId } from '../private/validation';
 

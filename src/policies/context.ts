@@ -1,8 +1,6 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
 import type { ClusterScope } from './cluster-scope';
 import { ParallelClusterVersion } from '../parallelcluster-version';
+import { ArnFormat, iam, IConstruct, Stack } from '../private/cdk';
 import { ec2PassedToServiceNames } from '../private/partition';
 import { CLOUDFORMATION_SERVICE, DEFAULT_IAM_PATH } from '../private/pcluster-rules';
 

@@ -1,5 +1,5 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
+import { iam } from '../private/cdk';
 import { CLUSTER_NAME_TAG, OFFICIAL_IMAGE_OWNER, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*

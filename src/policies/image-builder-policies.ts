@@ -1,5 +1,5 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
+import { iam } from '../private/cdk';
 import { IMAGE_BUILDER_ARN_TAG, IMAGE_ID_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*

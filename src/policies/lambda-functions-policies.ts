@@ -1,6 +1,6 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
 import { clusterRecordStatement, terminateComputeNodesStatement } from './head-node-policies';
+import { iam } from '../private/cdk';
 import { PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*

@@ -1,5 +1,5 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext, allow } from './context';
+import { iam } from '../private/cdk';
 
 /*
  * Statements of the login node role (`LoginNodes/Pools[]/Iam`, ParallelCluster 3.7+). The doc has no

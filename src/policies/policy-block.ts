@@ -1,12 +1,10 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
 import { ClusterScope, scopeToCluster } from './cluster-scope';
 import { PolicyContext } from './context';
 import { scopeToRegion, validateScopeRegion } from './region-scope';
 import { PolicyBlock, revise } from './revisions';
 import { applyServiceFixes } from './service-fixes';
 import { ParallelClusterVersion } from '../parallelcluster-version';
+import { iam, IConstruct, Stack, Token } from '../private/cdk';
 import { partitionOfRegion, possiblePartitions } from '../private/partition';
 
 /**

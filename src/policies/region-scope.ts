@@ -1,5 +1,4 @@
-import { Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { iam, Token } from '../private/cdk';
 
 /*
  * The `Region` parameter of ParallelCluster's official policies template

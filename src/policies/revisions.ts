@@ -1,9 +1,9 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { LAMBDA_VPC_ACCESS_EXECUTION_ROLE } from './aws-managed-policies';
 import { PolicyContext, allow } from './context';
 import { cleanupDeleteImageStackStatements } from './image-builder-policies';
 import { clusterAlarms, taggedClusterStack } from './user-policies';
 import { ParallelClusterVersion } from '../parallelcluster-version';
+import { iam } from '../private/cdk';
 import { CLUSTER_NAME_TAG, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*

@@ -1,8 +1,8 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { PolicyContext } from './context';
 import { cleanupDeleteLogGroupStatements } from './image-builder-policies';
 import { PolicyBlock, PolicyChange, applyChange } from './revisions';
 import { ParallelClusterVersion } from '../parallelcluster-version';
+import { iam } from '../private/cdk';
 
 /*
  * Changes on the AWS side that break ParallelCluster releases whatever their version: a service starts

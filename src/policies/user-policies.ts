@@ -1,4 +1,3 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   CLOUDWATCH_AGENT_SERVER_POLICY,
   EC2_INSTANCE_PROFILE_FOR_IMAGE_BUILDER,
@@ -7,6 +6,7 @@ import {
 } from './aws-managed-policies';
 import { PolicyContext, allow, throughCloudFormation } from './context';
 import { noNamedSnapshot } from './head-node-policies';
+import { iam } from '../private/cdk';
 import { CLUSTER_NAME_TAG, DEFAULT_IAM_PATH, IMAGE_BUILDER_ARN_TAG, IMAGE_ID_TAG, PCLUSTER_NAMES, PCLUSTER_RESOURCES } from '../private/pcluster-rules';
 
 /*

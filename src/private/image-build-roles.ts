@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct } from './cdk';
 import { ClusterRoleResources, InstanceRoleResources, createInstanceRole, createLambdaRole } from './node-role';
 import { DEFAULT_IAM_PATH } from './pcluster-rules';
 import {

@@ -1,6 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import { iam, IConstruct, Stack, Token } from './cdk';
 import { cfnRoleOf } from './library-role';
 import { isOwnManagedPolicy } from './sized-policies';
 import { addAcknowledgeableWarning } from './warnings';

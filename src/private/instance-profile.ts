@@ -1,6 +1,4 @@
-import { RemovalPolicy, ResourceEnvironment, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, iam, RemovalPolicy, ResourceEnvironment, Stack } from './cdk';
 
 /**
  * The instance profile of a cluster role: the `AWS::IAM::InstanceProfile` that `iam.InstanceProfile`

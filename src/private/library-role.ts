@@ -1,6 +1,4 @@
-import { IPostProcessor, IResolvable, IResolveContext, Resource, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, DependencyGroup } from 'constructs';
+import { Construct, DependencyGroup, iam, IPostProcessor, IResolvable, IResolveContext, Resource, Token } from './cdk';
 
 /** What the library's role wiring gives a role (src/private/node-role.ts, src/roles/user-role.ts). */
 export interface LibraryRoleProps {

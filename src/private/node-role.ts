@@ -1,7 +1,5 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, iam, Stack, Token } from './cdk';
 import { validateManagedPolicies, validatePermissionsBoundary } from './input-validation';
 import { ClusterInstanceProfile } from './instance-profile';
 import { OwnRole, createOwnRole } from './library-role';

@@ -1,5 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { IConstruct, Stack, Token } from './cdk';
 
 /**
  * The partitions a stack may end up in, as far as synthesis can tell.

@@ -1,5 +1,4 @@
-import { IResolvable, IResolveContext, Stack, Token, Tokenization } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { iam, IResolvable, IResolveContext, Stack, Token, Tokenization } from './cdk';
 import { evaluateIntrinsics } from './intrinsics';
 
 /** IAM's quota on the size of one customer managed policy, whitespace excluded. */

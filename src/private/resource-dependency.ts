@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource } from './cdk';
 
 /**
  * Makes `source` depend on `target` in the template (`DependsOn`). aws-cdk-lib renamed

@@ -1,6 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import { iam, IConstruct, Stack } from './cdk';
 import { OwnRole } from './library-role';
 import { MANAGED_POLICIES_PER_ROLE_QUOTA } from './policy-size';
 

@@ -1,5 +1,4 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, iam, IConstruct } from './cdk';
 import { LibraryManagedPolicy, createSizedManagedPolicies } from './sized-policies';
 
 /**

@@ -1,6 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, iam, Stack } from './cdk';
 import { CUSTOMIZE_ROLES_CONTEXT_KEY } from './library-role';
 import {
   MANAGED_POLICY_SIZE_QUOTA, RememberedPolicyDocument, policyDocumentSizeOf, policyJsonSize, resolvePolicyDocument, statementSize,

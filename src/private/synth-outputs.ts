@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnElement, CfnResource, Stack, Token } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { CfnElement, CfnResource, Construct, Stack, Token } from './cdk';
 import { evaluateIntrinsics } from './intrinsics';
 import { possiblePartitions } from './partition';
 

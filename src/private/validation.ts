@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token } from './cdk';
 import { validateNotReservedPath } from './input-validation';
 import { CLUSTER_NAME_MAX_LENGTH, CLUSTER_NAME_PATTERN_REGEX, CLUSTER_NAME_REGEX } from './pcluster-rules';
 

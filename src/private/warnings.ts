@@ -1,5 +1,4 @@
-import { Annotations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Annotations, IConstruct } from './cdk';
 
 /**
  * Adds a warning with an ID the user can acknowledge (`Annotations.of(scope).acknowledgeWarning(id)`, so

@@ -1,10 +1,10 @@
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
 import { nodeClusterScope } from '../policies/cluster-scope';
 import { computeNodeStatements } from '../policies/compute-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
+import { Construct } from '../private/cdk';
 import { validateSecrets } from '../private/input-validation';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';
 

@@ -1,12 +1,10 @@
-import { Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { S3Access, s3AccessStatements } from './s3-access';
 import { nodeClusterScope } from '../policies/cluster-scope';
 import { headNodeAwsBatchStatements, headNodeSlurmStatements, imageArn, subnetArn, volumeArn } from '../policies/head-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
+import { Construct, iam, Token } from '../private/cdk';
 import { validateRoleArns, validateSecrets } from '../private/input-validation';
 import { cfnRoleOf } from '../private/library-role';
 import { clusterIamPath, secretArnsForPolicies } from '../private/node-role';

@@ -1,6 +1,5 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import { Construct, iam } from '../private/cdk';
 import { createImageBuildInstanceRole, createImageCleanupLambdaRole } from '../private/image-build-roles';
 import { clusterIamPath } from '../private/node-role';
 import { validateRoleName } from '../private/validation';

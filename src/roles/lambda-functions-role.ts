@@ -1,10 +1,9 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
 import { lambdaFunctionsAwsManagedPolicies } from '../policies/aws-managed-policies';
 import { nodeClusterScope } from '../policies/cluster-scope';
 import { lambdaFunctionsStatements } from '../policies/lambda-functions-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import { Construct, iam } from '../private/cdk';
 import { clusterIamPath, createLambdaRole } from '../private/node-role';
 import { checkAwsBatchSupported } from '../private/pcluster-rules';
 import { Scheduler } from '../scheduler';

@@ -1,9 +1,9 @@
-import { Construct } from 'constructs';
 import { NodeRole, NodeRoleProps } from './node-role';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { nodeClusterScope } from '../policies/cluster-scope';
 import { loginNodeStatements } from '../policies/login-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
+import { Construct } from '../private/cdk';
 import { clusterIamPath } from '../private/node-role';
 
 /**

@@ -1,7 +1,6 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
 import { clusterNodeAwsManagedPolicies } from '../policies/aws-managed-policies';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import { Construct, iam } from '../private/cdk';
 import { createInstanceRole } from '../private/node-role';
 
 /** What every cluster node role (head, compute and login nodes) accepts. */

@@ -1,7 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
 import { computeNodeStatements } from '../policies/compute-node-policies';
 import { PolicyContext, allow } from '../policies/context';
 import { headNodeSlurmStatements } from '../policies/head-node-policies';
@@ -10,6 +7,7 @@ import { lambdaFunctionsStatements } from '../policies/lambda-functions-policies
 import { loginNodeStatements } from '../policies/login-node-policies';
 import { policyBlock, policyContextFor } from '../policies/policy-block';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import { Construct, iam, Stack } from '../private/cdk';
 import { WIDE_BOUNDARY_WARNING, adminEquivalentGrant, validateSecrets } from '../private/input-validation';
 import { secretArnsForPolicies } from '../private/node-role';
 import { DEFAULT_IAM_PATH, PCLUSTER_NAMES } from '../private/pcluster-rules';

@@ -1,7 +1,6 @@
-import { Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { allow } from '../policies/context';
+import { iam, Token } from '../private/cdk';
 
 /**
  * Access of a cluster node to an S3 bucket: what ParallelCluster's `Iam/S3Access` setting grants to

@@ -1,9 +1,6 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
 import { IamAccessMode } from '../iam-access-mode';
 import { ParallelClusterVersion } from '../parallelcluster-version';
 import { userClusterScope } from '../policies/cluster-scope';
@@ -19,6 +16,7 @@ import {
   userResourceStatements,
 } from '../policies/user-policies';
 import { ParallelClusterPolicyOptions } from '../policy-options';
+import { Construct, iam, Stack, Token } from '../private/cdk';
 import {
   isRoleOnPath,
   literalText,
