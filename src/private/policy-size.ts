@@ -41,29 +41,101 @@ export function policyDocumentSize(stack: Stack, document: iam.PolicyDocument): 
 /**
  * The size IAM counts for one statement, with every token resolved to its longest possible value. The
  * size of a document of statements is `policyDocumentSizeOf` of their sizes: a document is its
- * statements' JSON joined by commas in a fixed envelope, so each statement is resolved only once
- * however often it is sized while policies are split.
+ * statements' JSON joined by commas in a fixed envelope, so each statement is sized once however often
+ * policies are split.
  */
 export function statementSize(stack: Stack, statement: iam.PolicyStatement): number {
-  const json = statement.toStatementJson();
-  // A cluster's roles repeat the same statements (every queue's compute role, every revision's shared
-  // blocks): the unresolved JSON, whose tokens are the same strings for the same values in one stack,
-  // identifies a statement's size.
-  let sizes = STATEMENT_SIZES.get(stack);
-  if (sizes === undefined) {
-    sizes = new Map();
-    STATEMENT_SIZES.set(stack, sizes);
-  }
-  const key = JSON.stringify(json);
-  let size = sizes.get(key);
-  if (size === undefined) {
-    size = policyJsonSize(stack.resolve(json));
-    sizes.set(key, size);
-  }
-  return size;
+  return unresolvedJsonSize(stack, statement.toStatementJson());
 }
 
-const STATEMENT_SIZES = new WeakMap<Stack, Map<string, number>>();
+/**
+ * `policyJsonSize(stack.resolve(json))`, without resolving `json` as a whole: only its tokens are
+ * resolved, each once per stack. A cluster's statements hold the same few tokens (partition, region,
+ * account, the cluster's names) hundreds of times; resolving every statement whole was most of the
+ * CPU time and memory the library's construction took (issue 21). A string holding tokens is its
+ * literal text with each token's value put in its place, as `Fn::Join` makes it; anything the
+ * resolver treats specially (a list token, a token as a key that is not a string) is resolved whole,
+ * as before. test/private/policy-size.test.ts checks that both give the same size for every statement of
+ * the fullest configuration in every partition.
+ */
+export function unresolvedJsonSize(stack: Stack, json: unknown): number {
+  return jsonSize(forSizing(stack, json));
+}
+
+// The size IAM counts for a plain JSON value: its JSON without whitespace.
+function jsonSize(value: unknown): number {
+  return JSON.stringify(value ?? {}).replace(/\s/g, '').length;
+}
+
+// `value` as `evaluateIntrinsics(stack.resolve(value), LONGEST_PSEUDO_PARAMETERS, ...)` renders it.
+function forSizing(stack: Stack, value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (value.includes(LIST_TOKEN_MARKER)) {
+      return resolvedForSizing(stack, value);
+    }
+    if (!value.includes(STRING_TOKEN_MARKER)) {
+      return value;
+    }
+    return Tokenization.reverseString(value)
+      .mapTokens({ mapToken: (token) => tokenForSizing(stack, token) })
+      .join({ join: (left: unknown, right: unknown) => `${left}${right}` });
+  }
+  if (typeof value === 'number') {
+    return Token.isUnresolved(value) ? resolvedForSizing(stack, value) : value;
+  }
+  if (Array.isArray(value)) {
+    return value.some((element) => typeof element === 'string' && element.includes(LIST_TOKEN_MARKER))
+      ? resolvedForSizing(stack, value)
+      : value.map((element) => forSizing(stack, element)).filter((element) => element !== undefined);
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  if (Tokenization.isResolvable(value)) {
+    return tokenForSizing(stack, value);
+  }
+  const keys = Object.keys(value);
+  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+    // An intrinsic written out as an object: evaluated as it is once resolved.
+    return resolvedForSizing(stack, value);
+  }
+  const result: Record<string, unknown> = {};
+  for (const [key, element] of Object.entries(value)) {
+    // A key may hold tokens only if they resolve to a string: anything else is resolved whole (and
+    // refused, as the template would be).
+    const resolvedKey = key.includes(STRING_TOKEN_MARKER) || key.includes(LIST_TOKEN_MARKER) ? stack.resolve(key) : key;
+    if (typeof resolvedKey !== 'string') {
+      return resolvedForSizing(stack, value);
+    }
+    const sizedKey = resolvedKey === key ? key : evaluateIntrinsics(resolvedKey, LONGEST_PSEUDO_PARAMETERS, unknownForSizing);
+    const sized = forSizing(stack, element);
+    if (sized !== undefined) {
+      result[sizedKey] = sized;
+    }
+  }
+  return result;
+}
+
+// One token's value, resolved and evaluated once per stack.
+function tokenForSizing(stack: Stack, token: IResolvable): unknown {
+  let tokens = TOKEN_VALUES.get(stack);
+  if (tokens === undefined) {
+    tokens = new Map();
+    TOKEN_VALUES.set(stack, tokens);
+  }
+  if (!tokens.has(token)) {
+    tokens.set(token, resolvedForSizing(stack, token));
+  }
+  return tokens.get(token);
+}
+
+function resolvedForSizing(stack: Stack, value: unknown): unknown {
+  return evaluateIntrinsics(stack.resolve(value), LONGEST_PSEUDO_PARAMETERS, unknownForSizing);
+}
+
+const unknownForSizing = (): string => 'x'.repeat(UNKNOWN_REFERENCE_LENGTH);
+
+const TOKEN_VALUES = new WeakMap<Stack, Map<IResolvable, unknown>>();
 
 // `{"Statement":[],"Version":"2012-10-17"}`, as `iam.PolicyDocument.toJSON()` renders it.
 const DOCUMENT_ENVELOPE_SIZE = policyJsonSize({ Statement: [], Version: '2012-10-17' });
@@ -124,18 +196,18 @@ export class RememberedPolicyDocument implements IResolvable {
     if (Stack.of(context.scope) !== this.stack) {
       return this.document;
     }
-    if (context.documentPath[0] === TREE_PROPERTIES) {
-      // The tree metadata (tree.json) only writes the properties out as JSON, after the template has
-      // resolved this document: it gets the template's resolution as it is (`AsResolved`), instead of
-      // walking every string of every statement again to copy it.
-      return new AsResolved(rememberedPolicyDocument(this.stack, this.document));
-    }
     if (context.preparing) {
       // The reference search only records the tokens it meets; what they resolve to is discarded. Handing
       // it the document's tokens alone spares it a walk through every string of every statement (it was
       // the largest single cost of a synthesis with many policies), and it still sees each token, nested
       // ones included, since it resolves them in turn.
       return tokensIn(this.document.toJSON());
+    }
+    if (context.documentPath[0] === TREE_PROPERTIES) {
+      // The tree metadata (tree.json) only writes the properties out as JSON, after the template has
+      // resolved this document: it gets the template's resolution as it is (`AsResolved`), instead of
+      // walking every string of every statement again to copy it.
+      return new AsResolved(rememberedPolicyDocument(this.stack, this.document));
     }
     return rememberedPolicyDocument(this.stack, this.document);
   }
@@ -204,6 +276,5 @@ const LIST_TOKEN_MARKER = '#{Token[';
 
 /** The size IAM counts for an already-resolved policy document. */
 export function policyJsonSize(resolved: any): number {
-  const rendered = evaluateIntrinsics(resolved ?? {}, LONGEST_PSEUDO_PARAMETERS, () => 'x'.repeat(UNKNOWN_REFERENCE_LENGTH));
-  return JSON.stringify(rendered).replace(/\s/g, '').length;
+  return jsonSize(evaluateIntrinsics(resolved ?? {}, LONGEST_PSEUDO_PARAMETERS, unknownForSizing));
 }

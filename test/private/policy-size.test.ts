@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import { join } from 'path';
-import { Aws, CfnResource, Fn, Stack, Stage, Token } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, CfnResource, Fn, Lazy, Stack, Stage, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { addFullestConfiguration, FULLEST_ACCOUNT, FULLEST_REGIONS } from '../../scripts/fullest-app';
 import { ComputeNodeRole } from '../../src';
 import { evaluateIntrinsics } from '../../src/private/intrinsics';
 import { LibraryRole } from '../../src/private/library-role';
@@ -18,6 +19,7 @@ import {
   policyDocumentSizeOf,
   policyJsonSize,
   statementSize,
+  unresolvedJsonSize,
 } from '../../src/private/policy-size';
 import { SizedManagedPolicy, createSizedManagedPolicies } from '../../src/private/sized-policies';
 import { validateIamPath, validateRoleName } from '../../src/private/validation';
@@ -134,7 +136,7 @@ describe('sizing statement by statement', () => {
     }
   });
 
-  test('createSizedManagedPolicies resolves each statement once, however many policies it splits them into', () => {
+  test('createSizedManagedPolicies resolves each token once, not each statement, however many policies it splits them into', () => {
     const stack = stackIn(AWS);
     const statements = Array.from({ length: 30 }, (_, i) => new iam.PolicyStatement({
       sid: `S${i}`, actions: ['s3:GetObject'], resources: Array.from({ length: 20 }, (__, r) => stack.formatArn({ service: 's3', region: '', account: '', resource: `b-${i}-${r}` })),
@@ -142,8 +144,49 @@ describe('sizing statement by statement', () => {
     const resolve = jest.spyOn(stack, 'resolve');
     const policies = createSizedManagedPolicies(stack, 'Policy', 'd', statements);
     expect(policies.length).toBeGreaterThan(2);
-    expect(resolve).toHaveBeenCalledTimes(statements.length);
+    // The partition, the one token of 600 ARNs.
+    expect(resolve).toHaveBeenCalledTimes(1);
     resolve.mockRestore();
+  });
+
+  test('sizing the unresolved JSON gives the size of the resolved JSON, for every statement of the fullest configuration in every partition', () => {
+    const stacks = [...FULLEST_REGIONS.map((region) => new Stack(new App(), 'Fullest', { env: { account: FULLEST_ACCOUNT, region } })),
+      new Stack(new App(), 'Agnostic')];
+    let compared = 0;
+    for (const stack of stacks) {
+      addFullestConfiguration(stack);
+      const documents = stack.node.findAll().flatMap((c: any) => [c.document, c.assumeRolePolicy])
+        .filter((d): d is iam.PolicyDocument => d instanceof iam.PolicyDocument);
+      for (const json of documents.flatMap((d) => d.toJSON()?.Statement ?? [])) {
+        expect(unresolvedJsonSize(stack, json)).toBe(policyJsonSize(stack.resolve(json)));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
+  });
+
+  test('sizing the unresolved JSON: tokens in keys, lists, numbers, objects, references and written-out intrinsics', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Sized', { env: AWS });
+    const other = new Stack(app, 'Other', { env: AWS });
+    const bucket = new s3.Bucket(other, 'Bucket');
+    const tag = new CfnParameter(stack, 'Tag').valueAsString;
+    const statement = new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [bucket.arnForObjects('*'), `${stack.formatArn({ service: 's3', region: '', account: '', resource: 'b' })}/${tag}`, Fn.getAtt('X', 'Arn').toString()],
+      conditions: {
+        StringEquals: { [`aws:ResourceTag/${Lazy.string({ produce: () => 'Name' })}`]: Fn.split(',', tag), 'aws:PrincipalAccount': Lazy.string({ produce: () => Aws.ACCOUNT_ID }) },
+        NumericLessThan: { 's3:max-keys': Token.asNumber(Fn.ref('Max')) },
+        StringLike: { 'aws:userid': Lazy.any({ produce: () => ['a', Aws.REGION] }) },
+        Bool: { 'aws:SecureTransport': { 'Fn::If': ['C', 'true', 'false'] } },
+      },
+    });
+    const json = statement.toStatementJson();
+    expect(unresolvedJsonSize(stack, json)).toBe(policyJsonSize(stack.resolve(json)));
+    expect(unresolvedJsonSize(stack, json)).toBeGreaterThan(3 * UNKNOWN_REFERENCE_LENGTH);
+    // A key that resolves to a reference is refused, as the template would be.
+    const refused = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'], conditions: { StringEquals: { [`aws:ResourceTag/${tag}`]: 'x' } } });
+    expect(() => unresolvedJsonSize(stack, refused.toStatementJson())).toThrow(/is used as the key in a map so must resolve to a string/);
   });
 });
 
