@@ -117,7 +117,7 @@ function createRole(scope: Construct, assumedBy: iam.IPrincipal, options: Cluste
   // role (iam.Role.customizeRoles) has no CfnRole.
   const resource = role.node.defaultChild;
   if (resource instanceof iam.CfnRole) {
-    resource.assumeRolePolicyDocument = new RememberedPolicyDocument(Stack.of(scope), role.assumeRolePolicy!);
+    resource.assumeRolePolicyDocument = new RememberedPolicyDocument(Stack.of(scope), role.assumeRolePolicy!).heldBy(resource);
   }
   validateManagedPolicyCount(role, managedPolicyHint(role, options.managedPolicyKnobs));
   for (const name of options.awsManagedPolicyNames) {

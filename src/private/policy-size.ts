@@ -1,4 +1,4 @@
-import { iam, IResolvable, IResolveContext, Stack, Token, Tokenization } from './cdk';
+import { CfnResource, iam, IResolvable, IResolveContext, Stack, Token, Tokenization } from './cdk';
 import { evaluateIntrinsics } from './intrinsics';
 
 /** IAM's quota on the size of one customer managed policy, whitespace excluded. */
@@ -189,8 +189,15 @@ export function rememberedPolicyDocument(stack: Stack, document: iam.PolicyDocum
  */
 export class RememberedPolicyDocument implements IResolvable {
   public readonly creationStack: string[] = [];
+  private resource?: CfnResource;
 
   constructor(private readonly stack: Stack, public readonly document: iam.PolicyDocument) {}
+
+  /** Tells the document which resource holds it, for `resolve` to see that resource's overrides. */
+  public heldBy(resource: CfnResource): this {
+    this.resource = resource;
+    return this;
+  }
 
   public resolve(context: IResolveContext): any {
     if (Stack.of(context.scope) !== this.stack) {
@@ -203,13 +210,29 @@ export class RememberedPolicyDocument implements IResolvable {
       // ones included, since it resolves them in turn.
       return tokensIn(this.document.toJSON());
     }
-    if (context.documentPath[0] === TREE_PROPERTIES) {
-      // The tree metadata (tree.json) only writes the properties out as JSON, after the template has
-      // resolved this document: it gets the template's resolution as it is (`AsResolved`), instead of
-      // walking every string of every statement again to copy it.
+    if (this.writtenOutOnly(context.documentPath)) {
+      // The template and the tree metadata only write the document out as JSON, and aws-cdk-lib resolves
+      // each of them twice: they get one resolution as it is (`AsResolved`), instead of walking every
+      // string of every statement again to copy it, which was a third of the template's CPU time and
+      // much of a synthesis's garbage (issue 21).
       return new AsResolved(rememberedPolicyDocument(this.stack, this.document));
     }
     return rememberedPolicyDocument(this.stack, this.document);
+  }
+
+  // Where aws-cdk-lib resolves a resource's properties to write them out: the template
+  // (`Resources/<logical id>/Properties/...`, Stack._toCloudFormation) and the tree metadata (the
+  // `inspect` attribute of every generated `Cfn*` class), both unchanged from 2.88 to current releases.
+  // A resource with overrides (`addOverride`, `addPropertyOverride`) has them merged into its properties
+  // after they are resolved: its document is resolved as any other value.
+  private writtenOutOnly(path: string[]): boolean {
+    if (path[0] === TREE_PROPERTIES) {
+      return true;
+    }
+    if (path[0] !== 'Resources' || path[2] !== 'Properties' || this.resource === undefined) {
+      return false;
+    }
+    return Object.keys((this.resource as unknown as { rawOverrides?: object }).rawOverrides ?? {}).length === 0;
   }
 
   public toString(): string {
@@ -225,7 +248,8 @@ const TREE_PROPERTIES = 'aws:cdk:cloudformation:props';
  * A value that is already resolved, in a form aws-cdk-lib's resolver hands on as it is instead of copying
  * it key by key: the resolver passes `Date`s through untouched (core/lib/private/resolve.ts, 2.88 to
  * current releases), and `JSON.stringify` writes this one as the value it holds. Only for values that
- * are only ever written out as JSON: a test compares tree.json with and without it.
+ * are only ever written out as JSON (`RememberedPolicyDocument`): tests compare the template and
+ * tree.json with what `iam.ManagedPolicy` and `iam.Role` write, at the floor and the newest aws-cdk-lib.
  */
 export class AsResolved extends Date {
   constructor(private readonly value: unknown) {

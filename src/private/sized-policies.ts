@@ -57,7 +57,7 @@ export function createSizedManagedPolicies(
     const policy = new iam.ManagedPolicy(scope, policyId, { description: policyDescription, document });
     const resource = policy.node.tryFindChild('Resource');
     if (resource instanceof iam.CfnManagedPolicy) {
-      resource.policyDocument = new RememberedPolicyDocument(stack, policy.document);
+      resource.policyDocument = new RememberedPolicyDocument(stack, policy.document).heldBy(resource);
     }
     policy.node.addValidation({ validate: () => quotaErrors(stack, policy) });
     return policy;
@@ -110,11 +110,13 @@ export class SizedManagedPolicy extends Construct implements iam.IManagedPolicy 
     super(scope, id);
     const stack = Stack.of(scope);
     this.document = document;
+    const policyDocument = new RememberedPolicyDocument(stack, document);
     const resource = new iam.CfnManagedPolicy(this, 'Resource', {
-      policyDocument: new RememberedPolicyDocument(stack, document),
+      policyDocument,
       description,
       path: '/', // as iam.ManagedPolicy writes it
     });
+    policyDocument.heldBy(resource);
     this.managedPolicyArn = resource.ref;
     this.node.addValidation({
       validate: () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { join } from 'path';
 import { App, Aws, CfnParameter, CfnResource, Fn, Lazy, Stack, Stage, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { addFullestConfiguration, FULLEST_ACCOUNT, FULLEST_REGIONS } from '../../scripts/fullest-app';
@@ -293,6 +293,19 @@ describe('createSizedManagedPolicies', () => {
     // The trust policy, the compute node policy and the two-statement policy.
     expect(documents.map(([, inTemplate]) => inTemplate.Statement.length).sort()).toEqual([1, 2, 5]);
     for (const [fromTree, inTemplate] of documents) expect(fromTree).toEqual(inTemplate);
+  });
+
+  test("overrides of a library policy's or trust policy's document reach the template", () => {
+    const stack = stackIn(AWS);
+    const compute = new ComputeNodeRole(stack, 'Compute');
+    const [policy] = createSizedManagedPolicies(stack, 'Policy', 'd', [statement(1), statement(2)]);
+    (policy.node.defaultChild as iam.CfnManagedPolicy).addPropertyOverride('PolicyDocument.Statement.1.Sid', 'Overridden');
+    (compute.role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Sid', 'Trust');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Sid: 'S1' }), Match.objectLike({ Sid: 'Overridden' })] },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Sid: 'Trust' })] } });
   });
 
   test("a policy refers to another stack's resources through an export, as an iam.ManagedPolicy's does", () => {
