@@ -205,9 +205,9 @@ export class RememberedPolicyDocument implements IResolvable {
     }
     if (context.preparing) {
       // The reference search only records the tokens it meets; what they resolve to is discarded. Handing
-      // it the document's tokens alone spares it a walk through every string of every statement (it was
-      // the largest single cost of a synthesis with many policies), and it still sees each token, nested
-      // ones included, since it resolves them in turn.
+      // it the document's distinct tokens alone spares it a walk through every string of every statement
+      // and a resolution of every ARN, and it still sees each token, nested ones included, since it
+      // resolves them in turn.
       return tokensIn(this.document.toJSON());
     }
     if (this.writtenOutOnly(context.documentPath)) {
@@ -262,36 +262,44 @@ export class AsResolved extends Date {
 }
 
 /**
- * Every token in `value` (unresolved JSON, as `iam.PolicyDocument.toJSON()` renders it), in a form that
- * resolves each of them as it resolves in place: a string holding a token (key or value) as it is, a list
- * token in a list of its own, a number token, a token object.
+ * Every distinct token in `value` (unresolved JSON, as `iam.PolicyDocument.toJSON()` renders it), each
+ * once, in a form that resolves it as it resolves in place: the tokens of a string (key or value) and
+ * number tokens as the token objects they encode, a list token in a list of its own, a token object as
+ * it is. The reference search records the tokens it resolves and discards the values: a cluster's
+ * policies hold the same few tokens in hundreds of ARNs, and resolving each ARN again was most of that
+ * search's CPU time (issue 21).
  */
-export function tokensIn(value: unknown, tokens: unknown[] = []): unknown[] {
+export function tokensIn(value: unknown, tokens: Set<unknown> = new Set()): unknown[] {
+  collectTokens(value, tokens);
+  return [...tokens];
+}
+
+function collectTokens(value: unknown, tokens: Set<unknown>): void {
   if (typeof value === 'string') {
     if (value.includes(LIST_TOKEN_MARKER)) {
-      tokens.push([value]);
+      tokens.add([value]);
     } else if (value.includes(STRING_TOKEN_MARKER)) {
-      tokens.push(value);
+      Tokenization.reverseString(value).tokens.forEach((token) => tokens.add(token));
     }
   } else if (typeof value === 'number') {
-    if (Token.isUnresolved(value)) {
-      tokens.push(value);
+    const token = Tokenization.reverseNumber(value);
+    if (token !== undefined) {
+      tokens.add(token);
     }
   } else if (Array.isArray(value)) {
     for (const element of value) {
-      tokensIn(element, tokens);
+      collectTokens(element, tokens);
     }
   } else if (typeof value === 'object' && value !== null) {
     if (Tokenization.isResolvable(value)) {
-      tokens.push(value);
+      tokens.add(value);
     } else {
       for (const [key, element] of Object.entries(value)) {
-        tokensIn(key, tokens);
-        tokensIn(element, tokens);
+        collectTokens(key, tokens);
+        collectTokens(element, tokens);
       }
     }
   }
-  return tokens;
 }
 
 // How aws-cdk-lib encodes a token in a string and in a list of strings.
