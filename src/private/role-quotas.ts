@@ -15,8 +15,11 @@ export function validateManagedPolicyCount(role: OwnRole, hint: string | (() => 
       if (!(cfnRole instanceof iam.CfnRole)) {
         return []; // a precreated role (iam.Role.customizeRoles): aws-cdk-lib reports its policies
       }
-      const arns: unknown = resolveManagedPolicyArns(cfnRole) ?? [];
-      const count = Array.isArray(arns) ? arns.length : 0;
+      // A role that holds at most the quota's number of managed policies is within it (its ARNs, one per
+      // policy, are only made unique when resolved): resolving them only to count them was one more pass
+      // through every role's tokens in each synthesis. Otherwise the resolved ARNs are counted.
+      const held = managedPolicyCountOf(cfnRole);
+      const count = held !== undefined && held <= MANAGED_POLICIES_PER_ROLE_QUOTA ? held : countOf(resolveManagedPolicyArns(cfnRole));
       return count <= MANAGED_POLICIES_PER_ROLE_QUOTA ? [] : [
         `Role ${role.node.path} has ${count} managed policies, more than the ${MANAGED_POLICIES_PER_ROLE_QUOTA} ` +
         `IAM allows per role by default. ${typeof hint === 'string' ? hint : hint()}`,
@@ -69,8 +72,8 @@ export function managedPolicyHint(role: IConstruct, knobs: ManagedPolicyKnobs): 
   };
 }
 
-// The managed policy ARNs of roles, as the validation of the current synthesis resolved them, with the
-// number of policies the role had then, for the permissions report that follows it.
+// The managed policy ARNs of roles, as last resolved (by the permissions report, or by the validation of a
+// role with more policies than the quota), with the number of policies the role had then.
 const RESOLVED_ARNS = new WeakMap<iam.CfnRole, { readonly policies: number; readonly arns: unknown }>();
 
 // How many managed policies the role above `cfnRole` holds (`LibraryRole.managedPolicies`, or aws-cdk-lib's
@@ -78,6 +81,10 @@ const RESOLVED_ARNS = new WeakMap<iam.CfnRole, { readonly policies: number; read
 function managedPolicyCountOf(cfnRole: iam.CfnRole): number | undefined {
   const policies = (cfnRole.node.scope as any)?.managedPolicies;
   return Array.isArray(policies) ? policies.length : undefined;
+}
+
+function countOf(arns: unknown): number {
+  return Array.isArray(arns) ? arns.length : 0;
 }
 
 /** `cfnRole.managedPolicyArns` resolved, remembered for `rememberedManagedPolicyArns`. */
