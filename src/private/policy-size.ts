@@ -107,7 +107,7 @@ function forSizing(stack: Stack, value: unknown): unknown {
     if (typeof resolvedKey !== 'string') {
       return resolvedForSizing(stack, value);
     }
-    const sizedKey = resolvedKey === key ? key : evaluateIntrinsics(resolvedKey, LONGEST_PSEUDO_PARAMETERS, unknownForSizing);
+    const sizedKey = resolvedKey === key ? key : String(atLongest(resolvedKey));
     const sized = forSizing(stack, element);
     if (sized !== undefined) {
       result[sizedKey] = sized;
@@ -130,10 +130,13 @@ function tokenForSizing(stack: Stack, token: IResolvable): unknown {
 }
 
 function resolvedForSizing(stack: Stack, value: unknown): unknown {
-  return evaluateIntrinsics(stack.resolve(value), LONGEST_PSEUDO_PARAMETERS, unknownForSizing);
+  return atLongest(stack.resolve(value));
 }
 
-const unknownForSizing = (): string => 'x'.repeat(UNKNOWN_REFERENCE_LENGTH);
+// A resolved value with every pseudo parameter and reference at its longest, as IAM may count it.
+function atLongest(resolved: unknown): unknown {
+  return evaluateIntrinsics(resolved, LONGEST_PSEUDO_PARAMETERS, () => 'x'.repeat(UNKNOWN_REFERENCE_LENGTH));
+}
 
 const TOKEN_VALUES = new WeakMap<Stack, Map<IResolvable, unknown>>();
 
@@ -269,7 +272,8 @@ export class AsResolved extends Date {
  * policies hold the same few tokens in hundreds of ARNs, and resolving each ARN again was most of that
  * search's CPU time (issue 21).
  */
-export function tokensIn(value: unknown, tokens: Set<unknown> = new Set()): unknown[] {
+export function tokensIn(value: unknown): unknown[] {
+  const tokens = new Set<unknown>();
   collectTokens(value, tokens);
   return [...tokens];
 }
@@ -308,5 +312,5 @@ const LIST_TOKEN_MARKER = '#{Token[';
 
 /** The size IAM counts for an already-resolved policy document. */
 export function policyJsonSize(resolved: any): number {
-  return jsonSize(evaluateIntrinsics(resolved ?? {}, LONGEST_PSEUDO_PARAMETERS, unknownForSizing));
+  return jsonSize(atLongest(resolved ?? {}));
 }
