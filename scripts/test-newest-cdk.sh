@@ -22,7 +22,8 @@
 #      cluster-name-warning.test.ts), and the library's roles, which must write what iam.Role writes for what
 #      users do with a role (grants, statements, policies: test/private/library-role.test.ts), and the library's
 #      policy documents, which reach the template and tree.json as already resolved values and rely on how
-#      aws-cdk-lib resolves and writes them (test/private/policy-size.test.ts);
+#      aws-cdk-lib resolves and writes them (test/private/policy-size.test.ts), and list themselves in tree.json
+#      by type only, through the generated L1s' `inspect` (test/private/tree-properties.test.ts);
 #   3. the example apps (examples/app.ts and examples/from-config-file.ts), run as a user runs them: the template
 #      and the ParallelCluster configuration fragments must be the bytes the floor writes;
 #   4. the TypeScript samples of README.md and docs/*.md (scripts/check-samples.ts), each run against the newest
@@ -153,7 +154,8 @@ t0=$(date +%s)
 EXPECTED_AWS_CDK_LIB_VERSION="$cdk" npx jest --ci --maxWorkers=2 --config "$work/jest.config.json" "$@" \
   test/proof/snapshots.test.ts test/proof/cdk-nag.test.ts test/proof/cdk-version.test.ts test/proof/temp-dirs.test.ts \
   test/cluster-iam/fragment-files.test.ts test/cluster-iam/cluster-name-warning.test.ts test/private/library-role.test.ts \
-  test/cluster/snapshot.test.ts test/proof/deprecations.test.ts test/private/policy-size.test.ts
+  test/cluster/snapshot.test.ts test/proof/deprecations.test.ts test/private/policy-size.test.ts \
+  test/private/tree-properties.test.ts
 echo "test-newest-cdk: the snapshots, cdk-nag, warnings, deprecations, library roles and policies passed against aws-cdk-lib $cdk in $(( $(date +%s) - t0 )) s"
 
 # 3. The example apps -------------------------------------------------------------------------------------------

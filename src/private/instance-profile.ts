@@ -1,4 +1,5 @@
 import { Construct, iam, RemovalPolicy, ResourceEnvironment, Stack } from './cdk';
+import { typeOnlyInTree } from './tree-properties';
 
 /**
  * The instance profile of a cluster role: the `AWS::IAM::InstanceProfile` that `iam.InstanceProfile`
@@ -27,6 +28,7 @@ export class ClusterInstanceProfile extends Construct implements iam.IInstancePr
     this.stack = Stack.of(this);
     this.env = { account: this.stack.account, region: this.stack.region };
     this.resource = new iam.CfnInstanceProfile(this, 'Resource', { roles: [props.role.roleName], path: props.path });
+    typeOnlyInTree(this.resource);
     this.node.defaultChild = this.resource;
     this.instanceProfileName = this.resource.ref;
     this.instanceProfileArn = this.resource.attrArn;

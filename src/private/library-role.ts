@@ -1,4 +1,5 @@
 import { Construct, DependencyGroup, iam, IPostProcessor, IResolvable, IResolveContext, Resource, Token } from './cdk';
+import { typeOnlyInTree } from './tree-properties';
 
 /** What the library's role wiring gives a role (src/private/node-role.ts, src/roles/user-role.ts). */
 export interface LibraryRoleProps {
@@ -94,6 +95,7 @@ export class LibraryRole extends Resource implements iam.IRole {
       roleName: props.roleName,
       description: props.description || undefined,
     });
+    typeOnlyInTree(resource);
     this.roleArn = resource.attrArn;
     this.roleName = resource.ref;
     this.roleId = resource.attrRoleId;

@@ -3,6 +3,7 @@ import { CUSTOMIZE_ROLES_CONTEXT_KEY } from './library-role';
 import {
   MANAGED_POLICY_SIZE_QUOTA, RememberedPolicyDocument, policyDocumentSizeOf, policyJsonSize, resolvePolicyDocument, statementSize,
 } from './policy-size';
+import { typeOnlyInTree } from './tree-properties';
 
 /**
  * Creates customer managed policies that hold `statements` (first fit, in order: few policies, deterministic),
@@ -117,6 +118,7 @@ export class SizedManagedPolicy extends Construct implements iam.IManagedPolicy 
       path: '/', // as iam.ManagedPolicy writes it
     });
     policyDocument.heldBy(resource);
+    typeOnlyInTree(resource);
     this.managedPolicyArn = resource.ref;
     this.node.addValidation({
       validate: () => {

@@ -22,6 +22,7 @@ import {
   unresolvedJsonSize,
 } from '../../src/private/policy-size';
 import { SizedManagedPolicy, createSizedManagedPolicies } from '../../src/private/sized-policies';
+import { TREE_PROPERTIES_CONTEXT } from '../../src/private/tree-properties';
 import { validateIamPath, validateRoleName } from '../../src/private/validation';
 import { AWS, AWS_CN, agnosticStack, stackIn } from '../support/stacks';
 
@@ -275,8 +276,9 @@ describe('createSizedManagedPolicies', () => {
     render.mockRestore();
   });
 
-  test("tree.json holds each library policy's and trust policy's document as the template does", () => {
+  test("with the tree-properties context, tree.json holds each library policy's and trust policy's document as the template does", () => {
     const stack = stackIn(AWS);
+    stack.node.setContext(TREE_PROPERTIES_CONTEXT, true);
     new ComputeNodeRole(stack, 'Compute');
     createSizedManagedPolicies(stack, 'Policy', 'd', [statement(1), statement(2)]);
     const assembly = Stage.of(stack)!.synth();
