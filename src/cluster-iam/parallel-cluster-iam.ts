@@ -646,14 +646,15 @@ export class ParallelClusterIam extends Construct {
     const base = others.length > 1
       ? `${stack.artifactId}.${this.node.path.substring(stack.node.path.length + 1).replace(/\//g, '.')}`
       : stack.artifactId;
+    // One view of the stack's template values for the report and the fragments.
+    const values = new TemplateValues(stack);
     writeFile(outdir, `${base}.iam-report.md`,
-      PermissionsReport.render(this, `IAM permissions report: ${this.node.path}`) + (this.derived?.reportSection() ?? ''));
+      PermissionsReport._render(this, `IAM permissions report: ${this.node.path}`, values) + (this.derived?.reportSection() ?? ''));
 
     if (!fragmentFiles) {
       return;
     }
     // The files hold the ARNs as text, so they are written only when synthesis knows every one of them.
-    const values = new TemplateValues(stack);
     const unknown = new Set<string>();
     const arn = (value: string) => {
       const rendered = values.render(value);

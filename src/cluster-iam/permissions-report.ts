@@ -6,6 +6,7 @@ import {
   policyJsonSize,
   RememberedPolicyDocument,
   rememberedPolicyDocument,
+  rememberedPolicyDocumentSize,
 } from '../private/policy-size';
 import { rememberedManagedPolicyArns } from '../private/role-quotas';
 import { isOwnManagedPolicy } from '../private/sized-policies';
@@ -141,7 +142,17 @@ export class PermissionsReport {
   }
 
   public static render(scope: IConstruct, title: string): string {
-    const roles = PermissionsReport.collect(scope);
+    return PermissionsReport._render(scope, title, new TemplateValues(Stack.of(scope)));
+  }
+
+  /**
+   * `render`, with the stack's template values of this synthesis, which `ParallelClusterIam` shares
+   * with its configuration fragments.
+   *
+   * @internal
+   */
+  public static _render(scope: IConstruct, title: string, values: TemplateValues): string {
+    const roles = PermissionsReport.collect(scope, values);
     const stack = Stack.of(scope);
     const out: string[] = [];
     out.push(`# ${title}`, '');
@@ -196,7 +207,7 @@ export class PermissionsReport {
 
   /** The quota-relevant numbers of every IAM role under `scope`, in construct-tree order. */
   public static summarize(scope: IConstruct): RoleSummary[] {
-    return PermissionsReport.collect(scope).map((role) => ({
+    return PermissionsReport.collect(scope, new TemplateValues(Stack.of(scope))).map((role) => ({
       constructPath: role.constructPath,
       roleArn: role.arn,
       roleName: role.name,
@@ -207,9 +218,8 @@ export class PermissionsReport {
     }));
   }
 
-  private static collect(scope: IConstruct): RoleReport[] {
+  private static collect(scope: IConstruct, values: TemplateValues): RoleReport[] {
     const stack = Stack.of(scope);
-    const values = new TemplateValues(stack);
     const resources = stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
     // The roles each managed policy and inline policy resource attaches itself to, resolved once.
     const attachedRoles = new Map<CfnResource, Set<string>>();
@@ -244,10 +254,10 @@ export class PermissionsReport {
     };
     const literalOr = (value: unknown, fallback: string) =>
       value === undefined ? fallback : typeof value === 'string' && !Token.isUnresolved(value) ? value : text(value);
-    const policyReport = (title: string, arn: string, document: any): PolicyReport => ({
+    const policyReport = (title: string, arn: string, document: any, size = policyJsonSize(document)): PolicyReport => ({
       title,
       arn,
-      size: policyJsonSize(document),
+      size,
       statements: values.renderResolved(document?.Statement ?? []).text,
     });
     // A managed policy attached to several roles (additionalIamPolicies) is rendered once.
@@ -260,10 +270,10 @@ export class PermissionsReport {
         // A library policy's document as its quota validation resolved it in this synthesis.
         const l2 = policy.node.scope;
         const ownDocument = policy.policyDocument instanceof RememberedPolicyDocument ? policy.policyDocument.document : policy.policyDocument;
-        const document = isOwnManagedPolicy(l2) && ownDocument === l2.document
-          ? rememberedPolicyDocument(stack, l2.document)
-          : stack.resolve(policy.policyDocument);
-        report = policyReport(`${policy.node.path} (${id})`, arn, document);
+        const title = `${policy.node.path} (${id})`;
+        report = isOwnManagedPolicy(l2) && ownDocument === l2.document
+          ? policyReport(title, arn, rememberedPolicyDocument(stack, l2.document), rememberedPolicyDocumentSize(stack, l2.document))
+          : policyReport(title, arn, stack.resolve(policy.policyDocument));
         customerReports.set(policy, report);
       }
       return report;

@@ -152,8 +152,8 @@ export function policyDocumentSizeOf(statementSizes: number[]): number {
 }
 
 // Policy documents resolved by the quota validation of the current synthesis, with their statement
-// count then, for the permissions report that follows it in the same synthesis.
-const RESOLVED_DOCUMENTS = new WeakMap<iam.PolicyDocument, { readonly statementCount: number; readonly resolved: any }>();
+// count then and their size once computed, for the permissions report that follows it in the same synthesis.
+const RESOLVED_DOCUMENTS = new WeakMap<iam.PolicyDocument, { readonly statementCount: number; readonly resolved: any; size?: number }>();
 
 /**
  * `document` resolved as the template will hold it (merged and post-processed as aws-cdk-lib does when
@@ -175,6 +175,18 @@ export function rememberedPolicyDocument(stack: Stack, document: iam.PolicyDocum
   return remembered !== undefined && remembered.statementCount === document.statementCount
     ? remembered.resolved
     : resolvePolicyDocument(stack, document);
+}
+
+/**
+ * `policyJsonSize(rememberedPolicyDocument(stack, document))`, computed once per resolution: the quota
+ * validation and the permissions report size the same document in a synthesis (sizing walks every string
+ * of every statement, a third of what the report cost; issue 21).
+ */
+export function rememberedPolicyDocumentSize(stack: Stack, document: iam.PolicyDocument): number {
+  const resolved = rememberedPolicyDocument(stack, document);
+  const remembered = RESOLVED_DOCUMENTS.get(document)!;
+  remembered.size ??= policyJsonSize(resolved);
+  return remembered.size;
 }
 
 /**

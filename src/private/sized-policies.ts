@@ -1,7 +1,7 @@
 import { Construct, iam, Stack } from './cdk';
 import { CUSTOMIZE_ROLES_CONTEXT_KEY } from './library-role';
 import {
-  MANAGED_POLICY_SIZE_QUOTA, RememberedPolicyDocument, policyDocumentSizeOf, policyJsonSize, resolvePolicyDocument, statementSize,
+  MANAGED_POLICY_SIZE_QUOTA, RememberedPolicyDocument, policyDocumentSizeOf, rememberedPolicyDocumentSize, resolvePolicyDocument, statementSize,
 } from './policy-size';
 import { typeOnlyInTree } from './tree-properties';
 
@@ -79,7 +79,8 @@ export function isOwnManagedPolicy(policy: unknown): policy is LibraryManagedPol
  * reuses the result.
  */
 function quotaErrors(stack: Stack, policy: { readonly document: iam.PolicyDocument } & Construct): string[] {
-  const size = policyJsonSize(resolvePolicyDocument(stack, policy.document));
+  resolvePolicyDocument(stack, policy.document);
+  const size = rememberedPolicyDocumentSize(stack, policy.document);
   return size <= MANAGED_POLICY_SIZE_QUOTA ? [] : [
     `Managed policy ${policy.node.path} is ${size} characters long once its ARNs are resolved, more than the ` +
     `${MANAGED_POLICY_SIZE_QUOTA} characters IAM allows. Statements added to it after creation are not split: ` +

@@ -46,6 +46,7 @@ export class TemplateValues {
   private readonly pseudo: Record<string, string> = {};
   private readonly elements = new Map<string, CfnElement>();
   private readonly logicalIds = new Map<CfnElement, string>();
+  private readonly knownArns = new Map<CfnResource, { readonly arn: string | undefined; readonly unknown: string[] }>();
 
   constructor(private readonly stack: Stack) {
     if (!Token.isUnresolved(stack.account)) {
@@ -117,25 +118,41 @@ export class TemplateValues {
     if (!(element instanceof CfnResource)) {
       return undefined;
     }
-    const types: Record<string, [string, string, string]> = {
-      'AWS::IAM::Role': ['role', 'Arn', 'roleName'],
-      'AWS::IAM::InstanceProfile': ['instance-profile', 'Arn', 'instanceProfileName'],
-      'AWS::IAM::ManagedPolicy': ['policy', 'Ref', 'managedPolicyName'],
-    };
-    const type = types[element.cfnResourceType];
+    const type = NAMED_IAM_TYPES[element.cfnResourceType];
     if (type === undefined || type[1] !== attribute) {
       return undefined;
     }
+    // Each role, instance profile and policy is referred to many times (every policy that names it, the
+    // fragments): its ARN is built once, with the references it met on the way.
+    let known = this.knownArns.get(element);
+    if (known === undefined) {
+      const own: string[] = [];
+      known = { arn: this.arnOf(element, type, own), unknown: own };
+      this.knownArns.set(element, known);
+    }
+    unknown.push(...known.unknown);
+    return known.arn;
+  }
+
+  private arnOf(element: CfnResource, [arnType, , nameProperty]: [string, string, string], unknown: string[]): string | undefined {
     const props = element as any;
-    const name = this.evaluate(this.stack.resolve(props[type[2]]), unknown);
+    const name = this.evaluate(this.stack.resolve(props[nameProperty]), unknown);
     const iamPath = this.evaluate(this.stack.resolve(props.path), unknown) ?? '/';
     if (typeof name !== 'string' || name.includes('${') || typeof iamPath !== 'string') {
       return undefined;
     }
     const prefix = ['AWS::Partition', 'AWS::AccountId'].map((p) => this.pseudo[p] ?? `\${${p}}`);
-    return `arn:${prefix[0]}:iam::${prefix[1]}:${type[0]}${iamPath}${name}`;
+    return `arn:${prefix[0]}:iam::${prefix[1]}:${arnType}${iamPath}${name}`;
   }
 }
+
+// The IAM resources whose ARN follows from their name and path: the ARN's resource type, the attribute that
+// gives the ARN (`Ref` or `Fn::GetAtt` `Arn`), and the L1 property holding the name.
+const NAMED_IAM_TYPES: Record<string, [string, string, string]> = {
+  'AWS::IAM::Role': ['role', 'Arn', 'roleName'],
+  'AWS::IAM::InstanceProfile': ['instance-profile', 'Arn', 'instanceProfileName'],
+  'AWS::IAM::ManagedPolicy': ['policy', 'Ref', 'managedPolicyName'],
+};
 
 /** `${AWS::Region}`, `${LogicalId}`, `${LogicalId.Arn}`, or the intrinsic's name for anything else. */
 function placeholderOf(expression: any): string {
