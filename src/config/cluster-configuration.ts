@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import { readCluster, readImage } from './model';
 import { clusterModelOf, imageModelOf, registerModel } from './registry';
-import { YamlSource, decodeUtf8 } from './source';
+import type { YamlSource } from './source';
+import { configModelLib, configSourceLib } from '../private/lazy-modules';
 import { Scheduler } from '../scheduler';
 
 function readText(path: string, kind: string): string {
@@ -11,7 +11,7 @@ function readText(path: string, kind: string): string {
   } catch (e) {
     throw new Error(`Cannot read the ${kind} configuration file ${path}: ${(e as Error).message}`);
   }
-  return decodeUtf8(path, bytes);
+  return configSourceLib().decodeUtf8(path, bytes);
 }
 
 /**
@@ -31,7 +31,7 @@ export class ClusterConfiguration {
    * @param path the file's path
    */
   public static fromFile(path: string): ClusterConfiguration {
-    return new ClusterConfiguration(YamlSource.parse(path, readText(path, 'cluster')));
+    return new ClusterConfiguration(configSourceLib().YamlSource.parse(path, readText(path, 'cluster')));
   }
 
   /**
@@ -42,7 +42,7 @@ export class ClusterConfiguration {
    * @default fileName 'cluster-config.yaml'
    */
   public static fromYaml(text: string, fileName?: string): ClusterConfiguration {
-    return new ClusterConfiguration(YamlSource.parse(fileName ?? 'cluster-config.yaml', text));
+    return new ClusterConfiguration(configSourceLib().YamlSource.parse(fileName ?? 'cluster-config.yaml', text));
   }
 
   /** The file's name (or the name given to `fromYaml`), as errors and reports call it. */
@@ -70,7 +70,7 @@ export class ClusterConfiguration {
   public readonly customActionObjectUrls: string[];
 
   private constructor(source: YamlSource) {
-    const model = readCluster(source);
+    const model = configModelLib().readCluster(source);
     registerModel(this, model);
     this.fileName = source.fileName;
     this.scheduler = model.scheduler;
@@ -101,7 +101,7 @@ export class ImageConfiguration {
    * @param path the file's path
    */
   public static fromFile(path: string): ImageConfiguration {
-    return new ImageConfiguration(YamlSource.parse(path, readText(path, 'build-image')));
+    return new ImageConfiguration(configSourceLib().YamlSource.parse(path, readText(path, 'build-image')));
   }
 
   /**
@@ -112,7 +112,7 @@ export class ImageConfiguration {
    * @default fileName 'image-config.yaml'
    */
   public static fromYaml(text: string, fileName?: string): ImageConfiguration {
-    return new ImageConfiguration(YamlSource.parse(fileName ?? 'image-config.yaml', text));
+    return new ImageConfiguration(configSourceLib().YamlSource.parse(fileName ?? 'image-config.yaml', text));
   }
 
   /** The file's name (or the name given to `fromYaml`). */
@@ -125,7 +125,7 @@ export class ImageConfiguration {
   public readonly componentScriptUrls: string[];
 
   private constructor(source: YamlSource) {
-    const model = readImage(source);
+    const model = configModelLib().readImage(source);
     registerModel(this, model);
     this.fileName = source.fileName;
     this.region = model.region;

@@ -5,6 +5,8 @@ import type * as Yaml from 'yaml';
 import type * as Provider from '../cluster/provider';
 import type * as Serialize from '../cluster/serialize';
 import type * as Derive from '../config/derive';
+import type * as ConfigModel from '../config/model';
+import type * as ConfigSource from '../config/source';
 
 /*
  * Modules loaded on first use, not when the library is loaded: `require('cdk-parallelcluster-iam')`
@@ -38,9 +40,15 @@ export const yamlLib = onFirstUse(() => require('yaml') as typeof Yaml);
 /*
  * The library's own modules that only some uses need, loaded on first use too: compiling them is part
  * of what `require('cdk-parallelcluster-iam')` costs every app (about 2 to 4 ms of CPU each, and their
- * source stays in the heap). A `ParallelClusterIam` without a configuration file never needs the
+ * source stays in the heap). An app that reads no configuration file never needs the reader or the
  * configuration derivation; only the `ParallelCluster` construct needs its provider.
  */
+
+/** src/config/model: reading a configuration file (`ClusterConfiguration`, `ImageConfiguration`). */
+export const configModelLib = onFirstUse(() => require('../config/model') as typeof ConfigModel);
+
+/** src/config/source: reading a configuration file. */
+export const configSourceLib = onFirstUse(() => require('../config/source') as typeof ConfigSource);
 
 /** src/config/derive (with src/config/completed): a `ParallelClusterIam` given a configuration file. */
 export const deriveLib = onFirstUse(() => require('../config/derive') as typeof Derive);

@@ -45,8 +45,10 @@ describe('loading the library', () => {
     expect(loaded).toContain('aws-cdk-lib/aws-iam');
   });
 
-  test("the library's own modules for configuration files and the ParallelCluster construct load on first use", () => {
+  test("the library's own modules for configuration files (the reader and the derivation) and the ParallelCluster construct load on first use", () => {
     const plain = loadedBy('new lib.ParallelClusterIam(new (require("aws-cdk-lib").Stack)(), "C", { slurmQueues: ["q"], clusterName: "c" });');
+    expect(plain).not.toContain('src/config/model');
+    expect(plain).not.toContain('src/config/source');
     expect(plain).not.toContain('src/config/derive');
     expect(plain).not.toContain('src/config/completed');
     expect(plain).not.toContain('src/cluster/provider');
@@ -57,7 +59,9 @@ describe('loading the library', () => {
       const stack = new Stack(new App(), 'S', { env: { account: '111122223333', region: 'us-east-1' } });
       new lib.ParallelCluster(stack, 'P', { clusterName: 'c', configuration: lib.ClusterConfiguration.fromFile(${JSON.stringify(path.join(__dirname, '..', 'cluster', 'cluster.yaml'))}) });
     `);
-    expect(cluster).toEqual(expect.arrayContaining(['src/config/derive', 'src/cluster/provider', 'src/cluster/provider-role', 'src/cluster/serialize']));
+    expect(cluster).toEqual(expect.arrayContaining([
+      'src/config/derive', 'src/config/model', 'src/config/source', 'src/cluster/provider', 'src/cluster/provider-role', 'src/cluster/serialize',
+    ]));
   });
 
   test('a configuration file loads yaml, and a bucket named in it loads aws-s3, on first use', () => {
