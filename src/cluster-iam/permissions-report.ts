@@ -1,4 +1,5 @@
 import { CfnResource, Construct, iam, IConstruct, Stack, Token } from '../private/cdk';
+import { LibraryRole } from '../private/library-role';
 import {
   INLINE_POLICIES_PER_ROLE_QUOTA,
   MANAGED_POLICIES_PER_ROLE_QUOTA,
@@ -260,6 +261,24 @@ export class PermissionsReport {
       size,
       statements: values.renderResolved(document?.Statement ?? []).text,
     });
+    // Strings the roles share (policy ARNs, the boundary), each resolved once.
+    const resolvedStrings = new Map<string, unknown>();
+    const resolvedOnce = (value: string): unknown => {
+      if (!resolvedStrings.has(value)) {
+        resolvedStrings.set(value, stack.resolve(value));
+      }
+      return resolvedStrings.get(value);
+    };
+    // An ARN resolved once (`resolvedOnce`) is the same object in every role: rendered once too.
+    const renderedArns = new Map<unknown, string>();
+    const renderedArn = (arn: unknown): string => {
+      let rendered = renderedArns.get(arn);
+      if (rendered === undefined) {
+        rendered = resolvedText(arn);
+        renderedArns.set(arn, rendered);
+      }
+      return rendered;
+    };
     // A managed policy attached to several roles (additionalIamPolicies) is rendered once.
     const customerReports = new Map<iam.CfnManagedPolicy, PolicyReport>();
     const customerReport = (policy: iam.CfnManagedPolicy): PolicyReport => {
@@ -283,8 +302,10 @@ export class PermissionsReport {
       .filter((c): c is iam.CfnRole => c instanceof CfnResource && c.cfnResourceType === 'AWS::IAM::Role')
       .map((role) => {
         const logicalId = values.logicalId(role);
-        // A library role's ARNs as its quota validation resolved them in this synthesis.
-        const attachedArns = (rememberedManagedPolicyArns(role) ?? []) as unknown[];
+        // A library role's ARNs each resolved once for all roles; another role's as resolved for its quota.
+        const owner = role.node.scope;
+        const attachedArns = ((owner instanceof LibraryRole ? owner.managedPolicyArnsResolvedBy(resolvedOnce) : undefined)
+          ?? rememberedManagedPolicyArns(role) ?? []) as unknown[];
         // Policies attached by their own `Roles` property (ManagedPolicy.attachToRole) count as well.
         const attaching = attachingByRole.get(logicalId) ?? [];
         const attachingPolicies = attaching.filter((r) => r.cfnResourceType === 'AWS::IAM::ManagedPolicy');
@@ -304,14 +325,14 @@ export class PermissionsReport {
             addCustomer(element as iam.CfnManagedPolicy);
             continue;
           }
-          const rendered = resolvedText(arn);
+          const rendered = renderedArn(arn);
           const match = AWS_MANAGED_POLICY.exec(rendered);
           (match ? awsManaged : other).push(match ? match[1] : rendered);
         }
         attachingPolicies.forEach((p) => addCustomer(p as iam.CfnManagedPolicy));
 
         const inline: PolicyReport[] = [];
-        const inlineOfRole: any[] = stack.resolve(role.policies) ?? [];
+        const inlineOfRole: any[] = role.policies === undefined ? [] : stack.resolve(role.policies) ?? [];
         for (const p of inlineOfRole) {
           inline.push(policyReport(String(p.PolicyName), '', p.PolicyDocument));
         }
@@ -321,7 +342,7 @@ export class PermissionsReport {
           }
         }
 
-        const boundary = stack.resolve(role.permissionsBoundary);
+        const boundary = typeof role.permissionsBoundary === 'string' ? resolvedOnce(role.permissionsBoundary) : stack.resolve(role.permissionsBoundary);
         const rolePath = literalOr(role.path, '/');
         const resolvedName = stack.resolve(role.roleName);
         const name = resolvedName === undefined ? undefined : resolvedText(resolvedName);
@@ -335,7 +356,7 @@ export class PermissionsReport {
           arn: generatedNamePattern(resolvedText({ 'Fn::GetAtt': [logicalId, 'Arn'] }), rolePath, generatedPrefix('role'), stack),
           path: rolePath,
           trust: trustedPrincipals(values.renderResolved(resolvedTrustPolicy(stack, role)).text),
-          boundary: boundary === undefined ? undefined : resolvedText(boundary),
+          boundary: boundary === undefined ? undefined : renderedArn(boundary),
           awsManagedPolicies: awsManaged,
           otherManagedPolicies: other,
           customerPolicies: customer,

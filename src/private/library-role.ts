@@ -75,6 +75,8 @@ export class LibraryRole extends Resource implements iam.IRole {
   private readonly managedPolicies: iam.IManagedPolicy[] = [];
   private readonly attachedPolicies: iam.Policy[] = [];
   private defaultPolicy?: iam.Policy;
+  // The list token the CfnRole's `managedPolicyArns` starts with (`managedPolicyArnsResolvedBy`).
+  private readonly managedPolicyArnList: string[];
 
   constructor(scope: Construct, id: string, props: LibraryRoleProps) {
     super(scope, id);
@@ -87,9 +89,10 @@ export class LibraryRole extends Resource implements iam.IRole {
     if (props.description !== undefined && props.description.length > 1000) {
       throw new Error(`Role description must be no longer than 1000 characters, got ${props.description.length}.`);
     }
+    this.managedPolicyArnList = Token.asList(new UniqueList(() => this.managedPolicies.map((policy) => policy.managedPolicyArn)));
     const resource = new iam.CfnRole(this, 'Resource', {
       assumeRolePolicyDocument: this.assumeRolePolicy,
-      managedPolicyArns: Token.asList(new UniqueList(() => this.managedPolicies.map((policy) => policy.managedPolicyArn))),
+      managedPolicyArns: this.managedPolicyArnList,
       path: props.path,
       permissionsBoundary: props.permissionsBoundary?.managedPolicyArn,
       roleName: props.roleName,
@@ -105,6 +108,19 @@ export class LibraryRole extends Resource implements iam.IRole {
   /** The role's name and ARN, as newer aws-cdk-lib versions read them from a role (`IRoleRef`). */
   public get roleRef(): { readonly roleName: string; readonly roleArn: string } {
     return { roleName: this.roleName, roleArn: this.roleArn };
+  }
+
+  /**
+   * The role's managed policy ARNs as the template holds them, each ARN resolved by `resolveArn`; undefined
+   * when the `CfnRole`'s `managedPolicyArns` was replaced. A cluster's roles share most of their policies
+   * (the compute node policy, the AWS managed ones): the permissions report resolves each ARN once for
+   * all of them, instead of each role's whole list, which was half of what the report cost at 50 queues.
+   */
+  public managedPolicyArnsResolvedBy(resolveArn: (arn: string) => unknown): unknown[] | undefined {
+    if ((this.node.defaultChild as iam.CfnRole).managedPolicyArns !== this.managedPolicyArnList) {
+      return undefined;
+    }
+    return uniqueByValue(this.managedPolicies.map((policy) => resolveArn(policy.managedPolicyArn)));
   }
 
   /** Attaches a managed policy (once: a policy with the same ARN is not attached twice), as `iam.Role` does. */
@@ -172,17 +188,19 @@ class UniqueList implements IResolvable, IPostProcessor {
     if (!Array.isArray(input)) {
       return input;
     }
-    if (input.length === 0) {
-      return undefined;
-    }
-    const unique = new Map<string, unknown>();
-    for (const element of input) {
-      unique.set(JSON.stringify(element), element);
-    }
-    return [...unique.values()];
+    return input.length === 0 ? undefined : uniqueByValue(input);
   }
 
   public toString(): string {
     return Token.asString(this);
   }
+}
+
+// Resolved values without duplicates (by their JSON), in order: what `ManagedPolicyArns` holds.
+function uniqueByValue(values: unknown[]): unknown[] {
+  const unique = new Map<string, unknown>();
+  for (const value of values) {
+    unique.set(JSON.stringify(value), value);
+  }
+  return [...unique.values()];
 }

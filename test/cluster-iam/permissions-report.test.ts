@@ -1,7 +1,7 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { PermissionsReport } from '../../src';
+import { ParallelClusterIam, PermissionsReport } from '../../src';
 import { MANAGED_POLICY_SIZE_QUOTA, policyDocumentSize } from '../../src/private/policy-size';
 import { agnosticStack, awsStack, chinaStack, govStack } from '../support/stacks';
 
@@ -138,6 +138,28 @@ describe('PermissionsReport', () => {
         largestPolicySize: 0,
       },
     ]);
+  });
+
+  test("a library role's managed policies are the template's, also once the user replaces its CfnRole's list", () => {
+    const stack = awsStack('LibraryStack');
+    const cluster = new ParallelClusterIam(stack, 'Cluster', { slurmQueues: ['q1', 'q2', 'q3'], loginNodePools: ['login'], clusterName: 'c' });
+    const replaced = cluster.computeNodeRole('q2').role.node.defaultChild as iam.CfnRole;
+    replaced.managedPolicyArns = [`arn:${stack.partition}:iam::aws:policy/ReadOnlyAccess`];
+    const resources = (stack.node.root as App).synth().getStackByName(stack.stackName).template.Resources;
+    const summaries = PermissionsReport.summarize(cluster);
+    expect(summaries.length).toBeGreaterThan(5);
+    for (const summary of summaries) {
+      const role = stack.node.findAll().find((c) => c.node.path === summary.constructPath) as iam.CfnRole;
+      const arns: any[] = resources[stack.resolve(role.logicalId)].Properties.ManagedPolicyArns ?? [];
+      expect(summary.managedPolicyCount).toBe(arns.length);
+      expect(summary.customerManagedPolicyCount).toBe(arns.filter((arn) => resources[arn.Ref]?.Type === 'AWS::IAM::ManagedPolicy').length);
+    }
+    const report = PermissionsReport.render(cluster, 'r');
+    const section = (queue: string) => report.split('\n## Role ').slice(1).find((s) => s.includes(`SlurmQueues[${queue}]`))!;
+    expect(section('q2')).toContain('- AWS managed policies: `ReadOnlyAccess`');
+    expect(section('q2')).not.toContain('### Customer managed policy');
+    expect(section('q3')).toContain('- AWS managed policies: `CloudWatchAgentServerPolicy`, `AmazonSSMManagedInstanceCore`');
+    expect(section('q3')).toContain('### Customer managed policy');
   });
 
   test('deterministic: the same input gives the same bytes', () => {
