@@ -9,7 +9,7 @@ import {
   rememberedPolicyDocument,
   rememberedPolicyDocumentSize,
 } from '../private/policy-size';
-import { rememberedManagedPolicyArns } from '../private/role-quotas';
+import { resolvedManagedPolicyArns } from '../private/role-quotas';
 import { isOwnManagedPolicy } from '../private/sized-policies';
 import { TemplateValues, writeAtSynthesis, writeFile } from '../private/synth-outputs';
 import { ComputeNodeRole } from '../roles/compute-node-role';
@@ -302,10 +302,10 @@ export class PermissionsReport {
       .filter((c): c is iam.CfnRole => c instanceof CfnResource && c.cfnResourceType === 'AWS::IAM::Role')
       .map((role) => {
         const logicalId = values.logicalId(role);
-        // A library role's ARNs each resolved once for all roles; another role's as resolved for its quota.
+        // A library role's ARNs each resolved once for all roles; another role's list resolved whole.
         const owner = role.node.scope;
-        const attachedArns = ((owner instanceof LibraryRole ? owner.managedPolicyArnsResolvedBy(resolvedOnce) : undefined)
-          ?? rememberedManagedPolicyArns(role) ?? []) as unknown[];
+        const attachedArns = (owner instanceof LibraryRole ? owner.managedPolicyArnsResolvedBy(resolvedOnce) : undefined)
+          ?? resolvedManagedPolicyArns(role);
         // Policies attached by their own `Roles` property (ManagedPolicy.attachToRole) count as well.
         const attaching = attachingByRole.get(logicalId) ?? [];
         const attachingPolicies = attaching.filter((r) => r.cfnResourceType === 'AWS::IAM::ManagedPolicy');

@@ -1,5 +1,6 @@
 import { CfnResource, iam, IResolvable, IResolveContext, Stack, Token, Tokenization } from './cdk';
 import { evaluateIntrinsics } from './intrinsics';
+import { TREE_PROPERTIES } from './tree-properties';
 
 /** IAM's quota on the size of one customer managed policy, whitespace excluded. */
 export const MANAGED_POLICY_SIZE_QUOTA = 6144;
@@ -237,7 +238,8 @@ export class RememberedPolicyDocument implements IResolvable {
 
   // Where aws-cdk-lib resolves a resource's properties to write them out: the template
   // (`Resources/<logical id>/Properties/...`, Stack._toCloudFormation) and the tree metadata (the
-  // `inspect` attribute of every generated `Cfn*` class), both unchanged from 2.88 to current releases.
+  // `inspect` attribute of every generated `Cfn*` class, when the context asks for the library's properties:
+  // tree-properties.ts), both unchanged from 2.88 to current releases.
   // A resource with overrides (`addOverride`, `addPropertyOverride`) has them merged into its properties
   // after they are resolved: its document is resolved as any other value.
   private writtenOutOnly(path: string[]): boolean {
@@ -254,10 +256,6 @@ export class RememberedPolicyDocument implements IResolvable {
     return Token.asString(this);
   }
 }
-
-// The attribute under which aws-cdk-lib's tree metadata resolves an L1 resource's properties (the
-// `inspect` of every generated `Cfn*` class, unchanged from 2.88 to current releases).
-const TREE_PROPERTIES = 'aws:cdk:cloudformation:props';
 
 /**
  * A value that is already resolved, in a form aws-cdk-lib's resolver hands on as it is instead of copying

@@ -19,7 +19,7 @@ export function validateManagedPolicyCount(role: OwnRole, hint: string | (() => 
       // policy, are only made unique when resolved): resolving them only to count them was one more pass
       // through every role's tokens in each synthesis. Otherwise the resolved ARNs are counted.
       const held = managedPolicyCountOf(cfnRole);
-      const count = held !== undefined && held <= MANAGED_POLICIES_PER_ROLE_QUOTA ? held : countOf(resolveManagedPolicyArns(cfnRole));
+      const count = held !== undefined && held <= MANAGED_POLICIES_PER_ROLE_QUOTA ? held : resolvedManagedPolicyArns(cfnRole).length;
       return count <= MANAGED_POLICIES_PER_ROLE_QUOTA ? [] : [
         `Role ${role.node.path} has ${count} managed policies, more than the ${MANAGED_POLICIES_PER_ROLE_QUOTA} ` +
         `IAM allows per role by default. ${typeof hint === 'string' ? hint : hint()}`,
@@ -72,10 +72,6 @@ export function managedPolicyHint(role: IConstruct, knobs: ManagedPolicyKnobs): 
   };
 }
 
-// The managed policy ARNs of roles, as last resolved (by the permissions report, or by the validation of a
-// role with more policies than the quota), with the number of policies the role had then.
-const RESOLVED_ARNS = new WeakMap<iam.CfnRole, { readonly policies: number; readonly arns: unknown }>();
-
 // How many managed policies the role above `cfnRole` holds (`LibraryRole.managedPolicies`, or aws-cdk-lib's
 // `Role.managedPolicies`, both private), or undefined when that cannot be told.
 function managedPolicyCountOf(cfnRole: iam.CfnRole): number | undefined {
@@ -83,28 +79,8 @@ function managedPolicyCountOf(cfnRole: iam.CfnRole): number | undefined {
   return Array.isArray(policies) ? policies.length : undefined;
 }
 
-function countOf(arns: unknown): number {
-  return Array.isArray(arns) ? arns.length : 0;
-}
-
-/** `cfnRole.managedPolicyArns` resolved, remembered for `rememberedManagedPolicyArns`. */
-export function resolveManagedPolicyArns(cfnRole: iam.CfnRole): unknown {
+/** `cfnRole.managedPolicyArns` resolved: the ARNs the template lists (none when it lists none). */
+export function resolvedManagedPolicyArns(cfnRole: iam.CfnRole): unknown[] {
   const arns: unknown = Stack.of(cfnRole).resolve(cfnRole.managedPolicyArns);
-  const policies = managedPolicyCountOf(cfnRole);
-  if (policies !== undefined) {
-    RESOLVED_ARNS.set(cfnRole, { policies, arns });
-  }
-  return arns;
-}
-
-/**
- * `cfnRole.managedPolicyArns` as `resolveManagedPolicyArns` last resolved it, if the role has the same
- * number of managed policies since; otherwise resolved now.
- */
-export function rememberedManagedPolicyArns(cfnRole: iam.CfnRole): unknown {
-  const remembered = RESOLVED_ARNS.get(cfnRole);
-  const policies = managedPolicyCountOf(cfnRole);
-  return remembered !== undefined && policies !== undefined && remembered.policies === policies
-    ? remembered.arns
-    : resolveManagedPolicyArns(cfnRole);
+  return Array.isArray(arns) ? arns : [];
 }

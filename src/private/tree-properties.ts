@@ -7,9 +7,10 @@ import { CfnResource } from './cdk';
  */
 export const TREE_PROPERTIES_CONTEXT = 'cdk-parallelcluster-iam:treeProperties';
 
-// The attribute under which aws-cdk-lib's tree metadata lists an L1 resource's CloudFormation type (the
-// `inspect` of every generated `Cfn*` class, unchanged from 2.88 to current releases).
+// The attributes under which aws-cdk-lib's tree metadata lists an L1 resource's CloudFormation type and
+// resolved properties (the `inspect` of every generated `Cfn*` class, unchanged from 2.88 to current releases).
 const TREE_TYPE = 'aws:cdk:cloudformation:type';
+export const TREE_PROPERTIES = 'aws:cdk:cloudformation:props';
 
 /** A generated L1 class: it reports its type and properties to the tree metadata. */
 type InspectableResource = CfnResource & { inspect(inspector: TreeInspector): void };
